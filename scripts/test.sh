@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The README's test command: installs dependencies, builds from scratch, runs
+# every test (unit, exactness against systemd-analyze, privileged end-to-end),
+# the unit tests again under ASan+UBSan, and the fuzzer for a bounded time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ $(id -u) -eq 0 ]]; then scripts/install-deps.sh; else echo "test: not root, skipping apt-get"; fi
+
+echo "== build (RelWithDebInfo)"
+BUILD_DIR=build scripts/build.sh
+echo "== tests"
+ctest --test-dir build --output-on-failure -j 2 --timeout 1800
+
+echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DSDHARDEN_SANITIZE=ON -DSDHARDEN_BENCH=OFF -DSDHARDEN_BPF=OFF
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j 2 -L unit
+
+if [[ -x fuzz/run.sh ]]; then
+  echo "== fuzzing (bounded)"
+  fuzz/run.sh "${FUZZ_SECONDS:-120}"
+fi
+echo "== all tests passed"

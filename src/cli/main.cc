@@ -1,0 +1,46 @@
+#include <cstdio>
+#include <exception>
+
+#include <fmt/core.h>
+
+#include "cli/command.h"
+
+int main(int argc, char** argv) {
+  using namespace sdh::cli;
+  CLI::App app{"sdharden: harden systemd services with evidence"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "sdharden 0.1.0");
+  app.footer(
+      "Exit codes: 0 ok, 1 threshold exceeded or verification failed, 2 usage or input error.\n"
+      "Run 'sdharden COMMAND --help' for a command's options.");
+  Dispatch dispatch;
+  add_score_command(app, dispatch);
+  add_audit_command(app, dispatch);
+  add_lint_command(app, dispatch);
+  add_profile_command(app, dispatch);
+  add_propose_command(app, dispatch);
+  add_explain_command(app, dispatch);
+  add_verify_command(app, dispatch);
+  add_bisect_command(app, dispatch);
+  add_auto_command(app, dispatch);
+  add_apply_command(app, dispatch);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (!dispatch.action) return kExitUsage;
+  try {
+    return dispatch.action();
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "sdharden: internal error: {}\n", e.what());
+    return 70;
+  }
+}

@@ -1,0 +1,55 @@
+// The exposure score, as `systemd-analyze security --offline=yes` computes it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "unit/loader.h"
+#include "unit/settings.h"
+#include "util/error.h"
+
+namespace sdh::exposure {
+
+enum class Band { ok, medium, exposed, unsafe };
+std::string to_string(Band b);
+Band band_for(int exposure_tenths);
+
+// One assessor's verdict on a unit.
+struct Item {
+  std::string id;          // "PrivateDevices=", as systemd names it
+  std::string json_field;  // "PrivateDevices"
+  uint64_t weight = 0;
+  uint64_t range = 0;
+  uint64_t badness = 0;
+  bool applicable = true;  // false: excluded (not counted in Σw)
+  std::string description; // our own words for the verdict
+  // ceil(badness * weight / range): this item's contribution to Σ.
+  uint64_t contribution() const;
+};
+
+struct Assessment {
+  std::string unit;
+  std::vector<Item> items;   // in the table's order
+  int exposure_tenths = 0;   // 0..100, shown as x.y
+  Band band = Band::ok;
+  std::string mode = "offline";  // which systemd-analyze mode this reproduces
+  std::string exposure_text() const;  // "9.2"
+};
+
+// Per-assessor overrides, like systemd-analyze --security-policy.
+struct PolicyOverride {
+  std::string id;  // assessor id or json_field
+  std::optional<uint64_t> weight;
+  std::optional<uint64_t> range;
+};
+struct Policy {
+  std::vector<PolicyOverride> overrides;
+};
+Result<Policy> policy_from_json(const std::string& text, const std::string& file);
+
+Assessment assess(const unit::UnitSettings& settings, unit::SystemdVersion version,
+                  const Policy* policy = nullptr);
+
+}  // namespace sdh::exposure

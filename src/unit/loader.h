@@ -1,0 +1,80 @@
+// Finding a unit like systemd does (search path, drop-ins, templates) and
+// turning its files into a LoadedUnit: the raw assignments in application
+// order, the effective UnitSettings and the diagnostics met on the way.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "unit/settings.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace sdh::unit {
+
+// Which systemd's rules and tables to reproduce (syscall groups differ).
+enum class SystemdVersion { v252, latest };
+std::string to_string(SystemdVersion v);
+Result<SystemdVersion> systemd_version_from_string(const std::string& s);
+
+enum class Severity { note, warning, error };
+std::string to_string(Severity s);
+
+struct Diagnostic {
+  Severity severity = Severity::warning;
+  Location location;
+  std::string message;
+  std::string hint;         // how to fix, may be empty
+  std::string source_line;  // the offending line as written, may be empty
+};
+
+struct Assignment {
+  std::string section;  // "Service", "Unit", ...
+  std::string key;      // "ProtectSystem"
+  std::string value;    // after continuation joining and whitespace stripping
+  Location location;
+};
+
+struct LoadedUnit {
+  std::string name;              // "foo@bar.service"
+  std::string fragment_path;     // the main unit file as found (may be a symlink)
+  bool masked = false;           // linked to /dev/null or empty symlink target
+  std::vector<std::string> dropin_paths;  // in application order
+  std::vector<Assignment> assignments;    // fragment then drop-ins, in order
+  UnitSettings settings;
+  std::vector<Diagnostic> diagnostics;
+};
+
+struct LoadOptions {
+  SystemdVersion version = SystemdVersion::v252;
+  bool user = false;  // user units (~/.config/systemd/user, /usr/lib/systemd/user, ...)
+  // Directories searched in priority order; empty means systemd's defaults for
+  // the system or user manager. Paths are inside the FileSystem (--root is
+  // handled by RealFileSystem).
+  std::vector<std::string> search_path;
+  // Extra drop-ins applied after all others, as (file name, text): used by
+  // propose/verify to score "the unit plus this drop-in" without writing it.
+  std::vector<std::pair<std::string, std::string>> extra_dropins;
+};
+
+// The default search path for the system (or user) manager.
+std::vector<std::string> default_search_path(bool user);
+
+// Loads a unit by name (searched) or by path (a file anywhere, symlinks
+// followed; its directory's drop-ins and the search path's are both used as
+// systemd does). Fails only when nothing can be loaded (not found, unreadable
+// fragment); everything else is a Diagnostic and loading goes on.
+Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_path,
+                             const LoadOptions& options = {});
+
+// Parses unit-file text into assignments, collecting diagnostics.
+std::vector<Assignment> parse_unit_text(const std::string& text, const std::string& file,
+                                        std::vector<Diagnostic>& diagnostics);
+
+// Every unit name of `type` ("service") in the search path, deduplicated,
+// including template instances enabled through .wants/ symlinks.
+std::vector<std::string> list_units(const FileSystem& fs, const std::string& type,
+                                    const LoadOptions& options = {});
+
+}  // namespace sdh::unit

@@ -1,0 +1,159 @@
+// UnitSettings: the plain value that every analysis consumes. It holds the
+// effective settings of one unit after all files, drop-ins, list accumulation,
+// empty-assignment resets and systemd's implied settings have been applied.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sdh::unit {
+
+// Where a setting came from, for diagnostics ("file:line").
+struct Location {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+enum class ProtectSystem { no, yes, full, strict };
+enum class ProtectHome { no, yes, read_only, tmpfs };
+enum class ProtectProc { default_, noaccess, invisible, ptraceable };
+enum class ProcSubset { all, pid };
+enum class KeyringMode { inherit, private_, shared };
+enum class NotifyAccess { none, main, exec, all };
+enum class DevicePolicy { auto_, closed, strict };
+
+std::string to_string(ProtectSystem v);
+std::string to_string(ProtectHome v);
+std::string to_string(ProtectProc v);
+std::string to_string(ProcSubset v);
+std::string to_string(KeyringMode v);
+std::string to_string(NotifyAccess v);
+std::string to_string(DevicePolicy v);
+
+// Namespace types as in RestrictNamespaces= (bit per type).
+enum NamespaceFlag : uint32_t {
+  kNsCgroup = 1u << 0,
+  kNsIpc = 1u << 1,
+  kNsNet = 1u << 2,
+  kNsMnt = 1u << 3,
+  kNsPid = 1u << 4,
+  kNsUser = 1u << 5,
+  kNsUts = 1u << 6,
+};
+constexpr uint32_t kNsAll = 0x7f;
+
+// A set of names (syscalls, address families, architectures) that is either
+// an allow-list or a deny-list, as decided by the first non-empty assignment.
+struct FilterSet {
+  bool configured = false;  // false: no filter at all
+  bool allow_list = false;  // true: only `names` allowed; false: `names` denied
+  std::set<std::string> names;
+};
+
+struct DeviceAllowEntry {
+  std::string path;   // "/dev/null", "char-rtc", "block-loop", ...
+  std::string access; // subset of "rwm"
+};
+
+struct IpPrefix {
+  int family = 0;            // AF_INET or AF_INET6
+  std::string address;       // canonical text form
+  unsigned prefix_len = 0;
+};
+
+struct UnitSettings {
+  std::string name;            // "nginx.service", instance expanded
+  std::string type = "service";  // unit type suffix
+  bool default_dependencies = true;
+
+  // Identity
+  std::optional<std::string> user;
+  std::optional<std::string> group;
+  bool dynamic_user = false;
+  std::vector<std::string> supplementary_groups;
+
+  // Private*/Protect*
+  bool private_devices = false;
+  bool private_mounts = false;
+  bool private_network = false;
+  bool private_tmp = false;
+  bool private_users = false;
+  bool private_ipc = false;
+  bool protect_control_groups = false;
+  bool protect_kernel_modules = false;
+  bool protect_kernel_tunables = false;
+  bool protect_kernel_logs = false;
+  bool protect_clock = false;
+  bool protect_hostname = false;
+  ProtectSystem protect_system = ProtectSystem::no;
+  ProtectHome protect_home = ProtectHome::no;
+  ProtectProc protect_proc = ProtectProc::default_;
+  ProcSubset proc_subset = ProcSubset::all;
+  std::string root_directory;
+  std::string root_image;
+
+  // Privileges
+  bool no_new_privileges = false;
+  uint64_t capability_bounding_set = ~uint64_t{0};  // bit per CAP_* number
+  uint64_t ambient_capabilities = 0;
+  bool lock_personality = false;
+  bool memory_deny_write_execute = false;
+  bool restrict_realtime = false;
+  bool restrict_suid_sgid = false;
+  uint32_t restrict_namespaces = kNsAll;  // namespaces still allowed
+  bool restrict_namespaces_configured = false;
+  KeyringMode keyring_mode = KeyringMode::private_;
+  NotifyAccess notify_access = NotifyAccess::none;
+  bool remove_ipc = false;
+  bool delegate = false;
+  unsigned umask = 0022;
+
+  // Filters
+  FilterSet restrict_address_families;   // names like "AF_INET"
+  FilterSet system_call_filter;          // syscall names, groups expanded
+  std::set<std::string> system_call_architectures;  // "native", "x86-64", ...
+  std::optional<std::string> system_call_error_number;
+
+  // IP access lists (from [Service] and the unit's slice is ignored offline)
+  std::vector<IpPrefix> ip_address_allow;
+  std::vector<IpPrefix> ip_address_deny;
+  std::vector<std::string> ip_ingress_filter_path;
+  std::vector<std::string> ip_egress_filter_path;
+  std::vector<std::string> socket_bind_allow;
+  std::vector<std::string> socket_bind_deny;
+
+  // Devices
+  DevicePolicy device_policy = DevicePolicy::auto_;
+  std::vector<DeviceAllowEntry> device_allow;
+
+  // File system view
+  std::vector<std::string> read_write_paths;
+  std::vector<std::string> read_only_paths;
+  std::vector<std::string> inaccessible_paths;
+  std::vector<std::string> exec_paths;
+  std::vector<std::string> no_exec_paths;
+  std::vector<std::string> temporary_file_system;
+  std::vector<std::string> bind_paths;
+  std::vector<std::string> bind_read_only_paths;
+  std::vector<std::string> state_directory;
+  std::vector<std::string> cache_directory;
+  std::vector<std::string> logs_directory;
+  std::vector<std::string> runtime_directory;
+  std::vector<std::string> configuration_directory;
+
+  // Service
+  std::string service_type = "simple";  // Type=
+  std::vector<std::vector<std::string>> exec_start;  // argv per ExecStart= line (prefixes stripped)
+  std::vector<std::string> exec_start_raw;           // as written, prefixes kept
+  bool socket_activated = false;  // a matching .socket unit exists or Sockets= is set
+
+  // Every directive's last assignment, for diagnostics: key "Section.Key".
+  std::map<std::string, Location> origin;
+};
+
+}  // namespace sdh::unit
