@@ -16,10 +16,12 @@ namespace sdh::profile {
 
 enum class Phase { startup, serving };
 std::string to_string(Phase p);
+std::optional<Phase> phase_from_string(const std::string& s);
 
 // How the start-up/serving boundary was found.
 enum class PhaseBoundary { none, ready_notify, first_accept, first_recv_after_listen, marker };
 std::string to_string(PhaseBoundary b);
+std::optional<PhaseBoundary> boundary_from_string(const std::string& s);
 
 // File access kinds, as a bit set.
 enum AccessBits : uint32_t {
@@ -36,6 +38,8 @@ enum AccessBits : uint32_t {
   kStat = 1u << 10,  // metadata only
 };
 std::vector<std::string> access_names(uint32_t bits);
+// Inverse of access_names for one name; 0 when unknown.
+uint32_t access_bit(const std::string& name);
 
 struct FileAccess {
   std::string path;       // absolute, dirfd and cwd resolved
@@ -122,6 +126,9 @@ struct Profile {
 
 Result<Profile> profile_from_json(const std::string& text);
 std::string profile_to_json(const Profile& p);
+
+// Finds (or adds) the executable with this path.
+ExecutableProfile& executable(Profile& p, const std::string& path);
 
 // Merges several runs (or several ExecStart processes) into one profile.
 Profile merge(const std::vector<Profile>& profiles);
