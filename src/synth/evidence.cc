@@ -1,0 +1,159 @@
+#include "synth/evidence.h"
+
+#include <fmt/core.h>
+
+namespace sdh::synth {
+
+namespace {
+
+void note(std::map<std::string, Witness>& m, const std::string& key, const std::string& exe, uint64_t n) {
+  auto& w = m[key];
+  w.executables.insert(exe);
+  w.count += n == 0 ? 1 : n;
+}
+
+// NSS modules whose library name says which service they talk to.
+std::optional<std::string> nss_module_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (base.rfind("libnss_", 0) != 0) return std::nullopt;
+  auto dot = base.find('.');
+  return base.substr(7, dot == std::string::npos ? std::string::npos : dot - 7);
+}
+
+// Libraries that generate code at run time (W+X mappings even when the
+// profiled workload did not trigger them).
+std::optional<std::string> jit_engine_of(const std::string& path) {
+  static const std::pair<const char*, const char*> kJit[] = {
+      {"libluajit", "LuaJIT"},         {"libjvm.so", "Java HotSpot"}, {"libonnxruntime", "ONNX Runtime"},
+      {"libmozjs", "SpiderMonkey"},    {"libv8", "V8"},               {"libnode.so", "Node.js/V8"},
+      {"libgccjit", "libgccjit"},      {"libmono", "Mono"},           {"libcoreclr", ".NET CoreCLR"},
+      {"libpypy", "PyPy"},             {"libjavascriptcore", "JavaScriptCore"}};
+  auto slash = path.rfind('/');
+  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  for (const auto& [prefix, engine] : kJit) {
+    if (base.rfind(prefix, 0) == 0) return std::string(engine);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool path_under(const std::string& path, const std::string& prefix) {
+  if (prefix == "/") return true;
+  if (path.size() < prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
+  return path.size() == prefix.size() || path[prefix.size()] == '/';
+}
+
+std::string thousands(uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  int k = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it, ++k) {
+    if (k > 0 && k % 3 == 0) out.insert(out.begin(), ',');
+    out.insert(out.begin(), *it);
+  }
+  return out;
+}
+
+std::string who(const std::set<std::string>& executables) {
+  if (executables.empty()) return "the service";
+  if (executables.size() == 1) return *executables.begin();
+  return fmt::format("{} and {} other{}", *executables.begin(), executables.size() - 1,
+                     executables.size() == 2 ? "" : "s");
+}
+
+std::string systemd_arch(const std::string& m) {
+  if (m == "x86-64" || m == "x86_64" || m == "amd64") return "x86-64";
+  if (m == "i386" || m == "i486" || m == "i586" || m == "i686" || m == "x86") return "x86";
+  if (m == "aarch64" || m == "arm64") return "arm64";
+  if (m == "arm" || m == "armhf" || m == "armel") return "arm";
+  return m;
+}
+
+bool is_pseudo_device(const std::string& path) {
+  static const char* kExact[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom",
+                                 "/dev/tty",  "/dev/ptmx", "/dev/log",  "/dev/stdin",  "/dev/stdout",
+                                 "/dev/stderr", "/dev"};
+  for (const char* p : kExact) {
+    if (path == p) return true;
+  }
+  for (const char* p : {"/dev/pts", "/dev/shm", "/dev/mqueue", "/dev/hugepages", "/dev/fd"}) {
+    if (path_under(path, p)) return true;
+  }
+  return false;
+}
+
+std::string Evidence::scope() const {
+  return fmt::format("{} run{}, {} events", runs, runs == 1 ? "" : "s", thousands(events));
+}
+
+std::vector<const PathUse*> Evidence::paths_under(const std::string& prefix, uint32_t bits) const {
+  std::vector<const PathUse*> out;
+  for (auto it = paths.lower_bound(prefix); it != paths.end(); ++it) {
+    if (!path_under(it->first, prefix)) {
+      if (it->first.compare(0, prefix.size(), prefix) != 0) break;
+      continue;  // "/tmpfoo" sorts among "/tmp/..." siblings
+    }
+    if (it->second.access & bits) out.push_back(&it->second);
+  }
+  return out;
+}
+
+Evidence digest(const profile::Profile& p) {
+  Evidence ev;
+  ev.runs = p.runs;
+  ev.events = p.events;
+  ev.lost_events = p.lost_events;
+  ev.architecture = p.architecture;
+  for (const auto& e : p.executables) {
+    const std::string& exe = e.path;
+    ev.executables.insert(exe);
+    if (!e.elf_machine.empty()) ev.machines[exe] = e.elf_machine;
+    if (e.setuid_binary || e.exec_setuid) ev.setuid_executables.insert(exe);
+    for (const auto& [phase, names] : e.syscalls) {
+      ev.syscalls_all.insert(names.begin(), names.end());
+      auto& dst = phase == profile::Phase::startup ? ev.syscalls_startup : ev.syscalls_serving;
+      dst.insert(names.begin(), names.end());
+    }
+    for (const auto& s : e.sockets) note(ev.families, s.family, exe, s.count);
+    for (const auto& a : e.addresses) {
+      ev.addresses.push_back({a.op, a.family, a.address, exe, a.port, a.count});
+    }
+    for (const auto& f : e.files) {
+      auto& u = ev.paths[f.path];
+      u.path = f.path;
+      u.access |= f.access;
+      u.count += f.count;
+      u.executables.insert(exe);
+      if (f.is_device) {
+        u.is_device = true;
+        u.device_type = f.device_type;
+      }
+      if (auto m = nss_module_of(f.path)) ev.nss_modules[*m] = f.path;
+      if (auto j = jit_engine_of(f.path)) ev.jit_libraries[f.path] = *j;
+      if (path_under(f.path, "/etc/pam.d")) ev.pam_files.insert(f.path);
+    }
+    for (const auto& c : e.capabilities) {
+      // A denied check the daemon survived is not a need; a granted or
+      // inferred one is.
+      if (c.granted || c.inferred) note(ev.capabilities, c.capability, exe, c.count);
+    }
+    const std::pair<const char*, bool> flags[] = {
+        {"wx_mapping", e.wx_mapping},           {"personality_change", e.personality_change},
+        {"realtime_scheduling", e.realtime_scheduling}, {"mounts", e.mounts},
+        {"clock_change", e.clock_change},       {"hostname_change", e.hostname_change},
+        {"kernel_module", e.kernel_module},     {"keyring", e.keyring},
+        {"kernel_log", e.kernel_log},           {"sysv_ipc", e.sysv_ipc},
+        {"setuid_file_created", e.setuid_file_created}, {"uid_change", e.uid_change},
+        {"gid_change", e.gid_change},           {"exec_setuid", e.exec_setuid}};
+    for (const auto& [name, on] : flags) {
+      if (on) note(ev.flags, name, exe, 1);
+    }
+    for (const auto& ns : e.namespaces_created) note(ev.namespaces, ns, exe, 1);
+    if (!e.socket_activation_fds.empty()) ev.socket_activated = true;
+  }
+  return ev;
+}
+
+}  // namespace sdh::synth

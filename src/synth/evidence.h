@@ -1,0 +1,80 @@
+// Evidence: the facts of a Profile that the knowledge base reasons about,
+// digested once (unions over executables and runs) and phrased for comments.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "profile/profile.h"
+
+namespace sdh::synth {
+
+// Who did something, and how often.
+struct Witness {
+  std::set<std::string> executables;
+  uint64_t count = 0;
+};
+
+struct PathUse {
+  std::string path;
+  uint32_t access = 0;  // profile::AccessBits, all executables
+  uint64_t count = 0;
+  std::set<std::string> executables;
+  bool is_device = false;
+  char device_type = 0;
+};
+
+struct AddressUse {
+  std::string op, family, address, executable;
+  int port = 0;
+  uint64_t count = 0;
+};
+
+struct Evidence {
+  uint64_t runs = 0, events = 0, lost_events = 0;
+  std::string architecture;  // native, as the profile names it
+  std::set<std::string> executables;
+
+  std::set<std::string> syscalls_all, syscalls_startup, syscalls_serving;
+  std::map<std::string, Witness> families;      // socket() calls per family
+  std::vector<AddressUse> addresses;
+  std::map<std::string, PathUse> paths;         // by path
+  std::map<std::string, Witness> capabilities;  // checks seen (granted or inferred)
+  std::map<std::string, Witness> flags;         // "wx_mapping", "mounts", ... -> who
+  std::map<std::string, Witness> namespaces;    // "user", "net", ...
+  std::map<std::string, std::string> machines;  // executable -> ELF machine
+  std::set<std::string> setuid_executables;     // setuid/setgid binaries that ran
+  bool socket_activated = false;                // LISTEN_FDS seen
+  std::map<std::string, std::string> nss_modules;  // "ldap" -> library path
+  std::set<std::string> pam_files;
+  std::map<std::string, std::string> jit_libraries;  // library path -> engine
+
+  // "3 runs, 41,213 events"
+  std::string scope() const;
+  // Paths whose access has any of `bits`, under `prefix` (prefix itself included).
+  std::vector<const PathUse*> paths_under(const std::string& prefix, uint32_t bits) const;
+  bool flag(const std::string& name) const { return flags.count(name) > 0; }
+};
+
+Evidence digest(const profile::Profile& profile);
+
+// Write-like access bits (anything that needs a writable mount).
+constexpr uint32_t kWriteBits = profile::kWrite | profile::kCreate | profile::kDelete | profile::kRename |
+                                profile::kChmod | profile::kChown | profile::kMknod;
+
+// True when `path` is `prefix` or below it.
+bool path_under(const std::string& path, const std::string& prefix);
+// "41,213"
+std::string thousands(uint64_t n);
+// "/usr/sbin/foo" or "/usr/sbin/foo and 2 others"
+std::string who(const std::set<std::string>& executables);
+// systemd's architecture name for an ELF machine ("i386" -> "x86").
+std::string systemd_arch(const std::string& elf_machine);
+// Device nodes every service may use (PrivateDevices= provides them).
+bool is_pseudo_device(const std::string& path);
+
+}  // namespace sdh::synth

@@ -1,0 +1,66 @@
+// The directive knowledge base: one rule per directive (or tightly coupled
+// group of directives), as data (what it forbids, what it implies, which
+// exposure items it moves) plus a predicate that turns Evidence into the
+// options the optimiser may choose from and the evidence against the others.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "synth/evidence.h"
+#include "synth/synth.h"
+#include "unit/settings.h"
+
+namespace sdh::synth {
+
+// One concrete choice for a rule; the optimiser scores each.
+struct Option {
+  std::vector<Directive> directives;
+  int forbids = 0;        // tie-break: lower forbids less (preferred at equal score)
+  bool required = false;  // keep even when the score does not move (companions, unscored safety)
+};
+
+struct RuleOutcome {
+  std::vector<Option> options;  // permitted choices; empty: nothing to add
+  std::vector<NotSet> not_set;  // forbidden choices with their evidence
+};
+
+// What a rule sees: the evidence, the unit as it is, the plan so far.
+struct Context {
+  const Evidence& ev;
+  const unit::UnitSettings& unit;
+  const std::vector<Directive>& plan;
+  unit::SystemdVersion version;
+
+  const Directive* planned(const std::string& key) const;
+  bool planned_is(const std::string& key, const std::string& value) const;
+  // Runs without CAP_SYS_ADMIN in its effective set (non-root User=, DynamicUser=):
+  // then seccomp-style options imply NoNewPrivileges=yes.
+  bool unprivileged() const;
+  bool dynamic_user() const;
+  bool private_tmp() const;
+  // Why an option that implies NoNewPrivileges for an unprivileged service is
+  // forbidden ("/usr/sbin/sendmail is setuid and was executed"), if it is.
+  std::optional<std::string> nnp_blocker() const;
+  std::string scope() const { return ev.scope(); }
+};
+
+struct Rule {
+  std::string id;                      // "protect-system"
+  std::vector<std::string> keys;       // directives it may emit
+  std::vector<std::string> assessors;  // exposure items (json_field) it can move
+  bool implies_nnp = false;            // seccomp-style: implies NoNewPrivileges when unprivileged
+  bool mount_namespace = false;        // set up with a private mount namespace
+  std::string forbidden_by;            // what observation forbids it, in words
+  std::string implies;                 // side effects, in words
+  RuleOutcome (*decide)(const Context&) = nullptr;
+};
+
+// In the order the optimiser applies them (identity and privileges first).
+const std::vector<Rule>& knowledge_base();
+
+// Every directive key the knowledge base may emit.
+std::vector<std::string> knowledge_base_keys();
+
+}  // namespace sdh::synth

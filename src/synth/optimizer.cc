@@ -1,0 +1,142 @@
+// The optimiser: walks the knowledge base in order, asks each rule for the
+// options the evidence permits, scores each option on top of the plan so far
+// with our exposure scorer, and keeps the best one when it lowers the score
+// (or is a required companion). Greedy is enough because the exposure items
+// are additive and the rules that interact read the plan so far.
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "synth/evidence.h"
+#include "synth/knowledge.h"
+#include "synth/optimizer.h"
+#include "synth/syscall_groups.h"
+#include "synth/synth.h"
+
+#ifdef SDH_HAVE_SCORER
+#include "exposure/assess.h"
+#endif
+
+namespace sdh::synth {
+
+std::string directives_text(const std::vector<Directive>& directives) {
+  std::string out;
+  std::string section;
+  for (const auto& d : directives) {
+    if (d.section != section) {
+      out += (out.empty() ? "" : "\n") + ("[" + d.section + "]\n");
+      section = d.section;
+    }
+    for (const auto& v : d.values) out += d.key + "=" + v + "\n";
+  }
+  return out;
+}
+
+Result<ScoreFunction> make_scorer(const unit::LoadedUnit& unit, const ProposeOptions& options) {
+  if (options.scorer) return options.scorer;
+#ifdef SDH_HAVE_SCORER
+  std::shared_ptr<const FileSystem> owned;
+  const FileSystem* fs = options.fs;
+  if (!fs) {
+    owned = std::make_shared<RealFileSystem>();
+    fs = owned.get();
+  }
+  std::string target = unit.fragment_path.empty() ? unit.name : unit.fragment_path;
+  unit::LoadOptions load = options.load_options;
+  load.version = options.version;
+  std::string name = options.dropin_name;
+  auto version = options.version;
+  return ScoreFunction([owned, fs, target, load, name, version](const std::string& text) -> Result<int> {
+    unit::LoadOptions lo = load;
+    if (!text.empty()) lo.extra_dropins.emplace_back(name, text);
+    auto loaded = unit::load_unit(*fs, target, lo);
+    if (!loaded) return fail(std::move(loaded.error()).with_context("scoring " + target + " with a candidate drop-in"));
+    return exposure::assess(loaded->settings, version).exposure_tenths;
+  });
+#else
+  (void)unit;
+  return fail("no exposure scorer in this build (sdh_unit/sdh_exposure missing); inject ProposeOptions::scorer");
+#endif
+}
+
+void update_allow_list_size(HardeningPlan& plan, unit::SystemdVersion version) {
+  plan.syscalls.emitted = 0;
+  for (const auto& d : plan.directives) {
+    if (d.key != "SystemCallFilter" || d.values.empty()) continue;
+    std::set<std::string> tokens;
+    std::string cur;
+    for (char ch : d.values.back() + " ") {
+      if (ch == ' ') {
+        if (!cur.empty()) tokens.insert(cur);
+        cur.clear();
+      } else {
+        cur += ch;
+      }
+    }
+    plan.syscalls.emitted = SyscallGroups::builtin(version).expand(tokens).size();
+  }
+}
+
+Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profile& profile,
+                              const ProposeOptions& options) {
+  HardeningPlan plan;
+  plan.unit = unit.name;
+  plan.systemd_version = options.version == unit::SystemdVersion::v252 ? "252" : "latest";
+  plan.runs = profile.runs;
+  plan.events = profile.events;
+  plan.lost_events = profile.lost_events;
+  if (!profile.complete()) {
+    std::string msg = fmt::format(
+        "the profile lost {} of {} events: anything the daemon did may be missing, so the drop-in could forbid it",
+        thousands(profile.lost_events), thousands(profile.events + profile.lost_events));
+    if (!options.allow_incomplete_profile) return fail("incomplete profile: " + msg);
+    plan.warnings.push_back("INCOMPLETE PROFILE: " + msg);
+  }
+  if (profile.executables.empty()) return fail("the profile observed no executable");
+
+  auto scorer = make_scorer(unit, options);
+  if (!scorer) return fail(scorer.error());
+  auto before = (*scorer)("");
+  if (!before) return fail(std::move(before.error()).with_context("scoring " + unit.name + " as it is"));
+  plan.exposure_before_tenths = *before;
+  int current = *before;
+
+  Evidence ev = digest(profile);
+  plan.syscalls.observed_all = ev.syscalls_all.size();
+  plan.syscalls.observed_startup = ev.syscalls_startup.size();
+  plan.syscalls.observed_serving = ev.syscalls_serving.size();
+
+  for (const auto& rule : knowledge_base()) {
+    Context ctx{ev, unit.settings, plan.directives, options.version};
+    RuleOutcome out = rule.decide(ctx);
+    for (auto& n : out.not_set) plan.not_set.push_back(std::move(n));
+    const Option* best = nullptr;
+    int best_score = 0;
+    for (const auto& opt : out.options) {
+      std::vector<Directive> trial = plan.directives;
+      trial.insert(trial.end(), opt.directives.begin(), opt.directives.end());
+      auto s = (*scorer)(directives_text(trial));
+      if (!s) return fail(std::move(s.error()).with_context("rule " + rule.id));
+      if (!best || *s < best_score || (*s == best_score && opt.forbids < best->forbids)) {
+        best = &opt;
+        best_score = *s;
+      }
+    }
+    if (!best) continue;
+    if (best_score < current || (best->required && best_score <= current)) {
+      plan.directives.insert(plan.directives.end(), best->directives.begin(), best->directives.end());
+      current = best_score;
+    }
+  }
+  plan.exposure_after_tenths = current;
+  update_allow_list_size(plan, options.version);
+  return plan;
+}
+
+Result<int> score_plan(const unit::LoadedUnit& unit, const HardeningPlan& plan, const ProposeOptions& options) {
+  auto scorer = make_scorer(unit, options);
+  if (!scorer) return fail(scorer.error());
+  return (*scorer)(directives_text(plan.directives));
+}
+
+}  // namespace sdh::synth

@@ -1,0 +1,128 @@
+// relax(): loosen or remove one directive after verification showed that it
+// breaks the service, keeping the reason in the plan (and the drop-in).
+#include <algorithm>
+#include <map>
+
+#include "synth/optimizer.h"
+#include "synth/synth.h"
+
+namespace sdh::synth {
+
+namespace {
+
+std::string rendered(const Directive& d) {
+  std::string out;
+  for (const auto& v : d.values) {
+    if (v.empty()) continue;
+    out += (out.empty() ? "" : " ") + d.key + "=" + v;
+  }
+  return out.empty() ? d.key + "=" : out;
+}
+
+// Directives that only make sense together with the relaxed one.
+const std::map<std::string, std::vector<std::string>>& companions() {
+  static const std::map<std::string, std::vector<std::string>> m = {
+      {"SystemCallFilter", {"SystemCallErrorNumber"}},
+      {"IPAddressDeny", {"IPAddressAllow"}},
+      {"SocketBindDeny", {"SocketBindAllow"}},
+      {"DevicePolicy", {"DeviceAllow"}},
+      {"DynamicUser", {"User"}},
+  };
+  return m;
+}
+
+// One step looser for graded settings; "" means remove.
+std::string looser(const std::string& key, const std::string& value) {
+  if (key == "ProtectSystem") {
+    if (value == "strict") return "full";
+    if (value == "full") return "yes";
+  }
+  if (key == "ProtectHome") {
+    if (value == "yes" || value == "tmpfs") return "read-only";
+  }
+  if (key == "ProtectProc" && value == "invisible") return "ptraceable";
+  if (key == "DevicePolicy" && value == "strict") return "closed";
+  return "";
+}
+
+// List-valued directives that can take one more item.
+bool list_key(const std::string& key) {
+  static const char* kKeys[] = {"SystemCallFilter", "RestrictAddressFamilies", "CapabilityBoundingSet",
+                                "RestrictNamespaces", "SystemCallArchitectures", "IPAddressAllow",
+                                "SocketBindAllow", "AmbientCapabilities"};
+  return std::any_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return key == k; });
+}
+
+// Directives that take one path/entry per line and may be added anew.
+bool additive_key(const std::string& key) {
+  return key == "ReadWritePaths" || key == "DeviceAllow" || key == "BindReadOnlyPaths" || key == "IPAddressAllow" ||
+         key == "SocketBindAllow";
+}
+
+}  // namespace
+
+Result<HardeningPlan> relax(const HardeningPlan& plan, const std::string& directive, const std::string& reason) {
+  HardeningPlan out = plan;
+  auto eq = directive.find('=');
+  std::string key = directive.substr(0, eq);
+  std::string item = eq == std::string::npos ? "" : directive.substr(eq + 1);
+  if (key.empty()) return fail("relax: empty directive");
+  auto it = std::find_if(out.directives.begin(), out.directives.end(),
+                         [&](const Directive& d) { return d.key == key; });
+  Relaxation rel{directive, "", "", reason};
+  if (it == out.directives.end()) {
+    if (item.empty() || !additive_key(key)) {
+      return fail("relax: the plan has no " + key + "= directive");
+    }
+    Directive d;
+    d.key = key;
+    d.values = {item};
+    d.justification = "relaxed: " + reason;
+    d.rule = "relax";
+    rel.to = key + "=" + item;
+    out.directives.push_back(d);
+  } else if (!item.empty() && list_key(key)) {
+    rel.from = rendered(*it);
+    std::string& last = it->values.back();
+    if (last.empty() || last == "none" || last == "yes" || last == "~") {
+      last = item;
+    } else if (key == "CapabilityBoundingSet" || key == "AmbientCapabilities" || (" " + last + " ").find(" " + item + " ") == std::string::npos) {
+      last += " " + item;
+    }
+    it->justification += "; relaxed: " + reason;
+    rel.to = rendered(*it);
+  } else if (!item.empty() && additive_key(key)) {
+    Directive d = *it;
+    d.values = {item};
+    d.justification = "relaxed: " + reason;
+    d.rule = "relax";
+    rel.to = key + "=" + item;
+    out.directives.push_back(d);
+  } else {
+    rel.from = rendered(*it);
+    std::string next = looser(key, it->values.empty() ? "" : it->values.back());
+    if (!next.empty()) {
+      it->values = {next};
+      it->justification = "relaxed from " + rel.from + ": " + reason;
+      rel.to = rendered(*it);
+    } else {
+      out.directives.erase(std::remove_if(out.directives.begin(), out.directives.end(),
+                                          [&](const Directive& d) { return d.key == key; }),
+                           out.directives.end());
+      auto comp = companions().find(key);
+      if (comp != companions().end()) {
+        for (const auto& k : comp->second) {
+          out.directives.erase(std::remove_if(out.directives.begin(), out.directives.end(),
+                                              [&](const Directive& d) { return d.key == k; }),
+                               out.directives.end());
+        }
+      }
+      out.not_set.push_back(NotSet{rel.from, "relaxed after verification: " + reason, "relax"});
+    }
+  }
+  out.relaxed.push_back(rel);
+  out.exposure_after_tenths = -1;
+  return out;
+}
+
+}  // namespace sdh::synth

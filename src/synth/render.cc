@@ -1,0 +1,99 @@
+// Drop-in text and JSON for a HardeningPlan.
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "synth/evidence.h"
+#include "synth/synth.h"
+
+namespace sdh::synth {
+
+namespace {
+
+std::string tenths(int t) { return t < 0 ? "?" : fmt::format("{}.{}", t / 10, t % 10); }
+
+// Comments must stay single lines.
+std::string one_line(std::string s) {
+  for (auto& ch : s) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string render_dropin(const HardeningPlan& plan) {
+  std::string out;
+  out += fmt::format("# Hardening drop-in for {}, proposed by sdharden from observed behaviour.\n", plan.unit);
+  out += fmt::format("# Evidence: {} run{}, {} events, {} lost.\n", plan.runs, plan.runs == 1 ? "" : "s",
+                     thousands(plan.events), thousands(plan.lost_events));
+  out += fmt::format("# Predicted exposure (systemd-analyze security --offline=yes, systemd {}): {} -> {}\n",
+                     plan.systemd_version, tenths(plan.exposure_before_tenths), tenths(plan.exposure_after_tenths));
+  out += fmt::format(
+      "# System calls observed: {} (start-up {}, serving {}); a filter applied after start-up would need {}.\n",
+      plan.syscalls.observed_all, plan.syscalls.observed_startup, plan.syscalls.observed_serving,
+      plan.syscalls.observed_serving);
+  if (plan.syscalls.emitted > 0) {
+    out += fmt::format("# SystemCallFilter= below allows {} system calls.\n", plan.syscalls.emitted);
+  }
+  for (const auto& w : plan.warnings) out += "# WARNING: " + one_line(w) + "\n";
+  std::string section;
+  for (const auto& d : plan.directives) {
+    if (d.section != section) {
+      out += "\n[" + d.section + "]\n";
+      section = d.section;
+    }
+    out += "# " + one_line(d.justification) + "\n";
+    for (const auto& v : d.values) out += d.key + "=" + v + "\n";
+  }
+  if (plan.directives.empty()) out += "\n# No directive could be added without forbidding observed behaviour.\n";
+  if (!plan.not_set.empty()) {
+    out += "\n# Not set, and the observation that forbids it:\n";
+    for (const auto& n : plan.not_set) out += "#   " + n.directive + ": " + one_line(n.reason) + "\n";
+  }
+  if (!plan.relaxed.empty()) {
+    out += "\n# Relaxed after verification:\n";
+    for (const auto& r : plan.relaxed) {
+      out += fmt::format("#   {}: {} -> {}: {}\n", r.directive, r.from.empty() ? "(unset)" : r.from,
+                         r.to.empty() ? "(removed)" : r.to, one_line(r.reason));
+    }
+  }
+  return out;
+}
+
+std::string plan_to_json(const HardeningPlan& plan) {
+  using nlohmann::json;
+  json directives = json::array();
+  for (const auto& d : plan.directives) {
+    directives.push_back({{"section", d.section}, {"key", d.key}, {"values", d.values},
+                          {"justification", d.justification}, {"rule", d.rule}});
+  }
+  json not_set = json::array();
+  for (const auto& n : plan.not_set) {
+    not_set.push_back({{"directive", n.directive}, {"reason", n.reason}, {"rule", n.rule}});
+  }
+  json relaxed = json::array();
+  for (const auto& r : plan.relaxed) {
+    relaxed.push_back({{"directive", r.directive}, {"from", r.from}, {"to", r.to}, {"reason", r.reason}});
+  }
+  auto score = [](int t) { return t < 0 ? json(nullptr) : json(t / 10.0); };
+  json j = {
+      {"unit", plan.unit},
+      {"systemd", plan.systemd_version},
+      {"exposure_before", score(plan.exposure_before_tenths)},
+      {"exposure_after", score(plan.exposure_after_tenths)},
+      {"evidence", {{"runs", plan.runs}, {"events", plan.events}, {"lost_events", plan.lost_events}}},
+      {"syscalls",
+       {{"observed", plan.syscalls.observed_all},
+        {"observed_startup", plan.syscalls.observed_startup},
+        {"observed_serving", plan.syscalls.observed_serving},
+        {"allowed", plan.syscalls.emitted}}},
+      {"warnings", plan.warnings},
+      {"directives", directives},
+      {"not_set", not_set},
+      {"relaxed", relaxed},
+      {"dropin", render_dropin(plan)},
+  };
+  return j.dump(2) + "\n";
+}
+
+}  // namespace sdh::synth

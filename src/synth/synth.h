@@ -1,0 +1,112 @@
+// The synthesiser's public face: Profile + LoadedUnit -> HardeningPlan ->
+// drop-in text. Everything here is pure (no printing, no OS access except
+// through the FileSystem used to re-load the unit for scoring).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "profile/profile.h"
+#include "unit/loader.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace sdh::synth {
+
+// One directive of the drop-in. `values` are rendered as one "Key=value" line
+// each, in order; an empty value is systemd's "reset the list" assignment
+// (used before a narrowed list so the drop-in does not widen the unit's own).
+struct Directive {
+  std::string section = "Service";
+  std::string key;                  // "ProtectSystem"
+  std::vector<std::string> values;  // {"strict"} or {"", "CAP_NET_BIND_SERVICE"}
+  std::string justification;        // the evidence, one short line
+  std::string rule;                 // knowledge-base rule id that produced it
+};
+
+// A directive deliberately not set, with the observation that forbids it.
+struct NotSet {
+  std::string directive;  // "MemoryDenyWriteExecute=yes"
+  std::string reason;     // "W+X mapping by /usr/bin/luajit (3 runs)"
+  std::string rule;
+};
+
+// A directive removed or loosened after the fact (verify/bisect/auto).
+struct Relaxation {
+  std::string directive;  // as given to relax()
+  std::string from;       // rendered value(s) before, "" when newly allowed
+  std::string to;         // rendered value(s) after, "" when removed
+  std::string reason;
+};
+
+// Syscall allow-list sizes (distinct syscall names actually observed, and the
+// size of the allow-list as emitted, groups expanded).
+struct AllowListSizes {
+  size_t observed_all = 0;      // start-up + serving
+  size_t observed_startup = 0;
+  size_t observed_serving = 0;  // what a filter applied after initialisation would need
+  size_t emitted = 0;           // names allowed by the emitted SystemCallFilter= (0: none emitted)
+};
+
+struct HardeningPlan {
+  std::string unit;                 // "nginx.service"
+  std::vector<Directive> directives;
+  std::vector<NotSet> not_set;
+  std::vector<Relaxation> relaxed;
+  std::vector<std::string> warnings;  // e.g. incomplete profile
+  int exposure_before_tenths = -1;    // -1: not scored
+  int exposure_after_tenths = -1;     // -1: not scored (e.g. after relax())
+  AllowListSizes syscalls;
+  // Evidence summary used in comments: "3 runs, 41,213 events".
+  uint64_t runs = 0;
+  uint64_t events = 0;
+  uint64_t lost_events = 0;
+  std::string systemd_version;  // "252" or "latest"
+};
+
+// Scores "the unit plus this drop-in text" and returns exposure in tenths.
+using ScoreFunction = std::function<Result<int>(const std::string& dropin_text)>;
+
+struct ProposeOptions {
+  unit::SystemdVersion version = unit::SystemdVersion::v252;
+  // Used to re-load the unit with the candidate drop-in (LoadOptions::extra_dropins)
+  // when `scorer` is empty; nullptr means the real file system.
+  const FileSystem* fs = nullptr;
+  unit::LoadOptions load_options;  // search path, user manager...; version/extra_dropins are set by propose
+  ScoreFunction scorer;            // tests inject one; empty: load_unit + exposure::assess
+  // A profile with lost events is refused unless this is set (then the plan
+  // carries a loud warning).
+  bool allow_incomplete_profile = false;
+  std::string dropin_name = "90-sdharden.conf";
+};
+
+// Builds the tightest plan the profile allows: minimises our exposure score
+// subject to nothing observed being forbidden; never weakens a setting the
+// unit already has; at equal score prefers the directive that forbids less.
+Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profile& profile,
+                              const ProposeOptions& options = {});
+
+// The drop-in text: every directive preceded by its evidence comment, then a
+// comment block of what was not set and why, exposure before -> after and the
+// allow-list sizes per phase.
+std::string render_dropin(const HardeningPlan& plan);
+
+// Removes or loosens one directive, recording the reason. `directive` is a key
+// ("MemoryDenyWriteExecute") or "Key=item" to loosen a list/graded directive by
+// one step: "SystemCallFilter=ptrace" adds ptrace to the allow-list,
+// "RestrictAddressFamilies=AF_INET6" adds a family, "ProtectSystem" loosens
+// strict -> full -> yes -> removed. Fails when the plan has no such directive.
+// exposure_after_tenths becomes -1 (use score_plan to re-score).
+Result<HardeningPlan> relax(const HardeningPlan& plan, const std::string& directive,
+                            const std::string& reason);
+
+// Scores the unit with the plan's drop-in applied (same scorer as propose).
+Result<int> score_plan(const unit::LoadedUnit& unit, const HardeningPlan& plan,
+                       const ProposeOptions& options = {});
+
+// The plan as JSON (for `propose --json` and `auto`).
+std::string plan_to_json(const HardeningPlan& plan);
+
+}  // namespace sdh::synth
