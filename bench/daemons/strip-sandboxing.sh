@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Prints a unit file with every sandboxing directive removed: the benchmark's
+# baseline, so sdharden starts from nothing as it does for most daemons.
+# Usage: strip-sandboxing.sh UNIT_FILE
+set -euo pipefail
+keys='User|Group|DynamicUser|SupplementaryGroups|Private[A-Za-z]*|Protect[A-Za-z]*|RootDirectory|RootImage'
+keys+='|LockPersonality|MemoryDenyWriteExecute|NoNewPrivileges|CapabilityBoundingSet|AmbientCapabilities'
+keys+='|UMask|KeyringMode|ProcSubset|RemoveIPC|Restrict[A-Za-z]*|SystemCall[A-Za-z]*|IPAddress(Allow|Deny)'
+keys+='|DevicePolicy|DeviceAllow|ReadWrite(Paths|Directories)|ReadOnly(Paths|Directories)'
+keys+='|Inaccessible(Paths|Directories)|(No)?ExecPaths|TemporaryFileSystem|Bind(ReadOnly)?Paths'
+keys+='|SocketBind(Allow|Deny)'
+# A continued line ("\" at the end) belongs to the directive it continues.
+awk -v re="^[ \t]*(${keys})[ \t]*=" '
+  skip { if ($0 !~ /\\$/) skip = 0; next }
+  $0 ~ re { if ($0 ~ /\\$/) skip = 1; next }
+  { print }
+' "$1"
