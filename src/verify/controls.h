@@ -1,0 +1,62 @@
+// Negative controls: for each restriction class a drop-in sets, a probe that
+// must be refused inside the drop-in's sandbox and must succeed without it.
+// The plan is data (which directive, which probe, what to expect); the
+// evaluation compares the two runs' probe lines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "systemd/process.h"
+#include "verify/dropin.h"
+#include "verify/verdict.h"
+
+namespace sdh::verify {
+
+// Where verify installs sdharden-probe inside the host under test.
+inline constexpr const char* kProbePath = "/run/sdharden/sdharden-probe";
+
+struct ProbeLine {
+  std::string op;
+  std::string arg;
+  bool ok = false;
+  bool killed = false;
+  std::string detail;  // errno name, signal, ...
+};
+std::vector<ProbeLine> parse_probe_output(const std::string& out);
+
+enum class ControlMode {
+  refused_args,    // probe lines: listed args refused in the sandbox, ok without
+  output_differs,  // a plain command prints something else inside the sandbox
+};
+
+struct Control {
+  std::string name;                     // "address families"
+  std::vector<std::string> directives;  // the drop-in keys this control tests
+  std::vector<std::string> argv;        // kProbePath or a plain command, then args
+  ControlMode mode = ControlMode::refused_args;
+  // refused_args: these must be refused (empty: at least one arg must be);
+  // args that are already refused without the sandbox make it inconclusive.
+  std::vector<std::string> must_refuse;
+  std::vector<std::string> must_allow;  // must stay ok inside the sandbox
+};
+
+// The controls for the restriction classes present in `directives`;
+// classes the container cannot demonstrate (kernel tunables, clock...) are
+// returned in `not_probed` with a reason.
+std::vector<Control> plan_controls(const std::vector<Directive>& directives,
+                                   std::vector<std::string>* not_probed = nullptr);
+
+struct ControlOutcome {
+  ItemStatus status = ItemStatus::inconclusive;
+  std::string detail;
+};
+ControlOutcome evaluate_control(const Control& control, const systemd::ExecResult& sandboxed,
+                                const systemd::ExecResult& plain);
+
+// Capability number for "CAP_NET_ADMIN" (or -1), and the highest known.
+int capability_number(const std::string& name);
+std::string capability_name(int number);
+inline constexpr int kLastCapability = 40;
+
+}  // namespace sdh::verify

@@ -1,0 +1,34 @@
+// A drop-in as a list of directive assignments: what verify applies, what
+// bisect splits, what negative controls copy into a probe's sandbox.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+
+namespace sdh::verify {
+
+struct Directive {
+  std::string section;  // "Service", "Unit"
+  std::string key;
+  std::string value;
+  int line = 0;
+  std::string assignment() const { return key + "=" + value; }
+};
+
+// Lenient parse: comments, blank lines, [Section] headers, "Key=Value" with
+// backslash continuations. Fails only on a line that is none of these.
+Result<std::vector<Directive>> parse_dropin(const std::string& text);
+
+// Text of a drop-in holding `directives`, grouped under their sections in
+// first-appearance order.
+std::string render_dropin(const std::vector<Directive>& directives, const std::string& header = "");
+
+// [Service] assignments as "Key=Value", the form a transient unit takes.
+std::vector<std::string> service_assignments(const std::vector<Directive>& directives);
+
+// Parses "yes/no/true/false/1/0/on/off"; nullopt-like false for others.
+bool parse_boolean(const std::string& value, bool* out);
+
+}  // namespace sdh::verify

@@ -1,0 +1,280 @@
+#include "verify/verify.h"
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fmt/core.h>
+
+#include "verify/controls.h"
+
+namespace sdh::verify {
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string tail(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  while (lines-- > 0 && pos > 0) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+  }
+  return text.substr(pos == 0 ? 0 : pos + 1);
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::set<std::string> tokens(const std::string& s) {
+  std::set<std::string> out;
+  std::istringstream in(s);
+  std::string w;
+  while (in >> w) out.insert(lower(w));
+  return out;
+}
+
+Result<std::string> read_host_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("reading " + path, errno);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& options) {
+  for (const auto& [path, content] : options.extra_files)
+    if (auto s = host.install_file(path, content, 0755); !s) return s;
+  if (!options.unit_text.empty())
+    if (auto s = host.install_unit(options.unit, options.unit_text); !s) return s;
+  if (!options.probe_binary.empty()) {
+    auto bin = read_host_file(options.probe_binary);
+    if (!bin) return fail(bin.error());
+    if (auto s = host.install_file(kProbePath, *bin, 0755); !s) return s;
+  }
+  return {};
+}
+
+RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options, const std::string& dropin_text) {
+  RunOutcome r;
+  auto finish = [&]() -> RunOutcome& {
+    if (auto j = host.journal(options.unit)) r.journal = *j;
+    if (auto k = host.kernel_log()) r.kernel_log = *k;
+    return r;
+  };
+  if (auto s = prepare_host(host, options); !s) {
+    r.failure = "preparing the host: " + s.error().to_string();
+    return finish();
+  }
+  if (!dropin_text.empty())
+    if (auto s = host.install_dropin(options.unit, kDropinName, dropin_text); !s) {
+      r.failure = "installing the drop-in: " + s.error().to_string();
+      return finish();
+    }
+  if (auto s = host.daemon_reload(); !s) {
+    r.failure = "daemon-reload: " + s.error().to_string();
+    return finish();
+  }
+  if (auto s = host.start(options.unit); !s) {
+    r.failure = "the unit does not start: " + s.error().to_string();
+    return finish();
+  }
+  r.started = true;
+  // "Stays up": still active after the settle time and never restarted.
+  std::this_thread::sleep_for(options.settle);
+  auto props = host.show(options.unit, {"ActiveState", "SubState", "NRestarts", "Result"});
+  if (!props) {
+    r.failure = "reading the unit's state: " + props.error().to_string();
+    return finish();
+  }
+  std::string state = (*props)["ActiveState"];
+  std::string restarts = (*props)["NRestarts"];
+  if (state != "active" && state != "reloading") {
+    r.failure = fmt::format("the unit did not stay up: ActiveState={} SubState={} Result={}", state,
+                            (*props)["SubState"], (*props)["Result"]);
+    return finish();
+  }
+  if (!restarts.empty() && restarts != "0") {
+    r.failure = fmt::format("the unit restarted {} time(s) within {} ms", restarts, options.settle.count());
+    return finish();
+  }
+  r.stayed_up = true;
+  auto check = host.run(options.check, options.check_timeout);
+  if (!check) {
+    r.failure = "running the check: " + check.error().to_string();
+    return finish();
+  }
+  r.check = *check;
+  r.check_passed = check->ok();
+  if (!r.check_passed)
+    r.failure = fmt::format("the check failed ({}): {}", check->status_text(),
+                            tail(check->err.empty() ? check->out : check->err, 3));
+  return finish();
+}
+
+VerdictItem directive_item(const Directive& d, const systemd::Properties& hardened,
+                           const systemd::Properties& baseline) {
+  VerdictItem item{Stage::directive, d.assignment(), ItemStatus::inconclusive, ""};
+  auto it = hardened.find(d.key);
+  if (it == hardened.end()) {
+    item.detail = "systemctl show has no such property";
+    return item;
+  }
+  const std::string& shown = it->second;
+  std::string before = baseline.count(d.key) ? baseline.at(d.key) : "";
+  bool want = false;
+  if (parse_boolean(d.value, &want)) {
+    bool have = false;
+    if (parse_boolean(shown, &have)) {
+      item.status = have == want ? ItemStatus::passed : ItemStatus::failed;
+      item.detail = "shows " + shown;
+      return item;
+    }
+    // ProtectSystem=yes and friends show their enum name.
+    item.status = lower(shown) == (want ? "yes" : "no") ? ItemStatus::passed : ItemStatus::failed;
+    item.detail = "shows " + shown;
+    return item;
+  }
+  if (d.value.empty()) {
+    item.detail = "reset; shows " + shown;
+    return item;
+  }
+  if (lower(shown) == lower(d.value)) {
+    item.status = ItemStatus::passed;
+    item.detail = "shows " + shown;
+    return item;
+  }
+  // Lists: every item written must appear (names may be case-folded).
+  std::string v = d.value;
+  bool deny = v[0] == '~';
+  auto want_tokens = tokens(deny ? v.substr(1) : v);
+  auto have_tokens = tokens(!shown.empty() && shown[0] == '~' ? shown.substr(1) : shown);
+  bool all_in = std::all_of(want_tokens.begin(), want_tokens.end(), [&](const std::string& t) {
+    return t[0] == '@' || t[0] == '-' || have_tokens.count(t) > 0;
+  });
+  bool has_group = std::any_of(want_tokens.begin(), want_tokens.end(), [](const std::string& t) { return t[0] == '@'; });
+  if (d.key == "CapabilityBoundingSet" && deny) {
+    bool none_in = std::none_of(want_tokens.begin(), want_tokens.end(),
+                                [&](const std::string& t) { return have_tokens.count(t) > 0; });
+    item.status = none_in ? ItemStatus::passed : ItemStatus::failed;
+    item.detail = "remaining: " + shown;
+    return item;
+  }
+  if (all_in && !has_group) {
+    item.status = ItemStatus::passed;
+    item.detail = "shows " + shown;
+  } else if (shown != before) {
+    item.status = ItemStatus::passed;
+    item.detail = has_group ? fmt::format("changed from the baseline ({} entries shown)", have_tokens.size())
+                            : "changed from the baseline: " + shown;
+  } else {
+    item.status = ItemStatus::failed;
+    item.detail = "same as without the drop-in: " + shown;
+  }
+  if (item.detail.size() > 240) item.detail = item.detail.substr(0, 240) + "…";
+  return item;
+}
+
+Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostFactory& factory) {
+  auto started = Clock::now();
+  Verdict v;
+  v.unit = options.unit;
+  v.check = options.check;
+  auto parsed = parse_dropin(options.dropin_text);
+  if (!parsed) return fail(std::move(parsed.error()).with_context("parsing the drop-in"));
+  const auto& directives = *parsed;
+  std::vector<std::string> not_probed;
+  auto controls = options.probe_binary.empty() ? std::vector<Control>{} : plan_controls(directives, &not_probed);
+  std::vector<std::string> keys;
+  for (const auto& d : directives)
+    if (std::find(keys.begin(), keys.end(), d.key) == keys.end()) keys.push_back(d.key);
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+
+  // Baseline: the service and the check must work without the drop-in,
+  // else verification has nothing to say about the drop-in.
+  systemd::Properties baseline_props;
+  std::vector<systemd::ExecResult> plain_runs;
+  {
+    auto host = factory();
+    if (!host) return fail(std::move(host.error()).with_context("starting the baseline host"));
+    v.host = (*host)->kind();
+    auto run = run_service(**host, options, "");
+    if (!run.ok()) {
+      v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::failed,
+                         run.failure + (run.journal.empty() ? "" : "\n" + tail(run.journal, 5))});
+      v.error = run.started && run.stayed_up
+                    ? "the check itself fails without the drop-in; fix the check or the service first"
+                    : "the unit does not run even without the drop-in: " + run.failure;
+      (void)(*host)->shutdown();
+      v.seconds = elapsed();
+      return v;
+    }
+    v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::passed,
+                       "check " + run.check.status_text()});
+    if (auto p = (*host)->show(options.unit, keys)) baseline_props = *p;
+    for (const auto& c : controls) {
+      auto r = (*host)->run_sandboxed({}, c.argv, 30s);
+      plain_runs.push_back(r ? *r : systemd::ExecResult{-1, 0, false, "", r.error().to_string()});
+    }
+    (void)(*host)->shutdown();
+  }
+
+  auto host = factory();
+  if (!host) return fail(std::move(host.error()).with_context("starting the hardened host"));
+  auto run = run_service(**host, options, options.dropin_text);
+  v.items.push_back({Stage::hardened, "unit starts and stays up",
+                     run.started && run.stayed_up ? ItemStatus::passed : ItemStatus::failed,
+                     run.started && run.stayed_up ? fmt::format("active after {} ms", options.settle.count())
+                                                  : run.failure + "\n" + tail(run.journal, 6)});
+  if (run.started && run.stayed_up)
+    v.items.push_back({Stage::hardened, "check passes", run.check_passed ? ItemStatus::passed : ItemStatus::failed,
+                       run.check_passed ? "check " + run.check.status_text() : run.failure});
+  if (auto p = (*host)->show(options.unit, keys)) {
+    for (const auto& d : directives) v.items.push_back(directive_item(d, *p, baseline_props));
+  } else {
+    v.items.push_back({Stage::directive, "systemctl show", ItemStatus::failed, p.error().to_string()});
+  }
+  auto assignments = service_assignments(directives);
+  for (size_t i = 0; i < controls.size(); ++i) {
+    const auto& c = controls[i];
+    auto r = (*host)->run_sandboxed(assignments, c.argv, 30s);
+    systemd::ExecResult sandboxed = r ? *r : systemd::ExecResult{-1, 0, false, "", r.error().to_string()};
+    auto outcome = evaluate_control(c, sandboxed, plain_runs[i]);
+    std::string how = "full drop-in sandbox";
+    if (outcome.status == ItemStatus::inconclusive && sandboxed.out.empty()) {
+      // The whole drop-in may not apply to a bare transient unit (paths that
+      // only exist for the service...): retry with this class alone.
+      std::vector<std::string> only;
+      for (const auto& d : directives)
+        if (d.section == "Service" && std::find(c.directives.begin(), c.directives.end(), d.key) != c.directives.end())
+          only.push_back(d.assignment());
+      auto r2 = (*host)->run_sandboxed(only, c.argv, 30s);
+      if (r2) {
+        outcome = evaluate_control(c, *r2, plain_runs[i]);
+        how = "this class's directives only";
+      }
+    }
+    v.items.push_back({Stage::negative_control, c.name, outcome.status, outcome.detail + " [" + how + "]"});
+  }
+  for (const auto& n : not_probed) v.items.push_back({Stage::negative_control, n.substr(0, n.find(':')),
+                                                     ItemStatus::skipped, n.substr(n.find(':') + 2)});
+  if (options.probe_binary.empty())
+    v.items.push_back({Stage::negative_control, "negative controls", ItemStatus::skipped,
+                       "sdharden-probe not found"});
+  v.items.push_back({Stage::fallback, "behaviour diff against the baseline", ItemStatus::skipped,
+                     "no profiler in this build"});
+  (void)(*host)->shutdown();
+  v.verified = v.failed_count() == 0 && v.error.empty();
+  v.seconds = elapsed();
+  return v;
+}
+
+}  // namespace sdh::verify

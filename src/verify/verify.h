@@ -1,0 +1,58 @@
+// The verification workflow: baseline run without the drop-in, hardened run
+// with it, directives read back through `systemctl show`, negative controls,
+// and (when a profiler is plugged in) a behaviour diff. Written against
+// ServiceHost only, so the FakeHost drives it in unit tests.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "systemd/service_host.h"
+#include "verify/dropin.h"
+#include "verify/verdict.h"
+
+namespace sdh::verify {
+
+inline constexpr const char* kDropinName = "50-sdharden.conf";
+
+struct VerifyOptions {
+  std::string unit;          // unit name inside the host
+  std::string unit_text;     // installed as unit_dir()/unit when non-empty
+  std::vector<std::pair<std::string, std::string>> extra_files;  // (path, content) installed first
+  std::string dropin_text;
+  std::string check;         // shell command run inside the host
+  std::string probe_binary;  // sdharden-probe on this machine; empty: no negative controls
+  std::chrono::milliseconds settle{1500};  // how long the unit must stay up
+  std::chrono::milliseconds check_timeout{30000};
+};
+
+// One start of the unit with a given drop-in (possibly empty) and the check.
+struct RunOutcome {
+  bool started = false;
+  bool stayed_up = false;
+  bool check_passed = false;
+  std::string failure;   // first thing that went wrong, human words
+  systemd::ExecResult check;
+  std::string journal;
+  std::string kernel_log;
+  bool ok() const { return started && stayed_up && check_passed; }
+};
+
+// Installs everything, starts the unit, waits `settle`, runs the check.
+RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
+                       const std::string& dropin_text);
+
+// Installs the unit's files and the probe; shared by verify and bisect.
+systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& options);
+
+// Whether `directive` shows as in effect given the hardened and baseline
+// `systemctl show` values of its property.
+VerdictItem directive_item(const Directive& directive, const systemd::Properties& hardened,
+                           const systemd::Properties& baseline);
+
+// Fails only when a host cannot be created; everything else is in the Verdict.
+Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostFactory& factory);
+
+}  // namespace sdh::verify
