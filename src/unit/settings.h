@@ -70,6 +70,12 @@ struct UnitSettings {
   std::string name;            // "nginx.service", instance expanded
   std::string type = "service";  // unit type suffix
   bool default_dependencies = true;
+  // Which of systemd's per-unit contexts this unit type has: services,
+  // sockets, mounts and swaps run processes; slices and scopes only have a
+  // control group. Units without them are scored with systemd's neutral defaults.
+  bool has_exec_context = true;
+  bool has_cgroup_context = true;
+  bool user_manager = false;  // loaded for the user manager (--user)
 
   // Identity
   std::optional<std::string> user;
@@ -106,6 +112,8 @@ struct UnitSettings {
   bool restrict_realtime = false;
   bool restrict_suid_sgid = false;
   uint32_t restrict_namespaces = kNsAll;  // namespaces still allowed
+  // false: never assigned (systemd's "initial" state, which allows all and
+  // makes the next list assignment replace instead of merge).
   bool restrict_namespaces_configured = false;
   KeyringMode keyring_mode = KeyringMode::private_;
   NotifyAccess notify_access = NotifyAccess::none;
@@ -118,6 +126,9 @@ struct UnitSettings {
   FilterSet system_call_filter;          // syscall names, groups expanded
   std::set<std::string> system_call_architectures;  // "native", "x86-64", ...
   std::optional<std::string> system_call_error_number;
+  // The raw SystemCallFilter= lines after specifier expansion, in order, for
+  // tools that want to show what was written (the effective set is above).
+  std::vector<std::string> system_call_filter_lines;
 
   // IP access lists (from [Service] and the unit's slice is ignored offline)
   std::vector<IpPrefix> ip_address_allow;

@@ -1,0 +1,837 @@
+#include "unit/apply.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "unit/directives.h"
+#include "unit/parser.h"
+#include "unit/syscalls.h"
+#include "unit/unit_name.h"
+
+namespace sdh::unit {
+namespace {
+
+// --- small parsers -------------------------------------------------------
+
+std::optional<bool> parse_boolean(const std::string& v) {
+  std::string l;
+  for (char c : v) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "1" || l == "yes" || l == "y" || l == "true" || l == "t" || l == "on") return true;
+  if (l == "0" || l == "no" || l == "n" || l == "false" || l == "f" || l == "off") return false;
+  return std::nullopt;
+}
+
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Splits a value into words like systemd's extract_first_word(): whitespace
+// separates, a backslash takes the next character literally and, with
+// `unquote`, single or double quotes group. Returns nullopt on bad syntax
+// (unterminated quote or trailing backslash); `words` then holds the words
+// before the error, which systemd has already applied by then.
+std::optional<std::vector<std::string>> split_words(const std::string& v, bool unquote,
+                                                    std::vector<std::string>& words) {
+  size_t i = 0;
+  for (;;) {
+    while (i < v.size() && is_ws(v[i])) ++i;
+    if (i >= v.size()) return words;
+    std::string w;
+    char quote = 0;
+    for (; i < v.size(); ++i) {
+      char c = v[i];
+      if (quote) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '\\') {
+          if (++i >= v.size()) return std::nullopt;
+          w += v[i];
+        } else {
+          w += c;
+        }
+        continue;
+      }
+      if (is_ws(c)) break;
+      if (c == '\\') {
+        if (++i >= v.size()) return std::nullopt;
+        w += v[i];
+      } else if (unquote && (c == '\'' || c == '"')) {
+        quote = c;
+      } else {
+        w += c;
+      }
+    }
+    if (quote) return std::nullopt;
+    words.push_back(std::move(w));
+  }
+}
+
+bool valid_user_name(const std::string& u) {
+  if (u.empty() || u == "." || u == "..") return false;
+  if (std::all_of(u.begin(), u.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (u.size() > 10) return false;
+    unsigned long long n = std::stoull(u);
+    return n < 4294967295ULL && n != 65535ULL;
+  }
+  if (u[0] == '-') return false;
+  for (unsigned char c : u)
+    if (c < ' ' || c == 127 || c == ':' || c == '/') return false;
+  return true;
+}
+
+bool valid_abs_path(std::string& p) {
+  if (p.empty() || p[0] != '/') return false;
+  // Simplify: collapse slashes and drop "." components; ".." is refused.
+  std::string out;
+  size_t i = 0;
+  while (i < p.size()) {
+    while (i < p.size() && p[i] == '/') ++i;
+    size_t j = p.find('/', i);
+    if (j == std::string::npos) j = p.size();
+    std::string part = p.substr(i, j - i);
+    i = j;
+    if (part.empty() || part == ".") continue;
+    if (part == "..") return false;
+    out += "/" + part;
+  }
+  p = out.empty() ? "/" : out;
+  return p.size() < 4096;
+}
+
+struct Ctx {
+  UnitSettings& s;
+  const Assignment& a;
+  const ApplyContext& c;
+
+  void warn(const std::string& msg, Severity sev = Severity::warning) const {
+    if (!c.diagnostics) return;
+    Diagnostic d;
+    d.severity = sev;
+    d.location = a.location;
+    d.message = msg;
+    d.source_line = a.key + "=" + a.value;
+    c.diagnostics->push_back(std::move(d));
+  }
+  std::optional<std::string> expand(const std::string& v, bool fatal) const {
+    auto r = expand_specifiers(v, c.specifiers);
+    if (!r) {
+      warn(r.error().message() + " in " + a.key + "=" + (fatal ? "" : ", ignored"),
+           fatal ? Severity::error : Severity::warning);
+      return std::nullopt;
+    }
+    return *r;
+  }
+};
+
+template <typename Enum>
+bool parse_enum(const Ctx& x, const std::vector<std::pair<const char*, Enum>>& names, Enum& out,
+                bool boolean_ok, Enum yes = Enum{}, Enum no = Enum{}) {
+  if (boolean_ok) {
+    if (auto b = parse_boolean(x.a.value)) {
+      out = *b ? yes : no;
+      return true;
+    }
+  }
+  for (auto& [n, v] : names)
+    if (x.a.value == n) {
+      out = v;
+      return true;
+    }
+  x.warn("invalid value for " + x.a.key + "=, ignored");
+  return false;
+}
+
+bool* bool_field(UnitSettings& s, const std::string& key) {
+  static const std::pair<const char*, bool UnitSettings::*> kFields[] = {
+      {"DefaultDependencies", &UnitSettings::default_dependencies},
+      {"DynamicUser", &UnitSettings::dynamic_user},
+      {"PrivateDevices", &UnitSettings::private_devices},
+      {"PrivateMounts", &UnitSettings::private_mounts},
+      {"PrivateNetwork", &UnitSettings::private_network},
+      {"PrivateTmp", &UnitSettings::private_tmp},
+      {"PrivateUsers", &UnitSettings::private_users},
+      {"PrivateIPC", &UnitSettings::private_ipc},
+      {"ProtectControlGroups", &UnitSettings::protect_control_groups},
+      {"ProtectKernelModules", &UnitSettings::protect_kernel_modules},
+      {"ProtectKernelTunables", &UnitSettings::protect_kernel_tunables},
+      {"ProtectKernelLogs", &UnitSettings::protect_kernel_logs},
+      {"ProtectClock", &UnitSettings::protect_clock},
+      {"ProtectHostname", &UnitSettings::protect_hostname},
+      {"NoNewPrivileges", &UnitSettings::no_new_privileges},
+      {"LockPersonality", &UnitSettings::lock_personality},
+      {"MemoryDenyWriteExecute", &UnitSettings::memory_deny_write_execute},
+      {"RestrictRealtime", &UnitSettings::restrict_realtime},
+      {"RestrictSUIDSGID", &UnitSettings::restrict_suid_sgid},
+      {"RemoveIPC", &UnitSettings::remove_ipc},
+  };
+  for (auto& [n, f] : kFields)
+    if (key == n) return &(s.*f);
+  return nullptr;
+}
+
+std::vector<std::string>* list_field(UnitSettings& s, const std::string& key) {
+  static const std::pair<const char*, std::vector<std::string> UnitSettings::*> kFields[] = {
+      {"ReadWritePaths", &UnitSettings::read_write_paths},
+      {"ReadOnlyPaths", &UnitSettings::read_only_paths},
+      {"InaccessiblePaths", &UnitSettings::inaccessible_paths},
+      {"ExecPaths", &UnitSettings::exec_paths},
+      {"NoExecPaths", &UnitSettings::no_exec_paths},
+      {"TemporaryFileSystem", &UnitSettings::temporary_file_system},
+      {"BindPaths", &UnitSettings::bind_paths},
+      {"BindReadOnlyPaths", &UnitSettings::bind_read_only_paths},
+      {"StateDirectory", &UnitSettings::state_directory},
+      {"CacheDirectory", &UnitSettings::cache_directory},
+      {"LogsDirectory", &UnitSettings::logs_directory},
+      {"RuntimeDirectory", &UnitSettings::runtime_directory},
+      {"ConfigurationDirectory", &UnitSettings::configuration_directory},
+      {"SocketBindAllow", &UnitSettings::socket_bind_allow},
+      {"SocketBindDeny", &UnitSettings::socket_bind_deny},
+      {"IPIngressFilterPath", &UnitSettings::ip_ingress_filter_path},
+      {"IPEgressFilterPath", &UnitSettings::ip_egress_filter_path},
+  };
+  for (auto& [n, f] : kFields)
+    if (key == n) return &(s.*f);
+  return nullptr;
+}
+
+// --- rules ---------------------------------------------------------------
+
+void apply_capabilities(const Ctx& x) {
+  bool bounding = x.a.key == "CapabilityBoundingSet";
+  uint64_t& set = bounding ? x.s.capability_bounding_set : x.s.ambient_capabilities;
+  std::string v = x.a.value;
+  bool invert = !v.empty() && v[0] == '~';
+  if (invert) v.erase(0, 1);
+  std::vector<std::string> words;
+  (void)split_words(v, true, words);  // systemd stops quietly at bad syntax
+  uint64_t sum = 0;
+  for (auto& w : words) {
+    int n = capability_from_name(w);
+    if (n < 0) {
+      x.warn("unknown capability '" + w + "', ignored");
+      continue;
+    }
+    sum |= uint64_t{1} << n;
+  }
+  uint64_t initial = bounding ? ~uint64_t{0} : 0;
+  // An empty list or a still-initial set is replaced; otherwise lines merge.
+  if (sum == 0 || set == initial)
+    set = invert ? ~sum : sum;
+  else if (invert)
+    set &= ~sum;
+  else
+    set |= sum;
+}
+
+void apply_namespaces(const Ctx& x) {
+  auto& s = x.s;
+  const std::string& v = x.a.value;
+  if (v.empty()) {
+    s.restrict_namespaces = kNsAll;
+    s.restrict_namespaces_configured = false;
+    return;
+  }
+  if (auto b = parse_boolean(v)) {
+    s.restrict_namespaces = *b ? 0 : kNsAll;
+    s.restrict_namespaces_configured = true;
+    return;
+  }
+  std::string list = v;
+  bool invert = list[0] == '~';
+  if (invert) list.erase(0, 1);
+  static const std::pair<const char*, uint32_t> kNames[] = {
+      {"cgroup", kNsCgroup}, {"ipc", kNsIpc}, {"net", kNsNet}, {"mnt", kNsMnt},
+      {"pid", kNsPid},       {"user", kNsUser}, {"uts", kNsUts}};
+  std::vector<std::string> words;
+  if (!split_words(list, true, words)) {
+    x.warn("invalid namespace list, ignored");
+    return;
+  }
+  uint32_t flags = 0;
+  for (auto& w : words) {
+    bool found = false;
+    for (auto& [n, f] : kNames)
+      if (w == n) {
+        flags |= f;
+        found = true;
+      }
+    if (!found) {
+      x.warn("unknown namespace type '" + w + "', line ignored");
+      return;
+    }
+  }
+  if (!s.restrict_namespaces_configured) {
+    s.restrict_namespaces = invert ? (~flags & kNsAll) : flags;
+    s.restrict_namespaces_configured = true;
+  } else if (invert) {
+    s.restrict_namespaces &= ~flags;
+  } else {
+    s.restrict_namespaces |= flags;
+  }
+}
+
+std::string canonical_family(const std::string& f) {
+  if (f == "AF_LOCAL") return "AF_UNIX";
+  if (f == "AF_ROUTE") return "AF_NETLINK";
+  return f;
+}
+
+void apply_address_families(const Ctx& x) {
+  auto& fs = x.s.restrict_address_families;
+  std::string v = x.a.value;
+  if (v.empty()) {
+    fs = FilterSet{};
+    return;
+  }
+  if (v == "none") {
+    fs.names.clear();
+    fs.configured = false;  // systemd frees the set: the next line starts over
+    fs.allow_list = true;
+    return;
+  }
+  bool invert = v[0] == '~';
+  if (invert) v.erase(0, 1);
+  if (!fs.configured) {
+    fs.configured = true;
+    fs.names.clear();
+    fs.allow_list = !invert;
+  }
+  std::vector<std::string> words;
+  bool ok = split_words(v, true, words).has_value();
+  for (auto& w : words) {
+    if (!is_address_family(w)) {
+      x.warn("unknown address family '" + w + "', ignored");
+      continue;
+    }
+    std::string f = canonical_family(w);
+    if (!invert == fs.allow_list)
+      fs.names.insert(f);
+    else
+      fs.names.erase(f);
+  }
+  if (!ok) x.warn("invalid syntax, rest of the line ignored");
+}
+
+bool valid_errno_spec(const std::string& e) {
+  if (e == "kill") return true;
+  if (!e.empty() && std::all_of(e.begin(), e.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return e.size() <= 4 && std::stoi(e) <= 4095;
+  if (e.size() < 2 || e[0] != 'E') return false;
+  return std::all_of(e.begin() + 1, e.end(),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
+void filter_put(FilterSet& fs, const std::string& name, bool add, const Ctx& x, bool log) {
+  if (name[0] == '@') {
+    const auto* members = syscall_group(x.c.version, name);
+    if (!members) {
+      if (log) x.warn("unknown system call group " + name + ", ignored");
+      return;
+    }
+    for (auto& m : *members) filter_put(fs, m, add, x, false);
+    return;
+  }
+  if (!is_known_syscall(name)) {
+    if (log) x.warn("unknown system call " + name + ", ignored");
+    return;
+  }
+  if (add)
+    fs.names.insert(name);
+  else
+    fs.names.erase(name);
+}
+
+void apply_syscall_filter(const Ctx& x) {
+  auto& fs = x.s.system_call_filter;
+  std::string v = x.a.value;
+  if (v.empty()) {
+    fs = FilterSet{};
+    x.s.system_call_filter_lines.clear();
+    return;
+  }
+  x.s.system_call_filter_lines.push_back(v);
+  bool invert = v[0] == '~';
+  if (invert) v.erase(0, 1);
+  if (!fs.configured) {
+    fs.configured = true;
+    fs.names.clear();
+    fs.allow_list = !invert;
+    // An allow-list always includes the basics a process needs.
+    if (fs.allow_list) filter_put(fs, "@default", true, x, false);
+  }
+  std::vector<std::string> words;
+  bool ok = split_words(v, false, words).has_value();
+  if (!ok) {
+    x.warn("invalid syntax, line ignored");
+    return;
+  }
+  for (auto& w : words) {
+    std::string name = w;
+    bool has_errno = false;
+    auto colon = w.find(':');
+    if (colon != std::string::npos) {
+      if (!valid_errno_spec(w.substr(colon + 1))) {
+        x.warn("invalid errno in '" + w + "', ignored");
+        continue;
+      }
+      name = w.substr(0, colon);
+      has_errno = true;
+    }
+    if (name.empty()) {
+      x.warn("empty system call name in '" + w + "', ignored");
+      continue;
+    }
+    if (!invert && has_errno) {
+      x.warn("allowed system calls cannot take an error number, '" + w + "' ignored");
+      continue;
+    }
+    // Allow-list: plain names allow, "~" names (with or without errno) are
+    // taken out. Deny-list: "~" names deny, plain names are taken out.
+    bool add = fs.allow_list ? !invert : invert;
+    filter_put(fs, name, add, x, true);
+  }
+}
+
+void apply_syscall_archs(const Ctx& x) {
+  auto& set = x.s.system_call_architectures;
+  if (x.a.value.empty()) {
+    set.clear();
+    return;
+  }
+  static const char* const kArchs[] = {
+      "native", "x86", "x86-64", "x32", "arm", "arm64", "mips", "mips64", "mips64-n32", "mipsel",
+      "mipsel64", "mipsel64-n32", "ppc", "ppc64", "ppc64-le", "riscv64", "s390", "s390x",
+      "parisc", "parisc64"};
+  std::vector<std::string> words;
+  bool ok = split_words(x.a.value, true, words).has_value();
+  for (auto& w : words) {
+    bool known = std::any_of(std::begin(kArchs), std::end(kArchs), [&](const char* a) { return w == a; });
+    if (!known) {
+      x.warn("unknown system call architecture '" + w + "', ignored");
+      continue;
+    }
+    set.insert(w);
+  }
+  if (!ok) x.warn("invalid syntax, rest of the line ignored");
+}
+
+bool parse_ip_prefix(const std::string& w, std::vector<IpPrefix>& out) {
+  auto add = [&](int fam, const char* addr, unsigned len) {
+    out.push_back(IpPrefix{fam, addr, len});
+  };
+  if (w == "any") {
+    add(AF_INET, "0.0.0.0", 0);
+    add(AF_INET6, "::", 0);
+    return true;
+  }
+  if (w == "localhost") {
+    add(AF_INET, "127.0.0.0", 8);
+    add(AF_INET6, "::1", 128);
+    return true;
+  }
+  if (w == "link-local") {
+    add(AF_INET, "169.254.0.0", 16);
+    add(AF_INET6, "fe80::", 64);
+    return true;
+  }
+  if (w == "multicast") {
+    add(AF_INET, "224.0.0.0", 4);
+    add(AF_INET6, "ff00::", 8);
+    return true;
+  }
+  std::string addr = w;
+  std::optional<unsigned> len;
+  auto slash = w.find('/');
+  if (slash != std::string::npos) {
+    addr = w.substr(0, slash);
+    std::string l = w.substr(slash + 1);
+    if (l.empty() || l.size() > 3 || !std::all_of(l.begin(), l.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    len = static_cast<unsigned>(std::stoi(l));
+  }
+  unsigned char buf[16] = {};
+  int fam;
+  unsigned max;
+  if (inet_pton(AF_INET, addr.c_str(), buf) == 1) {
+    fam = AF_INET;
+    max = 32;
+  } else if (inet_pton(AF_INET6, addr.c_str(), buf) == 1) {
+    fam = AF_INET6;
+    max = 128;
+  } else {
+    return false;
+  }
+  unsigned plen = len.value_or(max);
+  if (plen > max) return false;
+  // Mask the host bits, as systemd stores prefixes.
+  for (unsigned bit = plen; bit < max; ++bit) buf[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(fam, buf, text, sizeof text);
+  out.push_back(IpPrefix{fam, text, plen});
+  return true;
+}
+
+void apply_ip_prefixes(const Ctx& x) {
+  auto& list = x.a.key == "IPAddressAllow" ? x.s.ip_address_allow : x.s.ip_address_deny;
+  if (x.a.value.empty()) {
+    list.clear();
+    return;
+  }
+  std::vector<std::string> words;
+  bool ok = split_words(x.a.value, true, words).has_value();
+  for (auto& w : words)
+    if (!parse_ip_prefix(w, list)) x.warn("invalid IP address prefix '" + w + "', ignored");
+  if (!ok) x.warn("invalid syntax, rest of the line ignored");
+}
+
+void apply_device_allow(const Ctx& x) {
+  auto& list = x.s.device_allow;
+  if (x.a.value.empty()) {
+    list.clear();
+    return;
+  }
+  std::vector<std::string> words;
+  (void)split_words(x.a.value, true, words);
+  if (words.empty()) {
+    x.warn("cannot read a device from DeviceAllow=, ignored");
+    return;
+  }
+  // The rights are the text after the first word.
+  size_t i = 0;
+  const std::string& v = x.a.value;
+  while (i < v.size() && is_ws(v[i])) ++i;
+  std::string first_raw;
+  {
+    std::vector<std::string> one;
+    // Find the end of the first word by re-splitting progressively.
+    size_t j = i;
+    char quote = 0;
+    for (; j < v.size(); ++j) {
+      if (quote) {
+        if (v[j] == quote) quote = 0;
+        else if (v[j] == '\\') ++j;
+        continue;
+      }
+      if (is_ws(v[j])) break;
+      if (v[j] == '\\') ++j;
+      else if (v[j] == '\'' || v[j] == '"') quote = v[j];
+    }
+    i = std::min(j, v.size());
+  }
+  while (i < v.size() && is_ws(v[i])) ++i;
+  std::string rights = v.substr(i);
+  auto path = x.expand(words[0], false);
+  if (!path) return;
+  std::string p = *path;
+  if (p.rfind("block-", 0) != 0 && p.rfind("char-", 0) != 0) {
+    if (!valid_abs_path(p) || (p.rfind("/dev/", 0) != 0 && p.rfind("/run/systemd/inaccessible/", 0) != 0)) {
+      x.warn("invalid device node path '" + p + "', ignored");
+      return;
+    }
+  }
+  if (!std::all_of(rights.begin(), rights.end(), [](char c) { return c == 'r' || c == 'w' || c == 'm'; })) {
+    x.warn("invalid device rights '" + rights + "', ignored");
+    return;
+  }
+  if (rights.empty()) rights = "rwm";
+  list.push_back(DeviceAllowEntry{p, rights});
+}
+
+bool apply_user_group(const Ctx& x) {
+  auto& field = x.a.key == "User" ? x.s.user : x.s.group;
+  if (x.a.value.empty()) {
+    field.reset();
+    return true;
+  }
+  auto v = x.expand(x.a.value, true);
+  if (!v) return false;
+  if (!valid_user_name(*v)) {
+    x.warn("invalid user or group name '" + *v + "'; systemd refuses the unit", Severity::error);
+    return false;
+  }
+  field = *v;
+  return true;
+}
+
+bool apply_supplementary_groups(const Ctx& x) {
+  auto& list = x.s.supplementary_groups;
+  if (x.a.value.empty()) {
+    list.clear();
+    return true;
+  }
+  std::vector<std::string> words;
+  if (!split_words(x.a.value, false, words)) {
+    x.warn("invalid syntax; systemd refuses the unit", Severity::error);
+    return false;
+  }
+  for (auto& w : words) {
+    auto v = x.expand(w, true);
+    if (!v) return false;
+    if (!valid_user_name(*v)) {
+      x.warn("invalid group name '" + *v + "'; systemd refuses the unit", Severity::error);
+      return false;
+    }
+    list.push_back(*v);
+  }
+  return true;
+}
+
+bool apply_path(const Ctx& x) {
+  auto& field = x.a.key == "RootDirectory" ? x.s.root_directory : x.s.root_image;
+  auto v = x.expand(x.a.value, true);
+  if (!v) return false;
+  if (v->empty()) {
+    field.clear();
+    return true;
+  }
+  std::string p = *v;
+  if (!valid_abs_path(p)) {
+    x.warn(x.a.key + "= needs an absolute, normalized path; systemd refuses the unit", Severity::error);
+    return false;
+  }
+  field = p;
+  return true;
+}
+
+void apply_umask(const Ctx& x) {
+  std::string v = x.a.value;
+  size_t i = 0;
+  while (i < v.size() && is_ws(v[i])) ++i;
+  v = v.substr(i);
+  if (v.empty() || v.size() > 8 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '7'; })) {
+    x.warn("invalid UMask= value, ignored");
+    return;
+  }
+  unsigned m = static_cast<unsigned>(std::stoul(v, nullptr, 8));
+  if (m > 07777) {
+    x.warn("UMask= out of range, ignored");
+    return;
+  }
+  x.s.umask = m;
+}
+
+void apply_delegate(const Ctx& x) {
+  const std::string& t = x.s.type;
+  if (t != "service" && t != "socket" && t != "scope") {
+    x.warn("Delegate= is not supported for this unit type, ignored");
+    return;
+  }
+  if (x.a.value.empty()) {
+    x.s.delegate = true;
+    return;
+  }
+  if (auto b = parse_boolean(x.a.value)) {
+    x.s.delegate = *b;
+    return;
+  }
+  // A list of controllers also turns delegation on.
+  x.s.delegate = true;
+}
+
+void apply_exec_command(const Ctx& x) {
+  if (x.a.value.empty()) {
+    x.s.exec_start.clear();
+    x.s.exec_start_raw.clear();
+    return;
+  }
+  x.s.exec_start_raw.push_back(x.a.value);
+  std::string v = x.a.value;
+  size_t i = 0;
+  while (i < v.size() && std::strchr("-@:+!", v[i])) ++i;
+  std::vector<std::string> words;
+  (void)split_words(v.substr(i), true, words);
+  x.s.exec_start.push_back(std::move(words));
+}
+
+}  // namespace
+
+std::string dynamic_user_name(const std::string& unit_name) {
+  auto n = parse_unit_name(unit_name);
+  std::string prefix = n ? n->prefix : unit_name;
+  // systemd uses the prefix when it is a valid strict user name, else a hash.
+  bool valid = !prefix.empty() && prefix.size() <= 31 &&
+               (std::isalpha(static_cast<unsigned char>(prefix[0])) || prefix[0] == '_') &&
+               std::all_of(prefix.begin(), prefix.end(), [](char c) {
+                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+               });
+  if (valid) return prefix;
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a: a stable, made-up-looking name
+  for (unsigned char c : prefix) h = (h ^ c) * 1099511628211ULL;
+  char buf[32];
+  snprintf(buf, sizeof buf, "_du%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+UnitSettings default_settings(const std::string& unit_name, const std::string& type,
+                              bool user_manager) {
+  UnitSettings s;
+  s.name = unit_name;
+  s.type = type;
+  s.user_manager = user_manager;
+  s.has_exec_context = type_has_exec_context(type);
+  s.has_cgroup_context = type_has_cgroup_context(type);
+  // System services get a private session keyring; everything else inherits.
+  s.keyring_mode = (type == "service" && !user_manager) ? KeyringMode::private_ : KeyringMode::inherit;
+  if (!s.has_exec_context) s.umask = 0002;
+  return s;
+}
+
+bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& c) {
+  const DirectiveInfo* d = find_directive(a.section, a.key, s.type);
+  Ctx x{s, a, c};
+  if (!d) {
+    if (!section_known_for_type(a.section, s.type)) return true;  // ignored section
+    if (a.key.rfind("X-", 0) == 0) return true;
+    if (!is_known_directive(a.section, a.key))
+      x.warn("unknown directive " + a.key + "= in [" + a.section + "], ignored");
+    return true;
+  }
+  s.origin[a.section + "." + a.key] = a.location;
+  switch (d->rule) {
+    case ParseRule::boolean:
+    case ParseRule::boolean_fatal: {
+      auto b = parse_boolean(a.value);
+      if (!b) {
+        if (d->rule == ParseRule::boolean_fatal) {
+          x.warn("invalid boolean for " + a.key + "=; systemd refuses the unit", Severity::error);
+          return false;
+        }
+        x.warn("invalid boolean for " + a.key + "=, ignored");
+        return true;
+      }
+      *bool_field(s, a.key) = *b;
+      return true;
+    }
+    case ParseRule::protect_system:
+      parse_enum<ProtectSystem>(x, {{"full", ProtectSystem::full}, {"strict", ProtectSystem::strict}},
+                                s.protect_system, true, ProtectSystem::yes, ProtectSystem::no);
+      return true;
+    case ParseRule::protect_home:
+      parse_enum<ProtectHome>(x, {{"read-only", ProtectHome::read_only}, {"tmpfs", ProtectHome::tmpfs}},
+                              s.protect_home, true, ProtectHome::yes, ProtectHome::no);
+      return true;
+    case ParseRule::protect_proc:
+      parse_enum<ProtectProc>(x,
+                              {{"default", ProtectProc::default_}, {"noaccess", ProtectProc::noaccess},
+                               {"invisible", ProtectProc::invisible}, {"ptraceable", ProtectProc::ptraceable}},
+                              s.protect_proc, false);
+      return true;
+    case ParseRule::proc_subset:
+      parse_enum<ProcSubset>(x, {{"all", ProcSubset::all}, {"pid", ProcSubset::pid}}, s.proc_subset, false);
+      return true;
+    case ParseRule::keyring_mode:
+      parse_enum<KeyringMode>(x,
+                              {{"inherit", KeyringMode::inherit}, {"private", KeyringMode::private_},
+                               {"shared", KeyringMode::shared}},
+                              s.keyring_mode, false);
+      return true;
+    case ParseRule::notify_access:
+      parse_enum<NotifyAccess>(x,
+                               {{"none", NotifyAccess::none}, {"main", NotifyAccess::main},
+                                {"exec", NotifyAccess::exec}, {"all", NotifyAccess::all}},
+                               s.notify_access, false);
+      return true;
+    case ParseRule::device_policy:
+      parse_enum<DevicePolicy>(x,
+                               {{"auto", DevicePolicy::auto_}, {"closed", DevicePolicy::closed},
+                                {"strict", DevicePolicy::strict}},
+                               s.device_policy, false);
+      return true;
+    case ParseRule::service_type: {
+      static const char* const kTypes[] = {"simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"};
+      if (std::any_of(std::begin(kTypes), std::end(kTypes), [&](const char* t) { return a.value == t; }))
+        s.service_type = a.value;
+      else
+        x.warn("invalid Type= value, ignored");
+      return true;
+    }
+    case ParseRule::user_group: return apply_user_group(x);
+    case ParseRule::supplementary_groups: return apply_supplementary_groups(x);
+    case ParseRule::umask: apply_umask(x); return true;
+    case ParseRule::path: return apply_path(x);
+    case ParseRule::capability_set: apply_capabilities(x); return true;
+    case ParseRule::restrict_namespaces: apply_namespaces(x); return true;
+    case ParseRule::address_families: apply_address_families(x); return true;
+    case ParseRule::syscall_filter: apply_syscall_filter(x); return true;
+    case ParseRule::syscall_archs: apply_syscall_archs(x); return true;
+    case ParseRule::syscall_errno:
+      if (a.value.empty())
+        s.system_call_error_number.reset();
+      else
+        s.system_call_error_number = a.value;
+      return true;
+    case ParseRule::device_allow: apply_device_allow(x); return true;
+    case ParseRule::delegate: apply_delegate(x); return true;
+    case ParseRule::ip_prefixes: apply_ip_prefixes(x); return true;
+    case ParseRule::ip_filter_path: {
+      auto* list = list_field(s, a.key);
+      if (a.value.empty()) {
+        list->clear();
+        return true;
+      }
+      auto v = x.expand(a.value, false);
+      if (!v) return true;
+      std::string p = *v;
+      if (!valid_abs_path(p)) {
+        x.warn("invalid path in " + a.key + "=, ignored");
+        return true;
+      }
+      list->push_back(p);
+      return true;
+    }
+    case ParseRule::path_list: {
+      auto* list = list_field(s, a.key);
+      if (a.value.empty()) {
+        list->clear();
+        return true;
+      }
+      std::vector<std::string> words;
+      (void)split_words(a.value, true, words);
+      for (auto& w : words)
+        if (auto v = x.expand(w, false)) list->push_back(*v);
+      return true;
+    }
+    case ParseRule::exec_command: apply_exec_command(x); return true;
+  }
+  return true;
+}
+
+void apply_implied_settings(UnitSettings& s) {
+  if (s.has_exec_context) {
+    if (s.private_devices)
+      s.capability_bounding_set &= ~((uint64_t{1} << 27) | (uint64_t{1} << 17));  // MKNOD, SYS_RAWIO
+    if (s.protect_kernel_modules) s.capability_bounding_set &= ~(uint64_t{1} << 16);  // SYS_MODULE
+    if (s.protect_kernel_logs) s.capability_bounding_set &= ~(uint64_t{1} << 34);     // SYSLOG
+    if (s.protect_clock)
+      s.capability_bounding_set &= ~((uint64_t{1} << 25) | (uint64_t{1} << 35));  // SYS_TIME, WAKE_ALARM
+    if (s.dynamic_user) {
+      if (!s.user) s.user = dynamic_user_name(s.name);
+      if (!s.group) s.group = s.user;
+      // A transient user must not leave files or IPC objects behind.
+      s.private_tmp = true;
+      s.remove_ipc = true;
+      s.protect_system = ProtectSystem::strict;
+      if (s.protect_home == ProtectHome::no) s.protect_home = ProtectHome::read_only;
+      s.no_new_privileges = true;
+      s.restrict_suid_sgid = true;
+    }
+  }
+  if (s.has_exec_context && s.has_cgroup_context) {
+    if (s.private_devices && s.device_policy == DevicePolicy::auto_) s.device_policy = DevicePolicy::closed;
+    // These entries only matter (and are only added) when some device
+    // restriction is in place: they would otherwise switch on an allow-list.
+    if (s.device_policy != DevicePolicy::auto_ || !s.device_allow.empty()) {
+      if (!s.root_image.empty()) {
+        s.device_allow.push_back({"/dev/loop-control", "rw"});
+        s.device_allow.push_back({"/dev/mapper/control", "rw"});
+        s.device_allow.push_back({"block-loop", "rwm"});
+        s.device_allow.push_back({"block-blkext", "rwm"});
+        s.device_allow.push_back({"block-device-mapper", "rwm"});
+      }
+      if (s.protect_clock) s.device_allow.push_back({"char-rtc", "r"});
+    }
+  }
+}
+
+}  // namespace sdh::unit

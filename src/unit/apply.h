@@ -1,0 +1,34 @@
+// Applies parsed assignments to UnitSettings with systemd 252's per-directive
+// semantics, then adds the settings systemd implies at load time.
+#pragma once
+
+#include <vector>
+
+#include "unit/loader.h"
+#include "unit/specifiers.h"
+
+namespace sdh::unit {
+
+struct ApplyContext {
+  SystemdVersion version = SystemdVersion::v252;
+  SpecifierContext specifiers;
+  std::vector<Diagnostic>* diagnostics = nullptr;
+};
+
+// Starts a UnitSettings with systemd's defaults for the unit's type.
+UnitSettings default_settings(const std::string& unit_name, const std::string& type,
+                              bool user_manager);
+
+// Applies one assignment. Returns false when systemd would refuse to load the
+// unit because of it (e.g. an invalid User= or DynamicUser= value).
+bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& ctx);
+
+// What systemd adds after loading (unit_patch_contexts): DynamicUser's
+// sandbox, capability drops, PrivateDevices' device policy, ProtectClock's
+// DeviceAllow entry, RootImage's loop devices.
+void apply_implied_settings(UnitSettings& s);
+
+// The user name DynamicUser= derives from the unit name when User= is unset.
+std::string dynamic_user_name(const std::string& unit_name);
+
+}  // namespace sdh::unit

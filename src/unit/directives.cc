@@ -1,0 +1,201 @@
+#include "unit/directives.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstring>
+
+namespace sdh::unit {
+namespace {
+
+using S = DirectiveScope;
+using R = ParseRule;
+using A = Accumulation;
+using E = EmptyAssignment;
+
+const std::vector<DirectiveInfo> kTable = {
+    {"DefaultDependencies", S::unit, R::boolean, A::last_wins, E::invalid},
+    {"Type", S::service, R::service_type, A::last_wins, E::invalid},
+    {"NotifyAccess", S::service, R::notify_access, A::last_wins, E::invalid},
+    {"ExecStart", S::service, R::exec_command, A::accumulates, E::reset},
+    {"User", S::exec, R::user_group, A::last_wins, E::reset},
+    {"Group", S::exec, R::user_group, A::last_wins, E::reset},
+    {"DynamicUser", S::exec, R::boolean_fatal, A::last_wins, E::invalid},
+    {"SupplementaryGroups", S::exec, R::supplementary_groups, A::accumulates, E::reset},
+    {"PrivateDevices", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"PrivateMounts", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"PrivateNetwork", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"PrivateTmp", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"PrivateUsers", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"PrivateIPC", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"ProtectControlGroups", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"ProtectKernelModules", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"ProtectKernelTunables", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"ProtectKernelLogs", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"ProtectClock", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"ProtectHostname", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"ProtectSystem", S::exec, R::protect_system, A::last_wins, E::invalid},
+    {"ProtectHome", S::exec, R::protect_home, A::last_wins, E::invalid},
+    {"ProtectProc", S::exec, R::protect_proc, A::last_wins, E::invalid},
+    {"ProcSubset", S::exec, R::proc_subset, A::last_wins, E::invalid},
+    {"RootDirectory", S::exec, R::path, A::last_wins, E::reset},
+    {"RootImage", S::exec, R::path, A::last_wins, E::reset},
+    {"NoNewPrivileges", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"CapabilityBoundingSet", S::exec, R::capability_set, A::accumulates, E::empty_set},
+    {"AmbientCapabilities", S::exec, R::capability_set, A::accumulates, E::empty_set},
+    {"LockPersonality", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"MemoryDenyWriteExecute", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"RestrictRealtime", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"RestrictSUIDSGID", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"RestrictNamespaces", S::exec, R::restrict_namespaces, A::accumulates, E::reset},
+    {"KeyringMode", S::exec, R::keyring_mode, A::last_wins, E::invalid},
+    {"RemoveIPC", S::exec, R::boolean, A::last_wins, E::invalid},
+    {"UMask", S::exec, R::umask, A::last_wins, E::invalid},
+    {"RestrictAddressFamilies", S::exec, R::address_families, A::accumulates, E::reset},
+    {"SystemCallFilter", S::exec, R::syscall_filter, A::accumulates, E::reset},
+    {"SystemCallArchitectures", S::exec, R::syscall_archs, A::accumulates, E::reset},
+    {"SystemCallErrorNumber", S::exec, R::syscall_errno, A::last_wins, E::reset},
+    {"ReadWritePaths", S::exec, R::path_list, A::accumulates, E::reset},
+    {"ReadOnlyPaths", S::exec, R::path_list, A::accumulates, E::reset},
+    {"InaccessiblePaths", S::exec, R::path_list, A::accumulates, E::reset},
+    {"ExecPaths", S::exec, R::path_list, A::accumulates, E::reset},
+    {"NoExecPaths", S::exec, R::path_list, A::accumulates, E::reset},
+    {"TemporaryFileSystem", S::exec, R::path_list, A::accumulates, E::reset},
+    {"BindPaths", S::exec, R::path_list, A::accumulates, E::reset},
+    {"BindReadOnlyPaths", S::exec, R::path_list, A::accumulates, E::reset},
+    {"StateDirectory", S::exec, R::path_list, A::accumulates, E::reset},
+    {"CacheDirectory", S::exec, R::path_list, A::accumulates, E::reset},
+    {"LogsDirectory", S::exec, R::path_list, A::accumulates, E::reset},
+    {"RuntimeDirectory", S::exec, R::path_list, A::accumulates, E::reset},
+    {"ConfigurationDirectory", S::exec, R::path_list, A::accumulates, E::reset},
+    {"DevicePolicy", S::cgroup, R::device_policy, A::last_wins, E::invalid},
+    {"DeviceAllow", S::cgroup, R::device_allow, A::accumulates, E::reset},
+    {"Delegate", S::cgroup, R::delegate, A::last_wins, E::enables},
+    {"IPAddressAllow", S::cgroup, R::ip_prefixes, A::accumulates, E::reset},
+    {"IPAddressDeny", S::cgroup, R::ip_prefixes, A::accumulates, E::reset},
+    {"IPIngressFilterPath", S::cgroup, R::ip_filter_path, A::accumulates, E::reset},
+    {"IPEgressFilterPath", S::cgroup, R::ip_filter_path, A::accumulates, E::reset},
+    {"SocketBindAllow", S::cgroup, R::path_list, A::accumulates, E::reset},
+    {"SocketBindDeny", S::cgroup, R::path_list, A::accumulates, E::reset},
+};
+
+// Capability numbers as in linux/capability.h.
+constexpr std::array<const char*, 41> kCaps = {
+    "cap_chown",           "cap_dac_override",    "cap_dac_read_search", "cap_fowner",
+    "cap_fsetid",          "cap_kill",            "cap_setgid",          "cap_setuid",
+    "cap_setpcap",         "cap_linux_immutable", "cap_net_bind_service", "cap_net_broadcast",
+    "cap_net_admin",       "cap_net_raw",         "cap_ipc_lock",        "cap_ipc_owner",
+    "cap_sys_module",      "cap_sys_rawio",       "cap_sys_chroot",      "cap_sys_ptrace",
+    "cap_sys_pacct",       "cap_sys_admin",       "cap_sys_boot",        "cap_sys_nice",
+    "cap_sys_resource",    "cap_sys_time",        "cap_sys_tty_config",  "cap_mknod",
+    "cap_lease",           "cap_audit_write",     "cap_audit_control",   "cap_setfcap",
+    "cap_mac_override",    "cap_mac_admin",       "cap_syslog",          "cap_wake_alarm",
+    "cap_block_suspend",   "cap_audit_read",      "cap_perfmon",         "cap_bpf",
+    "cap_checkpoint_restore"};
+
+constexpr const char* kFamilies[] = {
+    "AF_UNIX", "AF_LOCAL", "AF_INET", "AF_AX25", "AF_IPX", "AF_APPLETALK", "AF_NETROM",
+    "AF_BRIDGE", "AF_ATMPVC", "AF_X25", "AF_INET6", "AF_ROSE", "AF_DECnet", "AF_NETBEUI",
+    "AF_SECURITY", "AF_KEY", "AF_NETLINK", "AF_ROUTE", "AF_PACKET", "AF_ASH", "AF_ECONET",
+    "AF_ATMSVC", "AF_RDS", "AF_SNA", "AF_IRDA", "AF_PPPOX", "AF_WANPIPE", "AF_LLC", "AF_IB",
+    "AF_MPLS", "AF_CAN", "AF_TIPC", "AF_BLUETOOTH", "AF_IUCV", "AF_RXRPC", "AF_ISDN",
+    "AF_PHONET", "AF_IEEE802154", "AF_CAIF", "AF_ALG", "AF_NFC", "AF_VSOCK", "AF_KCM",
+    "AF_QIPCRTR", "AF_SMC", "AF_XDP", "AF_MCTP"};
+
+}  // namespace
+
+std::string to_string(DirectiveScope v) {
+  switch (v) {
+    case S::unit: return "unit";
+    case S::service: return "service";
+    case S::exec: return "exec";
+    case S::cgroup: return "cgroup";
+  }
+  return "?";
+}
+
+std::string to_string(ParseRule v) {
+  static const char* const names[] = {
+      "boolean", "boolean_fatal", "protect_system", "protect_home", "protect_proc", "proc_subset",
+      "keyring_mode", "notify_access", "device_policy", "service_type", "user_group",
+      "supplementary_groups", "umask", "path", "capability_set", "restrict_namespaces",
+      "address_families", "syscall_filter", "syscall_archs", "syscall_errno", "device_allow",
+      "delegate", "ip_prefixes", "ip_filter_path", "path_list", "exec_command"};
+  return names[static_cast<int>(v)];
+}
+
+std::string to_string(Accumulation v) { return v == A::last_wins ? "last_wins" : "accumulates"; }
+
+std::string to_string(EmptyAssignment v) {
+  switch (v) {
+    case E::invalid: return "invalid";
+    case E::reset: return "reset";
+    case E::empty_set: return "empty_set";
+    case E::enables: return "enables";
+  }
+  return "?";
+}
+
+const std::vector<DirectiveInfo>& directive_table() { return kTable; }
+
+bool type_has_exec_context(const std::string& type) {
+  return type == "service" || type == "socket" || type == "mount" || type == "swap";
+}
+
+bool type_has_cgroup_context(const std::string& type) {
+  return type_has_exec_context(type) || type == "slice" || type == "scope";
+}
+
+const DirectiveInfo* find_directive(const std::string& section, const std::string& key,
+                                    const std::string& type) {
+  // Exec and cgroup settings live in the type's own section ([Service], [Socket]...).
+  std::string own = type;
+  if (!own.empty()) own[0] = static_cast<char>(own[0] - 'a' + 'A');
+  for (const auto& d : kTable) {
+    if (d.name != key) continue;
+    switch (d.scope) {
+      case S::unit:
+        if (section == "Unit") return &d;
+        break;
+      case S::service:
+        if (section == "Service" && type == "service") return &d;
+        break;
+      case S::exec:
+        if (type_has_exec_context(type) && section == own) return &d;
+        break;
+      case S::cgroup:
+        if (type_has_cgroup_context(type) && section == own) return &d;
+        break;
+    }
+  }
+  return nullptr;
+}
+
+int capability_from_name(const std::string& name) {
+  std::string lower;
+  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (size_t i = 0; i < kCaps.size(); ++i)
+    if (lower == kCaps[i]) return static_cast<int>(i);
+  // Plain numbers are accepted too (below systemd's limit of 63).
+  if (!name.empty() && name.size() <= 2 &&
+      std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int n = std::stoi(name);
+    if (n < 63) return n;
+  }
+  return -1;
+}
+
+std::string capability_name(int number) {
+  if (number < 0 || number >= static_cast<int>(kCaps.size())) return "";
+  std::string s = kCaps[static_cast<size_t>(number)];
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool is_address_family(const std::string& name) {
+  for (const char* f : kFamilies)
+    if (name == f) return true;
+  return false;
+}
+
+}  // namespace sdh::unit

@@ -1,0 +1,53 @@
+// The directive registry: for each directive the unit model interprets, its
+// section, how its value is parsed, whether repeated assignments accumulate
+// and what an empty assignment does. Everything else systemd accepts is
+// known by name only (data/directives-v252.txt) and kept as a raw assignment.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sdh::unit {
+
+enum class DirectiveScope { unit, service, exec, cgroup };  // exec/cgroup: any unit type with that context
+enum class ParseRule {
+  boolean, boolean_fatal, protect_system, protect_home, protect_proc, proc_subset, keyring_mode,
+  notify_access, device_policy, service_type, user_group, supplementary_groups, umask, path,
+  capability_set, restrict_namespaces, address_families, syscall_filter, syscall_archs,
+  syscall_errno, device_allow, delegate, ip_prefixes, ip_filter_path, path_list, exec_command
+};
+enum class Accumulation { last_wins, accumulates };
+enum class EmptyAssignment {
+  invalid,    // ignored with a warning
+  reset,      // back to the default / clears the list
+  empty_set,  // the empty set (CapabilityBoundingSet=, AmbientCapabilities=)
+  enables,    // Delegate= turns delegation on
+};
+
+std::string to_string(DirectiveScope v);
+std::string to_string(ParseRule v);
+std::string to_string(Accumulation v);
+std::string to_string(EmptyAssignment v);
+
+struct DirectiveInfo {
+  std::string name;  // "ProtectSystem"
+  DirectiveScope scope;
+  ParseRule rule;
+  Accumulation accumulation;
+  EmptyAssignment empty;
+};
+
+const std::vector<DirectiveInfo>& directive_table();
+// The interpreted directive named `key` valid in `section` of a `type` unit.
+const DirectiveInfo* find_directive(const std::string& section, const std::string& key,
+                                    const std::string& type);
+bool type_has_exec_context(const std::string& type);
+bool type_has_cgroup_context(const std::string& type);
+
+// Capability names (CAP_*) with their numbers, and lookup (case-insensitive).
+int capability_from_name(const std::string& name);  // -1 when unknown
+std::string capability_name(int number);              // "" when unknown
+// Address family names (AF_*) Linux knows.
+bool is_address_family(const std::string& name);
+
+}  // namespace sdh::unit

@@ -1,0 +1,263 @@
+#include "unit/loader.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "unit/apply.h"
+#include "unit/parser.h"
+#include "unit/unit_name.h"
+
+namespace sdh::unit {
+namespace {
+
+constexpr int kMaxSymlinkHops = 40;
+
+// Follows a symlink chain and reports whether it ends at /dev/null (a mask).
+bool links_to_dev_null(const FileSystem& fs, std::string path) {
+  for (int hop = 0; hop < kMaxSymlinkHops; ++hop) {
+    if (path == "/dev/null") return true;
+    if (fs.lkind(path) != FileKind::symlink) return false;
+    auto target = fs.read_link(path);
+    if (!target) return false;
+    path = (!target->empty() && (*target)[0] == '/') ? normalize_path(*target)
+                                                       : normalize_path(dirname_of(path) + "/" + *target);
+  }
+  return false;
+}
+
+bool exists(const FileSystem& fs, const std::string& path) { return fs.lkind(path) != FileKind::missing; }
+
+// The drop-in directories systemd consults for `name` below one search
+// directory, most specific first: the name itself, its template, then the
+// "-"-truncated prefixes ("foo-bar-baz" -> "foo-bar-", "foo-").
+void dropin_dirs_for(const std::string& dir, const std::string& name, std::vector<std::string>& out) {
+  out.push_back(dir + "/" + name + ".d");
+  auto parsed = parse_unit_name(name);
+  if (!parsed) return;  // a bare type name ("service"): top-level only
+  if (parsed->is_instance()) dropin_dirs_for(dir, parsed->template_name(), out);
+  std::string prefix = parsed->prefix;
+  bool chopped = false;
+  for (;;) {
+    auto dash = prefix.rfind('-');
+    if (dash == std::string::npos || dash == 0) return;
+    if (dash + 1 != prefix.size() || chopped) {
+      prefix.resize(dash + 1);
+      break;
+    }
+    prefix.resize(dash);  // a trailing dash is chopped once and the search goes on
+    chopped = true;
+  }
+  UnitName built;
+  built.prefix = prefix;
+  built.type = parsed->type;
+  built.templated = parsed->is_instance();
+  built.instance = parsed->instance;
+  dropin_dirs_for(dir, built.full(), out);
+}
+
+Error with_path(Error e, const std::string& path) { return std::move(e).with_context("loading " + path); }
+
+struct Loader {
+  const FileSystem& fs;
+  const LoadOptions& opt;
+  LoadedUnit out;
+
+  // Reads and applies one file; false when the unit cannot be loaded.
+  Result<bool> apply_file(const std::string& path, const std::string& text, UnitSettings& s,
+                          const ApplyContext& ctx) {
+    auto parsed = parse_unit_file(text, path, out.diagnostics);
+    if (parsed.fatal) return fail(with_path(Error("systemd refuses this file (see diagnostics)"), path));
+    for (auto& a : parsed.assignments) {
+      out.assignments.push_back(a);
+      if (!apply_assignment(s, a, ctx))
+        return fail(with_path(Error("line " + std::to_string(a.location.line) + ": invalid " + a.key +
+                                    "= makes systemd refuse the unit"),
+                              path));
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+std::string to_string(SystemdVersion v) { return v == SystemdVersion::v252 ? "252" : "latest"; }
+
+Result<SystemdVersion> systemd_version_from_string(const std::string& s) {
+  if (s == "252" || s == "v252") return SystemdVersion::v252;
+  if (s == "latest") return SystemdVersion::latest;
+  return fail("unknown systemd version '" + s + "' (use 252 or latest)");
+}
+
+std::string to_string(Severity s) {
+  switch (s) {
+    case Severity::note: return "note";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "?";
+}
+
+std::vector<std::string> default_search_path(bool user) {
+  if (user)
+    return {"/etc/systemd/user", "/run/systemd/user", "/usr/local/lib/systemd/user",
+            "/usr/local/share/systemd/user", "/usr/lib/systemd/user", "/usr/share/systemd/user"};
+  return {"/etc/systemd/system.control", "/run/systemd/system.control", "/run/systemd/transient",
+          "/run/systemd/generator.early", "/etc/systemd/system", "/etc/systemd/system.attached",
+          "/run/systemd/system", "/run/systemd/system.attached", "/run/systemd/generator",
+          "/usr/local/lib/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system",
+          "/run/systemd/generator.late"};
+}
+
+Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_path,
+                             const LoadOptions& options) {
+  Loader ld{fs, options, {}};
+  std::vector<std::string> search =
+      options.search_path.empty() ? default_search_path(options.user) : options.search_path;
+  std::string name = name_or_path;
+  bool by_path = name_or_path.find('/') != std::string::npos;
+  if (by_path) {
+    std::string path = normalize_path(name_or_path[0] == '/' ? name_or_path : "/" + name_or_path);
+    name = basename_of(path);
+    // Like systemd-analyze, the file's own directory comes first.
+    std::string dir = dirname_of(path);
+    search.erase(std::remove(search.begin(), search.end(), dir), search.end());
+    search.insert(search.begin(), dir);
+    if (!exists(fs, path)) return fail(Error("no such file: " + path, ENOENT));
+  }
+  auto parsed_name = parse_unit_name(name);
+  if (!parsed_name) return fail(Error("not a valid unit name: " + name));
+  if (parsed_name->is_template()) {
+    // A template is scored through an instance, as systemd-analyze does.
+    parsed_name->instance = "i";
+    name = parsed_name->full();
+  }
+  ld.out.name = name;
+
+  // Find the fragment: the name first, then (for instances) the template.
+  std::string fragment;
+  std::vector<std::string> candidates = {name};
+  if (parsed_name->is_instance()) candidates.push_back(parsed_name->template_name());
+  for (const auto& cand : candidates) {
+    for (const auto& dir : search) {
+      std::string p = dir + "/" + cand;
+      if (exists(fs, p)) {
+        fragment = p;
+        break;
+      }
+    }
+    if (!fragment.empty()) break;
+  }
+  if (fragment.empty()) return fail(Error("unit " + name + " not found in the search path", ENOENT));
+  ld.out.fragment_path = fragment;
+
+  if (links_to_dev_null(fs, fragment)) {
+    ld.out.masked = true;
+    return std::move(ld.out);
+  }
+  FileKind k = fs.kind(fragment);
+  if (k == FileKind::missing)
+    return fail(with_path(Error("dangling symlink or symlink loop", ELOOP), fragment));
+  if (k == FileKind::directory) return fail(with_path(Error("is a directory", EISDIR), fragment));
+  auto text = fs.read_file(fragment);
+  if (!text) return fail(with_path(text.error(), fragment));
+  if (text->empty()) {  // an empty unit file masks the unit, too
+    ld.out.masked = true;
+    return std::move(ld.out);
+  }
+
+  UnitSettings s = default_settings(name, parsed_name->type, options.user);
+  ApplyContext ctx;
+  ctx.version = options.version;
+  ctx.specifiers.unit_name = name;
+  ctx.specifiers.fragment_path = fragment;
+  ctx.specifiers.user_manager = options.user;
+  ctx.diagnostics = &ld.out.diagnostics;
+  if (auto h = fs.read_file("/etc/hostname")) {
+    std::string hn = *h;
+    while (!hn.empty() && (hn.back() == '\n' || hn.back() == ' ')) hn.pop_back();
+    if (!hn.empty()) ctx.specifiers.hostname = hn;
+  }
+  if (auto m = fs.read_file("/etc/machine-id")) ctx.specifiers.machine_id = m->substr(0, 32);
+
+  auto r = ld.apply_file(fragment, *text, s, ctx);
+  if (!r) return fail(r.error());
+
+  // Drop-ins: every *.conf of every applicable directory, ordered by file
+  // name; for equal names the first directory found (higher priority) wins.
+  std::vector<std::string> dirs;
+  for (const auto& dir : search) dropin_dirs_for(dir, name, dirs);
+  for (const auto& dir : search) dirs.push_back(dir + "/" + parsed_name->type + ".d");
+  std::map<std::string, std::string> by_file;
+  for (const auto& d : dirs) {
+    FileKind dk = fs.kind(d);
+    if (dk == FileKind::missing) continue;
+    if (dk != FileKind::directory) continue;
+    auto entries = fs.list_dir(d);
+    if (!entries)
+      return fail(with_path(entries.error(), d).with_context("reading drop-in directory"));
+    for (const auto& e : *entries) {
+      if (e.size() < 5 || e.compare(e.size() - 5, 5, ".conf") != 0) continue;
+      by_file.emplace(e, d + "/" + e);
+    }
+  }
+  for (const auto& [file, path] : by_file) {
+    ld.out.dropin_paths.push_back(path);
+    if (links_to_dev_null(fs, path)) continue;
+    auto dt = fs.read_file(path);
+    if (!dt) {
+      Diagnostic d;
+      d.severity = Severity::warning;
+      d.location = {path, 0, 0};
+      d.message = "cannot read drop-in: " + dt.error().to_string();
+      ld.out.diagnostics.push_back(d);
+      continue;
+    }
+    auto rr = ld.apply_file(path, *dt, s, ctx);
+    if (!rr) return fail(rr.error());
+  }
+  for (const auto& [file, content] : options.extra_dropins) {
+    ld.out.dropin_paths.push_back(file);
+    auto rr = ld.apply_file(file, content, s, ctx);
+    if (!rr) return fail(rr.error());
+  }
+  apply_implied_settings(s);
+  ld.out.settings = std::move(s);
+  return std::move(ld.out);
+}
+
+std::vector<std::string> list_units(const FileSystem& fs, const std::string& type,
+                                    const LoadOptions& options) {
+  std::vector<std::string> search =
+      options.search_path.empty() ? default_search_path(options.user) : options.search_path;
+  std::set<std::string> names;
+  std::string suffix = "." + type;
+  auto consider = [&](const std::string& n, bool allow_instance) {
+    auto p = parse_unit_name(n);
+    if (!p || p->type != type || p->is_template()) return;
+    if (p->is_instance() && !allow_instance) return;
+    names.insert(n);
+  };
+  for (const auto& dir : search) {
+    if (fs.kind(dir) != FileKind::directory) continue;
+    auto entries = fs.list_dir(dir);
+    if (!entries) continue;
+    for (const auto& e : *entries) {
+      std::string p = dir + "/" + e;
+      bool is_dir = fs.kind(p) == FileKind::directory;
+      if (!is_dir) {
+        consider(e, true);
+        continue;
+      }
+      // .wants/.requires folders enable units, including template instances.
+      if (e.size() > 6 && (e.ends_with(".wants") || e.ends_with(".requires") || e.ends_with(".upholds"))) {
+        auto sub = fs.list_dir(p);
+        if (!sub) continue;
+        for (const auto& w : *sub) consider(w, true);
+      }
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace sdh::unit

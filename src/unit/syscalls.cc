@@ -1,0 +1,116 @@
+#include "unit/syscalls.h"
+
+#include <map>
+#include <string_view>
+#include <unordered_set>
+
+namespace sdh::unit::data {
+extern const std::string_view k_syscall_groups_v252_tsv;
+extern const std::string_view k_syscall_groups_latest_tsv;
+extern const std::string_view k_syscalls_x86_64_txt;
+extern const std::string_view k_directives_v252_txt;
+}  // namespace sdh::unit::data
+
+namespace sdh::unit {
+namespace {
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= s.size()) {
+    size_t j = s.find(sep, i);
+    if (j == std::string_view::npos) j = s.size();
+    out.emplace_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+  std::vector<std::string> out;
+  for (auto& l : split(text, '\n'))
+    if (!l.empty() && l[0] != '#') out.push_back(l);
+  return out;
+}
+
+struct GroupTable {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<std::string>> flattened;
+  std::map<std::string, std::vector<std::string>> direct;
+};
+
+GroupTable load_groups(std::string_view tsv) {
+  GroupTable t;
+  auto rows = lines_of(tsv);
+  for (size_t i = 1; i < rows.size(); ++i) {  // row 0 is the header
+    auto cols = split(rows[i], '\t');
+    if (cols.size() < 3) continue;
+    auto words = [](const std::string& s) {
+      std::vector<std::string> w;
+      for (auto& x : split(s, ' '))
+        if (!x.empty()) w.push_back(x);
+      return w;
+    };
+    t.order.push_back(cols[0]);
+    t.direct[cols[0]] = words(cols[1]);
+    t.flattened[cols[0]] = words(cols[2]);
+  }
+  return t;
+}
+
+const GroupTable& groups(SystemdVersion v) {
+  static const GroupTable v252 = load_groups(data::k_syscall_groups_v252_tsv);
+  static const GroupTable latest = load_groups(data::k_syscall_groups_latest_tsv);
+  return v == SystemdVersion::v252 ? v252 : latest;
+}
+
+const std::unordered_set<std::string>& native() {
+  static const std::unordered_set<std::string> s = [] {
+    std::unordered_set<std::string> out;
+    for (auto& l : lines_of(data::k_syscalls_x86_64_txt)) out.insert(l);
+    return out;
+  }();
+  return s;
+}
+
+const std::unordered_set<std::string>& known() {
+  static const std::unordered_set<std::string> s = [] {
+    std::unordered_set<std::string> out = native();
+    for (auto v : {SystemdVersion::v252, SystemdVersion::latest})
+      for (auto& [g, members] : groups(v).flattened)
+        for (auto& m : members) out.insert(m);
+    return out;
+  }();
+  return s;
+}
+
+}  // namespace
+
+const std::vector<std::string>* syscall_group(SystemdVersion version, const std::string& group) {
+  const auto& t = groups(version);
+  auto it = t.flattened.find(group);
+  return it == t.flattened.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>* syscall_group_direct(SystemdVersion version,
+                                                     const std::string& group) {
+  const auto& t = groups(version);
+  auto it = t.direct.find(group);
+  return it == t.direct.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> syscall_group_names(SystemdVersion version) { return groups(version).order; }
+
+bool is_native_syscall(const std::string& name) { return native().count(name) > 0; }
+bool is_known_syscall(const std::string& name) { return known().count(name) > 0; }
+
+bool is_known_directive(const std::string& section, const std::string& key) {
+  static const std::unordered_set<std::string> s = [] {
+    std::unordered_set<std::string> out;
+    for (auto& l : lines_of(data::k_directives_v252_txt)) out.insert(l);
+    return out;
+  }();
+  return s.count(section + "." + key) > 0;
+}
+
+}  // namespace sdh::unit
