@@ -1,0 +1,157 @@
+#include "lint/facts.h"
+
+#include <array>
+
+namespace sdh::lint {
+
+std::vector<const unit::Assignment*> assignments_of(const unit::LoadedUnit& u, const std::string& key) {
+  std::vector<const unit::Assignment*> out;
+  for (const auto& a : u.assignments) {
+    if (a.key == key && a.section != "Unit" && a.section != "Install") out.push_back(&a);
+  }
+  return out;
+}
+
+std::vector<const unit::Assignment*> effective_list(const unit::LoadedUnit& u, const std::string& key) {
+  std::vector<const unit::Assignment*> out;
+  for (const auto* a : assignments_of(u, key)) {
+    if (a->value.empty()) {
+      out.clear();
+    } else {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+unit::Location where(const unit::LoadedUnit& u, const std::string& key) {
+  for (const char* section : {"Service", "Socket", "Mount", "Swap", "Unit"}) {
+    auto it = u.settings.origin.find(std::string(section) + "." + key);
+    if (it != u.settings.origin.end()) return it->second;
+  }
+  auto all = assignments_of(u, key);
+  if (!all.empty()) return all.back()->location;
+  return unit::Location{u.fragment_path, 0, 0};
+}
+
+bool is_set(const unit::LoadedUnit& u, const std::string& key) { return !assignments_of(u, key).empty(); }
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quote) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && i + 1 < text.size()) {
+        word += text[++i];
+      } else {
+        word += c;
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word)), word.clear(), in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '\\' && i + 1 < text.size()) {
+      word += text[++i];
+    } else {
+      word += c;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> tokens(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (!cur.empty()) out.push_back(std::move(cur)), cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+std::vector<ExecLine> exec_lines(const unit::LoadedUnit& u) {
+  std::vector<ExecLine> out;
+  for (const char* key : {"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost", "ExecReload",
+                          "ExecStop", "ExecStopPost"}) {
+    for (const auto* a : effective_list(u, key)) {
+      ExecLine line;
+      line.assignment = a;
+      line.argv = split_words(a->value);
+      if (!line.argv.empty()) {
+        // Prefixes: @ (argv0 given separately), - : + ! !! (privilege and failure handling).
+        std::string& first = line.argv.front();
+        bool argv0_given = false;
+        std::size_t n = 0;
+        while (n < first.size() && std::string_view("@-:+!|").find(first[n]) != std::string_view::npos) {
+          if (first[n] == '@') argv0_given = true;
+          ++n;
+        }
+        first.erase(0, n);
+        if (first.empty()) line.argv.erase(line.argv.begin());
+        // With @ the second word is argv[0] as the program sees it; drop it.
+        if (argv0_given && line.argv.size() >= 2) line.argv.erase(line.argv.begin() + 1);
+      }
+      if (!line.argv.empty()) out.push_back(std::move(line));
+    }
+  }
+  return out;
+}
+
+bool runs_as_root(const unit::UnitSettings& s) {
+  if (s.dynamic_user) return false;
+  return !s.user || *s.user == "root" || *s.user == "0" || s.user->empty();
+}
+
+bool path_is_under(const std::string& path, const std::string& dir) {
+  if (dir == "/") return !path.empty() && path.front() == '/';
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  if (path.compare(0, d.size(), d) != 0) return false;
+  return path.size() == d.size() || path[d.size()] == '/';
+}
+
+std::string capability_name(int number) {
+  static constexpr std::array<const char*, 41> kNames = {
+      "CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+      "CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
+      "CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+      "CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
+      "CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
+      "CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
+      "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+      "CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+      "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
+      "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
+      "CAP_CHECKPOINT_RESTORE"};
+  if (number >= 0 && number < static_cast<int>(kNames.size())) return kNames[static_cast<std::size_t>(number)];
+  return "cap_" + std::to_string(number);
+}
+
+}  // namespace sdh::lint

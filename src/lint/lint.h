@@ -1,0 +1,40 @@
+// Linting a loaded unit: runs every rule and turns the parser's diagnostics
+// into findings, each with file:line, the reason and a suggested fix.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lint/rules.h"
+#include "unit/loader.h"
+#include "util/fs.h"
+
+namespace sdh::lint {
+
+struct Finding {
+  std::string rule_id;
+  unit::Severity severity = unit::Severity::warning;
+  unit::Location location;
+  std::string message;
+  std::string reason;
+  std::string fix;
+  std::string source_line;  // the offending line as written, when readable
+};
+
+struct LintOptions {
+  std::string native_arch;  // empty: this machine's architecture
+};
+
+// Findings sorted by file, line, rule id. The parser's diagnostics come
+// first in their own file order because they explain later surprises.
+std::vector<Finding> lint_unit(const unit::LoadedUnit& unit, const FileSystem& fs,
+                               const LintOptions& options = {});
+
+// Highest severity among findings (note when empty).
+unit::Severity worst_severity(const std::vector<Finding>& findings);
+
+// Local names for severities so this module does not depend on how the unit
+// module prints them.
+const char* severity_name(unit::Severity s);
+
+}  // namespace sdh::lint

@@ -1,0 +1,20 @@
+// The host audit as one self-contained HTML file: no external resources, an
+// inline SVG histogram of the exposure distribution and a sortable table.
+#pragma once
+
+#include <array>
+#include <string>
+
+#include "report/audit.h"
+
+namespace sdh::report {
+
+// Units per exposure bin: [0,1), [1,2), ... [9,10] (10.0 falls in the last).
+std::array<int, 10> exposure_histogram(const AuditReport& report);
+
+std::string html_escape(const std::string& text);
+// The histogram alone, as an <svg> element.
+std::string exposure_histogram_svg(const AuditReport& report);
+std::string audit_html(const AuditReport& report, const std::string& tool_version);
+
+}  // namespace sdh::report

@@ -1,0 +1,144 @@
+#include "report/lint_report.h"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "report/sarif.h"
+
+namespace sdh::report {
+
+using nlohmann::json;
+
+LintCounts count_findings(const std::vector<LintedUnit>& units) {
+  LintCounts c;
+  for (const auto& u : units) {
+    for (const auto& f : u.findings) {
+      switch (f.severity) {
+        case unit::Severity::error: ++c.errors; break;
+        case unit::Severity::warning: ++c.warnings; break;
+        case unit::Severity::note: ++c.notes; break;
+      }
+    }
+  }
+  return c;
+}
+
+namespace {
+
+std::string position(const unit::Location& l) {
+  if (l.line <= 0) return l.file;
+  return fmt::format("{}:{}:{}", l.file, l.line, l.column > 0 ? l.column : 1);
+}
+
+const char* sgr(unit::Severity s) {
+  switch (s) {
+    case unit::Severity::error: return "\033[1;31m";
+    case unit::Severity::warning: return "\033[1;35m";
+    case unit::Severity::note: return "\033[1;36m";
+  }
+  return "";
+}
+
+std::string plural(int n, const char* word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
+
+}  // namespace
+
+std::string lint_text(const std::vector<LintedUnit>& units, bool color) {
+  std::string out;
+  const char* bold = color ? "\033[1m" : "";
+  const char* reset = color ? "\033[0m" : "";
+  for (const auto& u : units) {
+    for (const auto& f : u.findings) {
+      out += fmt::format("{}{}:{} {}{}:{} {} [{}]\n", bold, position(f.location), reset,
+                         color ? sgr(f.severity) : "", lint::severity_name(f.severity), reset, f.message,
+                         f.rule_id);
+      if (!f.source_line.empty()) {
+        out += fmt::format("  {:>4} | {}\n", f.location.line, f.source_line);
+      }
+      if (!f.reason.empty()) out += fmt::format("       = why: {}\n", f.reason);
+      if (!f.fix.empty()) out += fmt::format("       = fix: {}\n", f.fix);
+    }
+  }
+  auto c = count_findings(units);
+  out += fmt::format("{}, {}, {} in {}\n", plural(c.errors, "error"), plural(c.warnings, "warning"),
+                     plural(c.notes, "note"), plural(static_cast<int>(units.size()), "unit"));
+  return out;
+}
+
+std::string lint_json(const std::vector<LintedUnit>& units) {
+  json doc;
+  doc["version"] = 1;
+  json arr = json::array();
+  for (const auto& u : units) {
+    json ju;
+    ju["unit"] = u.unit;
+    ju["path"] = u.path;
+    json fs = json::array();
+    for (const auto& f : u.findings) {
+      fs.push_back({{"rule", f.rule_id},
+                    {"severity", lint::severity_name(f.severity)},
+                    {"file", f.location.file},
+                    {"line", f.location.line},
+                    {"column", f.location.column > 0 ? f.location.column : (f.location.line > 0 ? 1 : 0)},
+                    {"message", f.message},
+                    {"reason", f.reason},
+                    {"fix", f.fix},
+                    {"source_line", f.source_line}});
+    }
+    ju["findings"] = std::move(fs);
+    arr.push_back(std::move(ju));
+  }
+  doc["units"] = std::move(arr);
+  auto c = count_findings(units);
+  doc["summary"] = {{"errors", c.errors}, {"warnings", c.warnings}, {"notes", c.notes},
+                    {"units", units.size()}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& tool_version) {
+  json rules = json::array();
+  std::vector<std::string> ids;
+  for (const auto& r : lint::rules()) {
+    ids.emplace_back(r.id);
+    rules.push_back({{"id", r.id},
+                     {"name", r.id},
+                     {"shortDescription", {{"text", r.summary}}},
+                     {"fullDescription", {{"text", r.reason}}},
+                     {"help", {{"text", r.fix}}},
+                     {"defaultConfiguration", {{"level", lint::severity_name(r.severity)}}},
+                     {"properties", {{"kind", lint::to_string(r.kind)}}}});
+  }
+  json results = json::array();
+  for (const auto& u : units) {
+    for (const auto& f : u.findings) {
+      json region = json::object();
+      if (f.location.line > 0) {
+        region["startLine"] = f.location.line;
+        region["startColumn"] = f.location.column > 0 ? f.location.column : 1;
+        if (!f.source_line.empty()) region["snippet"] = {{"text", f.source_line}};
+      }
+      json physical = {{"artifactLocation", {{"uri", file_uri(f.location.file)}}}};
+      if (!region.empty()) physical["region"] = region;
+      json result = {{"ruleId", f.rule_id},
+                     {"level", lint::severity_name(f.severity)},
+                     {"message", {{"text", f.message + " Fix: " + f.fix}}},
+                     {"locations", json::array({{{"physicalLocation", physical}}})},
+                     {"properties", {{"unit", u.unit}}}};
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (ids[i] == f.rule_id) result["ruleIndex"] = i;
+      }
+      results.push_back(std::move(result));
+    }
+  }
+  json run = {{"tool",
+               {{"driver",
+                 {{"name", "sdharden-lint"},
+                  {"version", tool_version},
+                  {"informationUri", kToolUri},
+                  {"rules", std::move(rules)}}}}},
+              {"results", std::move(results)}};
+  json doc = {{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace sdh::report

@@ -1,0 +1,29 @@
+// Rendering lint findings: compiler-like text, JSON, SARIF 2.1.0.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "lint/lint.h"
+
+namespace sdh::report {
+
+struct LintedUnit {
+  std::string unit;  // name as given or loaded
+  std::string path;  // fragment path
+  std::vector<lint::Finding> findings;
+};
+
+struct LintCounts {
+  int errors = 0;
+  int warnings = 0;
+  int notes = 0;
+};
+LintCounts count_findings(const std::vector<LintedUnit>& units);
+
+// "file:line:col: warning: message [rule]", the line, reason and fix.
+std::string lint_text(const std::vector<LintedUnit>& units, bool color = false);
+std::string lint_json(const std::vector<LintedUnit>& units);
+std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& tool_version);
+
+}  // namespace sdh::report

@@ -1,0 +1,195 @@
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "report/audit.h"
+#include "report/audit_html.h"
+#include "report/lint_report.h"
+#include "report/markdown.h"
+#include "report/sarif.h"
+#include "report/text_table.h"
+
+namespace sdh::report {
+namespace {
+
+using nlohmann::json;
+
+exposure::Assessment assessment(const std::string& unit, int tenths) {
+  exposure::Assessment a;
+  a.unit = unit;
+  a.exposure_tenths = tenths;
+  a.band = exposure::band_for(tenths);
+  exposure::Item big{"PrivateNetwork=", "PrivateNetwork", 500, 1, 1, true, "no private network"};
+  exposure::Item small{"ProtectClock=", "ProtectClock", 50, 1, 1, true, "clock writable"};
+  exposure::Item zero{"NoNewPrivileges=", "NoNewPrivileges", 1000, 1, 0, true, "set"};
+  a.items = {small, zero, big};
+  return a;
+}
+
+AuditReport sample_report() {
+  AuditReport r;
+  r.host = "test<host>";
+  r.systemd_version = "252";
+  r.generated_at = "2026-01-01T00:00:00Z";
+  for (auto [name, t] : std::vector<std::pair<std::string, int>>{
+           {"b.service", 55}, {"a.service", 96}, {"c.service", 12}, {"d.service", 96}, {"e.service", 80}}) {
+    r.entries.push_back({name, "/lib/systemd/system/" + name, "system", assessment(name, t)});
+  }
+  r.skipped.push_back({"x@.service", "system", "template without an enabled instance"});
+  return r;
+}
+
+TEST(TextTable, PadsAndAlignsColumns) {
+  TextTable t({{"NAME", Align::left, 60}, {"N", Align::right, 60}});
+  t.add_row({"alpha", "7"});
+  t.add_row({"b", "123"});
+  std::string out = t.render();
+  EXPECT_NE(out.find("NAME     N\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("alpha    7\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("b      123\n"), std::string::npos) << out;
+  TextTable narrow({{"X", Align::left, 5}});
+  narrow.add_row({"abcdefghij"});
+  EXPECT_NE(narrow.render().find("abcd…"), std::string::npos);
+}
+
+TEST(Audit, SortsWorstFirstWithStableTies) {
+  auto r = sample_report();
+  sort_by_exposure(r.entries);
+  std::vector<std::string> order;
+  for (const auto& e : r.entries) order.push_back(e.unit);
+  EXPECT_EQ(order, (std::vector<std::string>{"a.service", "d.service", "e.service", "b.service", "c.service"}));
+}
+
+TEST(Audit, SummaryCountsBandsMedianAndWorst) {
+  auto r = sample_report();
+  auto s = summarize(r);
+  EXPECT_EQ(s.total, 5);
+  EXPECT_EQ(s.skipped, 1);
+  EXPECT_EQ(s.per_band[static_cast<int>(exposure::Band::unsafe)], 2);
+  EXPECT_EQ(s.per_band[static_cast<int>(exposure::Band::exposed)], 1);
+  EXPECT_EQ(s.per_band[static_cast<int>(exposure::Band::medium)], 1);
+  EXPECT_EQ(s.per_band[static_cast<int>(exposure::Band::ok)], 1);
+  EXPECT_EQ(s.median_tenths, 80);
+  EXPECT_EQ(s.worst_tenths, 96);
+  r.entries.pop_back();  // even count: 12 55 96 96 -> (55+96)/2 rounded up
+  EXPECT_EQ(summarize(r).median_tenths, 76);
+}
+
+TEST(Audit, TopContributorsSkipZeroBadness) {
+  auto top = top_contributors(assessment("a", 50), 5);
+  EXPECT_EQ(top, (std::vector<std::string>{"PrivateNetwork=", "ProtectClock="}));
+}
+
+TEST(Audit, TableAndJsonCarryEveryUnit) {
+  auto r = sample_report();
+  sort_by_exposure(r.entries);
+  std::string table = audit_table(r);
+  EXPECT_LT(table.find("a.service"), table.find("c.service"));
+  EXPECT_NE(table.find("2 UNSAFE, 1 EXPOSED, 1 MEDIUM, 1 OK"), std::string::npos) << table;
+  EXPECT_NE(table.find("x@.service"), std::string::npos);
+  auto doc = json::parse(audit_json(r));
+  EXPECT_EQ(doc["units"].size(), 5u);
+  EXPECT_EQ(doc["units"][0]["exposure_tenths"], 96);
+  EXPECT_EQ(doc["units"][0]["band"], "UNSAFE");
+  EXPECT_EQ(doc["units"][0]["items"].size(), 3u);
+  EXPECT_EQ(doc["summary"]["bands"]["OK"], 1);
+  EXPECT_DOUBLE_EQ(doc["summary"]["median"].get<double>(), 8.0);
+  EXPECT_EQ(doc["skipped"][0]["unit"], "x@.service");
+}
+
+TEST(Audit, SarifHasResultsForMediumAndWorse) {
+  auto doc = json::parse(audit_sarif(sample_report(), "0.1.0"));
+  EXPECT_EQ(doc["version"], "2.1.0");
+  const auto& run = doc["runs"][0];
+  EXPECT_EQ(run["results"].size(), 4u);  // the OK unit is not a result
+  for (const auto& res : run["results"]) {
+    auto idx = res["ruleIndex"].get<std::size_t>();
+    EXPECT_EQ(run["tool"]["driver"]["rules"][idx]["id"], res["ruleId"]);
+    EXPECT_EQ(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>().rfind(
+                  "file:///lib/systemd/system/", 0),
+              0u);
+  }
+}
+
+TEST(Audit, HtmlIsSelfContainedWithHistogram) {
+  auto r = sample_report();
+  auto bins = exposure_histogram(r);
+  EXPECT_EQ(bins[9], 2);
+  EXPECT_EQ(bins[8], 1);
+  EXPECT_EQ(bins[5], 1);
+  EXPECT_EQ(bins[1], 1);
+  std::string html = audit_html(r, "0.1.0");
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+  EXPECT_EQ(html.find("test<host>"), std::string::npos);  // escaped
+  EXPECT_NE(html.find("test&lt;host&gt;"), std::string::npos);
+  // Five data rows plus the header row.
+  std::size_t rows = 0;
+  for (std::size_t p = html.find("<tr>"); p != std::string::npos; p = html.find("<tr>", p + 1)) ++rows;
+  EXPECT_EQ(rows, 6u);
+}
+
+lint::Finding finding(const std::string& rule, unit::Severity sev, int line) {
+  lint::Finding f;
+  f.rule_id = rule;
+  f.severity = sev;
+  f.location = {"/etc/systemd/system/a b.service", line, 0};
+  f.message = "something is off";
+  f.reason = "because";
+  f.fix = "do this";
+  f.source_line = "Key=value";
+  return f;
+}
+
+TEST(Lint, TextIsCompilerLike) {
+  std::vector<LintedUnit> units{{"a.service", "/x", {finding("dynamic-user-root", unit::Severity::warning, 4),
+                                                       finding("syntax", unit::Severity::note, 0)}}};
+  std::string out = lint_text(units);
+  EXPECT_NE(out.find("/etc/systemd/system/a b.service:4:1: warning: something is off [dynamic-user-root]\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("     4 | Key=value\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("= fix: do this"), std::string::npos);
+  EXPECT_NE(out.find("/etc/systemd/system/a b.service: note: something is off [syntax]"), std::string::npos);
+  EXPECT_NE(out.find("0 errors, 1 warning, 1 note in 1 unit"), std::string::npos) << out;
+  auto c = count_findings(units);
+  EXPECT_EQ(c.warnings, 1);
+  EXPECT_EQ(c.notes, 1);
+}
+
+TEST(Lint, JsonAndSarif) {
+  std::vector<LintedUnit> units{{"a.service", "/x", {finding("dynamic-user-root", unit::Severity::error, 4)}}};
+  auto j = json::parse(lint_json(units));
+  EXPECT_EQ(j["units"][0]["findings"][0]["rule"], "dynamic-user-root");
+  EXPECT_EQ(j["units"][0]["findings"][0]["line"], 4);
+  EXPECT_EQ(j["units"][0]["findings"][0]["column"], 1);
+  EXPECT_EQ(j["summary"]["errors"], 1);
+  auto s = json::parse(lint_sarif(units, "0.1.0"));
+  EXPECT_EQ(s["version"], "2.1.0");
+  const auto& res = s["runs"][0]["results"][0];
+  EXPECT_EQ(res["level"], "error");
+  auto idx = res["ruleIndex"].get<std::size_t>();
+  EXPECT_EQ(s["runs"][0]["tool"]["driver"]["rules"][idx]["id"], "dynamic-user-root");
+  EXPECT_EQ(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "file:///etc/systemd/system/a%20b.service");
+  EXPECT_EQ(res["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
+}
+
+TEST(Markdown, EscapesAndTables) {
+  EXPECT_EQ(md_escape("a*b_[c]"), "a\\*b\\_\\[c\\]");
+  EXPECT_EQ(md_code("x`y"), "``x`y``");
+  EXPECT_EQ(md_table({"A", "B"}, {{"1|2", "x\ny"}}), "| A | B |\n| --- | --- |\n| 1\\|2 | x<br>y |\n");
+  EXPECT_EQ(md_heading(2, "T"), "## T\n");
+}
+
+TEST(Sarif, FileUriEncodes) {
+  EXPECT_EQ(file_uri("/etc/a b%.service"), "file:///etc/a%20b%25.service");
+  EXPECT_EQ(file_uri("rel/x.service"), "rel/x.service");
+}
+
+}  // namespace
+}  // namespace sdh::report
