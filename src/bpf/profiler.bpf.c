@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sdharden's profiler: follows a set of processes (a command and its
+ * descendants, or everything in a cgroup v2 subtree), counts their syscalls,
+ * failures and capability checks in maps, and sends the rarer detailed
+ * operations (paths, addresses, namespace and mapping flags) through a ring
+ * buffer. Only tracepoints are used: fentry/kprobes/LSM are not available on
+ * every machine we run on. */
+#include "vmlinux.h"
+#include <asm/unistd.h>
+#include <bpf/bpf_helpers.h>
+
+#include "profiler_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define CLONE_THREAD 0x00010000ULL
+#define SDH_NS_FLAGS 0x7e020080ULL /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME */
+#define SCHED_RESET_ON_FORK 0x40000000
+
+/* Set by user space before load. */
+const volatile int use_cgroup = 0;
+const volatile unsigned int self_tgid = 0;
+
+/* Boundary hints: sent once each. */
+int listen_seen = 0;
+int accept_hinted = 0;
+int recv_hinted = 0;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 4 << 20); /* resized by user space */
+} events SEC(".maps");
+
+/* tgid -> exe_key of the program it runs (0: not yet exec'd). */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 32768);
+  __type(key, u32);
+  __type(value, u64);
+} tracked SEC(".maps");
+
+/* tid -> clone flags of the clone in progress (to tell threads from processes). */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, u32);
+  __type(value, u64);
+} clone_flags SEC(".maps");
+
+/* tid -> syscall nr whose enter record was sent (its exit is sent too). */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, u32);
+  __type(value, s32);
+} inflight SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, struct sdh_count_key);
+  __type(value, struct sdh_count);
+} syscall_counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct sdh_count_key);
+  __type(value, struct sdh_count);
+} failure_counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 2048);
+  __type(key, struct sdh_count_key);
+  __type(value, struct sdh_count);
+} cap_counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, SDH_STAT_COUNT);
+  __type(key, u32);
+  __type(value, u64);
+} stats SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, u32);
+  __type(value, u32);
+} target_cgroup SEC(".maps");
+
+static __always_inline void stat_inc(u32 index) {
+  u64* v = bpf_map_lookup_elem(&stats, &index);
+  if (v) *v += 1;
+}
+
+static __always_inline void count(void* map, u64 exe_key, int a, int b, u64 now) {
+  struct sdh_count_key key = {.exe_key = exe_key, .a = a, .b = b};
+  struct sdh_count* c = bpf_map_lookup_elem(map, &key);
+  if (c) {
+    __sync_fetch_and_add(&c->count, 1);
+    c->last_ns = now;
+    return;
+  }
+  struct sdh_count fresh = {.count = 1, .first_ns = now, .last_ns = now};
+  if (bpf_map_update_elem(map, &key, &fresh, BPF_NOEXIST) != 0) {
+    /* Another CPU inserted it meanwhile, or the map is full. */
+    c = bpf_map_lookup_elem(map, &key);
+    if (c) {
+      __sync_fetch_and_add(&c->count, 1);
+      c->last_ns = now;
+    } else {
+      stat_inc(SDH_STAT_MAP_DROPS);
+    }
+  }
+}
+
+static __always_inline struct sdh_record* reserve(u32 kind, u32 tgid, u32 tid, int nr, u64 exe_key) {
+  struct sdh_record* r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+  if (!r) {
+    stat_inc(SDH_STAT_RINGBUF_DROPS);
+    return 0;
+  }
+  r->kind = kind;
+  r->pid = tgid;
+  r->tid = tid;
+  r->nr = nr;
+  r->ts = bpf_ktime_get_ns();
+  r->exe_key = exe_key;
+  r->ret = 0;
+  r->flags = 0;
+  r->data_len = 0;
+  r->pad = 0;
+  u64 ug = bpf_get_current_uid_gid();
+  r->uid = (u32)ug;
+  r->gid = ug >> 32;
+  return r;
+}
+
+static __always_inline void submit(struct sdh_record* r) {
+  stat_inc(SDH_STAT_RECORDS);
+  bpf_ringbuf_submit(r, 0);
+}
+
+/* The exe_key of the current process when it is followed, else 0 with
+ * *followed = false. In cgroup mode a process seen for the first time is
+ * adopted with a key derived from its pid and announced to user space. */
+static __always_inline u64 follow(u32 tgid, u32 tid, bool* followed) {
+  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
+  if (key) {
+    *followed = true;
+    return *key;
+  }
+  *followed = false;
+  if (!use_cgroup || tgid == self_tgid) return 0;
+  if (bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) return 0;
+  u64 fresh = (1ULL << 63) | tgid;
+  if (bpf_map_update_elem(&tracked, &tgid, &fresh, BPF_NOEXIST) != 0) {
+    stat_inc(SDH_STAT_MAP_DROPS);
+    return 0;
+  }
+  *followed = true;
+  struct sdh_record* r = reserve(SDH_REC_DISCOVER, tgid, tid, -1, fresh);
+  if (r) submit(r);
+  return fresh;
+}
+
+/* A sockaddr length the verifier can bound: at most SDH_DATA_MAX - 1 bytes,
+ * which still holds the largest sockaddr_un (110). */
+static __always_inline u32 clamp_len(u32 len) {
+  if (len > SDH_DATA_MAX - 1) len = SDH_DATA_MAX - 1;
+  asm volatile("" : "+r"(len));
+  return len & (SDH_DATA_MAX - 1);
+}
+
+/* Which arguments of a detailed syscall to copy. */
+struct plan {
+  s8 path;     /* arg index of a path string, or -1 */
+  s8 path2;    /* arg index of a second path, or -1 */
+  s8 addr;     /* arg index of a sockaddr pointer, or -1 */
+  s8 addrlen;  /* arg index of its length */
+  s8 special;  /* 1 sendmsg, 2 clone3, 3 sched_setattr, 4 openat2 */
+  s8 send;     /* 1: send a record */
+};
+
+static __always_inline struct plan make_plan(long nr, const u64* a) {
+  struct plan p = {.path = -1, .path2 = -1, .addr = -1, .addrlen = -1, .special = 0, .send = 1};
+  switch (nr) {
+#ifdef __NR_open
+    case __NR_open:
+    case __NR_creat:
+    case __NR_stat:
+    case __NR_lstat:
+    case __NR_access:
+    case __NR_chmod:
+    case __NR_chown:
+    case __NR_lchown:
+    case __NR_mkdir:
+    case __NR_rmdir:
+    case __NR_unlink:
+    case __NR_readlink:
+    case __NR_mknod:
+    case __NR_utime:
+    case __NR_utimes:
+#endif
+    case __NR_execve:
+    case __NR_chdir:
+    case __NR_truncate:
+    case __NR_statfs:
+    case __NR_chroot:
+    case __NR_acct:
+    case __NR_swapon:
+    case __NR_umount2:
+      p.path = 0;
+      break;
+#ifdef __NR_open
+    case __NR_rename:
+    case __NR_link:
+    case __NR_symlink:
+      p.path = 0;
+      p.path2 = 1;
+      break;
+#endif
+    case __NR_openat:
+    case __NR_newfstatat:
+    case __NR_statx:
+    case __NR_faccessat:
+    case __NR_faccessat2:
+    case __NR_mkdirat:
+    case __NR_unlinkat:
+    case __NR_fchmodat:
+    case __NR_fchownat:
+    case __NR_mknodat:
+    case __NR_readlinkat:
+    case __NR_utimensat:
+    case __NR_execveat:
+#ifdef __NR_fchmodat2
+    case __NR_fchmodat2:
+#endif
+      p.path = 1;
+      break;
+    case __NR_openat2:
+      p.path = 1;
+      p.special = 4;
+      break;
+    case __NR_renameat:
+    case __NR_renameat2:
+    case __NR_linkat:
+      p.path = 1;
+      p.path2 = 3;
+      break;
+    case __NR_symlinkat:
+      p.path = 0;
+      p.path2 = 2;
+      break;
+    case __NR_mount:
+      p.path = 1;  /* target */
+      p.path2 = 0; /* source */
+      break;
+    case __NR_pivot_root:
+      p.path = 0;
+      p.path2 = 1;
+      break;
+    case __NR_bind:
+    case __NR_connect:
+      p.addr = 1;
+      p.addrlen = 2;
+      break;
+    case __NR_sendto:
+      if (a[4] == 0) p.send = 0; /* connected socket: nothing new to learn */
+      p.addr = 4;
+      p.addrlen = 5;
+      break;
+    case __NR_sendmsg:
+      p.special = 1;
+      break;
+    case __NR_clone:
+      p.send = (a[0] & SDH_NS_FLAGS) != 0;
+      break;
+    case __NR_clone3:
+      p.special = 2;
+      break;
+    case __NR_sched_setattr:
+      p.special = 3;
+      break;
+    case __NR_sched_setscheduler: {
+      int policy = (int)a[1] & ~SCHED_RESET_ON_FORK;
+      p.send = policy == 1 || policy == 2;
+      break;
+    }
+    case __NR_mmap:
+    case __NR_mprotect:
+    case __NR_pkey_mprotect:
+      p.send = (a[2] & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC);
+      break;
+    case __NR_personality:
+      p.send = (u32)a[0] != 0xffffffffU;
+      break;
+    case __NR_socket:
+    case __NR_socketpair:
+    case __NR_listen:
+    case __NR_fchdir:
+    case __NR_fchmod:
+    case __NR_fchown:
+    case __NR_getdents64:
+    case __NR_unshare:
+    case __NR_setns:
+    case __NR_setuid:
+    case __NR_setgid:
+    case __NR_setreuid:
+    case __NR_setregid:
+    case __NR_setresuid:
+    case __NR_setresgid:
+    case __NR_setfsuid:
+    case __NR_setfsgid:
+    case __NR_fsopen:
+    case __NR_fsmount:
+    case __NR_move_mount:
+    case __NR_open_tree:
+    case __NR_mount_setattr:
+      break;
+    default:
+      p.send = 0;
+  }
+  return p;
+}
+
+static __always_inline void hint(u32 tgid, u32 tid, long nr, u64 exe_key, int which) {
+  struct sdh_record* r = reserve(SDH_REC_HINT, tgid, tid, nr, exe_key);
+  if (!r) return;
+  r->args[0] = which;
+  submit(r);
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
+  u64 pt = bpf_get_current_pid_tgid();
+  u32 tgid = pt >> 32, tid = (u32)pt;
+  bool followed;
+  u64 exe_key = follow(tgid, tid, &followed);
+  if (!followed) return 0;
+  long nr = ctx->id;
+  u64 now = bpf_ktime_get_ns();
+  count(&syscall_counts, exe_key, (int)nr, 0, now);
+
+  u64 a[6];
+  a[0] = ctx->args[0];
+  a[1] = ctx->args[1];
+  a[2] = ctx->args[2];
+  a[3] = ctx->args[3];
+  a[4] = ctx->args[4];
+  a[5] = ctx->args[5];
+
+  if (nr == __NR_clone || nr == __NR_clone3) {
+    u64 flags = a[0];
+    if (nr == __NR_clone3) bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
+    bpf_map_update_elem(&clone_flags, &tid, &flags, BPF_ANY);
+  }
+  if (nr == __NR_listen) listen_seen = 1;
+  if ((nr == __NR_accept || nr == __NR_accept4) && listen_seen && !accept_hinted) {
+    accept_hinted = 1;
+    hint(tgid, tid, nr, exe_key, 1);
+  }
+  if ((nr == __NR_recvfrom || nr == __NR_recvmsg || nr == __NR_recvmmsg) && listen_seen && !recv_hinted) {
+    recv_hinted = 1;
+    hint(tgid, tid, nr, exe_key, 2);
+  }
+
+  struct plan p = make_plan(nr, a);
+  if (p.special == 2) {
+    u64 flags = 0;
+    bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
+    p.send = (flags & SDH_NS_FLAGS) != 0;
+  } else if (p.special == 3) {
+    u32 policy = 0; /* struct sched_attr { u32 size; u32 sched_policy; ... } */
+    bpf_probe_read_user(&policy, sizeof(policy), (void*)(a[1] + 4));
+    policy &= ~SCHED_RESET_ON_FORK;
+    p.send = policy == 1 || policy == 2;
+  }
+  if (!p.send) return 0;
+
+  struct sdh_record* r = reserve(SDH_REC_SYS_ENTER, tgid, tid, (int)nr, exe_key);
+  if (!r) return 0;
+  r->ts = now;
+  for (int i = 0; i < 6; i++) r->args[i] = a[i];
+  if (p.path >= 0 && p.path < 6) {
+    if (bpf_probe_read_user_str(r->path, sizeof(r->path), (void*)a[p.path]) > 0) r->flags |= SDH_HAS_PATH;
+  }
+  if (p.path2 >= 0 && p.path2 < 6) {
+    if (bpf_probe_read_user_str(r->path2, sizeof(r->path2), (void*)a[p.path2]) > 0) r->flags |= SDH_HAS_PATH2;
+  }
+  if (p.addr >= 0 && p.addr < 6 && p.addrlen >= 0 && p.addrlen < 6 && a[p.addr] != 0) {
+    u32 len = clamp_len((u32)a[p.addrlen]);
+    if (len > 0 && bpf_probe_read_user(r->data, len, (void*)a[p.addr]) == 0) {
+      r->data_len = len;
+      r->flags |= SDH_HAS_DATA;
+    }
+  }
+  if (p.special == 1) {
+    /* struct user_msghdr { void* name; int namelen; struct iovec* iov; size_t iovlen; ... } */
+    struct {
+      u64 name;
+      u32 namelen;
+      u32 pad;
+      u64 iov;
+      u64 iovlen;
+    } msg = {};
+    if (bpf_probe_read_user(&msg, sizeof(msg), (void*)a[1]) == 0 && msg.name != 0) {
+      u32 len = clamp_len(msg.namelen);
+      if (len > 0 && bpf_probe_read_user(r->data, len, (void*)msg.name) == 0) {
+        r->data_len = len;
+        r->flags |= SDH_HAS_DATA;
+      }
+      struct {
+        u64 base;
+        u64 len;
+      } iov = {};
+      if (msg.iovlen > 0 && bpf_probe_read_user(&iov, sizeof(iov), (void*)msg.iov) == 0) {
+        if (bpf_probe_read_user_str(r->payload, sizeof(r->payload), (void*)iov.base) > 0)
+          r->flags |= SDH_HAS_PAYLOAD;
+      }
+    } else {
+      /* Connected socket and no address: nothing to report. */
+      bpf_ringbuf_discard(r, 0);
+      return 0;
+    }
+  } else if (p.special == 4) {
+    /* struct open_how { u64 flags; u64 mode; u64 resolve; }: flags/mode into args[2]/args[3]. */
+    u64 how[2] = {};
+    bpf_probe_read_user(how, sizeof(how), (void*)a[2]);
+    r->args[4] = r->args[2];
+    r->args[2] = how[0];
+    r->args[3] = how[1];
+  }
+  submit(r);
+  s32 n = (s32)nr;
+  bpf_map_update_elem(&inflight, &tid, &n, BPF_ANY);
+  return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
+  u64 pt = bpf_get_current_pid_tgid();
+  u32 tgid = pt >> 32, tid = (u32)pt;
+  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!key) return 0;
+  u64 exe_key = *key;
+  long nr = ctx->id;
+  long ret = ctx->ret;
+  if (ret < 0 && ret >= -4095) count(&failure_counts, exe_key, (int)nr, (int)-ret, bpf_ktime_get_ns());
+  s32* pending = bpf_map_lookup_elem(&inflight, &tid);
+  if (!pending) return 0;
+  s32 pending_nr = *pending;
+  bpf_map_delete_elem(&inflight, &tid);
+  /* execve's exit runs in the new program with a new key; report it anyway. */
+  struct sdh_record* r = reserve(SDH_REC_SYS_EXIT, tgid, tid, pending_nr, exe_key);
+  if (!r) return 0;
+  r->ret = ret;
+  submit(r);
+  return 0;
+}
+
+SEC("tracepoint/sched/sched_process_fork")
+int on_fork(struct trace_event_raw_sched_process_fork* ctx) {
+  u64 pt = bpf_get_current_pid_tgid();
+  u32 tgid = pt >> 32, tid = (u32)pt;
+  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!key) return 0;
+  u64 exe_key = *key;
+  u64* flags = bpf_map_lookup_elem(&clone_flags, &tid);
+  bool thread = flags && (*flags & CLONE_THREAD);
+  if (flags) bpf_map_delete_elem(&clone_flags, &tid);
+  if (thread) return 0;
+  u32 child = ctx->child_pid;
+  if (bpf_map_update_elem(&tracked, &child, &exe_key, BPF_ANY) != 0) {
+    stat_inc(SDH_STAT_MAP_DROPS);
+    return 0;
+  }
+  struct sdh_record* r = reserve(SDH_REC_FORK, tgid, tid, -1, exe_key);
+  if (!r) return 0;
+  r->args[0] = child;
+  submit(r);
+  return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exec")
+int on_exec(struct trace_event_raw_sched_process_exec* ctx) {
+  u64 pt = bpf_get_current_pid_tgid();
+  u32 tgid = pt >> 32, tid = (u32)pt;
+  bool followed;
+  follow(tgid, tid, &followed);
+  if (!followed) return 0;
+  struct sdh_record* r = reserve(SDH_REC_EXEC, tgid, tid, -1, 0);
+  if (!r) return 0;
+  unsigned int off = ctx->__data_loc_filename & 0xFFFF;
+  long n = bpf_probe_read_kernel_str(r->path, sizeof(r->path), (void*)ctx + off);
+  if (n > 0) r->flags |= SDH_HAS_PATH;
+  /* The program's key: FNV-1a of the file name, so that every process running
+   * the same binary shares one set of counters. */
+  u64 h = 0xcbf29ce484222325ULL;
+  for (int i = 0; i < SDH_PATH_MAX; i++) {
+    char c = r->path[i];
+    if (c == 0) break;
+    h = (h ^ (u8)c) * 0x100000001b3ULL;
+  }
+  h &= ~(1ULL << 63); /* the top bit marks keys of adopted processes */
+  if (h == 0) h = 1;
+  r->exe_key = h;
+  r->args[0] = ctx->old_pid;
+  bpf_map_update_elem(&tracked, &tgid, &h, BPF_ANY);
+  submit(r);
+  return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int on_exit(struct trace_event_raw_sched_process_exit* ctx) {
+  u64 pt = bpf_get_current_pid_tgid();
+  u32 tgid = pt >> 32, tid = (u32)pt;
+  bpf_map_delete_elem(&inflight, &tid);
+  bpf_map_delete_elem(&clone_flags, &tid);
+  if (!ctx->group_dead) return 0;
+  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!key) return 0;
+  u64 exe_key = *key;
+  bpf_map_delete_elem(&tracked, &tgid);
+  struct sdh_record* r = reserve(SDH_REC_EXIT, tgid, tid, -1, exe_key);
+  if (r) submit(r);
+  return 0;
+}
+
+SEC("tracepoint/capability/cap_capable")
+int on_cap_capable(struct trace_event_raw_cap_capable* ctx) {
+  u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!key) return 0;
+  count(&cap_counts, *key, ctx->cap, ctx->ret == 0, bpf_ktime_get_ns());
+  return 0;
+}

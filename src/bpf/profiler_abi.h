@@ -1,0 +1,64 @@
+/* Records shared by the BPF programs (profiler.bpf.c) and their user-space
+ * reader (src/trace/ebpf_tracer.cc). Plain C, fixed-width types only. */
+#ifndef SDH_PROFILER_ABI_H
+#define SDH_PROFILER_ABI_H
+
+#define SDH_PATH_MAX 256
+#define SDH_DATA_MAX 128
+
+enum sdh_record_kind {
+  SDH_REC_SYS_ENTER = 1, /* a detailed syscall: nr, args, strings, sockaddr */
+  SDH_REC_SYS_EXIT = 2,  /* result of the detailed syscall entered before on this thread */
+  SDH_REC_EXEC = 3,      /* exec succeeded: path = filename, exe_key = new key */
+  SDH_REC_FORK = 4,      /* new process: pid = parent, args[0] = child pid */
+  SDH_REC_EXIT = 5,      /* last thread of a process exited */
+  SDH_REC_DISCOVER = 6,  /* cgroup mode: first syscall of a process started before tracing */
+  SDH_REC_HINT = 7,      /* first accept (args[0]=1) or first receive (args[0]=2) after a listen */
+};
+
+enum sdh_stat_index {
+  SDH_STAT_RINGBUF_DROPS = 0, /* bpf_ringbuf_reserve failed */
+  SDH_STAT_MAP_DROPS = 1,     /* a counting map was full */
+  SDH_STAT_RECORDS = 2,       /* records submitted */
+  SDH_STAT_COUNT = 3,
+};
+
+struct sdh_record {
+  unsigned int kind;
+  unsigned int pid; /* tgid */
+  unsigned int tid;
+  int nr;           /* syscall number, -1 when not a syscall */
+  unsigned long long ts;
+  unsigned long long exe_key;
+  unsigned long long args[6];
+  long long ret;
+  unsigned int uid, gid;
+  unsigned short data_len; /* valid bytes in data */
+  unsigned short flags;    /* SDH_HAS_* */
+  unsigned int pad;
+  char path[SDH_PATH_MAX];
+  char path2[SDH_PATH_MAX];
+  unsigned char data[SDH_DATA_MAX]; /* sockaddr */
+  char payload[64];                 /* first bytes of a sendmsg with an address */
+};
+
+#define SDH_HAS_PATH 1
+#define SDH_HAS_PATH2 2
+#define SDH_HAS_DATA 4
+#define SDH_HAS_PAYLOAD 8
+
+/* In-kernel aggregation: key (exe_key, nr) or (exe_key, nr, errno) or
+ * (exe_key, cap, granted). */
+struct sdh_count_key {
+  unsigned long long exe_key;
+  int a; /* syscall nr, or capability */
+  int b; /* errno, or granted; 0 for plain syscall use */
+};
+
+struct sdh_count {
+  unsigned long long count;
+  unsigned long long first_ns;
+  unsigned long long last_ns;
+};
+
+#endif

@@ -1,0 +1,48 @@
+// FileInspector: the facts ProfileBuilder needs from the file system at event
+// time (device numbers, ELF machine, set-id bits). The real one lives in
+// src/trace (it touches the OS); tests use FakeInspector.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace sdh::profile {
+
+struct FileFacts {
+  bool is_device = false;
+  char device_type = 0;  // 'c' or 'b'
+  uint32_t major = 0, minor = 0;
+  bool setid = false;    // S_ISUID or S_ISGID
+};
+
+class FileInspector {
+ public:
+  virtual ~FileInspector() = default;
+  // stat(2) of an absolute path; nullopt when it does not exist (any more).
+  virtual std::optional<FileFacts> inspect(const std::string& path) const = 0;
+  // "x86-64", "i386", "aarch64", ... from the ELF header (following one "#!"
+  // to the interpreter); "" when unreadable.
+  virtual std::string elf_machine(const std::string& path) const = 0;
+};
+
+class FakeInspector final : public FileInspector {
+ public:
+  std::map<std::string, FileFacts> files;
+  std::map<std::string, std::string> machines;
+  std::optional<FileFacts> inspect(const std::string& path) const override {
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string elf_machine(const std::string& path) const override {
+    auto it = machines.find(path);
+    return it == machines.end() ? "" : it->second;
+  }
+};
+
+// Name of an ELF e_machine value ("x86-64" for 62), "unknown" otherwise.
+std::string elf_machine_name(uint16_t e_machine);
+
+}  // namespace sdh::profile

@@ -1,0 +1,20 @@
+// Names for numbers seen in traces: syscalls (per architecture, via
+// libseccomp), address families, socket types, capabilities, errno values.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sdh::profile {
+
+// Native-architecture syscall name, "syscall_N" when unknown.
+std::string syscall_name(int nr);
+// Native-architecture number of a syscall name, -1 when unknown.
+int syscall_number(const std::string& name);
+// "x86-64", "aarch64", ... for the architecture this binary runs on.
+std::string native_architecture();
+std::string address_family_name(int family);  // "AF_INET6", "AF_12" when unknown
+std::string socket_type_name(int type);        // flags stripped: "SOCK_DGRAM"
+std::string capability_name(int cap);          // "CAP_NET_ADMIN", "CAP_99" when unknown
+
+}  // namespace sdh::profile

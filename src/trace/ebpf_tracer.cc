@@ -1,0 +1,326 @@
+// The eBPF back-end: loads src/bpf/profiler.bpf.c (embedded as a skeleton),
+// follows a pid tree or a cgroup, and turns its records into TraceEvents.
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "bpf/profiler_abi.h"
+#include "profile/names.h"
+#include "profiler.skel.h"
+#include "trace/tracer.h"
+
+namespace sdh::trace {
+
+namespace {
+
+std::string g_libbpf_log;  // last libbpf messages, for error reports
+
+int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char buf[1024];
+  vsnprintf(buf, sizeof(buf), fmt, args);
+  g_libbpf_log += buf;
+  if (g_libbpf_log.size() > 4096) g_libbpf_log.erase(0, g_libbpf_log.size() - 4096);
+  return 0;
+}
+
+std::string read_link(const std::string& path) {
+  char buf[4096];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof(buf) - 1);
+  if (n <= 0) return "";
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::string environ_value(int pid, const std::string& name) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string entry;
+  while (std::getline(in, entry, '\0')) {
+    if (entry.rfind(name + "=", 0) == 0) return entry.substr(name.size() + 1);
+  }
+  return "";
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// Syscalls whose first argument is an fd or dirfd worth resolving through /proc.
+bool first_arg_is_fd(const std::string& name) {
+  static const char* const kNames[] = {"openat", "openat2", "newfstatat", "statx", "faccessat", "faccessat2",
+                                       "mkdirat", "unlinkat", "fchmodat", "fchmodat2", "fchownat", "mknodat",
+                                       "readlinkat", "utimensat", "execveat", "renameat", "renameat2", "linkat",
+                                       "fchdir", "fchmod", "fchown", "getdents64", "setns", "name_to_handle_at"};
+  for (const char* n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+class EbpfTracer final : public Tracer {
+ public:
+  explicit EbpfTracer(const TracerOptions& options) : options_(options) {}
+  ~EbpfTracer() override {
+    // Links and maps are owned by fds: destroying the skeleton (or the process
+    // dying) detaches everything.
+    if (rb_) ring_buffer__free(rb_);
+    if (skel_) sdh_profiler_bpf__destroy(skel_);
+    if (cgroup_fd_ >= 0) ::close(cgroup_fd_);
+  }
+
+  Result<void> start(const TraceTarget& target) override {
+    if (auto r = ensure_tracefs(); !r) return r;
+    libbpf_set_print(libbpf_print);
+    g_libbpf_log.clear();
+    skel_ = sdh_profiler_bpf__open();
+    if (!skel_) return fail("opening the BPF object" + log_tail(), errno);
+    skel_->rodata->use_cgroup = target.cgroup_path.empty() ? 0 : 1;
+    skel_->rodata->self_tgid = static_cast<unsigned>(::getpid());
+    if (int err = bpf_map__set_max_entries(skel_->maps.events, options_.ring_buffer_bytes); err) {
+      return fail("sizing the ring buffer", -err);
+    }
+    sees_caps_ = exists(tracefs_ + "/events/capability/cap_capable");
+    if (!sees_caps_) {
+      bpf_program__set_autoload(skel_->progs.on_cap_capable, false);
+      notes_.push_back("this kernel has no capability:cap_capable tracepoint: capabilities are inferred");
+    }
+    if (int err = sdh_profiler_bpf__load(skel_); err) {
+      return fail("loading the BPF programs (root, or CAP_BPF and CAP_PERFMON, is needed)" + log_tail(), -err);
+    }
+    if (!target.cgroup_path.empty()) {
+      cgroup_fd_ = ::open(target.cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (cgroup_fd_ < 0) return fail("opening cgroup " + target.cgroup_path, errno);
+      uint32_t zero = 0;
+      if (bpf_map__update_elem(skel_->maps.target_cgroup, &zero, sizeof(zero), &cgroup_fd_, sizeof(cgroup_fd_),
+                               BPF_ANY) != 0) {
+        return fail("selecting cgroup " + target.cgroup_path + " (is it a cgroup v2 directory?)", errno);
+      }
+    } else {
+      uint32_t pid = static_cast<uint32_t>(target.pid);
+      uint64_t key = 0;  // not exec'd yet
+      if (bpf_map__update_elem(skel_->maps.tracked, &pid, sizeof(pid), &key, sizeof(key), BPF_ANY) != 0) {
+        return fail("seeding the traced pid", errno);
+      }
+    }
+    rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &EbpfTracer::on_record, this, nullptr);
+    if (!rb_) return fail("creating the ring buffer reader", errno);
+    if (int err = sdh_profiler_bpf__attach(skel_); err) {
+      return fail("attaching the tracepoints" + log_tail(), -err);
+    }
+    return {};
+  }
+
+  Result<void> poll(int timeout_ms, const EventCallback& sink) override {
+    sink_ = &sink;
+    int n = ring_buffer__poll(rb_, timeout_ms);
+    sink_ = nullptr;
+    if (n < 0 && n != -EINTR) return fail("reading the ring buffer", -n);
+    return {};
+  }
+
+  Result<void> finish(const EventCallback& sink) override {
+    sink_ = &sink;
+    ring_buffer__consume(rb_);
+    // Syscalls still in progress (blocked, or whose exit was lost).
+    for (auto& [tid, e] : pending_) sink(e);
+    pending_.clear();
+    dump_counts(skel_->maps.syscall_counts, TraceEventKind::syscall_usage, sink);
+    dump_counts(skel_->maps.failure_counts, TraceEventKind::failure_usage, sink);
+    if (sees_caps_) dump_counts(skel_->maps.cap_counts, TraceEventKind::capability, sink);
+    sink_ = nullptr;
+    return {};
+  }
+
+  TracerCounters counters() const override {
+    TracerCounters c;
+    if (!skel_) return c;
+    int ncpu = libbpf_num_possible_cpus();
+    std::vector<uint64_t> values(static_cast<size_t>(ncpu > 0 ? ncpu : 1));
+    auto sum = [&](uint32_t index) {
+      uint64_t total = 0;
+      if (bpf_map__lookup_elem(skel_->maps.stats, &index, sizeof(index), values.data(),
+                               values.size() * sizeof(uint64_t), 0) == 0) {
+        for (uint64_t v : values) total += v;
+      }
+      return total;
+    };
+    c.records = sum(SDH_STAT_RECORDS);
+    c.ring_buffer_drops = sum(SDH_STAT_RINGBUF_DROPS);
+    c.map_drops = sum(SDH_STAT_MAP_DROPS);
+    return c;
+  }
+
+  bool sees_capabilities() const override { return sees_caps_; }
+  std::vector<std::string> notes() const override { return notes_; }
+
+ private:
+  static std::string log_tail() {
+    if (g_libbpf_log.empty()) return "";
+    std::string tail = g_libbpf_log.substr(g_libbpf_log.size() > 600 ? g_libbpf_log.size() - 600 : 0);
+    while (!tail.empty() && tail.back() == '\n') tail.pop_back();
+    return " [libbpf: " + tail + "]";
+  }
+
+  // libbpf needs tracefs for tracepoint ids; a fresh machine may lack the mount.
+  Result<void> ensure_tracefs() {
+    for (const char* dir : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
+      if (exists(std::string(dir) + "/events")) {
+        tracefs_ = dir;
+        return {};
+      }
+    }
+    if (::mount("nodev", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0) {
+      return fail("tracefs is not mounted and mounting it on /sys/kernel/tracing failed", errno);
+    }
+    tracefs_ = "/sys/kernel/tracing";
+    notes_.push_back("mounted tracefs on /sys/kernel/tracing (it was missing)");
+    return {};
+  }
+
+  const std::string& name_of(int nr) {
+    auto it = names_.find(nr);
+    if (it == names_.end()) it = names_.emplace(nr, profile::syscall_name(nr)).first;
+    return it->second;
+  }
+
+  static int on_record(void* ctx, void* data, size_t size) {
+    if (size < sizeof(sdh_record)) return 0;
+    static_cast<EbpfTracer*>(ctx)->handle(*static_cast<const sdh_record*>(data));
+    return 0;
+  }
+
+  void handle(const sdh_record& r) {
+    const EventCallback& sink = *sink_;
+    TraceEvent e;
+    e.time_ns = r.ts;
+    e.pid = static_cast<int>(r.pid);
+    e.tid = static_cast<int>(r.tid);
+    e.exe_key = r.exe_key;
+    e.nr = r.nr;
+    e.uid = r.uid;
+    e.gid = r.gid;
+    const std::string proc = "/proc/" + std::to_string(r.pid);
+    switch (r.kind) {
+      case SDH_REC_SYS_ENTER: {
+        e.kind = TraceEventKind::syscall;
+        for (int i = 0; i < 6; ++i) e.args[i] = r.args[i];
+        if (r.flags & SDH_HAS_PATH) e.path.assign(r.path, strnlen(r.path, sizeof(r.path)));
+        if (r.flags & SDH_HAS_PATH2) e.path2.assign(r.path2, strnlen(r.path2, sizeof(r.path2)));
+        if (r.flags & SDH_HAS_DATA) {
+          e.sockaddr.assign(reinterpret_cast<const char*>(r.data), std::min<size_t>(r.data_len, sizeof(r.data)));
+        }
+        if (r.flags & SDH_HAS_PAYLOAD) e.payload.assign(r.payload, strnlen(r.payload, sizeof(r.payload)));
+        const std::string& name = name_of(r.nr);
+        int fd = static_cast<int>(static_cast<int32_t>(r.args[0]));
+        if (first_arg_is_fd(name) && fd >= 0 && (e.path.empty() || e.path[0] != '/')) {
+          e.fd_path = read_link(proc + "/fd/" + std::to_string(fd));
+        }
+        // An older enter on this thread whose exit never came: deliver it as is.
+        if (auto it = pending_.find(e.tid); it != pending_.end()) {
+          sink(it->second);
+          pending_.erase(it);
+        }
+        pending_.emplace(e.tid, std::move(e));
+        return;
+      }
+      case SDH_REC_SYS_EXIT: {
+        auto it = pending_.find(e.tid);
+        if (it == pending_.end()) return;
+        it->second.has_result = true;
+        it->second.result = r.ret;
+        sink(it->second);
+        pending_.erase(it);
+        return;
+      }
+      case SDH_REC_EXEC:
+        e.kind = TraceEventKind::exec;
+        e.exe_path.assign(r.path, strnlen(r.path, sizeof(r.path)));
+        e.cwd = read_link(proc + "/cwd");
+        e.environ_listen_fds = environ_value(e.pid, "LISTEN_FDS");
+        break;
+      case SDH_REC_FORK:
+        e.kind = TraceEventKind::fork;
+        e.child_pid = static_cast<int>(r.args[0]);
+        break;
+      case SDH_REC_EXIT:
+        e.kind = TraceEventKind::exit;
+        break;
+      case SDH_REC_DISCOVER:
+        e.kind = TraceEventKind::discover;
+        e.exe_path = read_link(proc + "/exe");
+        e.cwd = read_link(proc + "/cwd");
+        break;
+      case SDH_REC_HINT:
+        e.kind = TraceEventKind::boundary_hint;
+        e.hint = static_cast<int>(r.args[0]);
+        break;
+      default:
+        return;
+    }
+    sink(e);
+  }
+
+  void dump_counts(bpf_map* map, TraceEventKind kind, const EventCallback& sink) {
+    sdh_count_key key{}, next{};
+    sdh_count value{};
+    const void* prev = nullptr;
+    while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
+      if (bpf_map__lookup_elem(map, &next, sizeof(next), &value, sizeof(value), 0) == 0) {
+        TraceEvent e;
+        e.kind = kind;
+        e.exe_key = next.exe_key;
+        e.count = value.count;
+        e.first_ns = value.first_ns;
+        e.last_ns = value.last_ns;
+        e.time_ns = value.first_ns;
+        if (kind == TraceEventKind::capability) {
+          e.capability = next.a;
+          e.granted = next.b != 0;
+        } else {
+          e.nr = next.a;
+          e.error = next.b;
+        }
+        sink(e);
+      }
+      key = next;
+      prev = &key;
+    }
+  }
+
+  TracerOptions options_;
+  sdh_profiler_bpf* skel_ = nullptr;
+  ring_buffer* rb_ = nullptr;
+  int cgroup_fd_ = -1;
+  bool sees_caps_ = true;
+  std::string tracefs_;
+  std::vector<std::string> notes_;
+  const EventCallback* sink_ = nullptr;
+  std::map<int, TraceEvent> pending_;  // tid -> detailed syscall waiting for its exit
+  std::map<int, std::string> names_;
+};
+
+}  // namespace
+
+bool ebpf_built() { return true; }
+
+Result<std::unique_ptr<Tracer>> make_ebpf_tracer(const TracerOptions& options) {
+  if (::geteuid() != 0) {
+    return fail("the eBPF tracer needs root (BPF programs and tracepoints)", EPERM);
+  }
+  if (options.ring_buffer_bytes < 4096 || (options.ring_buffer_bytes & (options.ring_buffer_bytes - 1)) != 0) {
+    return fail("the ring buffer size must be a power of two of at least 4096 bytes");
+  }
+  return std::unique_ptr<Tracer>(new EbpfTracer(options));
+}
+
+}  // namespace sdh::trace

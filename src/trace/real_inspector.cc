@@ -1,0 +1,58 @@
+#include "trace/real_inspector.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace sdh::trace {
+
+namespace {
+
+// Reads up to n bytes from the start of a file.
+std::string head(const std::string& path, size_t n) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return "";
+  std::string buf(n, '\0');
+  ssize_t got = ::pread(fd, buf.data(), n, 0);
+  ::close(fd);
+  buf.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  return buf;
+}
+
+}  // namespace
+
+std::optional<profile::FileFacts> RealInspector::inspect(const std::string& path) const {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  profile::FileFacts f;
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+    f.is_device = true;
+    f.device_type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+    f.major = major(st.st_rdev);
+    f.minor = minor(st.st_rdev);
+  }
+  f.setid = S_ISREG(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID));
+  return f;
+}
+
+std::string RealInspector::elf_machine(const std::string& path) const {
+  std::string h = head(path, 256);
+  if (h.size() >= 2 && h[0] == '#' && h[1] == '!') {
+    // A script: the interpreter is what runs (one level, like the kernel's common case).
+    size_t start = h.find_first_not_of(" \t", 2);
+    if (start == std::string::npos) return "";
+    size_t end = h.find_first_of(" \t\n", start);
+    return elf_machine(h.substr(start, end == std::string::npos ? std::string::npos : end - start));
+  }
+  // e_ident[0..3] = "\x7fELF", e_ident[5] = data encoding, e_machine at offset 18.
+  if (h.size() < 20 || std::memcmp(h.data(), "\x7f" "ELF", 4) != 0) return "";
+  uint16_t machine;
+  auto lo = static_cast<uint8_t>(h[18]), hi = static_cast<uint8_t>(h[19]);
+  machine = h[5] == 2 ? static_cast<uint16_t>(lo << 8 | hi) : static_cast<uint16_t>(hi << 8 | lo);
+  return profile::elf_machine_name(machine);
+}
+
+}  // namespace sdh::trace
