@@ -1,16 +1,57 @@
+#include <chrono>
+#include <string>
+
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "systemd/service_host.h"
+#include "systemd/process.h"
+#include "util/fs.h"
+#include "verify/bisect.h"
+#include "verify/target.h"
 
 namespace sdh::cli {
 
-// Placeholder until the owning module lands.
+systemd::HostFactory host_factory_for(const std::string& in);  // cmd_verify.cc
+
+namespace {
+
+struct BisectArgs {
+  std::string unit, dropin, check, in = "container";
+  bool json = false;
+  int settle_ms = 1500;
+};
+
+}  // namespace
+
 void add_bisect_command(CLI::App& app, Dispatch& dispatch) {
-  auto* cmd = app.add_subcommand("bisect", "(not yet available)");
-  cmd->callback([&dispatch] {
-    dispatch.action = [] {
-      fmt::print(stderr, "sdharden bisect: not available in this build yet\n");
-      return kExitUsage;
+  auto args = std::make_shared<BisectArgs>();
+  auto* cmd = app.add_subcommand("bisect", "Find the smallest set of a drop-in's directives that breaks the "
+                                           "service (delta debugging) and name the denied operation");
+  cmd->add_option("unit", args->unit, "unit name or path to a unit file")->required();
+  cmd->add_option("--dropin", args->dropin, "drop-in that breaks the service")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--check", args->check, "shell command that must succeed while the service runs")->required();
+  cmd->add_option("--in", args->in, "container (default) or host")->check(CLI::IsMember({"container", "host"}));
+  cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
+  cmd->add_flag("--json", args->json, "print the result as JSON");
+  cmd->footer("Exit codes: 0 the culprit was found (or nothing breaks), 2 usage error or the service fails "
+              "even without the drop-in.");
+  cmd->callback([args, &dispatch] {
+    dispatch.action = [args]() -> int {
+      RealFileSystem fs;
+      auto target = verify::load_target(fs, args->unit, args->dropin, args->check);
+      if (!target) {
+        fmt::print(stderr, "sdharden bisect: {}\n", target.error().to_string());
+        return kExitUsage;
+      }
+      target->settle = std::chrono::milliseconds(args->settle_ms);
+      auto r = verify::bisect_dropin(*target, host_factory_for(args->in));
+      if (!r) {
+        fmt::print(stderr, "sdharden bisect: {}\n", r.error().to_string());
+        return kExitUsage;
+      }
+      fmt::print("{}", args->json ? verify::bisect_to_json(*r) : verify::bisect_to_text(*r));
+      return kExitOk;
     };
   });
 }

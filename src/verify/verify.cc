@@ -143,6 +143,11 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
     item.detail = "shows " + shown;
     return item;
   }
+  if (d.value.empty() && (d.key == "CapabilityBoundingSet" || d.key == "AmbientCapabilities")) {
+    item.status = shown.empty() ? ItemStatus::passed : ItemStatus::failed;
+    item.detail = shown.empty() ? "no capabilities left" : "still shows " + shown;
+    return item;
+  }
   if (d.value.empty()) {
     item.detail = "reset; shows " + shown;
     return item;

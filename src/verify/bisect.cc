@@ -1,0 +1,224 @@
+#include "verify/bisect.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace sdh::verify {
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kTraceDir = "/run/sdharden-trace";
+constexpr const char* kTraceDropin = "90-sdharden-trace.conf";
+
+std::string tail(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  while (lines-- > 0 && pos > 0) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+  }
+  return text.substr(pos == 0 ? 0 : pos + 1);
+}
+
+// First command line of `systemctl show -p ExecStart`:
+// "{ path=/usr/bin/x ; argv[]=/usr/bin/x -a b ; ignore_errors=no ; ... }"
+std::string exec_start_argv(const std::string& shown) {
+  auto at = shown.find("argv[]=");
+  if (at == std::string::npos) return "";
+  auto end = shown.find(" ;", at);
+  return shown.substr(at + 7, end == std::string::npos ? std::string::npos : end - at - 7);
+}
+
+// Runs the service once under strace with `dropin_text` and returns the
+// denials it saw (empty when tracing is impossible there).
+std::vector<DeniedOperation> traced_run(const systemd::HostFactory& factory, const VerifyOptions& options,
+                                        const std::string& dropin_text, int* runs) {
+  auto host = factory();
+  if (!host) return {};
+  ++*runs;
+  auto& h = **host;
+  if (!prepare_host(h, options)) return {};
+  (void)h.daemon_reload();
+  auto props = h.show(options.unit, {"ExecStart"});
+  std::string argv = props ? exec_start_argv((*props)["ExecStart"]) : "";
+  if (argv.empty()) return {};
+  (void)h.run(fmt::format("mkdir -p -m 1777 {}", kTraceDir), 10s);
+  // -D keeps the service's own PID as main PID (Type=forking still works).
+  std::string trace = fmt::format(
+      "[Service]\nExecStart=\nExecStart=/usr/bin/strace -D -f -qq -o {}/trace -- {}\nReadWritePaths=-{}\n",
+      kTraceDir, argv, kTraceDir);
+  if (!dropin_text.empty()) (void)h.install_dropin(options.unit, kDropinName, dropin_text);
+  (void)h.install_dropin(options.unit, kTraceDropin, trace);
+  (void)h.daemon_reload();
+  (void)h.start(options.unit);
+  std::this_thread::sleep_for(options.settle);
+  (void)h.run(options.check, options.check_timeout);
+  (void)h.stop(options.unit);
+  auto out = h.run(fmt::format("grep -hE '= -1 E(PERM|ACCES|AFNOSUPPORT|ROFS|NOSYS)|SIGSYS|unfinished' {}/trace*",
+                               kTraceDir), 30s);
+  (void)h.shutdown();
+  if (!out) return {};
+  return traced_denials(out->out);
+}
+
+}  // namespace
+
+std::vector<size_t> ddmin(size_t n, const std::function<bool(const std::vector<size_t>&)>& fails) {
+  std::vector<size_t> c(n);
+  for (size_t i = 0; i < n; ++i) c[i] = i;
+  size_t parts = 2;
+  while (c.size() > 1) {
+    parts = std::min(parts, c.size());
+    std::vector<std::vector<size_t>> chunks(parts);
+    for (size_t i = 0; i < c.size(); ++i) chunks[i * parts / c.size()].push_back(c[i]);
+    bool reduced = false;
+    for (const auto& chunk : chunks)
+      if (fails(chunk)) {
+        c = chunk;
+        parts = 2;
+        reduced = true;
+        break;
+      }
+    if (!reduced && parts > 2) {
+      for (size_t k = 0; k < chunks.size(); ++k) {
+        std::vector<size_t> complement;
+        for (size_t j = 0; j < chunks.size(); ++j)
+          if (j != k) complement.insert(complement.end(), chunks[j].begin(), chunks[j].end());
+        std::sort(complement.begin(), complement.end());
+        if (fails(complement)) {
+          c = complement;
+          parts = std::max<size_t>(parts - 1, 2);
+          reduced = true;
+          break;
+        }
+      }
+    }
+    if (reduced) continue;
+    if (parts >= c.size()) break;
+    parts = std::min(parts * 2, c.size());
+  }
+  return c;
+}
+
+Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::HostFactory& factory,
+                                   const BisectOptions& bisect_options) {
+  auto started = Clock::now();
+  BisectResult result;
+  auto parsed = parse_dropin(options.dropin_text);
+  if (!parsed) return fail(std::move(parsed.error()).with_context("parsing the drop-in"));
+  const auto& directives = *parsed;
+
+  std::map<std::vector<size_t>, RunOutcome> cache;
+  Error infra;
+  bool infra_failed = false;
+  auto outcome = [&](const std::vector<size_t>& subset) -> const RunOutcome& {
+    auto it = cache.find(subset);
+    if (it != cache.end()) return it->second;
+    std::vector<Directive> chosen;
+    for (size_t i : subset) chosen.push_back(directives[i]);
+    RunOutcome run;
+    auto host = factory();
+    if (!host) {
+      infra = host.error();
+      infra_failed = true;
+      run.failure = "cannot create a host";
+    } else {
+      ++result.runs;
+      run = run_service(**host, options, subset.empty() ? "" : render_dropin(chosen));
+      (void)(*host)->shutdown();
+    }
+    return cache.emplace(subset, std::move(run)).first->second;
+  };
+  auto fails = [&](const std::vector<size_t>& subset) { return !infra_failed && !outcome(subset).ok(); };
+
+  std::vector<size_t> all(directives.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const auto& baseline = outcome({});
+  if (infra_failed) return fail(std::move(infra).with_context("bisect"));
+  if (!baseline.ok())
+    return fail("the service fails even without the drop-in (" + baseline.failure + "): nothing to bisect");
+  const auto& full = outcome(all);
+  result.full_dropin_fails = !full.ok();
+  result.full_failure = full.failure;
+  if (!result.full_dropin_fails || directives.empty()) {
+    result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    return result;
+  }
+  auto minimal = ddmin(directives.size(), fails);
+  if (infra_failed) return fail(std::move(infra).with_context("bisect"));
+  for (size_t i : minimal) result.culprit.push_back(directives[i]);
+  const auto& culprit_run = outcome(minimal);
+  result.culprit_failure = culprit_run.failure;
+  result.journal_tail = tail(culprit_run.journal, 8);
+
+  // Name the denied operation: the kernel's seccomp audit lines first (exact
+  // syscall), then a trace of the service (the failing call and its
+  // arguments), then the journal's words.
+  result.denied = seccomp_kills(culprit_run.kernel_log);
+  if (!result.denied.empty()) result.diagnosis_method = "kernel audit";
+  bool filters_syscalls = std::any_of(result.culprit.begin(), result.culprit.end(),
+                                      [](const Directive& d) { return d.key == "SystemCallFilter"; });
+  if (result.denied.empty() && bisect_options.trace && !filters_syscalls) {
+    auto hardened = traced_run(factory, options, render_dropin(result.culprit), &result.runs);
+    auto plain = traced_run(factory, options, "", &result.runs);
+    result.denied = only_in(hardened, plain);
+    if (!result.denied.empty()) result.diagnosis_method = "trace";
+  }
+  if (result.denied.empty()) {
+    result.denied = only_in(journal_denials(culprit_run.journal), journal_denials(baseline.journal));
+    if (!result.denied.empty()) result.diagnosis_method = "journal";
+  }
+  result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  return result;
+}
+
+std::string bisect_to_text(const BisectResult& r) {
+  if (!r.full_dropin_fails)
+    return fmt::format("the service works with the whole drop-in: nothing to bisect ({} runs, {:.1f} s)\n", r.runs,
+                       r.seconds);
+  std::string out = fmt::format("the drop-in breaks the service: {}\n", r.full_failure);
+  out += fmt::format("smallest failing set ({} of the drop-in's directives):\n", r.culprit.size());
+  for (const auto& d : r.culprit) out += fmt::format("  {}    (line {})\n", d.assignment(), d.line);
+  out += "  alone it fails: " + r.culprit_failure + "\n";
+  if (r.denied.empty()) {
+    out += "denied operation: not identified (no seccomp audit line, no trace, no telling journal line)\n";
+  } else {
+    out += fmt::format("denied operation(s), from the {}:\n", r.diagnosis_method);
+    size_t shown = 0;
+    for (const auto& d : r.denied) {
+      if (++shown > 8) break;
+      out += fmt::format("  {} -> {}\n", d.operation, d.error);
+      if (d.source == "journal") out += "      " + d.evidence + "\n";
+    }
+  }
+  out += fmt::format("{} runs in {:.1f} s\n", r.runs, r.seconds);
+  return out;
+}
+
+std::string bisect_to_json(const BisectResult& r) {
+  nlohmann::ordered_json j;
+  j["full_dropin_fails"] = r.full_dropin_fails;
+  j["full_failure"] = r.full_failure;
+  j["culprit"] = nlohmann::ordered_json::array();
+  for (const auto& d : r.culprit)
+    j["culprit"].push_back({{"section", d.section}, {"key", d.key}, {"value", d.value}, {"line", d.line}});
+  j["culprit_failure"] = r.culprit_failure;
+  j["diagnosis_method"] = r.diagnosis_method;
+  j["denied"] = nlohmann::ordered_json::array();
+  for (const auto& d : r.denied)
+    j["denied"].push_back({{"operation", d.operation}, {"error", d.error}, {"source", d.source}, {"evidence", d.evidence}});
+  j["runs"] = r.runs;
+  j["seconds"] = r.seconds;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace sdh::verify

@@ -1,0 +1,45 @@
+// bisect: delta debugging (ddmin) over a drop-in's directives down to the
+// smallest set that still breaks the service, then the denied operation
+// behind it. Written against ServiceHost; unit-tested with the FakeHost.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "systemd/service_host.h"
+#include "verify/diagnose.h"
+#include "verify/dropin.h"
+#include "verify/verify.h"
+
+namespace sdh::verify {
+
+// Zeller's ddmin: a 1-minimal subset of {0..n-1} for which `fails` holds,
+// assuming fails(all). Results of `fails` are cached by the caller's wish.
+std::vector<size_t> ddmin(size_t n, const std::function<bool(const std::vector<size_t>&)>& fails);
+
+struct BisectResult {
+  bool full_dropin_fails = false;  // false: nothing to bisect
+  std::string full_failure;        // how the whole drop-in fails
+  std::vector<Directive> culprit;  // the minimal failing set
+  std::string culprit_failure;     // how the culprit alone fails
+  std::vector<DeniedOperation> denied;  // found only under the culprit
+  std::string diagnosis_method;    // "trace", "kernel audit", "journal"
+  std::string journal_tail;
+  int runs = 0;
+  double seconds = 0;
+};
+
+struct BisectOptions {
+  // Re-run the culprit under strace (when it lets ptrace through) to name the
+  // failing call; off in unit tests.
+  bool trace = true;
+};
+
+Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::HostFactory& factory,
+                                   const BisectOptions& bisect_options = {});
+
+std::string bisect_to_text(const BisectResult& r);
+std::string bisect_to_json(const BisectResult& r);
+
+}  // namespace sdh::verify
