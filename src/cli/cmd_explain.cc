@@ -1,18 +1,131 @@
+// sdharden explain: a Markdown security posture for a project's docs.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "profile/profile.h"
+#include "synth/explain.h"
+#include "synth/synth.h"
+#include "unit/loader.h"
+#include "util/fs.h"
 
 namespace sdh::cli {
+namespace {
 
-// Placeholder until the owning module lands.
-void add_explain_command(CLI::App& app, Dispatch& dispatch) {
-  auto* cmd = app.add_subcommand("explain", "(not yet available)");
-  cmd->callback([&dispatch] {
-    dispatch.action = [] {
-      fmt::print(stderr, "sdharden explain: not available in this build yet\n");
+struct ExplainArgs {
+  std::string unit;
+  std::string dropin;
+  std::vector<std::string> profiles;
+  std::string systemd = "252";
+  std::string root;
+  std::string output;
+};
+
+Result<std::string> slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read " + path, errno);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int run_explain(const ExplainArgs& a) {
+  auto version = unit::systemd_version_from_string(a.systemd);
+  if (!version) {
+    fmt::print(stderr, "sdharden explain: {}\n", version.error().to_string());
+    return kExitUsage;
+  }
+  RealFileSystem fs(a.root);
+  unit::LoadOptions lo;
+  lo.version = *version;
+  if (!a.dropin.empty()) {
+    auto text = slurp(a.dropin);
+    if (!text) {
+      fmt::print(stderr, "sdharden explain: {}\n", text.error().to_string());
       return kExitUsage;
-    };
-  });
+    }
+    lo.extra_dropins.emplace_back(std::filesystem::path(a.dropin).filename().string(), *text);
+  }
+  std::string target = a.unit;
+  if (target.find('/') != std::string::npos && target[0] != '/' && a.root.empty()) {
+    target = std::filesystem::absolute(target).lexically_normal().string();
+  }
+  auto loaded = unit::load_unit(fs, target, lo);
+  if (!loaded) {
+    fmt::print(stderr, "sdharden explain: {}\n", loaded.error().to_string());
+    return kExitUsage;
+  }
+  std::optional<profile::Profile> prof;
+  std::optional<synth::HardeningPlan> plan;
+  if (!a.profiles.empty()) {
+    std::vector<profile::Profile> all;
+    for (const auto& p : a.profiles) {
+      auto text = slurp(p);
+      auto parsed = text ? profile::profile_from_json(*text) : Result<profile::Profile>(tl::unexpected(text.error()));
+      if (!parsed) {
+        fmt::print(stderr, "sdharden explain: reading profile {}: {}\n", p, parsed.error().to_string());
+        return kExitUsage;
+      }
+      all.push_back(std::move(*parsed));
+    }
+    prof = all.size() == 1 ? all.front() : profile::merge(all);
+    // The plan on top of what is already there gives the evidence for every
+    // item that stays unrestricted.
+    synth::ProposeOptions opts;
+    opts.version = *version;
+    opts.fs = &fs;
+    opts.load_options = lo;
+    opts.allow_incomplete_profile = true;
+    auto p = synth::propose(*loaded, *prof, opts);
+    if (!p) {
+      fmt::print(stderr, "sdharden explain: {}\n", p.error().to_string());
+      return kExitUsage;
+    }
+    plan = std::move(*p);
+  }
+  synth::ExplainInput in;
+  in.unit = &*loaded;
+  in.dropin_path = a.dropin;
+  in.profile = prof ? &*prof : nullptr;
+  in.plan = plan ? &*plan : nullptr;
+  in.version = *version;
+  auto md = synth::explain_markdown(in);
+  if (!md) {
+    fmt::print(stderr, "sdharden explain: {}\n", md.error().to_string());
+    return kExitUsage;
+  }
+  if (plan && !plan->directives.empty()) {
+    *md += fmt::format("\nFurther hardening the evidence allows ({} directive{}): run `sdharden propose`.\n",
+                       plan->directives.size(), plan->directives.size() == 1 ? "" : "s");
+  }
+  if (a.output.empty()) {
+    fmt::print("{}", *md);
+  } else {
+    std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
+    out << *md;
+    if (!out) {
+      fmt::print(stderr, "sdharden explain: cannot write {}\n", a.output);
+      return kExitUsage;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_explain_command(CLI::App& app, Dispatch& dispatch) {
+  auto args = std::make_shared<ExplainArgs>();
+  auto* cmd = app.add_subcommand("explain", "Markdown security posture of a unit (what is restricted and why not)");
+  cmd->add_option("unit", args->unit, "Unit name or unit file path")->required();
+  cmd->add_option("--dropin", args->dropin, "Apply this drop-in first");
+  cmd->add_option("--profile", args->profiles, "Profile JSON: explain with observed evidence")->expected(1, -1);
+  cmd->add_option("--systemd", args->systemd, "Rules of systemd 252 or latest")->check(CLI::IsMember({"252", "latest"}));
+  cmd->add_option("--root", args->root, "Look units up below this directory");
+  cmd->add_option("-o,--output", args->output, "Write the Markdown here");
+  cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_explain(*args); }; });
 }
 
 }  // namespace sdh::cli

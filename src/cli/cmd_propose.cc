@@ -1,18 +1,144 @@
+// sdharden propose: the tightest drop-in a profile allows, every directive
+// with its evidence, every omission with the observation that forbids it.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "profile/profile.h"
+#include "synth/synth.h"
+#include "unit/loader.h"
+#include "util/fs.h"
 
 namespace sdh::cli {
+namespace {
 
-// Placeholder until the owning module lands.
-void add_propose_command(CLI::App& app, Dispatch& dispatch) {
-  auto* cmd = app.add_subcommand("propose", "(not yet available)");
-  cmd->callback([&dispatch] {
-    dispatch.action = [] {
-      fmt::print(stderr, "sdharden propose: not available in this build yet\n");
+struct ProposeArgs {
+  std::string unit;
+  std::vector<std::string> profiles;
+  std::string output;
+  bool json = false;
+  std::string systemd = "252";
+  std::string root;
+  bool allow_incomplete = false;
+};
+
+std::string absolute_unit_argument(const std::string& arg, bool has_root) {
+  if (arg.find('/') == std::string::npos || arg[0] == '/' || has_root) return arg;
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(arg, ec);
+  return ec ? arg : abs.lexically_normal().string();
+}
+
+Result<std::string> read_host_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read " + path, errno);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Writes next to the target and renames, so readers never see half a file.
+Result<void> write_atomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return fail("cannot create " + tmp, errno);
+    out << text;
+    out.flush();
+    if (!out) return fail("cannot write " + tmp, errno);
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    std::remove(tmp.c_str());
+    return fail("cannot rename " + tmp + " to " + path, e);
+  }
+  return {};
+}
+
+Result<profile::Profile> load_profiles(const std::vector<std::string>& paths) {
+  std::vector<profile::Profile> all;
+  for (const auto& p : paths) {
+    auto text = read_host_file(p);
+    if (!text) return fail(text.error());
+    auto prof = profile::profile_from_json(*text);
+    if (!prof) return fail(std::move(prof.error()).with_context("reading profile " + p));
+    all.push_back(std::move(*prof));
+  }
+  if (all.size() == 1) return all.front();
+  return profile::merge(all);
+}
+
+int run_propose(const ProposeArgs& a) {
+  auto version = unit::systemd_version_from_string(a.systemd);
+  if (!version) {
+    fmt::print(stderr, "sdharden propose: {}\n", version.error().to_string());
+    return kExitUsage;
+  }
+  auto prof = load_profiles(a.profiles);
+  if (!prof) {
+    fmt::print(stderr, "sdharden propose: {}\n", prof.error().to_string());
+    return kExitUsage;
+  }
+  RealFileSystem fs(a.root);
+  unit::LoadOptions lo;
+  lo.version = *version;
+  std::string target = absolute_unit_argument(a.unit, !a.root.empty());
+  auto loaded = unit::load_unit(fs, target, lo);
+  if (!loaded) {
+    fmt::print(stderr, "sdharden propose: {}\n", loaded.error().to_string());
+    return kExitUsage;
+  }
+  synth::ProposeOptions opts;
+  opts.version = *version;
+  opts.fs = &fs;
+  opts.load_options = lo;
+  opts.allow_incomplete_profile = a.allow_incomplete;
+  auto plan = synth::propose(*loaded, *prof, opts);
+  if (!plan) {
+    fmt::print(stderr, "sdharden propose: {}\n", plan.error().to_string());
+    if (!prof->complete()) {
+      fmt::print(stderr, "hint: profile again with a larger buffer, or pass --allow-incomplete to accept the risk\n");
+    }
+    return kExitUsage;
+  }
+  for (const auto& w : plan->warnings) fmt::print(stderr, "sdharden propose: warning: {}\n", w);
+  std::string text = a.json ? synth::plan_to_json(*plan) : synth::render_dropin(*plan);
+  if (a.output.empty()) {
+    fmt::print("{}", text);
+  } else {
+    auto w = write_atomically(a.output, text);
+    if (!w) {
+      fmt::print(stderr, "sdharden propose: {}\n", w.error().to_string());
       return kExitUsage;
-    };
-  });
+    }
+    fmt::print(stderr, "{}: exposure {}.{} -> {}.{}, {} directives, {} not set; written to {}\n", plan->unit,
+               plan->exposure_before_tenths / 10, plan->exposure_before_tenths % 10, plan->exposure_after_tenths / 10,
+               plan->exposure_after_tenths % 10, plan->directives.size(), plan->not_set.size(), a.output);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_propose_command(CLI::App& app, Dispatch& dispatch) {
+  auto args = std::make_shared<ProposeArgs>();
+  auto* cmd = app.add_subcommand("propose", "Propose a hardening drop-in from observed behaviour");
+  cmd->add_option("unit", args->unit, "Unit name or unit file path")->required();
+  cmd->add_option("--profile", args->profiles, "Profile JSON (several are merged)")->required()->expected(1, -1);
+  cmd->add_option("-o,--output", args->output, "Write the drop-in (or JSON) here, atomically");
+  cmd->add_flag("--json", args->json, "Print the plan as JSON");
+  cmd->add_option("--systemd", args->systemd, "Rules of systemd 252 or latest")->check(CLI::IsMember({"252", "latest"}));
+  cmd->add_option("--root", args->root, "Look units up below this directory");
+  cmd->add_flag("--allow-incomplete", args->allow_incomplete,
+                "Accept a profile that lost events (the drop-in carries a warning)");
+  cmd->footer("Exit codes: 0 drop-in written, 2 usage or input error (including an incomplete profile).");
+  cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_propose(*args); }; });
 }
 
 }  // namespace sdh::cli

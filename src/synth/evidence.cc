@@ -110,7 +110,7 @@ Evidence digest(const profile::Profile& p) {
     const std::string& exe = e.path;
     ev.executables.insert(exe);
     if (!e.elf_machine.empty()) ev.machines[exe] = e.elf_machine;
-    if (e.setuid_binary || e.exec_setuid) ev.setuid_executables.insert(exe);
+    if (e.setuid_binary) ev.setuid_executables.insert(exe);
     for (const auto& [phase, names] : e.syscalls) {
       ev.syscalls_all.insert(names.begin(), names.end());
       auto& dst = phase == profile::Phase::startup ? ev.syscalls_startup : ev.syscalls_serving;
@@ -152,6 +152,10 @@ Evidence digest(const profile::Profile& p) {
     }
     for (const auto& ns : e.namespaces_created) note(ev.namespaces, ns, exe, 1);
     if (!e.socket_activation_fds.empty()) ev.socket_activated = true;
+  }
+  // A setuid exec whose binary was not profiled itself: name who ran it.
+  if (ev.setuid_executables.empty() && ev.flag("exec_setuid")) {
+    for (const auto& e : ev.flags.at("exec_setuid").executables) ev.setuid_executables.insert("a binary run by " + e);
   }
   return ev;
 }

@@ -107,14 +107,18 @@ uint64_t observed_caps(const Evidence& ev) {
   return bits;
 }
 
+// "/usr/sbin/sendmail" (the setuid binaries run, or who ran one).
+std::string setuid_text(const Evidence& ev) { return join(ev.setuid_executables, ", "); }
+
 bool is_root_name(const std::optional<std::string>& user) {
   return !user || user->empty() || *user == "root" || *user == "0";
 }
 
 // ---- identity -----------------------------------------------------------
 
-// Directories systemd can create and hand to a dynamic user.
-std::optional<std::pair<std::string, std::string>> managed_directory(const std::string& path) {
+// Directories systemd can create and hand to a dynamic user. `path` may be
+// the directory itself when `is_dir` (it has observed children).
+std::optional<std::pair<std::string, std::string>> managed_directory(const std::string& path, bool is_dir = false) {
   static const std::pair<const char*, const char*> kDirs[] = {{"/var/lib/", "StateDirectory"},
                                                              {"/var/cache/", "CacheDirectory"},
                                                              {"/var/log/", "LogsDirectory"},
@@ -124,12 +128,23 @@ std::optional<std::pair<std::string, std::string>> managed_directory(const std::
     if (path.rfind(p, 0) != 0) continue;
     std::string rest = path.substr(p.size());
     auto slash = rest.find('/');
-    if (slash == std::string::npos) return std::nullopt;  // a file directly in /var/lib: not a managed dir
+    if (slash == std::string::npos && !is_dir) return std::nullopt;  // a file directly in /var/lib
     std::string name = rest.substr(0, slash);
     if (name.empty() || name == "private" || name == "systemd" || name == "user") return std::nullopt;
     return std::make_pair(std::string(key), name);
   }
   return std::nullopt;
+}
+
+// A path with observed paths below it is a directory.
+bool has_children(const Evidence& ev, const std::string& path) {
+  auto it = ev.paths.upper_bound(path);
+  return it != ev.paths.end() && it->first.size() > path.size() && it->first.compare(0, path.size(), path) == 0 &&
+         it->first[path.size()] == '/';
+}
+
+std::optional<std::pair<std::string, std::string>> managed_of(const Evidence& ev, const std::string& path) {
+  return managed_directory(path, has_children(ev, path));
 }
 
 // Writes a fresh ProtectSystem=strict mount view would refuse, minus the
@@ -192,7 +207,7 @@ RuleOutcome decide_user(const Context& c) {
                                                      std::string(f) == "uid_change" ? "user" : "group"));
   }
   if (!c.ev.setuid_executables.empty()) {
-    blockers.push_back(fmt::format("executes setuid/setgid {}", join(c.ev.setuid_executables, ", ")));
+    blockers.push_back(fmt::format("executes setuid/setgid {}", setuid_text(c.ev)));
   }
   std::vector<std::string> unmanaged;
   for (const auto& [path, use] : c.ev.paths) {
@@ -201,7 +216,7 @@ RuleOutcome decide_user(const Context& c) {
         path_under(path, "/tmp") || path_under(path, "/var/tmp")) {
       continue;
     }
-    if (managed_directory(path) || already_writable(c.unit, path)) continue;
+    if (managed_of(c.ev, path) || already_writable(c.unit, path)) continue;
     unmanaged.push_back(path);
   }
   if (!unmanaged.empty()) {
@@ -286,7 +301,7 @@ RuleOutcome decide_nnp(const Context& c) {
   if (!c.ev.setuid_executables.empty()) {
     r.not_set.push_back(refuse("NoNewPrivileges=yes",
                                fmt::format("executes setuid/setgid {}, which would lose its privileges",
-                                           join(c.ev.setuid_executables, ", ")),
+                                           setuid_text(c.ev)),
                                "no-new-privileges"));
     return r;
   }
@@ -726,7 +741,7 @@ RuleOutcome decide_private_users(const Context& c) {
   if (!c.unit.supplementary_groups.empty()) {
     why.push_back("SupplementaryGroups= are not mapped into the user namespace");
   }
-  if (!c.ev.setuid_executables.empty()) why.push_back("executes setuid " + join(c.ev.setuid_executables, ", "));
+  if (!c.ev.setuid_executables.empty()) why.push_back("executes setuid " + setuid_text(c.ev));
   for (const auto& [path, use] : c.ev.paths) {
     if (use.access & profile::kChown) {
       why.push_back("chown of " + path);
@@ -775,7 +790,7 @@ RuleOutcome decide_protect_system(const Context& c) {
   std::map<std::string, std::set<std::string>> managed;  // key -> names
   std::set<std::string> rw_a, rw_b;
   for (const auto* u : writes) {
-    auto m = managed_directory(u->path);
+    auto m = managed_of(c.ev, u->path);
     if (m) managed[m->first].insert(m->second);
     else add_unique_prefix(rw_a, rw_path_for(*u));
     if (m) {
@@ -791,7 +806,7 @@ RuleOutcome decide_protect_system(const Context& c) {
   auto written_under = [&](const std::string& key, const std::string& name) {
     std::vector<std::string> p;
     for (const auto* u : writes) {
-      auto m = managed_directory(u->path);
+      auto m = managed_of(c.ev, u->path);
       if (m && m->first == key && m->second == name) p.push_back(u->path);
     }
     return sample(p, 2);
@@ -1020,33 +1035,46 @@ bool pid_dir(const std::string& component) {
   return !component.empty() && std::all_of(component.begin(), component.end(), ::isdigit);
 }
 
-RuleOutcome decide_proc(const Context& c) {
-  RuleOutcome r;
+struct ProcReads {
   std::vector<std::string> other_pids, non_pid;
-  for (const auto* u : c.ev.paths_under("/proc", ~0u)) {
+};
+
+ProcReads proc_reads(const Evidence& ev) {
+  ProcReads out;
+  for (const auto* u : ev.paths_under("/proc", ~0u)) {
     if (u->path == "/proc") continue;
     std::string rest = u->path.substr(6);
     std::string first = rest.substr(0, rest.find('/'));
     if (first == "self" || first == "thread-self") continue;
-    if (pid_dir(first)) other_pids.push_back(u->path);
-    else non_pid.push_back(u->path);
+    if (pid_dir(first)) out.other_pids.push_back(u->path);
+    else out.non_pid.push_back(u->path);
   }
-  if (c.unit.protect_proc == unit::ProtectProc::default_) {
-    if (!other_pids.empty()) {
-      r.not_set.push_back(refuse("ProtectProc=invisible", "reads other processes: " + sample(other_pids), "protect-proc"));
-    } else {
-      r.options.push_back(single("ProtectProc", "invisible",
-                                 fmt::format("no /proc/PID of another process read ({})", c.scope()), "protect-proc"));
-    }
+  return out;
+}
+
+RuleOutcome decide_protect_proc(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.protect_proc != unit::ProtectProc::default_) return r;
+  auto reads = proc_reads(c.ev);
+  if (!reads.other_pids.empty()) {
+    r.not_set.push_back(refuse("ProtectProc=invisible", "reads other processes: " + sample(reads.other_pids), "protect-proc"));
+    return r;
   }
-  if (c.unit.proc_subset == unit::ProcSubset::all) {
-    if (!non_pid.empty()) {
-      r.not_set.push_back(refuse("ProcSubset=pid", "reads " + sample(non_pid), "proc-subset"));
-    } else {
-      r.options.push_back(single("ProcSubset", "pid",
-                                 fmt::format("only /proc/self read ({})", c.scope()), "proc-subset"));
-    }
+  r.options.push_back(single("ProtectProc", "invisible",
+                             fmt::format("no /proc/PID of another process read ({})", c.scope()), "protect-proc"));
+  return r;
+}
+
+RuleOutcome decide_proc_subset(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.proc_subset != unit::ProcSubset::all) return r;
+  auto reads = proc_reads(c.ev);
+  if (!reads.non_pid.empty()) {
+    r.not_set.push_back(refuse("ProcSubset=pid", "reads " + sample(reads.non_pid), "proc-subset"));
+    return r;
   }
+  r.options.push_back(single("ProcSubset", "pid",
+                             fmt::format("only per-process files under /proc read ({})", c.scope()), "proc-subset"));
   return r;
 }
 
@@ -1238,7 +1266,7 @@ bool Context::private_tmp() const { return unit.private_tmp || dynamic_user() ||
 std::optional<std::string> Context::nnp_blocker() const {
   if (!unprivileged() || ev.setuid_executables.empty()) return std::nullopt;
   return fmt::format("implies NoNewPrivileges=yes for this unprivileged service, and it executes setuid/setgid {}",
-                     join(ev.setuid_executables, ", "));
+                     setuid_text(ev));
 }
 
 const std::vector<Rule>& knowledge_base() {
@@ -1319,8 +1347,10 @@ const std::vector<Rule>& knowledge_base() {
        decide_clock},
       {"protect-hostname", {"ProtectHostname"}, {"ProtectHostname"}, true, false, "sethostname/setdomainname",
        "a private UTS namespace", decide_hostname},
-      {"protect-proc", {"ProtectProc", "ProcSubset"}, {"ProtectProc", "ProcSubset"}, false, true,
-       "reading other processes' /proc/PID; non-PID /proc files (ProcSubset=pid)", "", decide_proc},
+      {"protect-proc", {"ProtectProc"}, {"ProtectProc"}, false, true, "reading other processes' /proc/PID", "",
+       decide_protect_proc},
+      {"proc-subset", {"ProcSubset"}, {"ProcSubset"}, false, true,
+       "reading /proc files that are not per-process (/proc/meminfo, /proc/sys/...)", "", decide_proc_subset},
       {"memory-deny-write-execute", {"MemoryDenyWriteExecute"}, {"MemoryDenyWriteExecute"}, true, false,
        "a W+X mapping or a JIT library (LuaJIT, Java, ONNX Runtime, V8...)", "NoNewPrivileges= when unprivileged",
        decide_mdwe},

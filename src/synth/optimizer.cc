@@ -46,12 +46,22 @@ Result<ScoreFunction> make_scorer(const unit::LoadedUnit& unit, const ProposeOpt
   load.version = options.version;
   std::string name = options.dropin_name;
   auto version = options.version;
-  return ScoreFunction([owned, fs, target, load, name, version](const std::string& text) -> Result<int> {
+  return ScoreFunction([owned, fs, target, load, name, version](const std::string& text) -> Result<Score> {
     unit::LoadOptions lo = load;
     if (!text.empty()) lo.extra_dropins.emplace_back(name, text);
     auto loaded = unit::load_unit(*fs, target, lo);
     if (!loaded) return fail(std::move(loaded.error()).with_context("scoring " + target + " with a candidate drop-in"));
-    return exposure::assess(loaded->settings, version).exposure_tenths;
+    auto a = exposure::assess(loaded->settings, version);
+    Score s;
+    s.tenths = a.exposure_tenths;
+    s.weights = 0;
+    for (const auto& it : a.items) {
+      if (!it.applicable) continue;
+      s.sum += it.contribution();
+      s.weights += it.weight;
+    }
+    if (s.weights == 0) s.weights = 1;
+    return s;
   });
 #else
   (void)unit;
@@ -98,8 +108,8 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   if (!scorer) return fail(scorer.error());
   auto before = (*scorer)("");
   if (!before) return fail(std::move(before.error()).with_context("scoring " + unit.name + " as it is"));
-  plan.exposure_before_tenths = *before;
-  int current = *before;
+  plan.exposure_before_tenths = before->tenths;
+  Score current = *before;
 
   Evidence ev = digest(profile);
   plan.syscalls.observed_all = ev.syscalls_all.size();
@@ -111,7 +121,7 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
     RuleOutcome out = rule.decide(ctx);
     for (auto& n : out.not_set) plan.not_set.push_back(std::move(n));
     const Option* best = nullptr;
-    int best_score = 0;
+    Score best_score;
     for (const auto& opt : out.options) {
       std::vector<Directive> trial = plan.directives;
       trial.insert(trial.end(), opt.directives.begin(), opt.directives.end());
@@ -123,12 +133,12 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
       }
     }
     if (!best) continue;
-    if (best_score < current || (best->required && best_score <= current)) {
+    if (best_score < current || (best->required && !(current < best_score))) {
       plan.directives.insert(plan.directives.end(), best->directives.begin(), best->directives.end());
       current = best_score;
     }
   }
-  plan.exposure_after_tenths = current;
+  plan.exposure_after_tenths = current.tenths;
   update_allow_list_size(plan, options.version);
   return plan;
 }
@@ -136,7 +146,9 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
 Result<int> score_plan(const unit::LoadedUnit& unit, const HardeningPlan& plan, const ProposeOptions& options) {
   auto scorer = make_scorer(unit, options);
   if (!scorer) return fail(scorer.error());
-  return (*scorer)(directives_text(plan.directives));
+  auto s = (*scorer)(directives_text(plan.directives));
+  if (!s) return fail(s.error());
+  return s->tenths;
 }
 
 }  // namespace sdh::synth

@@ -66,8 +66,19 @@ struct HardeningPlan {
   std::string systemd_version;  // "252" or "latest"
 };
 
-// Scores "the unit plus this drop-in text" and returns exposure in tenths.
-using ScoreFunction = std::function<Result<int>(const std::string& dropin_text)>;
+// An exposure score: the shown value and the exact sums behind it, so the
+// optimiser can see gains smaller than the rounding to tenths.
+struct Score {
+  int tenths = 0;         // exposure as shown (x.y -> tenths)
+  uint64_t sum = 0;       // S = sum of ceil(badness * weight / range)
+  uint64_t weights = 1;   // W = sum of applicable weights
+  // Exact comparison of S/W.
+  bool operator<(const Score& o) const { return sum * o.weights < o.sum * weights; }
+  bool operator==(const Score& o) const { return sum * o.weights == o.sum * weights; }
+};
+
+// Scores "the unit plus this drop-in text".
+using ScoreFunction = std::function<Result<Score>(const std::string& dropin_text)>;
 
 struct ProposeOptions {
   unit::SystemdVersion version = unit::SystemdVersion::v252;

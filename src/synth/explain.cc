@@ -1,0 +1,137 @@
+#include "synth/explain.h"
+
+#include <fmt/core.h>
+
+#include "synth/evidence.h"
+#include "synth/knowledge.h"
+
+#ifdef SDH_HAVE_SCORER
+#include "exposure/assess.h"
+#endif
+
+namespace sdh::synth {
+
+std::optional<std::string> rule_for_assessor(const std::string& json_field) {
+  for (const auto& r : knowledge_base()) {
+    for (const auto& a : r.assessors) {
+      if (a == json_field) return r.id;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::string md_escape(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += "\\|";
+    else if (c == '\n') out += ' ';
+    else out += c;
+  }
+  return out;
+}
+
+std::string observed_section(const profile::Profile& p) {
+  Evidence ev = digest(p);
+  std::string out = "## What was observed\n\n";
+  out += fmt::format("- Scope: {}{}.\n", ev.scope(),
+                     p.complete() ? "" : fmt::format(" (**incomplete: {} events lost**)", thousands(p.lost_events)));
+  for (const auto& e : p.executables) {
+    out += fmt::format("- `{}` ({}{}, {} process{})\n", e.path, e.elf_machine.empty() ? "?" : e.elf_machine,
+                       e.setuid_binary ? ", setuid/setgid" : "", e.processes, e.processes == 1 ? "" : "es");
+  }
+  out += fmt::format("- System calls: {} distinct ({} at start-up, {} while serving).\n", ev.syscalls_all.size(),
+                     ev.syscalls_startup.size(), ev.syscalls_serving.size());
+  std::string fams;
+  for (const auto& [f, w] : ev.families) fams += (fams.empty() ? "" : ", ") + f + fmt::format(" ({})", w.count);
+  out += "- Sockets created: " + (fams.empty() ? std::string("none") : fams) + ".\n";
+  std::string caps;
+  for (const auto& [c, w] : ev.capabilities) caps += (caps.empty() ? "" : ", ") + c;
+  out += "- Capabilities used: " + (caps.empty() ? std::string("none") : caps) + ".\n";
+  std::vector<std::string> writes;
+  for (const auto& [path, use] : ev.paths) {
+    if ((use.access & kWriteBits) && !path_under(path, "/dev") && !path_under(path, "/proc")) writes.push_back(path);
+  }
+  out += fmt::format("- Paths written: {}.\n", writes.empty() ? std::string("none") : [&] {
+    std::string s;
+    for (size_t i = 0; i < writes.size() && i < 8; ++i) s += (i ? ", `" : "`") + writes[i] + "`";
+    if (writes.size() > 8) s += fmt::format(" and {} more", writes.size() - 8);
+    return s;
+  }());
+  std::string flags;
+  for (const auto& [f, w] : ev.flags) flags += (flags.empty() ? "" : ", ") + f + " (" + who(w.executables) + ")";
+  if (!flags.empty()) out += "- Notable behaviour: " + flags + ".\n";
+  return out + "\n";
+}
+
+}  // namespace
+
+Result<std::string> explain_markdown(const ExplainInput& in) {
+#ifdef SDH_HAVE_SCORER
+  if (!in.unit) return fail("explain: no unit");
+  auto a = exposure::assess(in.unit->settings, in.version);
+  std::string out = fmt::format("# Security posture of `{}`\n\n", in.unit->name);
+  out += fmt::format("Unit file: `{}`", in.unit->fragment_path);
+  if (!in.dropin_path.empty()) out += fmt::format(", with drop-in `{}`", in.dropin_path);
+  out += ".\n\n";
+  out += fmt::format("**Exposure: {} ({})**, as `systemd-analyze security --offline=yes` of systemd {} computes it "
+                     "(0 is fully confined, 10 is unconfined).\n\n",
+                     a.exposure_text(), exposure::to_string(a.band),
+                     in.version == unit::SystemdVersion::v252 ? "252" : "latest");
+  // Why each unrestricted item stays so, from the plan's evidence.
+  auto why_not = [&](const exposure::Item& it) -> std::string {
+    if (!in.plan) return "";
+    auto rule = rule_for_assessor(it.json_field);
+    if (!rule) return "";
+    std::string reasons;
+    for (const auto& n : in.plan->not_set) {
+      if (n.rule == *rule) reasons += (reasons.empty() ? "" : "; ") + n.directive + ": " + n.reason;
+    }
+    if (!reasons.empty()) return reasons;
+    for (const auto& d : in.plan->directives) {
+      if (d.rule != *rule || d.values.empty()) continue;
+      return "nothing observed forbids restricting it: `sdharden propose` adds `" + d.key + "=" + d.values.back() +
+             "` (" + d.justification + ")";
+    }
+    return "";
+  };
+  out += "## Restricted\n\n| Setting | What it prevents |\n|---|---|\n";
+  int restricted = 0;
+  for (const auto& it : a.items) {
+    if (!it.applicable || it.badness != 0) continue;
+    ++restricted;
+    out += fmt::format("| `{}` | {} |\n", md_escape(it.id), md_escape(it.description));
+  }
+  if (restricted == 0) out += "| (none) | |\n";
+  out += "\n## Not restricted\n\n| Setting | Exposure points | Risk | Why it stays |\n|---|---|---|---|\n";
+  int open = 0;
+  for (const auto& it : a.items) {
+    if (!it.applicable || it.badness == 0) continue;
+    ++open;
+    std::string why = why_not(it);
+    if (why.empty()) why = in.plan ? "not restricted by the unit; no evidence recorded" : "no profile given";
+    out += fmt::format("| `{}` | {} | {} | {} |\n", md_escape(it.id), it.contribution(), md_escape(it.description),
+                       md_escape(why));
+  }
+  if (open == 0) out += "| (none) | | | |\n";
+  out += "\n";
+  if (in.plan && !in.plan->not_set.empty()) {
+    out += "## Deliberately not set\n\n";
+    for (const auto& n : in.plan->not_set) out += fmt::format("- `{}`: {}\n", n.directive, n.reason);
+    out += "\n";
+  }
+  if (in.profile) out += observed_section(*in.profile);
+  std::string na;
+  for (const auto& it : a.items) {
+    if (!it.applicable) na += (na.empty() ? "`" : ", `") + it.id + "`";
+  }
+  if (!na.empty()) out += "Not applicable to this unit: " + na + ".\n";
+  return out;
+#else
+  (void)in;
+  return fail("explain needs the exposure scorer, which this build lacks");
+#endif
+}
+
+}  // namespace sdh::synth
