@@ -317,9 +317,7 @@ bool valid_errno_spec(const std::string& e) {
   if (e == "kill") return true;
   if (!e.empty() && std::all_of(e.begin(), e.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return e.size() <= 4 && std::stoi(e) <= 4095;
-  if (e.size() < 2 || e[0] != 'E') return false;
-  return std::all_of(e.begin() + 1, e.end(),
-                     [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+  return is_errno_name(e);
 }
 
 void filter_put(FilterSet& fs, const std::string& name, bool add, const Ctx& x, bool log) {

@@ -26,6 +26,18 @@ bool links_to_dev_null(const FileSystem& fs, std::string path) {
   return false;
 }
 
+// The final target of a symlink chain (the path itself when not a link).
+std::string resolve_links(const FileSystem& fs, std::string path) {
+  for (int hop = 0; hop < kMaxSymlinkHops; ++hop) {
+    if (fs.lkind(path) != FileKind::symlink) return path;
+    auto target = fs.read_link(path);
+    if (!target) return path;
+    path = (!target->empty() && (*target)[0] == '/') ? normalize_path(*target)
+                                                       : normalize_path(dirname_of(path) + "/" + *target);
+  }
+  return path;
+}
+
 bool exists(const FileSystem& fs, const std::string& path) { return fs.lkind(path) != FileKind::missing; }
 
 // The drop-in directories systemd consults for `name` below one search
@@ -63,19 +75,36 @@ struct Loader {
   const LoadOptions& opt;
   LoadedUnit out;
 
-  // Reads and applies one file; false when the unit cannot be loaded.
+  // Reads and applies one file. For the fragment an error refuses the whole
+  // unit; in a drop-in systemd only stops reading that file at the bad line.
   Result<bool> apply_file(const std::string& path, const std::string& text, UnitSettings& s,
-                          const ApplyContext& ctx) {
+                          const ApplyContext& ctx, bool is_dropin) {
     auto parsed = parse_unit_file(text, path, out.diagnostics);
-    if (parsed.fatal) return fail(with_path(Error("systemd refuses this file (see diagnostics)"), path));
     for (auto& a : parsed.assignments) {
       out.assignments.push_back(a);
-      if (!apply_assignment(s, a, ctx))
+      if (!apply_assignment(s, a, ctx)) {
+        if (is_dropin) {
+          note(path, a.location.line, "systemd stops reading this drop-in here; the rest of it is ignored");
+          return false;
+        }
         return fail(with_path(Error("line " + std::to_string(a.location.line) + ": invalid " + a.key +
                                     "= makes systemd refuse the unit"),
                               path));
+      }
+    }
+    if (parsed.fatal) {
+      if (is_dropin) return false;
+      return fail(with_path(Error("systemd refuses this file (see diagnostics)"), path));
     }
     return true;
+  }
+
+  void note(const std::string& file, int line, std::string msg) {
+    Diagnostic d;
+    d.severity = Severity::warning;
+    d.location = {file, line, 0};
+    d.message = std::move(msg);
+    out.diagnostics.push_back(std::move(d));
   }
 };
 
@@ -166,6 +195,22 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
     return std::move(ld.out);
   }
 
+  // A symlink to a unit file of another name makes this name an alias: the
+  // unit then carries the target's name, and both names' drop-ins apply.
+  std::vector<std::string> names = {name};
+  {
+    auto target = parse_unit_name(basename_of(resolve_links(fs, fragment)));
+    if (target && target->type == parsed_name->type) {
+      UnitName id = *target;
+      if (parsed_name->is_instance() && target->is_template()) id.instance = parsed_name->instance;
+      if (!id.is_template() && id.full() != name) {
+        names.insert(names.begin(), id.full());
+        name = id.full();
+        ld.out.name = name;
+      }
+    }
+  }
+
   UnitSettings s = default_settings(name, parsed_name->type, options.user);
   ApplyContext ctx;
   ctx.version = options.version;
@@ -180,13 +225,14 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
   }
   if (auto m = fs.read_file("/etc/machine-id")) ctx.specifiers.machine_id = m->substr(0, 32);
 
-  auto r = ld.apply_file(fragment, *text, s, ctx);
+  auto r = ld.apply_file(fragment, *text, s, ctx, false);
   if (!r) return fail(r.error());
 
   // Drop-ins: every *.conf of every applicable directory, ordered by file
   // name; for equal names the first directory found (higher priority) wins.
   std::vector<std::string> dirs;
-  for (const auto& dir : search) dropin_dirs_for(dir, name, dirs);
+  for (const auto& n : names)
+    for (const auto& dir : search) dropin_dirs_for(dir, n, dirs);
   for (const auto& dir : search) dirs.push_back(dir + "/" + parsed_name->type + ".d");
   std::map<std::string, std::string> by_file;
   for (const auto& d : dirs) {
@@ -213,12 +259,12 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
       ld.out.diagnostics.push_back(d);
       continue;
     }
-    auto rr = ld.apply_file(path, *dt, s, ctx);
+    auto rr = ld.apply_file(path, *dt, s, ctx, true);
     if (!rr) return fail(rr.error());
   }
   for (const auto& [file, content] : options.extra_dropins) {
     ld.out.dropin_paths.push_back(file);
-    auto rr = ld.apply_file(file, content, s, ctx);
+    auto rr = ld.apply_file(file, content, s, ctx, true);
     if (!rr) return fail(rr.error());
   }
   apply_implied_settings(s);

@@ -1,6 +1,7 @@
 #include "unit/syscalls.h"
 
 #include <map>
+#include <set>
 #include <string_view>
 #include <unordered_set>
 
@@ -9,6 +10,8 @@ extern const std::string_view k_syscall_groups_v252_tsv;
 extern const std::string_view k_syscall_groups_latest_tsv;
 extern const std::string_view k_syscalls_x86_64_txt;
 extern const std::string_view k_directives_v252_txt;
+extern const std::string_view k_syscall_known_v252_txt;
+extern const std::string_view k_errno_names_txt;
 }  // namespace sdh::unit::data
 
 namespace sdh::unit {
@@ -54,6 +57,13 @@ GroupTable load_groups(std::string_view tsv) {
     t.order.push_back(cols[0]);
     t.direct[cols[0]] = words(cols[1]);
     t.flattened[cols[0]] = words(cols[2]);
+  }
+  // systemd generates @known at build time: @obsolete plus every system call
+  // name it knows. The group tables only carry the @obsolete part.
+  if (auto it = t.flattened.find("@known"); it != t.flattened.end()) {
+    std::set<std::string> all(it->second.begin(), it->second.end());
+    for (auto& n : lines_of(data::k_syscall_known_v252_txt)) all.insert(n);
+    it->second.assign(all.begin(), all.end());
   }
   return t;
 }
@@ -103,6 +113,15 @@ std::vector<std::string> syscall_group_names(SystemdVersion version) { return gr
 
 bool is_native_syscall(const std::string& name) { return native().count(name) > 0; }
 bool is_known_syscall(const std::string& name) { return known().count(name) > 0; }
+
+bool is_errno_name(const std::string& name) {
+  static const std::unordered_set<std::string> s = [] {
+    std::unordered_set<std::string> out;
+    for (auto& l : lines_of(data::k_errno_names_txt)) out.insert(l);
+    return out;
+  }();
+  return s.count(name) > 0;
+}
 
 bool is_known_directive(const std::string& section, const std::string& key) {
   static const std::unordered_set<std::string> s = [] {

@@ -26,6 +26,9 @@ bool is_native_syscall(const std::string& name);
 // True when the name is known at all (native or a member of some group).
 bool is_known_syscall(const std::string& name);
 
+// True for errno names Linux defines ("EPERM").
+bool is_errno_name(const std::string& name);
+
 // Every directive name "Section.Key" systemd 252 accepts.
 bool is_known_directive(const std::string& section, const std::string& key);
 

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Exactness check: sdharden score --json against
+`SYSTEMD_ANALYZE_DEBUG=1 systemd-analyze security --offline=yes --json=short`
+(items) and its text output ("Overall exposure level") for every given unit
+file. Usage: compare.py SDHARDEN FILE_LIST_FILE...  (one list per batch: files
+of one list are scored in one call of each tool; names must be unique in a list).
+Exit 0 when everything matches, 1 on mismatches, 77 when systemd-analyze is missing."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+NA = 18446744073709551615
+OVERALL = re.compile(r"Overall exposure level for (\S+): (\d+)\.(\d)")
+
+
+def oracle(files):
+    env = dict(os.environ, SYSTEMD_ANALYZE_DEBUG="1", SYSTEMD_COLORS="0", SYSTEMD_LOG_LEVEL="err")
+    base = ["systemd-analyze", "security", "--offline=yes", "--no-pager"]
+    j = subprocess.run(base + ["--json=short"] + files, env=env, capture_output=True, text=True)
+    t = subprocess.run(base + files, env=env, capture_output=True, text=True)
+    overall = [(m.group(1), int(m.group(2)) * 10 + int(m.group(3))) for m in OVERALL.finditer(t.stdout)]
+    arrays = [json.loads(l) for l in j.stdout.splitlines() if l.startswith("[")]
+    if len(arrays) != len(overall):
+        raise RuntimeError("systemd-analyze JSON/text outputs disagree in count for batch starting %s" % files[0])
+    return {name: (tenths, arr) for (name, tenths), arr in zip(overall, arrays)}
+
+
+def ours(sdharden, files):
+    r = subprocess.run([sdharden, "score", "--json"] + files, capture_output=True, text=True)
+    data = json.loads(r.stdout) if r.stdout.strip() else []
+    return {u["unit"]: u for u in data}, r.stderr
+
+
+def main():
+    sdharden = sys.argv[1]
+    if not shutil.which("systemd-analyze"):
+        print("SKIP: systemd-analyze not installed")
+        return 77
+    units = matched = refused_both = 0
+    mismatches = []
+    for lst in sys.argv[2:]:
+        with open(lst) as f:
+            files = [l.strip() for l in f if l.strip()]
+        for i in range(0, len(files), 200):
+            chunk = files[i:i + 200]
+            want = oracle(chunk)
+            got, _ = ours(sdharden, chunk)
+            names = set(want) | set(got)
+            units += len(chunk)
+            refused_both += len(chunk) - len(names)
+            for n in sorted(names):
+                if n not in want:
+                    mismatches.append((n, "systemd-analyze refuses the unit, sdharden scores it %s" % got[n]["exposure_text"]))
+                    continue
+                if n not in got:
+                    mismatches.append((n, "sdharden refuses the unit, systemd-analyze scores it"))
+                    continue
+                tenths, items = want[n]
+                g = got[n]
+                diffs = []
+                if g["exposure_tenths"] != tenths:
+                    diffs.append("overall %d.%d vs ours %s" % (tenths // 10, tenths % 10, g["exposure_text"]))
+                mine = {it["id"]: it for it in g["items"]}
+                for it in items:
+                    m = mine.pop(it["name"], None)
+                    if m is None:
+                        diffs.append("item %s missing" % it["name"])
+                        continue
+                    want_b = None if it["badness"] == NA else it["badness"]
+                    if m["badness"] != want_b or m["weight"] != it["weight"] or m["range"] != it["range"]:
+                        diffs.append("%s: systemd b=%s w=%s r=%s, ours b=%s w=%s r=%s (%s)" % (
+                            it["name"], want_b, it["weight"], it["range"], m["badness"], m["weight"],
+                            m["range"], m["description"]))
+                for extra in mine:
+                    diffs.append("extra item %s" % extra)
+                if diffs:
+                    mismatches.append((n, "; ".join(diffs)))
+                else:
+                    matched += 1
+    print("units: %d, scored identically: %d, refused by both: %d, mismatches: %d" % (
+        units, matched, refused_both, len(mismatches)))
+    for n, d in mismatches[:25]:
+        print("MISMATCH %s: %s" % (n, d))
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
