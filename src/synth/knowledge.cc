@@ -822,7 +822,10 @@ RuleOutcome decide_protect_system(const Context& c) {
   Option a;
   a.forbids = 0;
   a.required = rw_needed;  // companions keep the service working under an implied strict view
-  a.directives.push_back(strict_line(rw_needed ? "the writable paths below are the ones written" : ""));
+  // Companions only when the unit already has strict (a dynamic user still
+  // needs its directories handed over).
+  bool restate = c.unit.protect_system != unit::ProtectSystem::strict;
+  if (restate) a.directives.push_back(strict_line(rw_needed ? "the writable paths below are the ones written" : ""));
   for (const auto& [key, names] : managed) {
     for (const auto& n : names) a.directives.push_back(make(key, {n}, "writes " + written_under(key, n), rule));
   }
@@ -834,7 +837,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     Option b;
     b.forbids = 1;  // ReadWritePaths= keeps paths of other services writable too
     b.required = rw_needed;
-    b.directives.push_back(strict_line("the writable paths below are the ones written"));
+    if (restate) b.directives.push_back(strict_line("the writable paths below are the ones written"));
     for (const auto& p : rw_b) b.directives.push_back(make("ReadWritePaths", {"-" + p}, "written", rule));
     r.options.push_back(b);
   }

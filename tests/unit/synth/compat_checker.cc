@@ -1,0 +1,317 @@
+#include "compat_checker.h"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "synth/syscall_groups.h"
+
+namespace sdh::synth::testing {
+
+namespace {
+
+using Lines = std::multimap<std::string, std::string>;
+
+std::vector<std::string> words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+bool under(const std::string& p, const std::string& base) {
+  return p == base || (p.size() > base.size() && p.compare(0, base.size(), base) == 0 && p[base.size()] == '/');
+}
+
+std::string strip_prefix(std::string p) {
+  while (!p.empty() && (p[0] == '-' || p[0] == '+')) p.erase(0, 1);
+  return p;
+}
+
+// The last non-empty value, after list resets.
+std::vector<std::string> list_of(const Lines& l, const std::string& key) {
+  std::vector<std::string> out;
+  auto [b, e] = l.equal_range(key);
+  for (auto it = b; it != e; ++it) {
+    if (it->second.empty()) {
+      out.clear();
+      continue;
+    }
+    for (auto& w : words(it->second)) out.push_back(w);
+  }
+  return out;
+}
+
+bool has(const Lines& l, const std::string& key, const std::string& value) {
+  auto [b, e] = l.equal_range(key);
+  for (auto it = b; it != e; ++it) {
+    if (it->second == value) return true;
+  }
+  return false;
+}
+
+const uint32_t kWrites = profile::kWrite | profile::kCreate | profile::kDelete | profile::kRename |
+                         profile::kChmod | profile::kChown | profile::kMknod;
+
+std::string arch_name(const std::string& m) {
+  if (m == "i386" || m == "i686" || m == "x86") return "x86";
+  if (m == "aarch64") return "arm64";
+  return m;
+}
+
+bool loopback_addr(const std::string& a) { return a.rfind("127.", 0) == 0 || a == "::1"; }
+
+bool pseudo_dev(const std::string& p) {
+  static const std::set<std::string> k = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+                                          "/dev/urandom", "/dev/tty", "/dev/ptmx", "/dev/log"};
+  return k.count(p) || under(p, "/dev/pts") || under(p, "/dev/shm") || under(p, "/dev/mqueue") ||
+         under(p, "/dev/fd") || under(p, "/dev/hugepages");
+}
+
+}  // namespace
+
+std::vector<std::string> check_dropin(const CheckInput& in) {
+  std::vector<std::string> bad;
+  const profile::Profile& p = *in.profile;
+  Lines lines;
+  // Structure: every assignment preceded by a comment; every not-set entry has a reason.
+  {
+    std::istringstream text(in.dropin);
+    std::string line, prev;
+    bool in_not_set = false;
+    while (std::getline(text, line)) {
+      if (line.rfind("# Not set", 0) == 0) in_not_set = true;
+      else if (line.empty()) in_not_set = false;
+      if (in_not_set && line.rfind("#   ", 0) == 0) {
+        auto colon = line.find(": ");
+        if (colon == std::string::npos || line.size() <= colon + 2) bad.push_back("not-set entry without reason: " + line);
+      }
+      if (!line.empty() && line[0] != '#' && line[0] != '[') {
+        auto eq = line.find('=');
+        if (eq == std::string::npos) {
+          bad.push_back("not an assignment: " + line);
+        } else {
+          std::string key = line.substr(0, eq);
+          lines.emplace(key, line.substr(eq + 1));
+          bool continued = !prev.empty() && prev[0] != '#' && prev.rfind(key + "=", 0) == 0;
+          if (!continued && (prev.size() < 3 || prev[0] != '#')) bad.push_back("directive without justification: " + line);
+        }
+      }
+      prev = line;
+    }
+  }
+  // Facts, straight from the profile.
+  std::set<std::string> families, syscalls, caps, namespaces;
+  std::map<std::string, uint32_t> files;
+  std::set<std::string> devices;
+  bool setuid = false, wx = false;
+  std::map<std::string, bool> flag;
+  std::vector<profile::SocketAddressUse> addrs;
+  std::set<std::string> machines;
+  for (const auto& e : p.executables) {
+    for (const auto& s : e.sockets) families.insert(s.family);
+    for (const auto& [ph, names] : e.syscalls) syscalls.insert(names.begin(), names.end());
+    for (const auto& c : e.capabilities) if (c.granted || c.inferred) caps.insert(c.capability);
+    for (const auto& f : e.files) {
+      files[f.path] |= f.access;
+      if ((f.is_device || under(f.path, "/dev")) && f.path != "/dev" && f.access != profile::kStat) devices.insert(f.path);
+    }
+    for (const auto& a : e.addresses) addrs.push_back(a);
+    namespaces.insert(e.namespaces_created.begin(), e.namespaces_created.end());
+    setuid |= e.setuid_binary || e.exec_setuid;
+    wx |= e.wx_mapping;
+    flag["personality"] |= e.personality_change;
+    flag["realtime"] |= e.realtime_scheduling;
+    flag["mounts"] |= e.mounts;
+    flag["clock"] |= e.clock_change;
+    flag["hostname"] |= e.hostname_change;
+    flag["module"] |= e.kernel_module;
+    flag["kernel_log"] |= e.kernel_log;
+    flag["sysv_ipc"] |= e.sysv_ipc;
+    flag["suid_file"] |= e.setuid_file_created;
+    flag["uid_change"] |= e.uid_change || e.gid_change;
+    if (!e.elf_machine.empty()) machines.insert(arch_name(e.elf_machine));
+  }
+
+  bool dynamic = in.unit_dynamic_user || has(lines, "DynamicUser", "yes");
+  bool unprivileged = dynamic || !(in.unit_user.empty() || in.unit_user == "root");
+  const std::set<std::string> seccomp_keys = {
+      "SystemCallFilter", "SystemCallArchitectures", "RestrictAddressFamilies", "PrivateDevices",
+      "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock", "ProtectHostname",
+      "MemoryDenyWriteExecute", "LockPersonality", "RestrictRealtime", "RestrictNamespaces", "RestrictSUIDSGID"};
+  bool nnp = has(lines, "NoNewPrivileges", "yes");
+  for (const auto& k : seccomp_keys) nnp |= unprivileged && lines.count(k) > 0;
+  if (nnp && setuid) bad.push_back("NoNewPrivileges (explicit or implied) but a setuid/setgid binary was executed");
+
+  bool private_tmp = dynamic || has(lines, "PrivateTmp", "yes");
+  std::set<std::string> known;
+  for (const auto& [key, value] : lines) {
+    known.insert(key);
+  }
+  for (const auto& key : known) {
+    auto vals = list_of(lines, key);
+    std::string v = vals.empty() ? "" : vals.back();
+    if (key == "DynamicUser" || key == "User") {
+      if (dynamic && !caps.empty()) bad.push_back("DynamicUser= but capabilities were used");
+      if (dynamic && flag["uid_change"]) bad.push_back("DynamicUser= but the daemon changes identity");
+    } else if (key == "CapabilityBoundingSet") {
+      std::set<std::string> allowed(vals.begin(), vals.end());
+      for (const auto& c : caps) if (!allowed.count(c)) bad.push_back("CapabilityBoundingSet= lacks " + c);
+    } else if (key == "AmbientCapabilities") {
+      // narrowing only; nothing observed can be forbidden by fewer ambient caps for root
+    } else if (key == "NoNewPrivileges") {
+      // checked above
+    } else if (key == "SystemCallFilter") {
+      std::set<std::string> toks(vals.begin(), vals.end());
+      auto allowed = SyscallGroups::builtin(unit::SystemdVersion::v252).expand(toks);
+      for (const auto& s : syscalls) if (!allowed.count(s)) bad.push_back("SystemCallFilter= lacks " + s);
+    } else if (key == "SystemCallErrorNumber") {
+      if (v != "EPERM") bad.push_back("SystemCallErrorNumber= is not EPERM");
+    } else if (key == "SystemCallArchitectures") {
+      std::set<std::string> allowed;
+      for (const auto& a : vals) allowed.insert(a == "native" ? arch_name(p.architecture) : a);
+      for (const auto& m : machines) if (!allowed.count(m)) bad.push_back("SystemCallArchitectures= lacks " + m);
+    } else if (key == "RestrictAddressFamilies") {
+      std::set<std::string> allowed(vals.begin(), vals.end());
+      for (const auto& f : families) if (!allowed.count(f)) bad.push_back("RestrictAddressFamilies= lacks " + f);
+    } else if (key == "PrivateNetwork") {
+      if (families.count("AF_INET") || families.count("AF_INET6")) bad.push_back("PrivateNetwork= but IP sockets used");
+      for (const auto& a : addrs) if (a.family == "AF_UNIX" && !a.address.empty() && a.address[0] == '@') bad.push_back("PrivateNetwork= but abstract socket");
+    } else if (key == "IPAddressDeny") {
+      auto allow = list_of(lines, "IPAddressAllow");
+      std::set<std::string> ok(allow.begin(), allow.end());
+      for (const auto& a : addrs) {
+        if (a.family != "AF_INET" && a.family != "AF_INET6") continue;
+        bool fine = loopback_addr(a.address) ? ok.count("localhost") > 0 : ok.count(a.address) > 0;
+        if (a.op == "bind" && (a.address == "0.0.0.0" || a.address == "::")) fine = false;
+        if (!fine) bad.push_back("IPAddressDeny=any blocks " + a.op + " " + a.address);
+      }
+    } else if (key == "IPAddressAllow" || key == "SocketBindAllow" || key == "DeviceAllow" ||
+               key == "ReadWritePaths" || key == "StateDirectory" || key == "CacheDirectory" ||
+               key == "LogsDirectory" || key == "RuntimeDirectory" || key == "BindReadOnlyPaths") {
+      // permissive companions, checked with the directive they serve
+    } else if (key == "SocketBindDeny") {
+      auto allow = list_of(lines, "SocketBindAllow");
+      std::set<std::string> ok(allow.begin(), allow.end());
+      for (const auto& a : addrs) {
+        if (a.op != "bind" || (a.family != "AF_INET" && a.family != "AF_INET6")) continue;
+        std::string want = std::string(a.family == "AF_INET" ? "ipv4:" : "ipv6:") + std::to_string(a.port);
+        if (!ok.count(want)) bad.push_back("SocketBindDeny=any blocks bind to port " + std::to_string(a.port));
+      }
+    } else if (key == "PrivateDevices") {
+      for (const auto& d : devices) if (!pseudo_dev(d)) bad.push_back("PrivateDevices= hides " + d);
+    } else if (key == "DevicePolicy") {
+      std::set<std::string> listed;
+      auto [b, e] = lines.equal_range("DeviceAllow");
+      for (auto it = b; it != e; ++it) listed.insert(words(it->second).front());
+      for (const auto& d : devices) {
+        if (v == "closed" && pseudo_dev(d)) continue;
+        if (under(d, "/dev/pts") || under(d, "/dev/shm") || under(d, "/dev/mqueue") || under(d, "/dev/fd") || d == "/dev/log") continue;
+        if (!listed.count(d)) bad.push_back("DevicePolicy=" + v + " blocks " + d);
+      }
+    } else if (key == "PrivateTmp") {
+      for (const auto& [path, acc] : files) {
+        if ((under(path, "/tmp") && path != "/tmp") || (under(path, "/var/tmp") && path != "/var/tmp")) {
+          bool created = false;
+          for (const auto& [q, qa] : files) if ((qa & profile::kCreate) && under(path, q) && q != "/tmp" && q != "/var/tmp") created = true;
+          if (!created) bad.push_back("PrivateTmp= hides pre-existing " + path);
+        }
+      }
+    } else if (key == "PrivateMounts") {
+      if (flag["mounts"]) bad.push_back("PrivateMounts= but the daemon mounts");
+    } else if (key == "PrivateUsers") {
+      if (!caps.empty()) bad.push_back("PrivateUsers= but capabilities used");
+      if (flag["uid_change"]) bad.push_back("PrivateUsers= but identity changes");
+    } else if (key == "ProtectSystem") {
+      std::vector<std::string> rw;
+      for (const auto& x : list_of(lines, "ReadWritePaths")) rw.push_back(strip_prefix(x));
+      for (const auto& x : list_of(lines, "StateDirectory")) rw.push_back("/var/lib/" + x);
+      for (const auto& x : list_of(lines, "CacheDirectory")) rw.push_back("/var/cache/" + x);
+      for (const auto& x : list_of(lines, "LogsDirectory")) rw.push_back("/var/log/" + x);
+      for (const auto& x : list_of(lines, "RuntimeDirectory")) rw.push_back("/run/" + x);
+      for (const auto& [path, acc] : files) {
+        if (!(acc & kWrites) || under(path, "/dev") || under(path, "/proc") || under(path, "/sys")) continue;
+        if (private_tmp && (under(path, "/tmp") || under(path, "/var/tmp"))) continue;
+        bool ok = false;
+        for (const auto& r : rw) ok |= under(path, r);
+        if (v == "full") ok |= !(under(path, "/usr") || under(path, "/boot") || under(path, "/efi") || under(path, "/etc"));
+        if (v == "yes") ok |= !(under(path, "/usr") || under(path, "/boot") || under(path, "/efi"));
+        if (!ok) bad.push_back("ProtectSystem=" + v + " blocks writing " + path);
+      }
+    } else if (key == "ProtectHome") {
+      auto binds = list_of(lines, "BindReadOnlyPaths");
+      for (const auto& [path, acc] : files) {
+        bool home = (under(path, "/home") && path != "/home") || (under(path, "/root") && path != "/root") ||
+                    (under(path, "/run/user") && path != "/run/user");
+        if (!home) continue;
+        if (v == "yes") bad.push_back("ProtectHome=yes hides " + path);
+        if (v == "read-only" && (acc & kWrites)) bad.push_back("ProtectHome=read-only blocks writing " + path);
+        if (v == "tmpfs") {
+          bool bound = false;
+          for (const auto& b : binds) bound |= under(path, strip_prefix(b));
+          if (!bound || (acc & kWrites)) bad.push_back("ProtectHome=tmpfs hides " + path);
+        }
+      }
+    } else if (key == "ProtectKernelTunables") {
+      for (const auto& [path, acc] : files) {
+        if ((acc & kWrites) && (under(path, "/proc/sys") || (under(path, "/sys") && !under(path, "/sys/fs/cgroup")))) bad.push_back("ProtectKernelTunables= blocks " + path);
+      }
+    } else if (key == "ProtectKernelModules") {
+      if (flag["module"]) bad.push_back("ProtectKernelModules= but modules loaded");
+    } else if (key == "ProtectKernelLogs") {
+      if (flag["kernel_log"] || files.count("/dev/kmsg")) bad.push_back("ProtectKernelLogs= but kernel log used");
+    } else if (key == "ProtectControlGroups") {
+      for (const auto& [path, acc] : files) if ((acc & kWrites) && under(path, "/sys/fs/cgroup")) bad.push_back("ProtectControlGroups= blocks " + path);
+    } else if (key == "ProtectClock") {
+      if (flag["clock"]) bad.push_back("ProtectClock= but the clock is set");
+      bool listed_policy = lines.count("DevicePolicy") || has(lines, "PrivateDevices", "yes");
+      for (const auto& d : devices) {
+        if (!pseudo_dev(d) && !under(d, "/dev/rtc") && !listed_policy) bad.push_back("ProtectClock= device allow-list cuts off " + d);
+      }
+    } else if (key == "ProtectHostname") {
+      if (flag["hostname"]) bad.push_back("ProtectHostname= but the host name is set");
+    } else if (key == "ProtectProc") {
+      for (const auto& [path, acc] : files) {
+        if (!under(path, "/proc") || path == "/proc") continue;
+        std::string first = path.substr(6, path.find('/', 6) == std::string::npos ? std::string::npos : path.find('/', 6) - 6);
+        if (!first.empty() && first.find_first_not_of("0123456789") == std::string::npos) bad.push_back("ProtectProc= hides " + path);
+      }
+    } else if (key == "ProcSubset") {
+      for (const auto& [path, acc] : files) {
+        if (!under(path, "/proc") || path == "/proc") continue;
+        std::string first = path.substr(6, path.find('/', 6) == std::string::npos ? std::string::npos : path.find('/', 6) - 6);
+        bool pid = !first.empty() && first.find_first_not_of("0123456789") == std::string::npos;
+        if (!pid && first != "self" && first != "thread-self") bad.push_back("ProcSubset=pid hides " + path);
+      }
+    } else if (key == "MemoryDenyWriteExecute") {
+      if (wx) bad.push_back("MemoryDenyWriteExecute= but a W+X mapping was made");
+      for (const auto& [path, acc] : files) if (path.find("libluajit") != std::string::npos || path.find("libjvm") != std::string::npos) bad.push_back("MemoryDenyWriteExecute= with JIT " + path);
+    } else if (key == "LockPersonality") {
+      if (flag["personality"]) bad.push_back("LockPersonality= but personality() changed");
+    } else if (key == "RestrictRealtime") {
+      if (flag["realtime"]) bad.push_back("RestrictRealtime= but realtime scheduling used");
+    } else if (key == "RestrictNamespaces") {
+      std::set<std::string> allowed(vals.begin(), vals.end());
+      for (const auto& n : namespaces) if (!allowed.count(n)) bad.push_back("RestrictNamespaces= blocks " + n);
+    } else if (key == "RestrictSUIDSGID") {
+      if (flag["suid_file"]) bad.push_back("RestrictSUIDSGID= but setuid files created");
+    } else if (key == "RemoveIPC") {
+      if (flag["sysv_ipc"]) bad.push_back("RemoveIPC= but SysV IPC used");
+    } else if (key == "UMask") {
+      for (const auto& a : addrs) {
+        if (a.family == "AF_UNIX" && a.op == "bind" && !a.address.empty() && a.address[0] == '/' &&
+            !(files[a.address] & profile::kChmod)) {
+          bad.push_back("UMask= restricts socket " + a.address + " that is never chmod'ed");
+        }
+      }
+    } else if (key == "KeyringMode") {
+      if (v != "private") bad.push_back("KeyringMode=" + v);
+    } else {
+      bad.push_back("checker has no rule for " + key + "=");
+    }
+  }
+  return bad;
+}
+
+}  // namespace sdh::synth::testing

@@ -1,0 +1,26 @@
+// An independent compatibility checker for proposed drop-ins: it reads the
+// drop-in TEXT and the raw Profile (not the optimiser's Evidence or rules)
+// and reports every directive that would forbid something observed. Written
+// separately from src/synth so a shared mistake is unlikely.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "profile/profile.h"
+
+namespace sdh::synth::testing {
+
+struct CheckInput {
+  std::string dropin;             // the drop-in text
+  std::string unit_user;          // User= of the base unit ("" = root)
+  bool unit_dynamic_user = false;
+  const profile::Profile* profile = nullptr;
+};
+
+// Violations, one per line; empty when the drop-in is compatible. Also
+// reports directives without a justification comment, not-set entries
+// without a reason, and directives the checker has no rule for.
+std::vector<std::string> check_dropin(const CheckInput& in);
+
+}  // namespace sdh::synth::testing

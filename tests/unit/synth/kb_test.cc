@@ -1,0 +1,109 @@
+// Consistency of the knowledge base and its data tables.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "exposure/assess.h"
+#include "synth/evidence.h"
+#include "synth/explain.h"
+#include "synth/knowledge.h"
+#include "synth/syscall_groups.h"
+
+namespace sdh::synth {
+namespace {
+
+TEST(KnowledgeBase, RulesAreWellFormedAndUnique) {
+  std::set<std::string> ids;
+  for (const auto& r : knowledge_base()) {
+    EXPECT_TRUE(ids.insert(r.id).second) << "duplicate rule " << r.id;
+    EXPECT_NE(r.decide, nullptr) << r.id;
+    EXPECT_FALSE(r.keys.empty()) << r.id;
+    EXPECT_FALSE(r.forbidden_by.empty()) << r.id << " must say what forbids it";
+  }
+  EXPECT_GE(ids.size(), 30u);
+}
+
+TEST(KnowledgeBase, EveryExposureItemHasARuleAndEveryRuleItemExists) {
+  for (auto version : {unit::SystemdVersion::v252, unit::SystemdVersion::latest}) {
+    unit::UnitSettings s;
+    auto a = exposure::assess(s, version);
+    std::set<std::string> fields;
+    for (const auto& it : a.items) fields.insert(it.json_field);
+    ASSERT_GT(fields.size(), 50u);
+    for (const auto& f : fields) {
+      if (f == "Delegate") continue;  // sdharden never changes delegation
+      EXPECT_TRUE(rule_for_assessor(f).has_value()) << "no knowledge-base rule moves exposure item " << f;
+    }
+    for (const auto& r : knowledge_base()) {
+      for (const auto& f : r.assessors) EXPECT_TRUE(fields.count(f)) << r.id << " names unknown item " << f;
+    }
+  }
+}
+
+TEST(KnowledgeBase, SeccompStyleRulesImplyNoNewPrivileges) {
+  // systemd sets NoNewPrivileges for these when the service lacks CAP_SYS_ADMIN.
+  const std::set<std::string> expected = {
+      "SystemCallFilter", "SystemCallArchitectures", "RestrictAddressFamilies", "PrivateDevices",
+      "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock", "ProtectHostname",
+      "MemoryDenyWriteExecute", "LockPersonality", "RestrictRealtime", "RestrictNamespaces", "RestrictSUIDSGID"};
+  std::set<std::string> got;
+  for (const auto& r : knowledge_base()) {
+    if (r.implies_nnp) got.insert(r.keys.front());
+  }
+  EXPECT_EQ(got, expected);
+}
+
+TEST(KnowledgeBase, CoversTheDirectivesOfTheIssue) {
+  auto keys = knowledge_base_keys();
+  std::set<std::string> have(keys.begin(), keys.end());
+  for (const char* k :
+       {"User", "DynamicUser", "SupplementaryGroups", "CapabilityBoundingSet", "AmbientCapabilities", "NoNewPrivileges",
+        "SystemCallFilter", "SystemCallErrorNumber", "SystemCallArchitectures", "RestrictAddressFamilies",
+        "IPAddressDeny", "IPAddressAllow", "SocketBindAllow", "SocketBindDeny", "PrivateNetwork", "PrivateDevices",
+        "DevicePolicy", "DeviceAllow", "PrivateTmp", "PrivateMounts", "PrivateUsers", "ProtectSystem", "ReadWritePaths",
+        "StateDirectory", "CacheDirectory", "LogsDirectory", "RuntimeDirectory", "ProtectHome", "BindReadOnlyPaths",
+        "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectControlGroups", "ProtectClock",
+        "ProtectHostname", "ProtectProc", "ProcSubset", "MemoryDenyWriteExecute", "LockPersonality",
+        "RestrictRealtime", "RestrictNamespaces", "RestrictSUIDSGID", "KeyringMode", "RemoveIPC", "UMask",
+        "NotifyAccess"}) {
+    EXPECT_TRUE(have.count(k)) << k;
+  }
+}
+
+TEST(SyscallGroups, EmbeddedTablesParseAndHoldTheScoredGroups) {
+  for (auto version : {unit::SystemdVersion::v252, unit::SystemdVersion::latest}) {
+    const auto& g = SyscallGroups::builtin(version);
+    for (const auto& name : scored_syscall_groups()) {
+      EXPECT_TRUE(g.has(name)) << name;
+      EXPECT_FALSE(g.members(name).empty()) << name;
+    }
+    const auto& service = g.members("@system-service");
+    for (const auto& s : g.members("@default")) EXPECT_TRUE(service.count(s)) << s;
+    EXPECT_TRUE(g.members("@privileged").count("setuid"));
+    auto expanded = g.expand({"@clock", "read"});
+    EXPECT_TRUE(expanded.count("settimeofday"));
+    EXPECT_TRUE(expanded.count("read"));
+  }
+}
+
+TEST(SyscallGroups, ParseRejectsGarbage) {
+  EXPECT_FALSE(SyscallGroups::parse("group\tdirect\tflat\nnot-a-group\n").has_value());
+  auto ok = SyscallGroups::parse("group\tdirect\tflat\n@x\ta b\ta b\n");
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->members("@x").size(), 2u);
+}
+
+TEST(Evidence, Formatting) {
+  EXPECT_EQ(thousands(41213), "41,213");
+  EXPECT_EQ(thousands(7), "7");
+  EXPECT_EQ(thousands(1000000), "1,000,000");
+  EXPECT_EQ(systemd_arch("i386"), "x86");
+  EXPECT_EQ(systemd_arch("aarch64"), "arm64");
+  EXPECT_TRUE(path_under("/var/lib/x/y", "/var/lib/x"));
+  EXPECT_FALSE(path_under("/var/lib/xy", "/var/lib/x"));
+  EXPECT_TRUE(is_pseudo_device("/dev/null"));
+  EXPECT_FALSE(is_pseudo_device("/dev/rtc0"));
+}
+
+}  // namespace
+}  // namespace sdh::synth
