@@ -1,0 +1,137 @@
+// The field gotchas of DESIGN.md, each on a small profile, with the real
+// scorer and the independent checker.
+#include <gtest/gtest.h>
+
+#include "compat_checker.h"
+#include "synth/synth.h"
+#include "unit/loader.h"
+
+namespace sdh::synth {
+namespace {
+
+struct Case {
+  MemoryFileSystem fs;
+  unit::LoadedUnit unit;
+  HardeningPlan plan;
+  std::string text;
+  profile::Profile profile;
+};
+
+std::unique_ptr<Case> run(const std::string& unit_body, const profile::Profile& prof) {
+  auto c = std::make_unique<Case>();
+  c->profile = prof;
+  c->fs.add_dir("/etc/systemd/system");
+  c->fs.add_file("/etc/systemd/system/g.service", "[Service]\nExecStart=/usr/bin/g\n" + unit_body);
+  auto u = unit::load_unit(c->fs, "g.service");
+  if (!u) throw std::runtime_error(u.error().to_string());
+  c->unit = *u;
+  ProposeOptions o;
+  o.fs = &c->fs;
+  auto plan = propose(c->unit, c->profile, o);
+  if (!plan) throw std::runtime_error(plan.error().to_string());
+  c->plan = *plan;
+  c->text = render_dropin(c->plan);
+  testing::CheckInput in;
+  in.dropin = c->text;
+  in.unit_user = c->unit.settings.user.value_or("");
+  in.profile = &c->profile;
+  auto bad = testing::check_dropin(in);
+  std::string all;
+  for (const auto& b : bad) all += b + "\n";
+  EXPECT_TRUE(bad.empty()) << all << c->text;
+  return c;
+}
+
+profile::Profile base() {
+  profile::Profile p;
+  p.architecture = "x86-64";
+  p.runs = 1;
+  p.events = 500;
+  profile::ExecutableProfile e;
+  e.path = "/usr/bin/g";
+  e.elf_machine = "x86-64";
+  e.syscalls[profile::Phase::startup] = {"openat", "read", "close", "mmap", "execve"};
+  e.syscalls[profile::Phase::serving] = {"read", "write"};
+  e.files.push_back({"/dev/null", profile::kRead | profile::kWrite, true, 'c', 1, 3, 2});
+  p.executables.push_back(e);
+  return p;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(Gotchas, ProtectClockWithADeviceListsTheDevice) {
+  auto p = base();
+  p.executables[0].files.push_back({"/dev/ttyUSB0", profile::kRead | profile::kWrite, true, 'c', 188, 0, 40});
+  auto c = run("User=g\n", p);
+  EXPECT_FALSE(has_line(c->text, "PrivateDevices=yes"));
+  EXPECT_NE(c->text.find("PrivateDevices=yes: opens /dev/ttyUSB0"), std::string::npos);
+  EXPECT_TRUE(has_line(c->text, "DeviceAllow=/dev/ttyUSB0 rw")) << c->text;
+  // The device is listed, so ProtectClock's char-rtc entry cuts nothing off.
+  EXPECT_TRUE(has_line(c->text, "ProtectClock=yes"));
+}
+
+TEST(Gotchas, SocketActivatedServiceRestrictsFamiliesButNotClients) {
+  auto p = base();
+  p.executables[0].socket_activation_fds = {3};
+  p.executables[0].addresses.push_back({"accept", "AF_INET", "198.51.100.4", 0, 20});
+  auto c = run("User=g\n", p);
+  // No socket() of its own: no family needed, the passed socket keeps working.
+  EXPECT_TRUE(has_line(c->text, "RestrictAddressFamilies=none")) << c->text;
+  EXPECT_NE(c->text.find("passed in by socket activation"), std::string::npos);
+  EXPECT_FALSE(has_line(c->text, "IPAddressDeny=any"));
+}
+
+TEST(Gotchas, PrivateUsersRefusedWithSupplementaryGroups) {
+  auto c = run("User=g\nSupplementaryGroups=systemd-journal\n", base());
+  EXPECT_FALSE(has_line(c->text, "PrivateUsers=yes"));
+  EXPECT_NE(c->text.find("SupplementaryGroups= are not mapped"), std::string::npos) << c->text;
+}
+
+TEST(Gotchas, HomeOnlyReadBecomesTmpfsWithBinds) {
+  auto p = base();
+  p.executables[0].files.push_back({"/home/alice/.config/g.conf", profile::kRead, false, 0, 0, 0, 1});
+  auto c = run("User=g\n", p);
+  EXPECT_TRUE(has_line(c->text, "ProtectHome=tmpfs")) << c->text;
+  EXPECT_TRUE(has_line(c->text, "BindReadOnlyPaths=-/home/alice/.config/g.conf"));
+  EXPECT_NE(c->text.find("ProtectHome=yes: uses /home/alice/.config/g.conf"), std::string::npos);
+}
+
+TEST(Gotchas, JitLibraryForbidsMemoryDenyWriteExecuteEvenWithoutWxSeen) {
+  auto p = base();
+  p.executables[0].files.push_back({"/usr/lib/jvm/lib/server/libjvm.so", profile::kRead, false, 0, 0, 0, 1});
+  auto c = run("User=g\n", p);
+  EXPECT_FALSE(has_line(c->text, "MemoryDenyWriteExecute=yes"));
+  EXPECT_NE(c->text.find("Java HotSpot"), std::string::npos);
+}
+
+TEST(Gotchas, RootServiceExecutingSetuidKeepsSeccompButNotNoNewPrivileges) {
+  // Running as root with CAP_SYS_ADMIN, systemd installs seccomp filters
+  // without NoNewPrivileges, so only the explicit setting is refused.
+  auto p = base();
+  profile::ExecutableProfile helper;
+  helper.path = "/usr/bin/su";
+  helper.elf_machine = "x86-64";
+  helper.setuid_binary = true;
+  helper.syscalls[profile::Phase::startup] = {"setuid", "read"};
+  helper.capabilities.push_back({"CAP_SETUID", true, false, 1});
+  helper.uid_change = true;
+  p.executables.push_back(helper);
+  auto c = run("", p);
+  EXPECT_FALSE(has_line(c->text, "NoNewPrivileges=yes"));
+  EXPECT_NE(c->text.find("\nSystemCallFilter="), std::string::npos) << c->text;
+  EXPECT_TRUE(has_line(c->text, "CapabilityBoundingSet=CAP_SETUID"));
+}
+
+TEST(Gotchas, TmpFilesOfOthersForbidPrivateTmp) {
+  auto p = base();
+  p.executables[0].addresses.push_back({"connect", "AF_UNIX", "/tmp/.X11-unix/X0", 0, 1});
+  p.executables[0].sockets.push_back({"AF_UNIX", "SOCK_STREAM", 0, 1});
+  auto c = run("User=g\n", p);
+  EXPECT_FALSE(has_line(c->text, "PrivateTmp=yes"));
+  EXPECT_NE(c->text.find("PrivateTmp=yes: uses pre-existing /tmp/.X11-unix/X0"), std::string::npos) << c->text;
+}
+
+}  // namespace
+}  // namespace sdh::synth
