@@ -184,12 +184,18 @@ std::vector<const PathUse*> writes_needing_rw(const Context& c) {
   return out;
 }
 
-// Files only root may read on a stock system.
+// Files only root may read on a stock system, and private keys, which are
+// usually mode 0600 root: a dynamic user could not open them.
 bool root_only_file(const std::string& path) {
-  for (const char* p : {"/etc/shadow", "/etc/gshadow", "/etc/ssl/private", "/etc/sudoers", "/root"}) {
+  for (const char* p : {"/etc/shadow", "/etc/gshadow", "/etc/ssl/private", "/etc/sudoers", "/root",
+                        "/etc/letsencrypt/archive", "/etc/letsencrypt/live"}) {
     if (path_under(path, p)) return true;
   }
-  return false;
+  if (!path_under(path, "/etc")) return false;
+  auto ends_with = [&](const std::string& suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends_with(".key") || path.find("/private/") != std::string::npos;
 }
 
 RuleOutcome decide_user(const Context& c) {
@@ -829,16 +835,25 @@ RuleOutcome decide_protect_system(const Context& c) {
   for (const auto& [key, names] : managed) {
     for (const auto& n : names) a.directives.push_back(make(key, {n}, "writes " + written_under(key, n), rule));
   }
-  for (const auto& p : rw_a) {
-    a.directives.push_back(make("ReadWritePaths", {"-" + p}, "written by " + who(c.ev.executables), rule));
-  }
+  auto written_below = [&](const std::string& dir) {
+    std::vector<std::string> p;
+    std::set<std::string> exes;
+    for (const auto* u : writes) {
+      if (path_under(u->path, dir)) {
+        p.push_back(u->path);
+        exes.insert(u->executables.begin(), u->executables.end());
+      }
+    }
+    return who(exes) + " writes " + sample(p, 2);
+  };
+  for (const auto& p : rw_a) a.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
   r.options.push_back(a);
   if (!managed.empty()) {
     Option b;
     b.forbids = 1;  // ReadWritePaths= keeps paths of other services writable too
     b.required = rw_needed;
     if (restate) b.directives.push_back(strict_line("the writable paths below are the ones written"));
-    for (const auto& p : rw_b) b.directives.push_back(make("ReadWritePaths", {"-" + p}, "written", rule));
+    for (const auto& p : rw_b) b.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
     r.options.push_back(b);
   }
   return r;
