@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "exposure/assess.h"
+#include "exposure/assessors.h"
+
+namespace sdh::exposure {
+namespace {
+
+using unit::SystemdVersion;
+
+TEST(Tables, ConsistentAcrossVersions) {
+  for (auto v : {SystemdVersion::v252, SystemdVersion::latest}) {
+    const auto& t = assessor_table(v);
+    ASSERT_EQ(t.size(), 81u);
+    std::set<std::string> ids, fields;
+    for (const auto& a : t) {
+      EXPECT_GT(a.weight, 0u) << a.id;
+      EXPECT_GT(a.range, 0u) << a.id;
+      EXPECT_TRUE(ids.insert(a.id).second) << a.id;
+      EXPECT_TRUE(fields.insert(a.json_field).second) << a.json_field;
+    }
+  }
+  const auto& a = assessor_table(SystemdVersion::v252);
+  const auto& b = assessor_table(SystemdVersion::latest);
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].weight, b[i].weight) << a[i].id;
+}
+
+TEST(Assess, EveryAssessorHasARule) {
+  unit::UnitSettings s;
+  for (auto v : {SystemdVersion::v252, SystemdVersion::latest})
+    for (const auto& it : assess(s, v).items)
+      EXPECT_NE(it.description, "no rule for this assessor in this build") << it.id;
+}
+
+TEST(Assess, DefaultServiceAndFormula) {
+  unit::UnitSettings s;  // a bare root service
+  auto a = assess(s, SystemdVersion::v252);
+  EXPECT_EQ(a.exposure_text(), "9.6");  // as systemd-analyze prints for ExecStart only
+  uint64_t sum = 0, w = 0;
+  for (const auto& it : a.items)
+    if (it.applicable) {
+      sum += it.contribution();
+      w += it.weight;
+    }
+  EXPECT_EQ(a.exposure_tenths, static_cast<int>((sum * 100 + w - 1) / w));
+  EXPECT_EQ(a.band, Band::unsafe);
+}
+
+TEST(Assess, NotApplicableRules) {
+  unit::UnitSettings s;
+  s.default_dependencies = false;
+  auto a = assess(s, SystemdVersion::v252);
+  int na = 0;
+  for (const auto& it : a.items) na += !it.applicable;
+  EXPECT_EQ(na, 6);  // 4 early-boot exclusions + 2 root-only exclusions
+  s.user = "svc";
+  s.default_dependencies = true;
+  a = assess(s, SystemdVersion::v252);
+  for (const auto& it : a.items) EXPECT_TRUE(it.applicable) << it.id;
+}
+
+TEST(Assess, SyscallFilterAllowList) {
+  unit::UnitSettings s;
+  s.system_call_filter.configured = true;
+  s.system_call_filter.allow_list = true;
+  s.system_call_filter.names = {"read", "write", "swapon"};
+  for (const auto& it : assess(s, SystemdVersion::v252).items) {
+    if (it.json_field == "SystemCallFilter_swap") {
+      EXPECT_EQ(it.badness, 9u);
+    }
+    if (it.json_field == "SystemCallFilter_mount") {
+      EXPECT_EQ(it.badness, 0u);
+    }
+  }
+}
+
+TEST(Policy, OverridesWeightAndExcludes) {
+  auto p = policy_from_json(R"({"PrivateNetwork": {"weight": 0}, "UMask": {"range": 20}, "X": 5})", "p.json");
+  ASSERT_TRUE(p.has_value());
+  unit::UnitSettings s;
+  auto a = assess(s, SystemdVersion::v252, &*p);
+  for (const auto& it : a.items) {
+    if (it.json_field == "PrivateNetwork") {
+      EXPECT_FALSE(it.applicable);
+    }
+    if (it.json_field == "UMask") {
+      EXPECT_EQ(it.range, 20u);
+    }
+  }
+  EXPECT_FALSE(policy_from_json("[1", "bad.json").has_value());
+}
+
+}  // namespace
+}  // namespace sdh::exposure

@@ -1,0 +1,102 @@
+#include <gtest/gtest.h>
+
+#include "unit/loader.h"
+#include "unit/syscalls.h"
+
+namespace sdh::unit {
+namespace {
+
+const std::string kLib = "/usr/lib/systemd/system";
+const std::string kEtc = "/etc/systemd/system";
+
+TEST(Loader, DropinOrderAndOverride) {
+  MemoryFileSystem fs;
+  fs.add_file(kLib + "/foo-bar@.service", "[Service]\nExecStart=/bin/true\nUser=%i\n");
+  fs.add_file(kLib + "/foo-bar@x.service.d/20-a.conf", "[Service]\nProtectSystem=full\n");
+  fs.add_file(kLib + "/foo-bar@.service.d/10-a.conf", "[Service]\nProtectSystem=yes\nPrivateTmp=yes\n");
+  fs.add_file(kLib + "/foo-.service.d/30-a.conf", "[Service]\nProtectHome=yes\n");
+  fs.add_file(kLib + "/service.d/20-a.conf", "[Service]\nProtectSystem=no\n");  // same name: lower priority
+  fs.add_file(kEtc + "/foo-bar@x.service.d/20-a.conf", "[Service]\nProtectSystem=strict\n");
+  auto lu = load_unit(fs, "foo-bar@x.service");
+  ASSERT_TRUE(lu.has_value()) << lu.error().to_string();
+  const auto& s = lu->settings;
+  EXPECT_EQ(s.user, "x");
+  EXPECT_EQ(s.protect_system, ProtectSystem::strict);  // /etc's 20-a.conf wins, applied after 10-a
+  EXPECT_TRUE(s.private_tmp);
+  EXPECT_EQ(s.protect_home, ProtectHome::yes);
+  ASSERT_EQ(lu->dropin_paths.size(), 3u);
+  EXPECT_EQ(lu->dropin_paths[1], kEtc + "/foo-bar@x.service.d/20-a.conf");
+}
+
+TEST(Loader, MaskedMissingAndLoops) {
+  MemoryFileSystem fs;
+  fs.add_symlink(kEtc + "/m.service", "/dev/null");
+  fs.add_symlink(kEtc + "/loop.service", kEtc + "/loop2.service");
+  fs.add_symlink(kEtc + "/loop2.service", kEtc + "/loop.service");
+  auto m = load_unit(fs, "m.service");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_TRUE(m->masked);
+  EXPECT_FALSE(load_unit(fs, "nope.service").has_value());
+  EXPECT_FALSE(load_unit(fs, "loop.service").has_value());
+}
+
+TEST(Loader, ListsAccumulateAndReset) {
+  MemoryFileSystem fs;
+  fs.add_file(kEtc + "/a.service",
+              "[Service]\nExecStart=/bin/true\nCapabilityBoundingSet=~CAP_SYS_ADMIN\n"
+              "CapabilityBoundingSet=~CAP_NET_ADMIN\nSystemCallFilter=~@mount\nSystemCallFilter=mount\n"
+              "RestrictAddressFamilies=AF_UNIX\nRestrictAddressFamilies=~AF_UNIX AF_INET\n"
+              "AmbientCapabilities=CAP_KILL\nAmbientCapabilities=\n");
+  auto lu = load_unit(fs, "a.service");
+  ASSERT_TRUE(lu.has_value());
+  const auto& s = lu->settings;
+  EXPECT_EQ(s.capability_bounding_set & (1ull << 21), 0u);
+  EXPECT_EQ(s.capability_bounding_set & (1ull << 12), 0u);
+  EXPECT_NE(s.capability_bounding_set & (1ull << 0), 0u);
+  EXPECT_FALSE(s.system_call_filter.allow_list);
+  EXPECT_EQ(s.system_call_filter.names.count("mount"), 0u);
+  EXPECT_EQ(s.system_call_filter.names.count("umount2"), 1u);
+  EXPECT_TRUE(s.restrict_address_families.allow_list);  // decided by the first line
+  EXPECT_TRUE(s.restrict_address_families.names.empty());
+  EXPECT_EQ(s.ambient_capabilities, 0u);
+}
+
+TEST(Loader, ImpliedSettings) {
+  MemoryFileSystem fs;
+  fs.add_file(kEtc + "/web.service",
+              "[Service]\nExecStart=/bin/true\nDynamicUser=yes\nPrivateDevices=yes\nProtectClock=yes\n");
+  auto lu = load_unit(fs, "web.service");
+  ASSERT_TRUE(lu.has_value());
+  const auto& s = lu->settings;
+  EXPECT_EQ(s.user, "web");
+  EXPECT_EQ(s.protect_system, ProtectSystem::strict);
+  EXPECT_EQ(s.protect_home, ProtectHome::read_only);
+  EXPECT_TRUE(s.no_new_privileges && s.private_tmp && s.remove_ipc && s.restrict_suid_sgid);
+  EXPECT_EQ(s.device_policy, DevicePolicy::closed);
+  ASSERT_EQ(s.device_allow.size(), 1u);
+  EXPECT_EQ(s.device_allow[0].path, "char-rtc");
+  EXPECT_EQ(s.capability_bounding_set & (1ull << 25), 0u);  // CAP_SYS_TIME
+}
+
+TEST(Loader, ExtraDropinsAndFatalFragment) {
+  MemoryFileSystem fs;
+  fs.add_file(kEtc + "/a.service", "[Service]\nExecStart=/bin/true\n");
+  fs.add_file(kEtc + "/bad.service", "[Service]\nDynamicUser=maybe\n");
+  LoadOptions o;
+  o.extra_dropins = {{"what-if.conf", "[Service]\nPrivateNetwork=yes\n"}};
+  auto lu = load_unit(fs, "a.service", o);
+  ASSERT_TRUE(lu.has_value());
+  EXPECT_TRUE(lu->settings.private_network);
+  EXPECT_FALSE(load_unit(fs, "bad.service").has_value());
+}
+
+TEST(SyscallTables, GroupsPerVersion) {
+  ASSERT_NE(syscall_group(SystemdVersion::v252, "@swap"), nullptr);
+  EXPECT_EQ(syscall_group(SystemdVersion::v252, "@sandbox"), nullptr);
+  EXPECT_NE(syscall_group(SystemdVersion::latest, "@sandbox"), nullptr);
+  EXPECT_TRUE(is_native_syscall("openat"));
+  EXPECT_FALSE(is_native_syscall("_llseek"));
+}
+
+}  // namespace
+}  // namespace sdh::unit
