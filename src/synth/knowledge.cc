@@ -468,8 +468,18 @@ RuleOutcome decide_address_families(const Context& c) {
   std::vector<std::string> values;
   if (cur.configured) values.push_back("");
   values.push_back(fams.empty() ? "none" : join(fams));
-  std::string why = fams.empty() ? fmt::format("no socket created ({})", c.scope())
-                                 : fmt::format("{} ({})", sample(reasons, 4), c.scope());
+  std::vector<std::string> absent;
+  for (const char* f : {"AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET"}) {
+    if (!fams.count(f)) absent.push_back(f);
+  }
+  std::string none_of;
+  for (size_t i = 0; i < absent.size(); ++i) {
+    none_of += (i == 0 ? "" : i + 1 == absent.size() ? " or " : ", ") + absent[i];
+  }
+  std::string why = fams.empty() ? fmt::format("no socket created in {}", c.scope())
+                    : absent.empty()
+                        ? fmt::format("{} ({})", sample(reasons, 4), c.scope())
+                        : fmt::format("{}; no {} socket in {}", sample(reasons, 4), none_of, c.scope());
   if (c.ev.socket_activated) why += "; listening sockets are passed in by socket activation";
   Option o;
   o.directives.push_back(make("RestrictAddressFamilies", values, why, rule));
