@@ -1,9 +1,12 @@
 #include "synth/explain.h"
 
+#include <regex>
+
 #include <fmt/core.h>
 
 #include "synth/evidence.h"
 #include "synth/knowledge.h"
+#include "synth/syscall_groups.h"
 
 #ifdef SDH_HAVE_SCORER
 #include "exposure/assess.h"
@@ -30,6 +33,56 @@ std::string md_escape(std::string s) {
     else out += c;
   }
   return out;
+}
+
+// Why an item stays partly open although its directive is set: the
+// observed behaviour that needs what remains allowed.
+std::string partly_needed(const std::string& field, const std::string& id, const Evidence& ev,
+                          unit::SystemdVersion version) {
+  const std::string cbs = "CapabilityBoundingSet=~";
+  if (id.rfind(cbs, 0) == 0) {
+    std::string pattern;
+    for (char ch : id.substr(cbs.size())) pattern += ch == '*' ? std::string(".*") : std::string(1, ch);
+    std::string used;
+    try {
+      std::regex re(pattern);
+      for (const auto& [cap, w] : ev.capabilities) {
+        if (std::regex_match(cap, re)) used += (used.empty() ? "" : ", ") + cap + " used by " + who(w.executables);
+      }
+    } catch (const std::regex_error&) {
+      return "";
+    }
+    return used.empty() ? "" : "needed: " + used;
+  }
+  const std::string raf = "RestrictAddressFamilies_";
+  if (field.rfind(raf, 0) == 0) {
+    std::string which = field.substr(raf.size());
+    std::vector<std::string> fams;
+    if (which == "AF_INET_INET6") fams = {"AF_INET", "AF_INET6"};
+    else if (which == "OTHER") {
+      for (const auto& [f, w] : ev.families) {
+        if (f != "AF_INET" && f != "AF_INET6" && f != "AF_UNIX" && f != "AF_NETLINK" && f != "AF_PACKET") fams.push_back(f);
+      }
+    } else fams = {which};
+    std::string used;
+    for (const auto& f : fams) {
+      auto w = ev.families.find(f);
+      if (w != ev.families.end()) used += (used.empty() ? "" : ", ") + f + " used by " + who(w->second.executables);
+    }
+    return used.empty() ? "" : "needed: " + used;
+  }
+  const std::string scf = "SystemCallFilter_";
+  if (field.rfind(scf, 0) == 0) {
+    std::string group = "@" + field.substr(scf.size());
+    for (auto& ch : group) if (ch == '_') ch = '-';
+    std::string calls;
+    for (const auto& sc : SyscallGroups::builtin(version).members(group)) {
+      if (ev.syscalls_all.count(sc)) calls += (calls.empty() ? "" : ", ") + sc;
+    }
+    return calls.empty() ? "" : "the daemon calls " + calls;
+  }
+  if (field == "DeviceAllow") return "device access is an allow-list, of the devices used (PrivateDevices= adds the pseudo devices)";
+  return "";
 }
 
 std::string observed_section(const profile::Profile& p) {
@@ -89,6 +142,10 @@ Result<std::string> explain_markdown(const ExplainInput& in) {
       if (n.rule == *rule) reasons += (reasons.empty() ? "" : "; ") + n.directive + ": " + n.reason;
     }
     if (!reasons.empty()) return reasons;
+    if (in.profile) {
+      std::string partial = partly_needed(it.json_field, it.id, digest(*in.profile), in.version);
+      if (!partial.empty()) return partial;
+    }
     for (const auto& d : in.plan->directives) {
       if (d.rule != *rule || d.values.empty()) continue;
       return "nothing observed forbids restricting it: `sdharden propose` adds `" + d.key + "=" + d.values.back() +

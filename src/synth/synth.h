@@ -90,7 +90,9 @@ struct ProposeOptions {
   // A profile with lost events is refused unless this is set (then the plan
   // carries a loud warning).
   bool allow_incomplete_profile = false;
-  std::string dropin_name = "90-sdharden.conf";
+  // File name the candidate drop-in is scored under (after load_options' own
+  // extra_dropins, so it must not reuse one of their names).
+  std::string dropin_name = "99-sdharden-candidate.conf";
 };
 
 // Builds the tightest plan the profile allows: minimises our exposure score
