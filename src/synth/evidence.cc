@@ -153,6 +153,27 @@ Evidence digest(const profile::Profile& p) {
     for (const auto& ns : e.namespaces_created) note(ev.namespaces, ns, exe, 1);
     if (!e.socket_activation_fds.empty()) ev.socket_activated = true;
   }
+  // The kernel checks CAP_SYS_ADMIN (without auditing) for memory accounting
+  // on ordinary mmap()/brk(), so a granted check alone does not show a need:
+  // keep it only when an operation that needs it was seen.
+  if (auto it = ev.capabilities.find("CAP_SYS_ADMIN"); it != ev.capabilities.end()) {
+    static const char* kAdminCalls[] = {"mount",   "umount2",   "pivot_root", "swapon",  "swapoff", "quotactl",
+                                        "bpf",     "fanotify_init", "open_by_handle_at", "setns", "unshare",
+                                        "sethostname", "setdomainname", "lookup_dcookie", "move_mount", "fsmount",
+                                        "fsopen",  "mount_setattr", "open_tree", "perf_event_open"};
+    std::vector<std::string> seen;
+    for (const char* sc : kAdminCalls) {
+      if (ev.syscalls_all.count(sc)) seen.push_back(sc);
+    }
+    bool needed = !seen.empty() || ev.flag("mounts") || ev.flag("hostname_change") || !ev.namespaces.empty();
+    if (!needed) {
+      ev.ignored_capabilities["CAP_SYS_ADMIN"] = fmt::format(
+          "{} granted checks but no mount, namespace, BPF or other administrative call: the kernel's memory "
+          "accounting checks it on ordinary allocations",
+          it->second.count);
+      ev.capabilities.erase(it);
+    }
+  }
   // A setuid exec whose binary was not profiled itself: name who ran it.
   if (ev.setuid_executables.empty() && ev.flag("exec_setuid")) {
     for (const auto& e : ev.flags.at("exec_setuid").executables) ev.setuid_executables.insert("a binary run by " + e);

@@ -44,6 +44,8 @@ struct Evidence {
   std::vector<AddressUse> addresses;
   std::map<std::string, PathUse> paths;         // by path
   std::map<std::string, Witness> capabilities;  // checks seen (granted or inferred)
+  // Checks that do not show a need, with why ("CAP_SYS_ADMIN" -> reason).
+  std::map<std::string, std::string> ignored_capabilities;
   std::map<std::string, Witness> flags;         // "wx_mapping", "mounts", ... -> who
   std::map<std::string, Witness> namespaces;    // "user", "net", ...
   std::map<std::string, std::string> machines;  // executable -> ELF machine

@@ -275,6 +275,9 @@ RuleOutcome decide_capabilities(const Context& c) {
     std::string why = want == 0
                           ? fmt::format("no capability check by any process ({})", c.scope())
                           : fmt::format("only {} checked ({})", caps, c.scope());
+    for (const auto& [cap, why_ignored] : c.ev.ignored_capabilities) {
+      why += "; " + cap + " dropped: " + why_ignored;
+    }
     std::vector<std::string> values;
     if (current != ~uint64_t{0}) values.push_back("");  // reset the unit's own set before narrowing
     values.push_back(caps);

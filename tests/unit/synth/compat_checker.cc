@@ -134,6 +134,16 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     if (!e.elf_machine.empty()) machines.insert(arch_name(e.elf_machine));
   }
 
+  // CAP_SYS_ADMIN checks come with every mmap (memory accounting); only an
+  // administrative operation makes them a need.
+  if (caps.count("CAP_SYS_ADMIN")) {
+    bool admin = flag["mounts"] || flag["hostname"] || !namespaces.empty();
+    for (const char* sc : {"mount", "umount2", "pivot_root", "unshare", "setns", "bpf", "sethostname", "swapon",
+                           "quotactl", "fanotify_init", "open_by_handle_at", "perf_event_open"}) {
+      admin |= syscalls.count(sc) > 0;
+    }
+    if (!admin) caps.erase("CAP_SYS_ADMIN");
+  }
   bool dynamic = in.unit_dynamic_user || has(lines, "DynamicUser", "yes");
   bool unprivileged = dynamic || !(in.unit_user.empty() || in.unit_user == "root");
   const std::set<std::string> seccomp_keys = {

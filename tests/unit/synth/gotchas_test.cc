@@ -133,5 +133,19 @@ TEST(Gotchas, TmpFilesOfOthersForbidPrivateTmp) {
   EXPECT_NE(c->text.find("PrivateTmp=yes: uses pre-existing /tmp/.X11-unix/X0"), std::string::npos) << c->text;
 }
 
+TEST(Gotchas, MemoryAccountingSysAdminChecksAreNotANeed) {
+  auto p = base();
+  p.executables[0].capabilities.push_back({"CAP_SYS_ADMIN", true, false, 40});
+  auto c = run("", p);
+  EXPECT_TRUE(has_line(c->text, "DynamicUser=yes")) << c->text;
+  EXPECT_NE(c->text.find("CAP_SYS_ADMIN dropped: 40 granted checks"), std::string::npos);
+  // ...but a daemon that mounts keeps it.
+  p.executables[0].syscalls[profile::Phase::startup].insert("mount");
+  p.executables[0].mounts = true;
+  auto m = run("", p);
+  EXPECT_FALSE(has_line(m->text, "DynamicUser=yes"));
+  EXPECT_NE(m->text.find("CapabilityBoundingSet=CAP_SYS_ADMIN"), std::string::npos) << m->text;
+}
+
 }  // namespace
 }  // namespace sdh::synth
