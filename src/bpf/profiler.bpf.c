@@ -49,12 +49,23 @@ struct {
   __type(value, u64);
 } clone_flags SEC(".maps");
 
-/* tid -> syscall nr whose enter record was sent (its exit is sent too). */
+/* A detailed syscall in progress on a thread. Its record is sent at exit:
+ * by then the kernel has faulted in the user strings it read, which a
+ * non-sleepable BPF program cannot do itself (a path in a never-touched
+ * .rodata page would read as empty at entry). */
+struct pending {
+  u64 ts;
+  u64 exe_key;
+  u64 args[6];
+  s32 nr;
+  s32 pad;
+};
+
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 8192);
   __type(key, u32);
-  __type(value, s32);
+  __type(value, struct pending);
 } inflight SEC(".maps");
 
 struct {
@@ -328,9 +339,10 @@ static __always_inline struct plan make_plan(long nr, const u64* a) {
   return p;
 }
 
-static __always_inline void hint(u32 tgid, u32 tid, long nr, u64 exe_key, int which) {
+static __always_inline void hint(u32 tgid, u32 tid, long nr, u64 exe_key, int which, u64 now) {
   struct sdh_record* r = reserve(SDH_REC_HINT, tgid, tid, nr, exe_key);
   if (!r) return;
+  r->ts = now; /* the same clock reading as the syscall's usage count */
   r->args[0] = which;
   submit(r);
 }
@@ -362,11 +374,11 @@ int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
   if (nr == __NR_listen) listen_seen = 1;
   if ((nr == __NR_accept || nr == __NR_accept4) && listen_seen && !accept_hinted) {
     accept_hinted = 1;
-    hint(tgid, tid, nr, exe_key, 1);
+    hint(tgid, tid, nr, exe_key, 1, now);
   }
   if ((nr == __NR_recvfrom || nr == __NR_recvmsg || nr == __NR_recvmmsg) && listen_seen && !recv_hinted) {
     recv_hinted = 1;
-    hint(tgid, tid, nr, exe_key, 2);
+    hint(tgid, tid, nr, exe_key, 2, now);
   }
 
   struct plan p = make_plan(nr, a);
@@ -374,6 +386,7 @@ int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
     u64 flags = 0;
     bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
     p.send = (flags & SDH_NS_FLAGS) != 0;
+    a[2] = flags; /* clone3's flags travel in the unused third argument */
   } else if (p.special == 3) {
     u32 policy = 0; /* struct sched_attr { u32 size; u32 sched_policy; ... } */
     bpf_probe_read_user(&policy, sizeof(policy), (void*)(a[1] + 4));
@@ -381,11 +394,28 @@ int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
     p.send = policy == 1 || policy == 2;
   }
   if (!p.send) return 0;
+  struct pending pend = {.ts = now, .exe_key = exe_key, .nr = (s32)nr};
+  for (int i = 0; i < 6; i++) pend.args[i] = a[i];
+  if (bpf_map_update_elem(&inflight, &tid, &pend, BPF_ANY) != 0) stat_inc(SDH_STAT_MAP_DROPS);
+  return 0;
+}
 
-  struct sdh_record* r = reserve(SDH_REC_SYS_ENTER, tgid, tid, (int)nr, exe_key);
-  if (!r) return 0;
-  r->ts = now;
-  for (int i = 0; i < 6; i++) r->args[i] = a[i];
+/* Builds the detailed record of a finished syscall. */
+static __always_inline void send_detailed(u32 tgid, u32 tid, struct pending* pend, long ret) {
+  long nr = pend->nr;
+  /* A successful execve returns in the new program: the old strings are gone
+   * and the exec record already says everything. */
+  if ((nr == __NR_execve || nr == __NR_execveat) && ret == 0) return;
+  struct sdh_record* r = reserve(SDH_REC_SYSCALL, tgid, tid, (int)nr, pend->exe_key);
+  if (!r) return;
+  r->ts = pend->ts;
+  r->ret = ret;
+  u64 a[6];
+  for (int i = 0; i < 6; i++) {
+    a[i] = pend->args[i];
+    r->args[i] = a[i];
+  }
+  struct plan p = make_plan(nr, a);
   if (p.path >= 0 && p.path < 6) {
     if (bpf_probe_read_user_str(r->path, sizeof(r->path), (void*)a[p.path]) > 0) r->flags |= SDH_HAS_PATH;
   }
@@ -408,37 +438,32 @@ int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
       u64 iov;
       u64 iovlen;
     } msg = {};
-    if (bpf_probe_read_user(&msg, sizeof(msg), (void*)a[1]) == 0 && msg.name != 0) {
-      u32 len = clamp_len(msg.namelen);
-      if (len > 0 && bpf_probe_read_user(r->data, len, (void*)msg.name) == 0) {
-        r->data_len = len;
-        r->flags |= SDH_HAS_DATA;
-      }
-      struct {
-        u64 base;
-        u64 len;
-      } iov = {};
-      if (msg.iovlen > 0 && bpf_probe_read_user(&iov, sizeof(iov), (void*)msg.iov) == 0) {
-        if (bpf_probe_read_user_str(r->payload, sizeof(r->payload), (void*)iov.base) > 0)
-          r->flags |= SDH_HAS_PAYLOAD;
-      }
-    } else {
+    if (bpf_probe_read_user(&msg, sizeof(msg), (void*)a[1]) != 0 || msg.name == 0) {
       /* Connected socket and no address: nothing to report. */
       bpf_ringbuf_discard(r, 0);
-      return 0;
+      return;
+    }
+    u32 len = clamp_len(msg.namelen);
+    if (len > 0 && bpf_probe_read_user(r->data, len, (void*)msg.name) == 0) {
+      r->data_len = len;
+      r->flags |= SDH_HAS_DATA;
+    }
+    struct {
+      u64 base;
+      u64 len;
+    } iov = {};
+    if (msg.iovlen > 0 && bpf_probe_read_user(&iov, sizeof(iov), (void*)msg.iov) == 0) {
+      if (bpf_probe_read_user_str(r->payload, sizeof(r->payload), (void*)iov.base) > 0) r->flags |= SDH_HAS_PAYLOAD;
     }
   } else if (p.special == 4) {
     /* struct open_how { u64 flags; u64 mode; u64 resolve; }: flags/mode into args[2]/args[3]. */
     u64 how[2] = {};
     bpf_probe_read_user(how, sizeof(how), (void*)a[2]);
-    r->args[4] = r->args[2];
+    r->args[4] = a[2];
     r->args[2] = how[0];
     r->args[3] = how[1];
   }
   submit(r);
-  s32 n = (s32)nr;
-  bpf_map_update_elem(&inflight, &tid, &n, BPF_ANY);
-  return 0;
 }
 
 SEC("tracepoint/raw_syscalls/sys_exit")
@@ -451,15 +476,10 @@ int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
   long nr = ctx->id;
   long ret = ctx->ret;
   if (ret < 0 && ret >= -4095) count(&failure_counts, exe_key, (int)nr, (int)-ret, bpf_ktime_get_ns());
-  s32* pending = bpf_map_lookup_elem(&inflight, &tid);
-  if (!pending) return 0;
-  s32 pending_nr = *pending;
+  struct pending* pend = bpf_map_lookup_elem(&inflight, &tid);
+  if (!pend) return 0;
+  if (pend->nr == nr) send_detailed(tgid, tid, pend, ret);
   bpf_map_delete_elem(&inflight, &tid);
-  /* execve's exit runs in the new program with a new key; report it anyway. */
-  struct sdh_record* r = reserve(SDH_REC_SYS_EXIT, tgid, tid, pending_nr, exe_key);
-  if (!r) return 0;
-  r->ret = ret;
-  submit(r);
   return 0;
 }
 

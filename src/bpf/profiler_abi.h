@@ -7,8 +7,7 @@
 #define SDH_DATA_MAX 128
 
 enum sdh_record_kind {
-  SDH_REC_SYS_ENTER = 1, /* a detailed syscall: nr, args, strings, sockaddr */
-  SDH_REC_SYS_EXIT = 2,  /* result of the detailed syscall entered before on this thread */
+  SDH_REC_SYSCALL = 1,   /* a finished detailed syscall: nr, args, ret, strings, sockaddr */
   SDH_REC_EXEC = 3,      /* exec succeeded: path = filename, exe_key = new key */
   SDH_REC_FORK = 4,      /* new process: pid = parent, args[0] = child pid */
   SDH_REC_EXIT = 5,      /* last thread of a process exited */

@@ -131,9 +131,6 @@ class EbpfTracer final : public Tracer {
   Result<void> finish(const EventCallback& sink) override {
     sink_ = &sink;
     ring_buffer__consume(rb_);
-    // Syscalls still in progress (blocked, or whose exit was lost).
-    for (auto& [tid, e] : pending_) sink(e);
-    pending_.clear();
     dump_counts(skel_->maps.syscall_counts, TraceEventKind::syscall_usage, sink);
     dump_counts(skel_->maps.failure_counts, TraceEventKind::failure_usage, sink);
     if (sees_caps_) dump_counts(skel_->maps.cap_counts, TraceEventKind::capability, sink);
@@ -211,9 +208,11 @@ class EbpfTracer final : public Tracer {
     e.gid = r.gid;
     const std::string proc = "/proc/" + std::to_string(r.pid);
     switch (r.kind) {
-      case SDH_REC_SYS_ENTER: {
+      case SDH_REC_SYSCALL: {
         e.kind = TraceEventKind::syscall;
         for (int i = 0; i < 6; ++i) e.args[i] = r.args[i];
+        e.has_result = true;
+        e.result = r.ret;
         if (r.flags & SDH_HAS_PATH) e.path.assign(r.path, strnlen(r.path, sizeof(r.path)));
         if (r.flags & SDH_HAS_PATH2) e.path2.assign(r.path2, strnlen(r.path2, sizeof(r.path2)));
         if (r.flags & SDH_HAS_DATA) {
@@ -225,22 +224,7 @@ class EbpfTracer final : public Tracer {
         if (first_arg_is_fd(name) && fd >= 0 && (e.path.empty() || e.path[0] != '/')) {
           e.fd_path = read_link(proc + "/fd/" + std::to_string(fd));
         }
-        // An older enter on this thread whose exit never came: deliver it as is.
-        if (auto it = pending_.find(e.tid); it != pending_.end()) {
-          sink(it->second);
-          pending_.erase(it);
-        }
-        pending_.emplace(e.tid, std::move(e));
-        return;
-      }
-      case SDH_REC_SYS_EXIT: {
-        auto it = pending_.find(e.tid);
-        if (it == pending_.end()) return;
-        it->second.has_result = true;
-        it->second.result = r.ret;
-        sink(it->second);
-        pending_.erase(it);
-        return;
+        break;
       }
       case SDH_REC_EXEC:
         e.kind = TraceEventKind::exec;
@@ -305,7 +289,6 @@ class EbpfTracer final : public Tracer {
   std::string tracefs_;
   std::vector<std::string> notes_;
   const EventCallback* sink_ = nullptr;
-  std::map<int, TraceEvent> pending_;  // tid -> detailed syscall waiting for its exit
   std::map<int, std::string> names_;
 };
 

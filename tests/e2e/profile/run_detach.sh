@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# e2e: the profiler never leaves its workload stopped, killed or traced.
+# For SIGKILL and SIGINT sent to `sdharden profile` mid-run: the workload keeps
+# running to its end, is never in the stopped state, and the profiler's BPF
+# programs are gone once it has exited. SIGINT still writes a profile.
+set -u
+sdh=$1
+if [[ $(id -u) -ne 0 ]]; then echo "SKIP: the eBPF profiler needs root"; exit 77; fi
+if ! command -v bpftool >/dev/null; then echo "SKIP: bpftool is needed to list BPF programs"; exit 77; fi
+work=$(mktemp -d /tmp/sdh-detach.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+progs() { bpftool prog show 2>/dev/null | grep -c "name on_sys_enter"; }
+fail() { echo "FAIL: $*"; exit 1; }
+
+one_case() {  # one_case SIGNAL
+  local sig=$1 dir="$work/$1" before pid workload state i
+  mkdir "$dir"
+  before=$(progs)
+  "$sdh" profile -o "$dir/p.json" -- /bin/sh -c \
+    "i=0; while [ \$i -lt 25 ]; do i=\$((i+1)); echo \$i > '$dir/tick'; sleep 0.1; done; echo done > '$dir/done'" \
+    >"$dir/out" 2>&1 &
+  pid=$!
+  for i in $(seq 50); do [[ -s "$dir/tick" ]] && break; sleep 0.1; done
+  if [[ ! -s "$dir/tick" ]]; then
+    cat "$dir/out"
+    if grep -q "SDHARDEN_BPF=OFF" "$dir/out"; then echo "SKIP: built without the eBPF tracer"; exit 77; fi
+    fail "$sig: the workload never started"
+  fi
+  (( $(progs) > before )) || fail "$sig: no BPF program attached while profiling"
+  workload=$(pgrep -P "$pid" | head -1)
+  [[ -n $workload ]] || fail "$sig: cannot find the workload"
+  kill "-$sig" "$pid"
+  wait "$pid"; local rc=$?
+  for i in $(seq 20); do (( $(progs) == before )) && break; sleep 0.1; done
+  (( $(progs) == before )) || fail "$sig: BPF programs still loaded after the profiler exited"
+  state=$(awk '{print $3}' "/proc/$workload/stat" 2>/dev/null || echo gone)
+  [[ $state != T && $state != t ]] || fail "$sig: workload left stopped ($state)"
+  for i in $(seq 60); do [[ -e "$dir/done" ]] && break; sleep 0.1; done
+  [[ -e "$dir/done" ]] || fail "$sig: the workload did not run to its end"
+  if [[ $sig == INT ]]; then
+    (( rc == 0 )) || { cat "$dir/out"; fail "INT: profiler exited with $rc"; }
+    grep -q '"schema_version": 1' "$dir/p.json" || fail "INT: no profile written"
+  else
+    [[ ! -e "$dir/p.json" ]] || fail "KILL: a profile appeared although the profiler was killed"
+  fi
+  ls "$dir" | grep -q '\.tmp\.' && fail "$sig: temporary file left behind"
+  echo "$sig: workload ran to its end, BPF programs detached"
+}
+one_case KILL
+one_case INT

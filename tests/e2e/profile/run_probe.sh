@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# e2e: profile the probe (and the child it execs) and check the facts, once
+# with the accept boundary and once with READY=1 on $NOTIFY_SOCKET.
+set -u
+sdh=$1 probe=$2 child=$3 py=$4 check=$5
+if [[ $(id -u) -ne 0 ]]; then echo "SKIP: the eBPF profiler needs root"; exit 77; fi
+work=$(mktemp -d /tmp/sdh-probe.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/d"
+port=39917
+
+run() {  # run OUTPUT [env...]
+  local out rc
+  out=$(env "${@:2}" "$sdh" profile -o "$1" -- "$probe" "$work/d" "$port" "$child" 2>&1); rc=$?
+  echo "$out"
+  if (( rc != 0 )); then
+    if grep -q "SDHARDEN_BPF=OFF" <<<"$out"; then echo "SKIP: built without the eBPF tracer"; exit 77; fi
+    echo "FAIL: sdharden profile exited with $rc"; exit 1
+  fi
+}
+run "$work/accept.json"
+"$py" "$check" "$work/accept.json" "$work/d" "$port" "$probe" "$child" accept || exit 1
+rm -f "$work"/d/*
+run "$work/ready.json" NOTIFY_SOCKET="$work/notify"
+"$py" "$check" "$work/ready.json" "$work/d" "$port" "$probe" "$child" ready "$work/notify" || exit 1

@@ -1,0 +1,297 @@
+// ProfileBuilder with synthetic TraceEvents: no kernel, no root.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstring>
+
+#include "profile/builder.h"
+#include "profile/names.h"
+
+namespace sdh::profile {
+namespace {
+
+using trace::TraceEvent;
+using trace::TraceEventKind;
+
+constexpr uint64_t kKey = 0x1234;
+constexpr uint64_t kChildKey = 0x5678;
+
+TraceEvent exec_event(int pid, uint64_t key, const std::string& path, uint64_t t) {
+  TraceEvent e;
+  e.kind = TraceEventKind::exec;
+  e.pid = e.tid = pid;
+  e.exe_key = key;
+  e.exe_path = path;
+  e.time_ns = t;
+  return e;
+}
+
+TraceEvent sys(int pid, uint64_t key, const std::string& name, std::array<uint64_t, 6> args, int64_t result,
+               uint64_t t = 10) {
+  TraceEvent e;
+  e.kind = TraceEventKind::syscall;
+  e.pid = e.tid = pid;
+  e.exe_key = key;
+  e.nr = syscall_number(name);
+  e.args = args;
+  e.has_result = true;
+  e.result = result;
+  e.time_ns = t;
+  return e;
+}
+
+TraceEvent usage(uint64_t key, const std::string& name, uint64_t first, uint64_t last) {
+  TraceEvent e;
+  e.kind = TraceEventKind::syscall_usage;
+  e.exe_key = key;
+  e.nr = syscall_number(name);
+  e.count = 1;
+  e.first_ns = first;
+  e.last_ns = last;
+  return e;
+}
+
+std::string inet6(const char* addr, int port) {
+  sockaddr_in6 sa{};
+  sa.sin6_family = AF_INET6;
+  sa.sin6_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET6, addr, &sa.sin6_addr);
+  return std::string(reinterpret_cast<const char*>(&sa), sizeof(sa));
+}
+
+std::string unix_addr(const std::string& path) {
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  std::memcpy(sa.sun_path, path.data(), path.size());
+  return std::string(reinterpret_cast<const char*>(&sa), offsetof(sockaddr_un, sun_path) + path.size() + 1);
+}
+
+const ExecutableProfile& find(const Profile& p, const std::string& path) {
+  for (const auto& e : p.executables) {
+    if (e.path == path) return e;
+  }
+  ADD_FAILURE() << "no executable " << path;
+  static ExecutableProfile none;
+  return none;
+}
+
+const FileAccess* file(const ExecutableProfile& e, const std::string& path) {
+  for (const auto& f : e.files) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+class BuilderTest : public ::testing::Test {
+ protected:
+  FakeInspector inspector;
+  ProfileBuilder builder{inspector};
+  void SetUp() override {
+    inspector.machines["/usr/sbin/demo"] = "x86-64";
+    inspector.machines["/usr/lib/helper32"] = "i386";
+    inspector.files["/dev/null"] = FileFacts{true, 'c', 1, 3, false};
+    inspector.files["/usr/bin/sudo"] = FileFacts{false, 0, 0, 0, true};
+    builder.set_initial_cwd(100, "/srv");
+    builder.add(exec_event(100, kKey, "/usr/sbin/demo", 1));
+  }
+};
+
+TEST_F(BuilderTest, ResolvesDirfdAndCwd) {
+  auto open_dir = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY | O_DIRECTORY}, 5);
+  open_dir.path = "data";
+  builder.add(open_dir);  // /srv/data is fd 5
+  auto rel = sys(100, kKey, "openat", {5, 0, O_WRONLY | O_CREAT, 0644}, 6);
+  rel.path = "sub/../out.log";
+  builder.add(rel);
+  auto chdir = sys(100, kKey, "chdir", {}, 0);
+  chdir.path = "/var/lib/demo";
+  builder.add(chdir);
+  auto cwd_rel = sys(100, kKey, "open", {0, O_RDWR}, 7);
+  cwd_rel.path = "./state";
+  builder.add(cwd_rel);
+  auto via_proc = sys(100, kKey, "unlinkat", {9, 0, 0}, 0);
+  via_proc.path = "old.pid";
+  via_proc.fd_path = "/run/demo";  // fd 9 unknown to the builder: the back-end's /proc view is used
+  builder.add(via_proc);
+
+  Profile p = builder.build();
+  const auto& e = find(p, "/usr/sbin/demo");
+  ASSERT_NE(file(e, "/srv/data"), nullptr);
+  ASSERT_NE(file(e, "/srv/data/out.log"), nullptr);
+  EXPECT_EQ(file(e, "/srv/data/out.log")->access, uint32_t(kWrite | kCreate));
+  ASSERT_NE(file(e, "/var/lib/demo/state"), nullptr);
+  EXPECT_EQ(file(e, "/var/lib/demo/state")->access, uint32_t(kRead | kWrite));
+  ASSERT_NE(file(e, "/run/demo/old.pid"), nullptr);
+  EXPECT_EQ(file(e, "/run/demo/old.pid")->access, uint32_t(kDelete));
+}
+
+TEST_F(BuilderTest, DevicesFailuresAndSetuid) {
+  auto dev = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDWR}, 3);
+  dev.path = "/dev/null";
+  builder.add(dev);
+  auto missing = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY}, -ENOENT);
+  missing.path = "/etc/demo.conf";
+  builder.add(missing);
+  auto chmod = sys(100, kKey, "fchmodat", {uint64_t(AT_FDCWD), 0, 04755}, 0);
+  chmod.path = "/usr/local/bin/x";
+  builder.add(chmod);
+  // Aggregated failures: 3 ENOENT opens, one of them reported in detail above.
+  TraceEvent agg;
+  agg.kind = TraceEventKind::failure_usage;
+  agg.exe_key = kKey;
+  agg.nr = syscall_number("openat");
+  agg.error = ENOENT;
+  agg.count = 3;
+  builder.add(agg);
+
+  Profile p = builder.build();
+  const auto& e = find(p, "/usr/sbin/demo");
+  const FileAccess* null = file(e, "/dev/null");
+  ASSERT_NE(null, nullptr);
+  EXPECT_TRUE(null->is_device);
+  EXPECT_EQ(null->device_type, 'c');
+  EXPECT_EQ(null->major, 1u);
+  EXPECT_EQ(null->minor, 3u);
+  EXPECT_EQ(file(e, "/etc/demo.conf"), nullptr);  // failed: listed as a failure, not an access
+  ASSERT_EQ(e.failures.size(), 2u);
+  EXPECT_EQ(e.failures[0].detail, "/etc/demo.conf");
+  EXPECT_EQ(e.failures[0].count, 1u);
+  EXPECT_EQ(e.failures[1].detail, "");
+  EXPECT_EQ(e.failures[1].count, 2u);  // the two not reported in detail
+  EXPECT_TRUE(e.setuid_file_created);
+  EXPECT_EQ(e.elf_machine, "x86-64");
+}
+
+TEST_F(BuilderTest, ForkExecAttributesToEachProgram) {
+  TraceEvent fork;
+  fork.kind = TraceEventKind::fork;
+  fork.pid = 100;
+  fork.child_pid = 101;
+  builder.add(fork);
+  builder.add(exec_event(101, kChildKey, "/usr/lib/helper32", 5));
+  auto rel = sys(101, kChildKey, "open", {0, O_RDONLY}, 3);
+  rel.path = "input";  // inherits cwd /srv
+  builder.add(rel);
+  builder.add(exec_event(102, 0x9999, "/usr/bin/sudo", 6));
+  builder.add(usage(kChildKey, "read", 5, 6));
+
+  Profile p = builder.build();
+  ASSERT_EQ(p.executables.size(), 3u);
+  const auto& parent = find(p, "/usr/sbin/demo");
+  const auto& child = find(p, "/usr/lib/helper32");
+  EXPECT_EQ(child.elf_machine, "i386");
+  EXPECT_NE(file(child, "/srv/input"), nullptr);
+  EXPECT_EQ(file(parent, "/srv/input"), nullptr);
+  EXPECT_TRUE(file(parent, "/usr/lib/helper32")->access & kExec);
+  EXPECT_TRUE(find(p, "/usr/bin/sudo").setuid_binary);
+  EXPECT_EQ(child.syscalls.at(Phase::startup), std::set<std::string>{"read"});
+}
+
+TEST_F(BuilderTest, PhasesSplitAtFirstAcceptOrReady) {
+  builder.add(usage(kKey, "socket", 10, 10));
+  builder.add(usage(kKey, "epoll_wait", 20, 90));
+  builder.add(usage(kKey, "getrusage", 60, 70));
+  TraceEvent hint;
+  hint.kind = TraceEventKind::boundary_hint;
+  hint.hint = 1;
+  hint.time_ns = 50;
+  builder.add(hint);
+  Profile p = builder.build();
+  EXPECT_EQ(p.boundary, PhaseBoundary::first_accept);
+  const auto& e = find(p, "/usr/sbin/demo");
+  EXPECT_EQ(e.syscalls.at(Phase::startup), (std::set<std::string>{"epoll_wait", "socket"}));
+  EXPECT_EQ(e.syscalls.at(Phase::serving), (std::set<std::string>{"epoll_wait", "getrusage"}));
+
+  // READY=1 wins over the accept hint.
+  auto ready = sys(100, kKey, "sendmsg", {}, 20, 30);
+  ready.sockaddr = unix_addr("/run/systemd/notify");
+  ready.payload = "STATUS=x\nREADY=1";
+  builder.add(ready);
+  p = builder.build();
+  EXPECT_EQ(p.boundary, PhaseBoundary::ready_notify);
+  EXPECT_EQ(find(p, "/usr/sbin/demo").syscalls.at(Phase::startup), (std::set<std::string>{"epoll_wait", "socket"}));
+
+  // An explicit marker wins over both.
+  TraceEvent marker;
+  marker.kind = TraceEventKind::marker;
+  marker.time_ns = 80;
+  builder.add(marker);
+  p = builder.build();
+  EXPECT_EQ(p.boundary, PhaseBoundary::marker);
+  EXPECT_EQ(find(p, "/usr/sbin/demo").syscalls.at(Phase::serving), (std::set<std::string>{"epoll_wait"}));
+}
+
+TEST_F(BuilderTest, SocketsAddressesAndFlags) {
+  builder.add(sys(100, kKey, "socket", {AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0}, 4));
+  auto send = sys(100, kKey, "sendto", {4, 0, 4, 0, 1, 28}, 4);
+  send.sockaddr = inet6("::1", 5353);
+  builder.add(send);
+  builder.add(sys(100, kKey, "socket", {AF_INET, SOCK_STREAM, 0}, 5));
+  auto bind = sys(100, kKey, "bind", {5}, 0);
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_port = htons(80);
+  in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind.sockaddr = std::string(reinterpret_cast<const char*>(&in), sizeof(in));
+  builder.add(bind);
+  builder.add(sys(100, kKey, "listen", {5, 128}, 0));
+  builder.add(sys(100, kKey, "mmap", {0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC}, 0x7000));
+  builder.add(sys(100, kKey, "unshare", {CLONE_NEWNET | CLONE_NEWNS}, 0));
+  TraceEvent setuid = sys(100, kKey, "setresuid", {1000, 1000, 1000}, 0);
+  setuid.uid = 0;
+  builder.add(setuid);
+  TraceEvent same = sys(100, kKey, "setgid", {0}, 0);  // already gid 0: no change
+  builder.add(same);
+  builder.add(usage(kKey, "clock_settime", 1, 1));
+  builder.set_infer_capabilities(true);
+
+  Profile p = builder.build();
+  const auto& e = find(p, "/usr/sbin/demo");
+  ASSERT_EQ(e.sockets.size(), 2u);
+  EXPECT_EQ(e.sockets[0].family, "AF_INET6");
+  EXPECT_EQ(e.sockets[0].type, "SOCK_DGRAM");
+  ASSERT_EQ(e.addresses.size(), 3u);
+  EXPECT_EQ(e.addresses[0].op, "sendto");
+  EXPECT_EQ(e.addresses[0].address, "::1");
+  EXPECT_EQ(e.addresses[0].port, 5353);
+  EXPECT_EQ(e.addresses[2].op, "listen");
+  EXPECT_EQ(e.addresses[2].address, "127.0.0.1");
+  EXPECT_EQ(e.addresses[2].port, 80);
+  EXPECT_TRUE(e.wx_mapping);
+  EXPECT_EQ(e.namespaces_created, (std::set<std::string>{"mnt", "net"}));
+  EXPECT_TRUE(e.uid_change);
+  EXPECT_FALSE(e.gid_change);
+  EXPECT_TRUE(e.clock_change);
+  std::set<std::string> inferred;
+  for (const auto& c : e.capabilities) {
+    EXPECT_TRUE(c.inferred);
+    inferred.insert(c.capability);
+  }
+  EXPECT_TRUE(inferred.count("CAP_NET_BIND_SERVICE"));
+  EXPECT_TRUE(inferred.count("CAP_SETUID"));
+  EXPECT_TRUE(inferred.count("CAP_SYS_TIME"));
+  EXPECT_FALSE(inferred.count("CAP_SETGID"));
+}
+
+TEST(BuilderHelpers, NormalizeAndParse) {
+  EXPECT_EQ(normalize_path("/a/./b/../c//d/"), "/a/c/d");
+  EXPECT_EQ(normalize_path("/.."), "/");
+  auto a = parse_sockaddr(unix_addr("/run/x.sock"));
+  EXPECT_EQ(a.family, AF_UNIX);
+  EXPECT_EQ(a.address, "/run/x.sock");
+  std::string abstract = unix_addr(std::string("\0name", 5));
+  EXPECT_EQ(parse_sockaddr(abstract).address, "@name");
+  EXPECT_EQ(parse_sockaddr("").family, -1);
+  EXPECT_EQ(syscall_name(syscall_number("openat")), "openat");
+  EXPECT_EQ(capability_name(21), "CAP_SYS_ADMIN");
+  EXPECT_EQ(address_family_name(AF_NETLINK), "AF_NETLINK");
+}
+
+}  // namespace
+}  // namespace sdh::profile
