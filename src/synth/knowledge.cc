@@ -393,7 +393,10 @@ RuleOutcome decide_syscall_filter(const Context& c) {
                                 rule));
   }
   r.options.push_back(o);
-  (void)refused_by_unit;
+  if (!refused_by_unit.empty()) {
+    r.not_set.push_back(refuse("SystemCallFilter= (" + sample(refused_by_unit) + ")",
+                               "called by the daemon but refused by the unit's own filter; not widened", rule));
+  }
   return r;
 }
 
@@ -489,9 +492,6 @@ RuleOutcome decide_address_families(const Context& c) {
   Option o;
   o.directives.push_back(make("RestrictAddressFamilies", values, why, rule));
   r.options.push_back(o);
-  for (const char* f : {"AF_INET6", "AF_INET", "AF_NETLINK", "AF_PACKET"}) {
-    if (!fams.count(f)) continue;
-  }
   return r;
 }
 
@@ -1065,7 +1065,7 @@ RuleOutcome decide_hostname(const Context& c) {
 }
 
 bool pid_dir(const std::string& component) {
-  return !component.empty() && std::all_of(component.begin(), component.end(), ::isdigit);
+  return !component.empty() && std::all_of(component.begin(), component.end(), [](unsigned char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 struct ProcReads {
