@@ -22,11 +22,14 @@ struct Proposed {
   std::string text;
 };
 
-std::unique_ptr<Proposed> propose_fixture(const std::string& name) {
+std::unique_ptr<Proposed> propose_fixture(const std::string& name,
+                                          unit::SystemdVersion version = unit::SystemdVersion::v252) {
   auto p = std::make_unique<Proposed>();
   testing::load_fixture(name, p->fx);
   ProposeOptions o;
   o.fs = &p->fx.fs;
+  o.version = version;
+  o.load_options.version = version;
   auto plan = propose(p->fx.unit, p->fx.profile, o);
   if (!plan) throw std::runtime_error(plan.error().to_string());
   p->plan = std::move(*plan);
@@ -42,8 +45,10 @@ const char* const kFixtures[] = {"netd-root", "localonly", "setuid-helper", "jit
 
 class Fixture : public ::testing::TestWithParam<const char*> {};
 
-TEST_P(Fixture, CheckerFindsNothingForbidden) {
-  auto p = propose_fixture(GetParam());
+class FixtureVersion : public ::testing::TestWithParam<std::tuple<const char*, unit::SystemdVersion>> {};
+
+TEST_P(FixtureVersion, CheckerFindsNothingForbidden) {
+  auto p = propose_fixture(std::get<0>(GetParam()), std::get<1>(GetParam()));
   testing::CheckInput in;
   in.dropin = p->text;
   in.unit_user = p->fx.unit.settings.user.value_or("");
@@ -88,6 +93,16 @@ TEST_P(Fixture, MatchesGoldenDropin) {
   }
   EXPECT_EQ(p->text, testing::slurp(golden)) << "regenerate with SDHARDEN_REGEN_GOLDEN=1 if the change is intended";
 }
+
+INSTANTIATE_TEST_SUITE_P(Profiles, FixtureVersion,
+                         ::testing::Combine(::testing::ValuesIn(kFixtures),
+                                            ::testing::Values(unit::SystemdVersion::v252,
+                                                              unit::SystemdVersion::latest)),
+                         [](const auto& info) {
+                           std::string n = std::get<0>(info.param);
+                           for (auto& c : n) if (c == '-') c = '_';
+                           return n + (std::get<1>(info.param) == unit::SystemdVersion::v252 ? "_252" : "_latest");
+                         });
 
 INSTANTIATE_TEST_SUITE_P(Profiles, Fixture, ::testing::ValuesIn(kFixtures),
                          [](const auto& info) {
