@@ -568,7 +568,10 @@ RuleOutcome decide_socket_bind(const Context& c) {
   o.required = true;  // unscored defence: the binds observed and nothing else
   o.directives.push_back(make("SocketBindDeny", {"any"},
                               allows.empty() ? "no bind() on an IP socket" : "binds only the ports below", rule));
-  if (!allows.empty()) o.directives.push_back(make("SocketBindAllow", {join(allows)}, "the ports bound", rule));
+  // One rule per assignment: systemd takes a single bind rule per line.
+  if (!allows.empty()) {
+    o.directives.push_back(make("SocketBindAllow", {allows.begin(), allows.end()}, "the ports bound", rule));
+  }
   r.options.push_back(o);
   return r;
 }
