@@ -1268,6 +1268,34 @@ RuleOutcome decide_notify_access(const Context& c) {
   return r;
 }
 
+// Secrets of other programs that a root service can read despite
+// ProtectSystem=: hide the ones it never touched. Not scored, but it is the
+// part of "runs as root" an attacker wants.
+RuleOutcome decide_inaccessible_secrets(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "inaccessible-secrets";
+  if (c.unprivileged() || !c.unit.inaccessible_paths.empty()) return r;  // an unprivileged user cannot read them anyway
+  if (c.ev.flag("mounts")) return r;
+  std::vector<std::string> hide;
+  for (const char* p : {"/etc/ssh", "/etc/shadow", "/etc/gshadow", "/etc/ssl/private", "/etc/sudoers",
+                        "/etc/sudoers.d", "/var/lib/private", "/boot"}) {
+    if (c.ev.paths_under(p, ~0u).empty()) hide.push_back(p);
+  }
+  if (hide.empty()) return r;
+  Option o;
+  o.required = true;
+  std::string list;
+  for (const auto& h : hide) list += (list.empty() ? "-" : " -") + h;
+  o.directives.push_back(make("InaccessiblePaths", {list},
+                              fmt::format("runs as root but never touched these secrets of other programs ({})",
+                                          c.scope()),
+                              rule));
+  r.options.push_back(o);
+  return r;
+}
+
+RuleOutcome decide_unused_views(const Context&) { return {}; }
+
 RuleOutcome decide_root_directory(const Context& c) {
   RuleOutcome r;
   if (!c.unit.root_directory.empty() || !c.unit.root_image.empty() || !c.unit.default_dependencies) return r;
@@ -1406,6 +1434,12 @@ const std::vector<Rule>& knowledge_base() {
       {"umask", {"UMask"}, {"UMask"}, false, false, "a path socket bound without chmod", "", decide_umask},
       {"notify-access", {"NotifyAccess"}, {"NotifyAccess"}, false, false,
        "never narrowed: the sender of sd_notify is not profiled", "", decide_notify_access},
+      {"inaccessible-secrets", {"InaccessiblePaths"}, {}, false, true,
+       "reading host keys, password hashes, private keys, other services' private state, /boot",
+       "", decide_inaccessible_secrets},
+      {"unused-views", {"ReadOnlyPaths", "TemporaryFileSystem"}, {}, false, true,
+       "never emitted: ProtectSystem=strict and ProtectHome=tmpfs + BindReadOnlyPaths= give the same view", "",
+       decide_unused_views},
       {"root-directory", {"RootDirectory"}, {"RootDirectoryOrRootImage"}, false, true,
        "never automatic: needs the ELF closure bound in", "", decide_root_directory},
   };

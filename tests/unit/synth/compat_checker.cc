@@ -315,6 +315,12 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
           bad.push_back("UMask= restricts socket " + a.address + " that is never chmod'ed");
         }
       }
+    } else if (key == "InaccessiblePaths") {
+      for (const auto& h : vals) {
+        for (const auto& [path, acc] : files) {
+          if (under(path, strip_prefix(h))) bad.push_back("InaccessiblePaths= hides " + path);
+        }
+      }
     } else if (key == "KeyringMode") {
       if (v != "private") bad.push_back("KeyringMode=" + v);
     } else {
