@@ -3,12 +3,14 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <nlohmann/json.hpp>
+#include <iterator>
 
 #include "cli/command.h"
 #include "exposure/assess.h"
+#include "unit/cached_fs.h"
 #include "unit/loader.h"
 #include "util/fs.h"
 
@@ -61,37 +63,80 @@ void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool
              a.exposure_text(), exposure::systemd_label(a.exposure_tenths));
 }
 
-nlohmann::json to_json(const unit::LoadedUnit& lu, const exposure::Assessment& a, const std::string& version) {
-  nlohmann::json j;
-  j["unit"] = lu.name;
-  j["fragment_path"] = lu.fragment_path;
-  j["dropins"] = lu.dropin_paths;
-  j["mode"] = a.mode;
-  j["systemd"] = version;
-  j["exposure"] = a.exposure_tenths / 10.0;
-  j["exposure_text"] = a.exposure_text();
-  j["exposure_tenths"] = a.exposure_tenths;
-  j["band"] = exposure::to_string(a.band);
-  j["systemd_label"] = exposure::systemd_label(a.exposure_tenths);
-  auto& items = j["items"] = nlohmann::json::array();
-  for (const auto& it : a.items) {
-    nlohmann::json o;
-    o["id"] = it.id;
-    o["json_field"] = it.json_field;
-    o["applicable"] = it.applicable;
-    o["weight"] = it.weight;
-    o["range"] = it.range;
-    o["badness"] = it.applicable ? nlohmann::json(it.badness) : nlohmann::json(nullptr);
-    o["contribution"] = it.contribution();
-    o["exposure"] = it.exposure_tenths < 0 ? nlohmann::json(nullptr) : nlohmann::json(exposure::exposure_text(it.exposure_tenths));
-    o["description"] = it.description;
-    items.push_back(std::move(o));
+// JSON text escaping; invalid UTF-8 bytes become U+FFFD so output always parses.
+void json_string(std::string& out, const std::string& v) {
+  out += '"';
+  for (size_t i = 0; i < v.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20) {
+      out += fmt::format("\\u{:04x}", c);
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {
+      size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+      bool ok = len > 0 && i + len <= v.size();
+      for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(v[i + k]) & 0xC0) == 0x80;
+      if (ok) {
+        out.append(v, i, len);
+        i += len - 1;
+      } else {
+        out += "\\ufffd";
+      }
+    }
   }
-  auto& diags = j["diagnostics"] = nlohmann::json::array();
-  for (const auto& d : lu.diagnostics)
-    diags.push_back({{"file", d.location.file}, {"line", d.location.line}, {"severity", unit::to_string(d.severity)},
-                     {"message", d.message}});
-  return j;
+  out += '"';
+}
+
+// One unit as JSON, written directly: scoring thousands of units is cheaper
+// than building a JSON tree for each.
+std::string to_json(const unit::LoadedUnit& lu, const exposure::Assessment& a, const std::string& version) {
+  std::string o;
+  o.reserve(16384);
+  auto key = [&o](const char* k) { fmt::format_to(std::back_inserter(o), "\"{}\": ", k); };
+  o += "  {\n    ";
+  key("unit"); json_string(o, lu.name);
+  o += ",\n    "; key("fragment_path"); json_string(o, lu.fragment_path);
+  o += ",\n    "; key("dropins"); o += "[";
+  for (size_t i = 0; i < lu.dropin_paths.size(); ++i) {
+    if (i) o += ", ";
+    json_string(o, lu.dropin_paths[i]);
+  }
+  o += "],\n    "; key("mode"); json_string(o, a.mode);
+  o += ",\n    "; key("systemd"); json_string(o, version);
+  fmt::format_to(std::back_inserter(o), ",\n    \"exposure\": {}.{}", a.exposure_tenths / 10, a.exposure_tenths % 10);
+  o += ",\n    "; key("exposure_text"); json_string(o, a.exposure_text());
+  fmt::format_to(std::back_inserter(o), ",\n    \"exposure_tenths\": {}", a.exposure_tenths);
+  o += ",\n    "; key("band"); json_string(o, exposure::to_string(a.band));
+  o += ",\n    "; key("systemd_label"); json_string(o, exposure::systemd_label(a.exposure_tenths));
+  o += ",\n    \"items\": [";
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    const auto& it = a.items[i];
+    o += i ? ",\n      {" : "\n      {";
+    key("id"); json_string(o, it.id);
+    o += ", "; key("json_field"); json_string(o, it.json_field);
+    fmt::format_to(std::back_inserter(o), ", \"applicable\": {}, \"weight\": {}, \"range\": {}, \"badness\": ",
+                   it.applicable, it.weight, it.range);
+    if (it.applicable) fmt::format_to(std::back_inserter(o), "{}", it.badness); else o += "null";
+    fmt::format_to(std::back_inserter(o), ", \"contribution\": {}, \"exposure\": ", it.contribution());
+    if (it.exposure_tenths < 0) o += "null"; else json_string(o, exposure::exposure_text(it.exposure_tenths));
+    o += ", "; key("description"); json_string(o, it.description);
+    o += "}";
+  }
+  o += "\n    ],\n    \"diagnostics\": [";
+  for (size_t i = 0; i < lu.diagnostics.size(); ++i) {
+    const auto& d = lu.diagnostics[i];
+    o += i ? ",\n      {" : "\n      {";
+    key("file"); json_string(o, d.location.file);
+    fmt::format_to(std::back_inserter(o), ", \"line\": {}, ", d.location.line);
+    key("severity"); json_string(o, unit::to_string(d.severity));
+    o += ", "; key("message"); json_string(o, d.message);
+    o += "}";
+  }
+  o += lu.diagnostics.empty() ? "]\n  }" : "\n    ]\n  }";
+  return o;
 }
 
 int run_score(const ScoreOptions& o) {
@@ -115,14 +160,18 @@ int run_score(const ScoreOptions& o) {
     }
     policy = std::move(*p);
   }
-  RealFileSystem fs(o.root);
+  RealFileSystem real_fs(o.root);
+  unit::CachedFileSystem fs(real_fs);  // one run: the tree does not change meanwhile
   unit::LoadOptions lo;
   lo.version = *version;
   lo.user = o.user;
   int errors = 0;
   bool above = false;
   int limit = o.threshold ? static_cast<int>(std::lround(*o.threshold * 10)) : 100;
-  nlohmann::json all = nlohmann::json::array();
+  // JSON is streamed unit by unit: building one big document for thousands
+  // of units costs more than scoring them.
+  bool first_json = true;
+  if (o.json) std::fputs("[", stdout);
   for (const auto& arg : o.units) {
     std::string target = resolve_argument(arg, fs, !o.root.empty());
     auto lu = unit::load_unit(fs, target, lo);
@@ -142,12 +191,14 @@ int run_score(const ScoreOptions& o) {
     }
     auto a = exposure::assess(lu->settings, *version, policy ? &*policy : nullptr);
     if (a.exposure_tenths > limit) above = true;
-    if (o.json)
-      all.push_back(to_json(*lu, a, o.systemd));
-    else
+    if (o.json) {
+      std::fputs(first_json ? "\n" : ",\n", stdout);
+      std::fputs(to_json(*lu, a, o.systemd).c_str(), stdout);
+      first_json = false;
+    } else
       print_table(*lu, a, o.quiet_items);
   }
-  if (o.json) fmt::print("{}\n", all.dump(2));
+  if (o.json) std::fputs("\n]\n", stdout);
   if (errors) return kExitUsage;
   return above && o.threshold ? kExitFailed : kExitOk;
 }

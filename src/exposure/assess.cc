@@ -326,11 +326,23 @@ Assessment assess(const unit::UnitSettings& settings, unit::SystemdVersion versi
   Assessment out;
   out.unit = settings.name;
   const auto& table = assessor_table(version);
-  const auto& rule_map = rules();
+  // The rule of each table row, looked up once per version.
+  static const auto bind = [](unit::SystemdVersion v) {
+    std::vector<const Rule*> out;
+    for (const auto& a : assessor_table(v)) {
+      auto r = rules().find(a.json_field);
+      out.push_back(r == rules().end() ? nullptr : &r->second);
+    }
+    return out;
+  };
+  static const std::vector<const Rule*> rules_v252 = bind(unit::SystemdVersion::v252);
+  static const std::vector<const Rule*> rules_latest = bind(unit::SystemdVersion::latest);
+  const auto& bound = version == unit::SystemdVersion::v252 ? rules_v252 : rules_latest;
   Facts facts(settings);
   out.items.reserve(table.size());
   uint64_t sum = 0, weight_sum = 0;
-  for (const auto& a : table) {
+  for (size_t idx = 0; idx < table.size(); ++idx) {
+    const auto& a = table[idx];
     Item it;
     it.id = a.id;
     it.json_field = a.json_field;
@@ -347,8 +359,8 @@ Assessment assess(const unit::UnitSettings& settings, unit::SystemdVersion versi
       v.description = "excluded by the policy";
     } else if (it.range == 0) {
       v.description = "excluded: the policy sets its range to 0";
-    } else if (auto r = rule_map.find(a.json_field); r != rule_map.end()) {
-      v = r->second(facts, version);
+    } else if (const Rule* r = bound[idx]) {
+      v = (*r)(facts, version);
     } else {
       v.description = "no rule for this assessor in this build";
     }

@@ -94,7 +94,13 @@ struct Loader {
     }
     if (parsed.fatal) {
       if (is_dropin) return false;
-      return fail(with_path(Error("systemd refuses this file (see diagnostics)"), path));
+      std::string why = "systemd refuses this file";
+      for (auto it = out.diagnostics.rbegin(); it != out.diagnostics.rend(); ++it)
+        if (it->severity == Severity::error && it->location.file == path) {
+          why = "line " + std::to_string(it->location.line) + ": " + it->message;
+          break;
+        }
+      return fail(with_path(Error(why), path));
     }
     return true;
   }
@@ -218,22 +224,22 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
   ctx.specifiers.fragment_path = fragment;
   ctx.specifiers.user_manager = options.user;
   ctx.diagnostics = &ld.out.diagnostics;
-  if (auto h = fs.read_file("/etc/hostname")) {
-    std::string hn = *h;
-    while (!hn.empty() && (hn.back() == '\n' || hn.back() == ' ')) hn.pop_back();
-    if (!hn.empty()) ctx.specifiers.hostname = hn;
-  }
-  if (auto m = fs.read_file("/etc/machine-id")) ctx.specifiers.machine_id = m->substr(0, 32);
+  ctx.specifiers.fs = &fs;
 
   auto r = ld.apply_file(fragment, *text, s, ctx, false);
   if (!r) return fail(r.error());
 
   // Drop-ins: every *.conf of every applicable directory, ordered by file
   // name; for equal names the first directory found (higher priority) wins.
+  // Most search directories do not exist; skip them early (scoring many
+  // units per second is mostly file-system lookups).
+  std::vector<std::string> present;
+  for (const auto& dir : search)
+    if (fs.kind(dir) == FileKind::directory) present.push_back(dir);
   std::vector<std::string> dirs;
   for (const auto& n : names)
-    for (const auto& dir : search) dropin_dirs_for(dir, n, dirs);
-  for (const auto& dir : search) dirs.push_back(dir + "/" + parsed_name->type + ".d");
+    for (const auto& dir : present) dropin_dirs_for(dir, n, dirs);
+  for (const auto& dir : present) dirs.push_back(dir + "/" + parsed_name->type + ".d");
   std::map<std::string, std::string> by_file;
   for (const auto& d : dirs) {
     FileKind dk = fs.kind(d);

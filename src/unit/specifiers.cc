@@ -11,6 +11,15 @@ std::string dir_of(const std::string& p) {
   return pos == 0 ? "/" : p.substr(0, pos);
 }
 
+std::string first_line(const FileSystem* fs, const std::string& path, const std::string& fallback) {
+  if (!fs) return fallback;
+  auto t = fs->read_file(path);
+  if (!t) return fallback;
+  std::string v = t->substr(0, t->find('\n'));
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\r')) v.pop_back();
+  return v.empty() ? fallback : v;
+}
+
 }  // namespace
 
 Result<std::string> expand_specifiers(const std::string& text, const SpecifierContext& ctx) {
@@ -65,10 +74,13 @@ Result<std::string> expand_specifiers(const std::string& text, const SpecifierCo
       case 's': out += "/bin/sh"; break;
       case 'u': case 'g': out += "root"; break;
       case 'U': case 'G': out += "0"; break;
-      case 'H': out += ctx.hostname; break;
-      case 'l': out += ctx.hostname.substr(0, ctx.hostname.find('.')); break;
-      case 'q': out += ctx.hostname; break;
-      case 'm': out += ctx.machine_id; break;
+      case 'H': case 'q': out += first_line(ctx.fs, "/etc/hostname", ctx.hostname); break;
+      case 'l': {
+        std::string h = first_line(ctx.fs, "/etc/hostname", ctx.hostname);
+        out += h.substr(0, h.find('.'));
+        break;
+      }
+      case 'm': out += first_line(ctx.fs, "/etc/machine-id", ctx.machine_id); break;
       case 'b': out += ctx.boot_id; break;
       case 'v': out += ctx.kernel_release; break;
       case 'a': out += ctx.architecture; break;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "util/error.h"
+#include "util/fs.h"
 
 namespace sdh::unit {
 
@@ -12,7 +13,9 @@ struct SpecifierContext {
   std::string unit_name;      // "foo@bar.service"
   std::string fragment_path;  // for %y / %Y
   bool user_manager = false;
-  // Host facts, read by the loader from the FileSystem when available.
+  // Host facts: read from `fs` (/etc/hostname, /etc/machine-id) only when a
+  // specifier needs them, else these defaults.
+  const FileSystem* fs = nullptr;
   std::string hostname = "localhost";
   std::string machine_id;
   std::string boot_id;

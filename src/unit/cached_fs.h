@@ -1,0 +1,32 @@
+// A FileSystem decorator that remembers metadata lookups (kind, lkind,
+// list_dir, read_link). Scoring many units in one run asks the same
+// questions about the same search-path folders over and over; file contents
+// are still read every time. Only for runs during which the tree does not change.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "util/fs.h"
+
+namespace sdh::unit {
+
+class CachedFileSystem final : public FileSystem {
+ public:
+  explicit CachedFileSystem(const FileSystem& inner) : inner_(inner) {}
+  Result<std::string> read_file(const std::string& path) const override { return inner_.read_file(path); }
+  FileKind kind(const std::string& path) const override;
+  FileKind lkind(const std::string& path) const override;
+  Result<std::vector<std::string>> list_dir(const std::string& path) const override;
+  Result<std::string> read_link(const std::string& path) const override;
+
+ private:
+  const FileSystem& inner_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, FileKind> kind_, lkind_;
+  mutable std::unordered_map<std::string, Result<std::vector<std::string>>> dirs_;
+  mutable std::unordered_map<std::string, Result<std::string>> links_;
+};
+
+}  // namespace sdh::unit
