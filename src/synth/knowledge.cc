@@ -530,6 +530,19 @@ RuleOutcome decide_ip_address(const Context& c) {
     r.options.push_back(single("IPAddressDeny", "any", fmt::format("no IP traffic ({})", c.scope()), rule));
     return r;
   }
+  // NSS modules that talk to directory servers fail over to servers of their
+  // own configuration: the peers seen are not the whole list.
+  for (const auto& [module, lib] : c.ev.nss_modules) {
+    if (module == "ldap" || module == "nis" || module == "nisplus" || module == "winbind" || module == "sss") {
+      if (peers.empty()) continue;
+      r.not_set.push_back(refuse("IPAddressDeny=any",
+                                 fmt::format("NSS module {} reaches the servers of its own configuration; {} seen, "
+                                             "others would be blocked on fail-over",
+                                             lib, join(peers, ", ")),
+                                 rule));
+      return r;
+    }
+  }
   Option o;
   o.directives.push_back(make("IPAddressDeny", {"any"},
                               fmt::format("IP traffic only to {} ({})",
