@@ -67,6 +67,18 @@ void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool
 void json_string(std::string& out, const std::string& v) {
   out += '"';
   for (size_t i = 0; i < v.size(); ++i) {
+    // Copy runs of plain ASCII at once.
+    size_t j = i;
+    while (j < v.size()) {
+      unsigned char d = static_cast<unsigned char>(v[j]);
+      if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+      ++j;
+    }
+    if (j > i) {
+      out.append(v, i, j - i);
+      i = j;
+      if (i >= v.size()) break;
+    }
     unsigned char c = static_cast<unsigned char>(v[i]);
     if (c == '"' || c == '\\') {
       out += '\\';
@@ -95,7 +107,11 @@ void json_string(std::string& out, const std::string& v) {
 std::string to_json(const unit::LoadedUnit& lu, const exposure::Assessment& a, const std::string& version) {
   std::string o;
   o.reserve(16384);
-  auto key = [&o](const char* k) { fmt::format_to(std::back_inserter(o), "\"{}\": ", k); };
+  auto key = [&o](const char* k) {
+    o += '"';
+    o += k;
+    o += "\": ";
+  };
   o += "  {\n    ";
   key("unit"); json_string(o, lu.name);
   o += ",\n    "; key("fragment_path"); json_string(o, lu.fragment_path);

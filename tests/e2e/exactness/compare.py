@@ -72,10 +72,11 @@ def main():
                         diffs.append("item %s missing" % it["name"])
                         continue
                     want_b = None if it["badness"] == NA else it["badness"]
-                    if m["badness"] != want_b or m["weight"] != it["weight"] or m["range"] != it["range"]:
-                        diffs.append("%s: systemd b=%s w=%s r=%s, ours b=%s w=%s r=%s (%s)" % (
-                            it["name"], want_b, it["weight"], it["range"], m["badness"], m["weight"],
-                            m["range"], m["description"]))
+                    if (m["badness"] != want_b or m["weight"] != it["weight"] or m["range"] != it["range"]
+                            or m["exposure"] != it["exposure"]):
+                        diffs.append("%s: systemd b=%s w=%s r=%s e=%s, ours b=%s w=%s r=%s e=%s (%s)" % (
+                            it["name"], want_b, it["weight"], it["range"], it["exposure"], m["badness"],
+                            m["weight"], m["range"], m["exposure"], m["description"]))
                 for extra in mine:
                     diffs.append("extra item %s" % extra)
                 if diffs:
