@@ -4,9 +4,11 @@
  * failures and capability checks in maps, and sends the rarer detailed
  * operations (paths, addresses, namespace and mapping flags) through a ring
  * buffer. Only tracepoints are used: fentry/kprobes/LSM are not available on
- * every machine we run on. */
+ * every machine we run on. The two syscall hooks are raw tracepoints: they
+ * skip the formatting of a trace record, which matters on every syscall. */
 #include "vmlinux.h"
 #include <asm/unistd.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 
 #include "profiler_abi.h"
@@ -197,8 +199,10 @@ struct plan {
   s8 send;     /* 1: send a record */
 };
 
-static __always_inline struct plan make_plan(long nr, const u64* a) {
+/* *listed is false for syscalls that are never detailed (no need to read their arguments). */
+static __always_inline struct plan make_plan(long nr, const u64* a, bool* listed) {
   struct plan p = {.path = -1, .path2 = -1, .addr = -1, .addrlen = -1, .special = 0, .send = 1};
+  *listed = true;
   switch (nr) {
 #ifdef __NR_open
     case __NR_open:
@@ -335,8 +339,38 @@ static __always_inline struct plan make_plan(long nr, const u64* a) {
       break;
     default:
       p.send = 0;
+      *listed = false;
   }
   return p;
+}
+
+/* Syscall arguments and number from the registers saved at kernel entry. */
+static __always_inline void syscall_args(struct pt_regs* regs, u64* a) {
+#if defined(__TARGET_ARCH_x86)
+  a[0] = BPF_CORE_READ(regs, di);
+  a[1] = BPF_CORE_READ(regs, si);
+  a[2] = BPF_CORE_READ(regs, dx);
+  a[3] = BPF_CORE_READ(regs, r10);
+  a[4] = BPF_CORE_READ(regs, r8);
+  a[5] = BPF_CORE_READ(regs, r9);
+#elif defined(__TARGET_ARCH_arm64)
+  a[0] = BPF_CORE_READ(regs, orig_x0);
+  a[1] = BPF_CORE_READ(regs, regs[1]);
+  a[2] = BPF_CORE_READ(regs, regs[2]);
+  a[3] = BPF_CORE_READ(regs, regs[3]);
+  a[4] = BPF_CORE_READ(regs, regs[4]);
+  a[5] = BPF_CORE_READ(regs, regs[5]);
+#else
+#error "profiler.bpf.c: add this architecture's syscall argument registers"
+#endif
+}
+
+static __always_inline long syscall_nr(struct pt_regs* regs) {
+#if defined(__TARGET_ARCH_x86)
+  return BPF_CORE_READ(regs, orig_ax);
+#elif defined(__TARGET_ARCH_arm64)
+  return BPF_CORE_READ(regs, syscallno);
+#endif
 }
 
 static __always_inline void hint(u32 tgid, u32 tid, long nr, u64 exe_key, int which, u64 now) {
@@ -347,30 +381,17 @@ static __always_inline void hint(u32 tgid, u32 tid, long nr, u64 exe_key, int wh
   submit(r);
 }
 
-SEC("tracepoint/raw_syscalls/sys_enter")
-int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
+SEC("raw_tracepoint/sys_enter")
+int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
   bool followed;
   u64 exe_key = follow(tgid, tid, &followed);
   if (!followed) return 0;
-  long nr = ctx->id;
+  long nr = (long)ctx->args[1];
   u64 now = bpf_ktime_get_ns();
   count(&syscall_counts, exe_key, (int)nr, 0, now);
 
-  u64 a[6];
-  a[0] = ctx->args[0];
-  a[1] = ctx->args[1];
-  a[2] = ctx->args[2];
-  a[3] = ctx->args[3];
-  a[4] = ctx->args[4];
-  a[5] = ctx->args[5];
-
-  if (nr == __NR_clone || nr == __NR_clone3) {
-    u64 flags = a[0];
-    if (nr == __NR_clone3) bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
-    bpf_map_update_elem(&clone_flags, &tid, &flags, BPF_ANY);
-  }
   if (nr == __NR_listen) listen_seen = 1;
   if ((nr == __NR_accept || nr == __NR_accept4) && listen_seen && !accept_hinted) {
     accept_hinted = 1;
@@ -380,8 +401,18 @@ int on_sys_enter(struct trace_event_raw_sys_enter* ctx) {
     recv_hinted = 1;
     hint(tgid, tid, nr, exe_key, 2, now);
   }
+  u64 a[6] = {};
+  bool listed;
+  make_plan(nr, a, &listed);
+  if (!listed) return 0; /* the common case: nothing more to learn */
+  syscall_args((struct pt_regs*)ctx->args[0], a);
 
-  struct plan p = make_plan(nr, a);
+  if (nr == __NR_clone || nr == __NR_clone3) {
+    u64 flags = a[0];
+    if (nr == __NR_clone3) bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
+    bpf_map_update_elem(&clone_flags, &tid, &flags, BPF_ANY);
+  }
+  struct plan p = make_plan(nr, a, &listed);
   if (p.special == 2) {
     u64 flags = 0;
     bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
@@ -415,7 +446,8 @@ static __always_inline void send_detailed(u32 tgid, u32 tid, struct pending* pen
     a[i] = pend->args[i];
     r->args[i] = a[i];
   }
-  struct plan p = make_plan(nr, a);
+  bool listed;
+  struct plan p = make_plan(nr, a, &listed);
   if (p.path >= 0 && p.path < 6) {
     if (bpf_probe_read_user_str(r->path, sizeof(r->path), (void*)a[p.path]) > 0) r->flags |= SDH_HAS_PATH;
   }
@@ -466,18 +498,23 @@ static __always_inline void send_detailed(u32 tgid, u32 tid, struct pending* pen
   submit(r);
 }
 
-SEC("tracepoint/raw_syscalls/sys_exit")
-int on_sys_exit(struct trace_event_raw_sys_exit* ctx) {
+SEC("raw_tracepoint/sys_exit")
+int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
   u64* key = bpf_map_lookup_elem(&tracked, &tgid);
   if (!key) return 0;
   u64 exe_key = *key;
-  long nr = ctx->id;
-  long ret = ctx->ret;
-  if (ret < 0 && ret >= -4095) count(&failure_counts, exe_key, (int)nr, (int)-ret, bpf_ktime_get_ns());
+  long ret = (long)ctx->args[1];
+  struct pt_regs* regs = (struct pt_regs*)ctx->args[0];
+  long nr = -1;
+  if (ret < 0 && ret >= -4095) {
+    nr = syscall_nr(regs);
+    count(&failure_counts, exe_key, (int)nr, (int)-ret, bpf_ktime_get_ns());
+  }
   struct pending* pend = bpf_map_lookup_elem(&inflight, &tid);
   if (!pend) return 0;
+  if (nr < 0) nr = syscall_nr(regs);
   if (pend->nr == nr) send_detailed(tgid, tid, pend, ret);
   bpf_map_delete_elem(&inflight, &tid);
   return 0;
