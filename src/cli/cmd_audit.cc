@@ -1,18 +1,240 @@
+// sdharden audit: every service of the host (or --root), scored offline,
+// sorted by exposure, with a summary. Exit 0 on success, 2 on usage or
+// output errors. Units that cannot be scored are listed, not fatal.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "exposure/assess.h"
+#include "report/audit.h"
+#include "report/audit_html.h"
+#include "unit/loader.h"
+#include "util/fs.h"
 
 namespace sdh::cli {
+namespace {
 
-// Placeholder until the owning module lands.
-void add_audit_command(CLI::App& app, Dispatch& dispatch) {
-  auto* cmd = app.add_subcommand("audit", "(not yet available)");
-  cmd->callback([&dispatch] {
-    dispatch.action = [] {
-      fmt::print(stderr, "sdharden audit: not available in this build yet\n");
+struct AuditArgs {
+  std::string root;
+  bool user = false;
+  std::string format = "table";
+  std::string output;
+  std::string systemd = "252";
+  std::string policy;
+  bool quiet = false;
+};
+
+// Writes next to the target and renames, so readers never see half a report.
+Result<void> write_atomically(const std::string& path, const std::string& content) {
+  std::string dir = path.find('/') == std::string::npos ? "." : dirname_of(path);
+  std::string templ = dir + "/." + basename_of(path) + ".tmpXXXXXX";
+  std::vector<char> buf(templ.begin(), templ.end());
+  buf.push_back('\0');
+  int fd = mkstemp(buf.data());
+  if (fd < 0) return fail("creating a temporary file in " + dir, errno);
+  std::string tmp(buf.data());
+  std::size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int e = errno;
+      close(fd);
+      unlink(tmp.c_str());
+      return fail("writing " + tmp, e);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  fchmod(fd, 0644);
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    int e = errno;
+    unlink(tmp.c_str());
+    return fail("writing " + tmp, e);
+  }
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    int e = errno;
+    unlink(tmp.c_str());
+    return fail("renaming " + tmp + " to " + path, e);
+  }
+  return {};
+}
+
+std::string utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+class Progress {
+ public:
+  explicit Progress(bool enabled) : enabled_(enabled), tty_(enabled && isatty(STDERR_FILENO)) {}
+  void update(std::size_t done, std::size_t total, const std::string& scope) {
+    if (!enabled_ || total == 0) return;
+    if (tty_) {
+      fmt::print(stderr, "\raudit: {} services {}/{}", scope, done, total);
+      if (done == total) fmt::print(stderr, "\n");
+    } else if (done == total || done % 200 == 0) {
+      fmt::print(stderr, "audit: {} services {}/{}\n", scope, done, total);
+    }
+  }
+
+ private:
+  bool enabled_;
+  bool tty_;
+};
+
+void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, const exposure::Policy* policy,
+                 bool quiet, report::AuditReport& report) {
+  const std::string scope = user ? "user" : "system";
+  unit::LoadOptions options;
+  options.version = version;
+  options.user = user;
+  auto names = unit::list_units(fs, "service", options);
+  // A template is scored through its enabled instances; one without any has
+  // nothing concrete to score (the instance name feeds specifiers), so it is
+  // listed as skipped. list_units() only returns instances, so look for the
+  // template files themselves.
+  std::set<std::string> instantiated;
+  for (const auto& n : names) {
+    auto at = n.find('@');
+    if (at != std::string::npos) instantiated.insert(n.substr(0, at));
+  }
+  std::set<std::string> templates;
+  for (const auto& dir : unit::default_search_path(user)) {
+    auto entries = fs.list_dir(dir);
+    if (!entries) continue;
+    for (const auto& e : *entries) {
+      if (e.size() > 9 && e.compare(e.size() - 9, 9, "@.service") == 0 && fs.kind(dir + "/" + e) == FileKind::regular)
+        templates.insert(e);
+    }
+  }
+  for (const auto& t : templates) {
+    if (!instantiated.count(t.substr(0, t.size() - 9)))
+      report.skipped.push_back({t, scope, "template without an enabled instance"});
+  }
+  Progress progress(!quiet);
+  std::size_t done = 0;
+  for (const auto& name : names) {
+    progress.update(done++, names.size(), scope);
+    if (name.size() > 9 && name.compare(name.size() - 9, 9, "@.service") == 0) continue;  // bare template
+    auto loaded = unit::load_unit(fs, name, options);
+    if (!loaded) {
+      report.skipped.push_back({name, scope, loaded.error().to_string()});
+      continue;
+    }
+    if (loaded->masked) {
+      report.skipped.push_back({name, scope, "masked"});
+      continue;
+    }
+    report::AuditEntry entry;
+    entry.unit = loaded->name.empty() ? name : loaded->name;
+    entry.path = loaded->fragment_path;
+    entry.scope = scope;
+    entry.assessment = exposure::assess(loaded->settings, version, policy);
+    report.entries.push_back(std::move(entry));
+  }
+  progress.update(names.size(), names.size(), scope);
+}
+
+int run_audit(const AuditArgs& args) {
+  auto version = unit::systemd_version_from_string(args.systemd);
+  if (!version) {
+    fmt::print(stderr, "sdharden audit: {}\n", version.error().to_string());
+    return kExitUsage;
+  }
+  if (!args.root.empty() && RealFileSystem().kind(args.root) != FileKind::directory) {
+    fmt::print(stderr, "sdharden audit: --root {}: not a directory\n", args.root);
+    return kExitUsage;
+  }
+  std::unique_ptr<exposure::Policy> policy;
+  if (!args.policy.empty()) {
+    auto text = RealFileSystem().read_file(args.policy);
+    if (!text) {
+      fmt::print(stderr, "sdharden audit: --policy {}: {}\n", args.policy, text.error().to_string());
       return kExitUsage;
-    };
-  });
+    }
+    auto parsed = exposure::policy_from_json(*text, args.policy);
+    if (!parsed) {
+      fmt::print(stderr, "sdharden audit: --policy {}: {}\n", args.policy, parsed.error().to_string());
+      return kExitUsage;
+    }
+    policy = std::make_unique<exposure::Policy>(std::move(*parsed));
+  }
+  RealFileSystem fs(args.root);
+  report::AuditReport report;
+  report.host = args.root.empty() ? host_name() : args.root;
+  report.root = args.root;
+  report.systemd_version = unit::to_string(*version);
+  report.generated_at = utc_now();
+  audit_scope(fs, false, *version, policy.get(), args.quiet, report);
+  if (args.user) audit_scope(fs, true, *version, policy.get(), args.quiet, report);
+  report::sort_by_exposure(report.entries);
+
+  std::string out;
+  if (args.format == "json") {
+    out = report::audit_json(report);
+  } else if (args.format == "sarif") {
+    out = report::audit_sarif(report, "0.1.0");
+  } else if (args.format == "html") {
+    out = report::audit_html(report, "0.1.0");
+  } else {
+    out = report::audit_table(report);
+  }
+  if (args.output.empty() || args.output == "-") {
+    fmt::print("{}", out);
+  } else {
+    auto written = write_atomically(args.output, out);
+    if (!written) {
+      fmt::print(stderr, "sdharden audit: -o {}: {}\n", args.output, written.error().to_string());
+      return kExitUsage;
+    }
+    if (!args.quiet) {
+      auto s = report::summarize(report);
+      fmt::print(stderr, "audit: wrote {} ({} services, {} skipped)\n", args.output, s.total, s.skipped);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_audit_command(CLI::App& app, Dispatch& dispatch) {
+  auto args = std::make_shared<AuditArgs>();
+  auto* cmd = app.add_subcommand("audit", "Score every service on the host, worst first, with a summary");
+  cmd->add_option("--root", args->root, "Audit the OS tree below this directory instead of /");
+  cmd->add_flag("--user", args->user, "Also audit user services (~/.config/systemd/user, /usr/lib/systemd/user...)");
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"table", "json", "sarif", "html"}))
+      ->capture_default_str();
+  cmd->add_option("-o,--output", args->output, "Write the report to FILE (atomically) instead of stdout");
+  cmd->add_option("--systemd", args->systemd, "Which systemd's assessor tables to use")
+      ->check(CLI::IsMember({"252", "latest"}))
+      ->capture_default_str();
+  cmd->add_option("--policy", args->policy, "JSON file with per-assessor weight/range overrides");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress output on stderr");
+  cmd->footer("Exit codes: 0 report produced, 2 usage error or the report could not be written.");
+  cmd->callback([&dispatch, args] { dispatch.action = [args] { return run_audit(*args); }; });
 }
 
 }  // namespace sdh::cli

@@ -14,7 +14,10 @@ using unit::Severity;
 
 constexpr std::array kRules = {
     // --- gotchas: settings that are valid but break or weaken the service ---
-    Rule{"protect-clock-device-allowlist", RuleKind::gotcha, Severity::warning,
+    // A note, not a warning: on 252 the RTC entry is only added to a list that
+    // already exists, so it widens access slightly; the trap is not knowing
+    // the list exists (see device-allow-implies-closed).
+    Rule{"protect-clock-device-allowlist", RuleKind::gotcha, Severity::note,
          "ProtectClock=yes adds an RTC entry to a device allow-list",
          "When a device policy is in force (DevicePolicy=closed/strict, or any DeviceAllow= line), "
          "ProtectClock=yes adds DeviceAllow=char-rtc r. Together they leave the service with an allow-list "

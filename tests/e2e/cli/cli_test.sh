@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# cli_test.sh SDHARDEN CASE: one end-to-end case of the sdharden CLI.
+# Exit 0 pass, 1 fail, 77 skip (with the reason printed).
+set -uo pipefail
+BIN=$1
+CASE=$2
+WORK=$(mktemp -d /tmp/sdh-e2e-cli.XXXXXX)
+chmod 755 "$WORK"
+trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# run EXPECTED_RC CMD...: runs, keeps stdout/stderr in $OUT/$ERR, checks the
+# exit code and that nothing crashed (signal, sanitizer report).
+run() {
+  local expected=$1
+  shift
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  OUT=$(cat "$WORK/out")
+  ERR=$(cat "$WORK/err")
+  if ((RC >= 128)) || grep -qE "AddressSanitizer|runtime error:|internal error" "$WORK/err"; then
+    fail "crash (rc=$RC) running: $*"
+    head -c 2000 "$WORK/err"
+  elif [[ $RC != "$expected" ]]; then
+    fail "exit $RC, expected $expected: $*"
+    echo "--- stdout"; head -c 2000 "$WORK/out"; echo "--- stderr"; head -c 2000 "$WORK/err"
+  fi
+}
+
+# Bad input must exit 2 and name the offending path on stderr, for each
+# command that reads unit files.
+expect_bad() {
+  local path=$1 shown=${2:-$1}
+  for cmd in lint score; do
+    run 2 "$BIN" "$cmd" "$path"
+    [[ $ERR == *"$shown"* ]] || fail "$cmd $path: stderr does not name $shown: $ERR"
+  done
+}
+
+unit_dir() { mkdir -p "$WORK/units"; echo "$WORK/units"; }
+
+case $CASE in
+help_all)
+  run 0 "$BIN" --help
+  [[ $OUT == *Usage* || $OUT == *usage* ]] || fail "top-level --help prints no usage"
+  run 0 "$BIN" --version
+  cmds=$("$BIN" --help | awk 'tolower($0) ~ /^subcommands:/ {s=1; next} s && !NF {s=0} s && NF {print $1}')
+  [[ -n $cmds ]] || fail "no subcommands listed in --help"
+  for c in $cmds; do
+    run 0 "$BIN" "$c" --help
+    [[ $OUT == *"$c"* ]] || fail "$c --help does not mention the command"
+  done
+  for c in score audit lint profile propose verify bisect auto apply explain; do
+    [[ " $(echo $cmds) " == *" $c "* ]] || fail "command $c missing from --help"
+  done
+  ;;
+bad_empty_file)
+  d=$(unit_dir); : >"$d/empty.service"
+  expect_bad "$d/empty.service"
+  ;;
+bad_binary_garbage)
+  d=$(unit_dir)
+  # Deterministic garbage: NUL bytes, invalid UTF-8, control characters.
+  python3 -c 'import sys,random; r=random.Random(7); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(65536)))' >"$d/garbage.service"
+  expect_bad "$d/garbage.service"
+  ;;
+bad_long_line)
+  d=$(unit_dir)
+  { printf '[Service]\nExecStart=/bin/true '; head -c 10485760 /dev/zero | tr '\0' a; printf '\n'; } >"$d/long.service"
+  expect_bad "$d/long.service"
+  ;;
+bad_unterminated_continuation)
+  d=$(unit_dir)
+  printf '[Service]\nExecStart=/bin/true \\\n  --flag \\' >"$d/cont.service"
+  run 2 "$BIN" lint "$d/cont.service"
+  [[ $ERR == *"$d/cont.service"*continuation* ]] || fail "lint does not name the truncated file: $ERR"
+  # score follows systemd, which applies the joined line: it must not crash
+  # and must name the file in its diagnostics; its exit code is score's own.
+  "$BIN" score "$d/cont.service" >"$WORK/out" 2>"$WORK/err"
+  rc=$?
+  ((rc < 128)) || fail "score crashed on an unterminated continuation (rc=$rc)"
+  grep -q "$d/cont.service" "$WORK/out" "$WORK/err" || fail "score output does not name the file"
+  ;;
+bad_unreadable_dropin_dir)
+  d=$(unit_dir)
+  printf '[Service]\nExecStart=/bin/true\n' >"$d/dropin.service"
+  mkdir -p "$d/dropin.service.d"
+  printf '[Service]\nPrivateTmp=yes\n' >"$d/dropin.service.d/10-x.conf"
+  chmod 000 "$d/dropin.service.d"
+  if [[ $(id -u) == 0 ]]; then
+    # Root reads anything; drop to nobody so the directory is really unreadable.
+    if ! command -v setpriv >/dev/null; then echo "SKIP: setpriv missing (needed to drop root)"; exit 77; fi
+    AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+  else
+    AS=()
+  fi
+  for cmd in lint score; do
+    run 2 "${AS[@]}" "$BIN" "$cmd" "$d/dropin.service"
+    [[ $ERR == *"$d/dropin.service.d"* ]] || fail "$cmd: stderr does not name the drop-in directory: $ERR"
+  done
+  ;;
+bad_symlink_loop)
+  d=$(unit_dir)
+  ln -s "$d/b.service" "$d/a.service"
+  ln -s "$d/a.service" "$d/b.service"
+  expect_bad "$d/a.service"
+  ;;
+bad_missing_unit)
+  expect_bad "$WORK/nope/missing.service"
+  expect_bad no-such-unit-sdh-e2e.service
+  ;;
+bad_usage)
+  run 2 "$BIN" lint
+  run 2 "$BIN" lint --format yaml x.service
+  run 2 "$BIN" audit --format pdf
+  run 2 "$BIN" no-such-command
+  ;;
+lint_findings)
+  d=$(unit_dir)
+  cat >"$d/app.service" <<'UNIT'
+[Unit]
+Description=e2e lint sample
+
+[Service]
+User=app
+ExecStart=/bin/sh -c "date | sendmail root"
+SystemCallFilter=@system-service
+PrivateDevices=yes
+DeviceAllow=/dev/sda r
+UNIT
+  run 1 "$BIN" lint "$d/app.service"
+  [[ $OUT == *"$d/app.service:7:1: warning:"*"[syscall-filter-without-errno]"* ]] || fail "missing SystemCallFilter finding at line 7: $OUT"
+  [[ $OUT == *"$d/app.service:9:1: warning:"*"[private-devices-device-allow]"* ]] || fail "missing DeviceAllow finding at line 9: $OUT"
+  [[ $OUT == *"[no-new-privileges-setuid-helper]"* ]] || fail "missing setuid helper finding: $OUT"
+  [[ $OUT == *"= fix: Add SystemCallErrorNumber=EPERM"* ]] || fail "no fix hint: $OUT"
+  [[ $OUT == *"DeviceAllow=/dev/sda r"* ]] || fail "offending line not shown: $OUT"
+  ;;
+lint_clean)
+  d=$(unit_dir)
+  printf '[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\n' >"$d/clean.service"
+  run 0 "$BIN" lint "$d/clean.service"
+  [[ $OUT == *"0 errors, 0 warnings"* ]] || fail "clean unit summary: $OUT"
+  ;;
+lint_formats)
+  d=$(unit_dir)
+  printf '[Service]\nExecStart=/bin/true\nSystemCallFilter=~@mount\nProtectSytem=strict\n' >"$d/f.service"
+  run 1 "$BIN" lint --format json "$d/f.service"
+  python3 - "$WORK/out" <<'PY' || fail "lint JSON wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+rules = {f["rule"]: f for u in d["units"] for f in u["findings"]}
+assert "syscall-filter-without-errno" in rules, rules
+assert rules["syscall-filter-without-errno"]["line"] == 3
+assert "unknown-directive" in rules, rules
+assert rules["unknown-directive"]["line"] == 4
+PY
+  run 1 "$BIN" lint --format sarif "$d/f.service"
+  python3 - "$WORK/out" <<'PY' || fail "lint SARIF wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["version"] == "2.1.0"
+run = d["runs"][0]
+ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+assert len(run["results"]) >= 2
+for r in run["results"]:
+    assert ids[r["ruleIndex"]] == r["ruleId"]
+    assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file:///")
+PY
+  ;;
+audit_root)
+  r=$WORK/root
+  mkdir -p "$r/etc/systemd/system/multi-user.target.wants" "$r/usr/lib/systemd/system"
+  printf '[Service]\nExecStart=/bin/true\n' >"$r/usr/lib/systemd/system/open.service"
+  cat >"$r/usr/lib/systemd/system/tight.service" <<'UNIT'
+[Service]
+ExecStart=/bin/true
+DynamicUser=yes
+PrivateNetwork=yes
+PrivateDevices=yes
+ProtectSystem=strict
+ProtectHome=yes
+CapabilityBoundingSet=
+SystemCallFilter=@system-service
+RestrictAddressFamilies=AF_UNIX
+UNIT
+  printf '[Service]\nExecStart=/bin/true %%i\n' >"$r/usr/lib/systemd/system/inst@.service"
+  printf '[Service]\nExecStart=/bin/true %%i\n' >"$r/usr/lib/systemd/system/lonely@.service"
+  ln -s /usr/lib/systemd/system/inst@.service "$r/etc/systemd/system/multi-user.target.wants/inst@one.service"
+  ln -s /dev/null "$r/etc/systemd/system/masked.service"
+  printf '[Service]\nExecStart=/bin/true\n' >"$r/usr/lib/systemd/system/masked.service"
+  run 0 "$BIN" audit --root "$r" -q
+  [[ $OUT == *open.service* && $OUT == *tight.service* && $OUT == *inst@one.service* ]] || fail "audit misses units: $OUT"
+  first=$(echo "$OUT" | sed -n 3p)
+  [[ $first == *open.service* || $first == *inst@one.service* ]] || fail "not sorted worst first: $OUT"
+  last_unit=$(echo "$OUT" | awk 'NR>2 && !NF {exit} NR>2 {u=$1} END {print u}')
+  [[ $last_unit == tight.service ]] || fail "tight.service should be last, got $last_unit: $OUT"
+  [[ $OUT == *"lonely@.service"*"template without an enabled instance"* ]] || fail "template note missing: $OUT"
+  [[ $OUT == *"masked.service"*masked* ]] || fail "masked note missing: $OUT"
+  [[ $OUT == *"services scored"* && $OUT == *median* ]] || fail "summary missing: $OUT"
+  ;;
+audit_outputs)
+  r=$WORK/root
+  mkdir -p "$r/usr/lib/systemd/system"
+  for i in 1 2 3; do printf '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\n' >"$r/usr/lib/systemd/system/s$i.service"; done
+  run 0 "$BIN" audit --root "$r" --format html -o "$WORK/report.html"
+  [[ -s $WORK/report.html ]] || fail "no HTML written"
+  grep -q "<svg" "$WORK/report.html" || fail "no inline SVG chart"
+  if grep -qiE '<link|src=|url\(' "$WORK/report.html"; then fail "HTML references external resources"; fi
+  [[ $ERR == *"wrote $WORK/report.html"* ]] || fail "no confirmation on stderr: $ERR"
+  ls -a "$WORK" | grep -q '\.tmp' && fail "temporary file left behind"
+  run 0 "$BIN" audit --root "$r" --format json -o "$WORK/report.json"
+  python3 - "$WORK/report.json" <<'PY' || fail "audit JSON wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["summary"]["services"] == 3, d["summary"]
+e = [u["exposure_tenths"] for u in d["units"]]
+assert e == sorted(e, reverse=True)
+assert all(u["items"] for u in d["units"])
+PY
+  run 0 "$BIN" audit --root "$r" --format sarif
+  echo "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["version"]=="2.1.0"' || fail "audit SARIF wrong"
+  run 2 "$BIN" audit --root "$r" -o "$WORK/no/such/dir/report.txt"
+  [[ $ERR == *"$WORK/no/such/dir"* ]] || fail "write error does not name the path: $ERR"
+  ;;
+audit_bad_root)
+  run 2 "$BIN" audit --root "$WORK/missing-root"
+  [[ $ERR == *"$WORK/missing-root"* ]] || fail "bad root not named: $ERR"
+  ;;
+*)
+  echo "unknown case $CASE"; exit 1 ;;
+esac
+
+if ((failures)); then
+  echo "$CASE: $failures failure(s)"
+  exit 1
+fi
+echo "$CASE: ok"
