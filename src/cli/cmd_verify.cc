@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <fmt/core.h>
@@ -58,6 +59,8 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       }
       target->probe_binary = systemd::locate_helper("sdharden-probe");
       target->settle = std::chrono::milliseconds(args->settle_ms);
+      // Mutation-test hook for the e2e suite: probes run without these directives.
+      if (const char* omit = getenv("SDHARDEN_TEST_OMIT_FROM_PROBES")) target->omit_from_probes = {omit};
       auto verdict = verify::verify_dropin(*target, host_factory_for(args->in));
       if (!verdict) {
         fmt::print(stderr, "sdharden verify: {}\n", verdict.error().to_string());

@@ -32,6 +32,7 @@ Result<std::vector<Directive>> parse_dropin(const std::string& text) {
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     while (!line.empty() && line.back() == '\\') {
       line.pop_back();
+      line = trim(line);
       std::string next;
       if (!std::getline(in, next)) break;
       ++line_no;

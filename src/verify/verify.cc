@@ -247,7 +247,12 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   } else {
     v.items.push_back({Stage::directive, "systemctl show", ItemStatus::failed, p.error().to_string()});
   }
-  auto assignments = service_assignments(directives);
+  std::vector<Directive> probe_directives;
+  for (const auto& d : directives)
+    if (std::find(options.omit_from_probes.begin(), options.omit_from_probes.end(), d.key) ==
+        options.omit_from_probes.end())
+      probe_directives.push_back(d);
+  auto assignments = service_assignments(probe_directives);
   for (size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
     auto r = (*host)->run_sandboxed(assignments, c.argv, 30s);
@@ -258,7 +263,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       // The whole drop-in may not apply to a bare transient unit (paths that
       // only exist for the service...): retry with this class alone.
       std::vector<std::string> only;
-      for (const auto& d : directives)
+      for (const auto& d : probe_directives)
         if (d.section == "Service" && std::find(c.directives.begin(), c.directives.end(), d.key) != c.directives.end())
           only.push_back(d.assignment());
       auto r2 = (*host)->run_sandboxed(only, c.argv, 30s);

@@ -26,6 +26,9 @@ struct VerifyOptions {
   std::string probe_binary;  // sdharden-probe on this machine; empty: no negative controls
   std::chrono::milliseconds settle{1500};  // how long the unit must stay up
   std::chrono::milliseconds check_timeout{30000};
+  // Test hook (mutation test of the negative controls): directives left out
+  // of the probes' sandbox, as if they had no effect.
+  std::vector<std::string> omit_from_probes;
 };
 
 // One start of the unit with a given drop-in (possibly empty) and the check.

@@ -1,0 +1,60 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "systemd/process.h"
+#include "systemd/service_host.h"
+
+using namespace sdh::systemd;
+using namespace std::chrono_literals;
+
+TEST(RunProcess, CapturesOutputAndExitCode) {
+  auto r = run_process({"/bin/sh", "-c", "echo out; echo err >&2; exit 3"});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->out, "out\n");
+  EXPECT_EQ(r->err, "err\n");
+  EXPECT_EQ(r->exit_code, 3);
+  EXPECT_FALSE(r->ok());
+  EXPECT_EQ(r->status_text(), "exit 3");
+}
+
+TEST(RunProcess, FeedsStdin) {
+  RunOptions o;
+  o.stdin_text = "hello";
+  auto r = run_process({"cat"}, o);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->out, "hello");
+  EXPECT_TRUE(r->ok());
+}
+
+TEST(RunProcess, KillsTheWholeGroupAtTheDeadline) {
+  RunOptions o;
+  o.timeout = 300ms;
+  auto start = std::chrono::steady_clock::now();
+  // The grandchild keeps stdout open: the deadline must still hold.
+  auto r = run_process({"/bin/sh", "-c", "sleep 30 & sleep 30"}, o);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->timed_out);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_EQ(r->status_text(), "timed out");
+}
+
+TEST(RunProcess, ReportsTheKillingSignal) {
+  auto r = run_process({"/bin/sh", "-c", "kill -SYS $$"});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->signal, 31);
+  EXPECT_EQ(r->status_text(), "killed by SIGSYS");
+}
+
+TEST(RunProcess, MissingProgramIsExit127) {
+  auto r = run_process({"/nonexistent/sdharden-nothing"});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->exit_code, 127);
+}
+
+TEST(ParseShow, SplitsAtTheFirstEquals) {
+  auto p = parse_show_output("ActiveState=active\nExecStart={ path=/bin/x ; argv[]=/bin/x a=b }\nnoequals\n");
+  EXPECT_EQ(p["ActiveState"], "active");
+  EXPECT_EQ(p["ExecStart"], "{ path=/bin/x ; argv[]=/bin/x a=b }");
+  EXPECT_EQ(p.size(), 2u);
+}

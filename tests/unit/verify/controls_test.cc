@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "verify/controls.h"
+
+using namespace sdh::verify;
+using sdh::systemd::ExecResult;
+
+namespace {
+const Control* find(const std::vector<Control>& cs, const std::string& name) {
+  for (const auto& c : cs)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+ExecResult out(const std::string& text) { return ExecResult{0, 0, false, text, ""}; }
+}  // namespace
+
+TEST(Controls, AddressFamilyAllowListRefusesTheOthers) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nRestrictAddressFamilies=AF_UNIX\n"));
+  auto* c = find(cs, "address families");
+  ASSERT_NE(c, nullptr);
+  EXPECT_NE(std::find(c->must_refuse.begin(), c->must_refuse.end(), "AF_INET"), c->must_refuse.end());
+  EXPECT_EQ(c->must_allow, std::vector<std::string>{"AF_UNIX"});
+}
+
+TEST(Controls, OnlyClassesInTheDropinArePlanned) {
+  std::vector<std::string> not_probed;
+  auto cs = plan_controls(*parse_dropin("[Service]\nNoNewPrivileges=yes\nProtectClock=yes\nPrivateTmp=no\n"),
+                          &not_probed);
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(cs[0].name, "no new privileges");
+  ASSERT_EQ(not_probed.size(), 1u);
+  EXPECT_NE(not_probed[0].find("ProtectClock"), std::string::npos);
+}
+
+TEST(Controls, EmptyCapabilityBoundingSetDropsEverything) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nCapabilityBoundingSet=\n"));
+  auto* c = find(cs, "capabilities");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->must_refuse.size(), static_cast<size_t>(kLastCapability + 1));
+  EXPECT_EQ(capability_number("CAP_NET_BIND_SERVICE"), 10);
+}
+
+TEST(Controls, PassesWhenRefusedInsideAndAllowedOutside) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nRestrictAddressFamilies=AF_UNIX\n"));
+  const auto& c = *find(cs, "address families");
+  auto plain = out("socket AF_UNIX ok 0\nsocket AF_INET ok 0\n");
+  auto boxed = out("socket AF_UNIX ok 0\nsocket AF_INET refused EAFNOSUPPORT\n");
+  EXPECT_EQ(evaluate_control(c, boxed, plain).status, ItemStatus::passed);
+}
+
+TEST(Controls, FailsWhenTheSandboxDoesNotRefuse) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nRestrictAddressFamilies=AF_UNIX\n"));
+  const auto& c = *find(cs, "address families");
+  auto plain = out("socket AF_UNIX ok 0\nsocket AF_INET ok 0\n");
+  auto o = evaluate_control(c, plain, plain);
+  EXPECT_EQ(o.status, ItemStatus::failed);
+  EXPECT_NE(o.detail.find("NOT refused: AF_INET"), std::string::npos);
+}
+
+TEST(Controls, InconclusiveWhenRefusedEvenWithoutTheSandbox) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nMemoryDenyWriteExecute=yes\n"));
+  const auto& c = *find(cs, "W^X memory");
+  auto refused = out("wx anonymous refused EPERM\n");
+  EXPECT_EQ(evaluate_control(c, refused, refused).status, ItemStatus::inconclusive);
+}
+
+TEST(Controls, OutputDiffersMode) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nPrivateNetwork=yes\n"));
+  const auto& c = *find(cs, "private network");
+  EXPECT_EQ(evaluate_control(c, out("net:[2]\n"), out("net:[1]\n")).status, ItemStatus::passed);
+  EXPECT_EQ(evaluate_control(c, out("net:[1]\n"), out("net:[1]\n")).status, ItemStatus::failed);
+}
+
+TEST(Controls, ParsesProbeLines) {
+  auto lines = parse_probe_output("syscall ptrace killed SIGSYS\nnoise\nsocket AF_INET ok 0\n");
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines[0].killed);
+  EXPECT_FALSE(lines[0].ok);
+  EXPECT_TRUE(lines[1].ok);
+}

@@ -1,0 +1,42 @@
+#include <gtest/gtest.h>
+
+#include "verify/diagnose.h"
+
+using namespace sdh::verify;
+
+TEST(Diagnose, SeccompAuditLineNamesTheSyscall) {
+  auto d = seccomp_kills(
+      "audit: type=1326 audit(1795459199.798:2): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=7517 "
+      "comm=\"python3\" exe=\"/usr/bin/python3.11\" sig=31 arch=c000003e syscall=41 compat=0 ip=0x7f3e50827dc7 "
+      "code=0x80000000\nunrelated line\n");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].operation, "socket()");
+  EXPECT_EQ(d[0].error, "SIGSYS");
+}
+
+TEST(Diagnose, StraceFailuresAndKills) {
+  auto d = traced_denials(
+      "67 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP) = -1 EAFNOSUPPORT (Address family not supported)\n"
+      "67 openat(AT_FDCWD, \"/nope\", O_RDONLY) = -1 ENOENT (No such file or directory)\n"
+      "68 mount(\"x\", 0x7ffd1234 <unfinished ...>\n"
+      "68 +++ killed by SIGSYS +++\n");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].operation, "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_IP)");
+  EXPECT_EQ(d[0].error, "EAFNOSUPPORT");
+  EXPECT_EQ(d[1].error, "SIGSYS");
+  EXPECT_EQ(d[1].operation.rfind("mount(", 0), 0u);
+}
+
+TEST(Diagnose, OnlyInDropsWhatTheBaselineAlsoDid) {
+  std::vector<DeniedOperation> hardened = {{"a()", "EPERM", "trace", ""}, {"b()", "EACCES", "trace", ""}};
+  std::vector<DeniedOperation> baseline = {{"a()", "EPERM", "trace", ""}};
+  auto d = only_in(hardened, baseline);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].operation, "b()");
+}
+
+TEST(Diagnose, JournalPatterns) {
+  auto d = journal_denials("x: OSError: [Errno 97] Address family not supported by protocol\nfine\n");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].error, "EAFNOSUPPORT");
+}

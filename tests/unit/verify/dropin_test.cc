@@ -1,0 +1,30 @@
+#include <gtest/gtest.h>
+
+#include "verify/dropin.h"
+
+using namespace sdh::verify;
+
+TEST(Dropin, ParsesSectionsCommentsAndContinuations) {
+  auto d = parse_dropin("# c\n[Service]\nProtectSystem=strict\n; c\nRestrictAddressFamilies=AF_UNIX \\\n  AF_INET\n[Unit]\nX = y\n");
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->size(), 3u);
+  EXPECT_EQ((*d)[0].assignment(), "ProtectSystem=strict");
+  EXPECT_EQ((*d)[0].line, 3);
+  EXPECT_EQ((*d)[1].value, "AF_UNIX AF_INET");
+  EXPECT_EQ((*d)[2].section, "Unit");
+  EXPECT_EQ((*d)[2].assignment(), "X=y");
+}
+
+TEST(Dropin, RejectsGarbageAndOrphanAssignments) {
+  EXPECT_FALSE(parse_dropin("[Service]\nthis is not an assignment\n"));
+  EXPECT_FALSE(parse_dropin("Key=value\n"));
+}
+
+TEST(Dropin, RenderRoundTrips) {
+  auto d = parse_dropin("[Service]\nA=1\n[Unit]\nB=2\n[Service]\nC=3\n");
+  ASSERT_TRUE(d);
+  auto again = parse_dropin(render_dropin(*d));
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 3u);
+  EXPECT_EQ(service_assignments(*again), (std::vector<std::string>{"A=1", "C=3"}));
+}

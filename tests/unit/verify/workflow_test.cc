@@ -1,0 +1,124 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "systemd/fake_host.h"
+#include "verify/bisect.h"
+#include "verify/verify.h"
+
+using namespace sdh::verify;
+using namespace sdh::systemd;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool has(const FakeWorld::Assignments& a, const std::string& s) { return std::find(a.begin(), a.end(), s) != a.end(); }
+
+VerifyOptions options(const std::string& dropin) {
+  VerifyOptions o;
+  o.unit = "web.service";
+  o.dropin_text = dropin;
+  o.check = "check";
+  o.settle = 0ms;
+  return o;
+}
+
+const std::string kDropin =
+    "[Service]\nProtectSystem=strict\nPrivateTmp=yes\nRestrictAddressFamilies=AF_UNIX\nNoNewPrivileges=yes\n"
+    "ProtectHome=yes\nLockPersonality=yes\n";
+
+}  // namespace
+
+TEST(Ddmin, FindsTheMinimalPair) {
+  int calls = 0;
+  auto fails = [&](const std::vector<size_t>& s) {
+    ++calls;
+    return std::count(s.begin(), s.end(), 3u) && std::count(s.begin(), s.end(), 11u);
+  };
+  auto r = ddmin(16, fails);
+  EXPECT_EQ(r, (std::vector<size_t>{3, 11}));
+  EXPECT_LT(calls, 60);
+}
+
+TEST(Ddmin, SingleCulprit) {
+  auto r = ddmin(9, [](const std::vector<size_t>& s) { return std::count(s.begin(), s.end(), 8u) > 0; });
+  EXPECT_EQ(r, std::vector<size_t>{8});
+}
+
+TEST(Verify, PassesWhenEverythingHolds) {
+  auto world = std::make_shared<FakeWorld>();
+  auto v = verify_dropin(options(kDropin), fake_factory(world));
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->verified) << verdict_to_text(*v);
+  EXPECT_EQ(world->boots, 2);
+  EXPECT_TRUE(world->last_files.count("/etc/systemd/system/web.service.d/50-sdharden.conf"));
+}
+
+TEST(Verify, BaselineCheckFailureIsAClearError) {
+  auto world = std::make_shared<FakeWorld>();
+  world->check_fails = [](const FakeWorld::Assignments&) { return true; };
+  auto v = verify_dropin(options(kDropin), fake_factory(world));
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->verified);
+  EXPECT_NE(v->error.find("check itself fails"), std::string::npos);
+  EXPECT_EQ(world->boots, 1);  // no hardened run
+}
+
+TEST(Verify, BrokenServiceAndDirectiveNotInEffectFail) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "RestrictAddressFamilies=AF_UNIX"); };
+  auto v = verify_dropin(options(kDropin), fake_factory(world));
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->verified);
+  auto world2 = std::make_shared<FakeWorld>();
+  world2->hidden_properties = {"ProtectSystem"};
+  auto v2 = verify_dropin(options("[Service]\nProtectSystem=strict\n"), fake_factory(world2));
+  ASSERT_TRUE(v2);
+  EXPECT_FALSE(v2->verified);
+}
+
+TEST(Verify, DirectiveItemCompares) {
+  Directive d{"Service", "RestrictAddressFamilies", "AF_INET AF_INET6", 1};
+  EXPECT_EQ(directive_item(d, {{"RestrictAddressFamilies", "AF_INET AF_INET6"}}, {}).status, ItemStatus::passed);
+  EXPECT_EQ(directive_item(d, {{"RestrictAddressFamilies", ""}}, {{"RestrictAddressFamilies", ""}}).status,
+            ItemStatus::failed);
+  Directive b{"Service", "NoNewPrivileges", "true", 2};
+  EXPECT_EQ(directive_item(b, {{"NoNewPrivileges", "yes"}}, {}).status, ItemStatus::passed);
+  EXPECT_EQ(directive_item(b, {{"NoNewPrivileges", "no"}}, {}).status, ItemStatus::failed);
+  EXPECT_EQ(directive_item(b, {}, {}).status, ItemStatus::inconclusive);
+}
+
+TEST(Bisect, NamesTheSingleBreakingDirective) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "RestrictAddressFamilies=AF_UNIX"); };
+  world->journal_on_failure = "python3[67]: OSError: [Errno 97] Address family not supported by protocol\n";
+  auto r = bisect_dropin(options(kDropin), fake_factory(world), BisectOptions{false});
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->full_dropin_fails);
+  ASSERT_EQ(r->culprit.size(), 1u);
+  EXPECT_EQ(r->culprit[0].assignment(), "RestrictAddressFamilies=AF_UNIX");
+  ASSERT_FALSE(r->denied.empty());
+  EXPECT_EQ(r->denied[0].error, "EAFNOSUPPORT");
+  EXPECT_EQ(r->diagnosis_method, "journal");
+}
+
+TEST(Bisect, InteractionOfTwoDirectives) {
+  auto world = std::make_shared<FakeWorld>();
+  world->check_fails = [](const FakeWorld::Assignments& a) {
+    return has(a, "PrivateTmp=yes") && has(a, "ProtectHome=yes");
+  };
+  auto r = bisect_dropin(options(kDropin), fake_factory(world), BisectOptions{false});
+  ASSERT_TRUE(r);
+  std::set<std::string> got;
+  for (const auto& d : r->culprit) got.insert(d.assignment());
+  EXPECT_EQ(got, (std::set<std::string>{"PrivateTmp=yes", "ProtectHome=yes"}));
+}
+
+TEST(Bisect, NothingToDoWhenTheDropinWorks) {
+  auto world = std::make_shared<FakeWorld>();
+  auto r = bisect_dropin(options(kDropin), fake_factory(world), BisectOptions{false});
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->full_dropin_fails);
+  EXPECT_EQ(r->runs, 2);
+}
