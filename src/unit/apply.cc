@@ -611,7 +611,7 @@ void apply_umask(const Ctx& x) {
 
 void apply_delegate(const Ctx& x) {
   const std::string& t = x.s.type;
-  if (t != "service" && t != "socket" && t != "scope") {
+  if (t != "service" && t != "scope") {
     x.warn("Delegate= is not supported for this unit type, ignored");
     return;
   }

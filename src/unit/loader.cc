@@ -217,6 +217,40 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
     }
   }
 
+  // Every symlink in the search path that leads to this unit's file under
+  // another name is an alias whose drop-ins apply too, however the unit was named.
+  std::vector<std::string> present;
+  for (const auto& dir : search)
+    if (fs.kind(dir) == FileKind::directory) present.push_back(dir);
+  {
+    std::set<std::string> aliases;
+    std::string suffix = "." + parsed_name->type;
+    std::string primary_template = parse_unit_name(name) && parse_unit_name(name)->is_instance()
+                                       ? parse_unit_name(name)->template_name()
+                                       : "";
+    for (const auto& dir : present) {
+      auto entries = fs.list_dir(dir);
+      if (!entries) continue;
+      for (const auto& e : *entries) {
+        if (!e.ends_with(suffix) || e == name) continue;
+        std::string p = dir + "/" + e;
+        if (fs.lkind(p) != FileKind::symlink) continue;
+        std::string target = basename_of(resolve_links(fs, p));
+        if (target == name) {
+          aliases.insert(e);
+        } else if (!primary_template.empty() && target == primary_template) {
+          auto alias = parse_unit_name(e);
+          if (alias && alias->is_template()) {
+            alias->instance = parsed_name->instance;
+            aliases.insert(alias->full());
+          }
+        }
+      }
+    }
+    for (const auto& a : aliases)
+      if (std::find(names.begin(), names.end(), a) == names.end()) names.push_back(a);
+  }
+
   UnitSettings s = default_settings(name, parsed_name->type, options.user);
   ApplyContext ctx;
   ctx.version = options.version;
@@ -231,11 +265,8 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
 
   // Drop-ins: every *.conf of every applicable directory, ordered by file
   // name; for equal names the first directory found (higher priority) wins.
-  // Most search directories do not exist; skip them early (scoring many
-  // units per second is mostly file-system lookups).
-  std::vector<std::string> present;
-  for (const auto& dir : search)
-    if (fs.kind(dir) == FileKind::directory) present.push_back(dir);
+  // Missing search directories were skipped above (scoring many units per
+  // second is mostly file-system lookups).
   std::vector<std::string> dirs;
   for (const auto& n : names)
     for (const auto& dir : present) dropin_dirs_for(dir, n, dirs);

@@ -151,13 +151,15 @@ def service_lines(rng, n):
     return out
 
 
-def unit_text(rng, main):
+def unit_text(rng, main, section="Service"):
     lines = []
     if rng.random() < 0.25:
         lines += ["[Unit]", "Description=generated", "DefaultDependencies=" + rng.choice(["no", "yes", "no"])]
-    lines.append("[Service]")
-    if main:
+    lines.append("[%s]" % section)
+    if main and section == "Service":
         lines.append("ExecStart=/bin/true")
+    if main and section == "Socket":
+        lines.append("ListenStream=/run/gen-%d.sock" % rng.randint(0, 10**9))
     lines += service_lines(rng, rng.randint(0, 22) if main else rng.randint(1, 8))
     if rng.random() < 0.05:
         lines.append("UnknownDirective=1")
@@ -186,6 +188,20 @@ def main():
             name = stem + ("@" if templ else "") + ".service"
             with open(os.path.join(d, name), "w") as f:
                 f.write(unit_text(rng, True))
+            x = rng.random()
+            if x < 0.04 and not templ:
+                # An alias: scored under the target's name, with both names' drop-ins.
+                os.symlink(name, os.path.join(d, "alias-" + name))
+                if rng.random() < 0.5:
+                    os.makedirs(os.path.join(d, "alias-" + name + ".d"), exist_ok=True)
+                    with open(os.path.join(d, "alias-" + name + ".d", "60-alias.conf"), "w") as f:
+                        f.write(unit_text(rng, False))
+            elif x < 0.06:
+                os.symlink("/dev/null", os.path.join(d, "masked-" + stem + ".service"))
+            elif x < 0.11:
+                # A socket unit with exec and cgroup settings of its own.
+                with open(os.path.join(d, stem.replace("@", "") + "-sock.socket"), "w") as f:
+                    f.write(unit_text(rng, True, "Socket"))
             # Drop-ins in the unit's own, template and dash-prefix folders.
             inst = stem + "@i.service" if templ else name
             folders = [inst + ".d"]

@@ -3,6 +3,7 @@
 # sdharden score vs systemd-analyze security --offline=yes (systemd 252).
 # Usage: run_exactness.sh SDHARDEN [COUNT] [SEED]
 set -eu
+# Every compare run must pass; the first failure stops the script with its status.
 SDHARDEN=$1
 COUNT=${2:-5000}
 SEED=${3:-20261123}
@@ -22,8 +23,10 @@ for d in /lib/systemd/system /etc/systemd/system; do
     | sort > "$WORK/machine-$(echo "$d" | tr / _).list"
 done
 python3 "$HERE/gen_units.py" "$WORK/gen" "$COUNT" "$SEED"
-for b in "$WORK"/gen/batch-*; do ls "$b"/*.service > "$b.list"; done
+for b in "$WORK"/gen/batch-*; do ls "$b"/*.service "$b"/*.socket > "$b.list" 2>/dev/null || true; done
 echo "machine units:"
 python3 "$HERE/compare.py" "$SDHARDEN" "$WORK"/machine-*.list
 echo "generated units (seed $SEED):"
 python3 "$HERE/compare.py" "$SDHARDEN" "$WORK"/gen/batch-*.list
+echo "generated units, first two batches, with a policy file (weights/ranges overridden):"
+SDH_POLICY="$HERE/policy.json" python3 "$HERE/compare.py" "$SDHARDEN" "$WORK"/gen/batch-000.list "$WORK"/gen/batch-001.list
