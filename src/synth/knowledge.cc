@@ -333,44 +333,18 @@ RuleOutcome decide_syscall_filter(const Context& c) {
     return r;
   }
   const auto& groups = SyscallGroups::builtin(c.version);
-  std::set<std::string> dangerous;
-  for (const auto& g : scored_syscall_groups()) {
-    const auto& m = groups.members(g);
-    dangerous.insert(m.begin(), m.end());
-  }
   // What may be allowed at all: the unit's own filter bounds ours.
   auto permitted = [&](const std::string& name) {
     const auto& f = c.unit.system_call_filter;
     if (!f.configured) return true;
     return f.allow_list ? f.names.count(name) > 0 : f.names.count(name) == 0;
   };
-  std::set<std::string> allowed;
-  std::set<std::string> tokens;
-  std::set<std::string> covered;
-  // Whole groups with no member the score treats as dangerous, when the
-  // daemon used any member: a trace misses rare code paths (error handling,
-  // log rotation) that use the group's other calls.
-  for (const auto& g : groups.groups()) {
-    if (g == "@known" || g == "@system-service" || g == "@obsolete") continue;
-    const auto& m = groups.members(g);
-    bool benign = std::none_of(m.begin(), m.end(), [&](const std::string& s) { return dangerous.count(s); });
-    bool used = std::any_of(m.begin(), m.end(), [&](const std::string& s) { return c.ev.syscalls_all.count(s); });
-    bool all_permitted = std::all_of(m.begin(), m.end(), permitted);
-    if (benign && used && all_permitted && !m.empty()) {
-      tokens.insert(g);
-      allowed.insert(m.begin(), m.end());
-    }
-  }
   std::vector<std::string> refused_by_unit;
   for (const auto& s : c.ev.syscalls_all) {
-    if (allowed.count(s)) continue;
-    if (!permitted(s)) {
-      refused_by_unit.push_back(s);
-      continue;
-    }
-    tokens.insert(s);
-    allowed.insert(s);
+    if (!permitted(s)) refused_by_unit.push_back(s);
   }
+  std::set<std::string> tokens = syscall_allow_list(c.ev.syscalls_all, c.version, permitted);
+  std::set<std::string> allowed = groups.expand(tokens);
   const auto& cur = c.unit.system_call_filter;
   if (cur.configured && cur.allow_list && groups.expand(cur.names) == allowed) return r;  // nothing to narrow
   std::string list;
@@ -1321,6 +1295,35 @@ RuleOutcome decide_root_directory(const Context& c) {
 }
 
 }  // namespace
+
+std::set<std::string> syscall_allow_list(const std::set<std::string>& observed, unit::SystemdVersion version,
+                                         const std::function<bool(const std::string&)>& permitted) {
+  const auto& groups = SyscallGroups::builtin(version);
+  std::set<std::string> dangerous;
+  for (const auto& g : scored_syscall_groups()) {
+    const auto& m = groups.members(g);
+    dangerous.insert(m.begin(), m.end());
+  }
+  auto ok = [&](const std::string& name) { return !permitted || permitted(name); };
+  std::set<std::string> tokens, allowed;
+  // Whole groups with no member the score treats as dangerous, when the
+  // daemon used any member: a trace misses rare code paths (error handling,
+  // log rotation) that use the group's other calls.
+  for (const auto& g : groups.groups()) {
+    if (g == "@known" || g == "@system-service" || g == "@obsolete") continue;
+    const auto& m = groups.members(g);
+    bool benign = std::none_of(m.begin(), m.end(), [&](const std::string& s) { return dangerous.count(s); });
+    bool used = std::any_of(m.begin(), m.end(), [&](const std::string& s) { return observed.count(s); });
+    if (benign && used && !m.empty() && std::all_of(m.begin(), m.end(), ok)) {
+      tokens.insert(g);
+      allowed.insert(m.begin(), m.end());
+    }
+  }
+  for (const auto& s : observed) {
+    if (!allowed.count(s) && ok(s)) tokens.insert(s);
+  }
+  return tokens;
+}
 
 const Directive* Context::planned(const std::string& key) const {
   for (const auto& d : plan) {

@@ -4,7 +4,9 @@
 // options the optimiser may choose from and the evidence against the others.
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,12 @@ struct Rule {
   std::string implies;                 // side effects, in words
   RuleOutcome (*decide)(const Context&) = nullptr;
 };
+
+// The SystemCallFilter= allow-list for `observed` calls: harmless groups used
+// at all are allowed whole, everything else call by call; `permitted` (may
+// be empty) bounds it by the unit's own filter. Tokens are @groups and names.
+std::set<std::string> syscall_allow_list(const std::set<std::string>& observed, unit::SystemdVersion version,
+                                         const std::function<bool(const std::string&)>& permitted = {});
 
 // In the order the optimiser applies them (identity and privileges first).
 const std::vector<Rule>& knowledge_base();

@@ -115,6 +115,10 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   plan.syscalls.observed_all = ev.syscalls_all.size();
   plan.syscalls.observed_startup = ev.syscalls_startup.size();
   plan.syscalls.observed_serving = ev.syscalls_serving.size();
+  if (!ev.syscalls_serving.empty()) {
+    plan.syscalls.emitted_serving =
+        SyscallGroups::builtin(options.version).expand(syscall_allow_list(ev.syscalls_serving, options.version)).size();
+  }
 
   for (const auto& rule : knowledge_base()) {
     Context ctx{ev, unit.settings, plan.directives, options.version};

@@ -33,7 +33,11 @@ std::string render_dropin(const HardeningPlan& plan) {
       plan.syscalls.observed_all, plan.syscalls.observed_startup, plan.syscalls.observed_serving,
       plan.syscalls.observed_serving);
   if (plan.syscalls.emitted > 0) {
-    out += fmt::format("# SystemCallFilter= below allows {} system calls.\n", plan.syscalls.emitted);
+    out += fmt::format("# SystemCallFilter= below allows {} system calls", plan.syscalls.emitted);
+    if (plan.syscalls.emitted_serving > 0) {
+      out += fmt::format("; one built from the serving phase alone would allow {}", plan.syscalls.emitted_serving);
+    }
+    out += ".\n";
   }
   for (const auto& w : plan.warnings) out += "# WARNING: " + one_line(w) + "\n";
   std::string section;
@@ -86,7 +90,8 @@ std::string plan_to_json(const HardeningPlan& plan) {
        {{"observed", plan.syscalls.observed_all},
         {"observed_startup", plan.syscalls.observed_startup},
         {"observed_serving", plan.syscalls.observed_serving},
-        {"allowed", plan.syscalls.emitted}}},
+        {"allowed", plan.syscalls.emitted},
+        {"allowed_serving", plan.syscalls.emitted_serving}}},
       {"warnings", plan.warnings},
       {"directives", directives},
       {"not_set", not_set},

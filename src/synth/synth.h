@@ -48,6 +48,7 @@ struct AllowListSizes {
   size_t observed_startup = 0;
   size_t observed_serving = 0;  // what a filter applied after initialisation would need
   size_t emitted = 0;           // names allowed by the emitted SystemCallFilter= (0: none emitted)
+  size_t emitted_serving = 0;   // names an allow-list built from the serving phase alone would allow
 };
 
 struct HardeningPlan {
