@@ -54,8 +54,12 @@ Result<SyscallGroups> SyscallGroups::parse(const std::string& tsv) {
 
 const SyscallGroups& SyscallGroups::builtin(unit::SystemdVersion version) {
   // Parsed once; the embedded tables are checked by a unit test.
-  static const SyscallGroups v252 = *parse(std::string(detail::kSyscallGroupsV252));
-  static const SyscallGroups latest = *parse(std::string(detail::kSyscallGroupsLatest));
+  auto load = [](std::string_view text) {
+    auto parsed = parse(std::string(text));
+    return parsed ? *parsed : SyscallGroups{};  // an unparsable table is caught by the unit tests
+  };
+  static const SyscallGroups v252 = load(detail::kSyscallGroupsV252);
+  static const SyscallGroups latest = load(detail::kSyscallGroupsLatest);
   return version == unit::SystemdVersion::v252 ? v252 : latest;
 }
 
