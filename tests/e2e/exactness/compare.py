@@ -4,6 +4,7 @@
 (items) and its text output ("Overall exposure level") for every given unit
 file. Usage: compare.py SDHARDEN FILE_LIST_FILE...  (one list per batch: files
 of one list are scored in one call of each tool; names must be unique in a list).
+With SDH_USER=1 both score user units (--user).
 With SDH_POLICY=FILE both tools get that --security-policy / --policy file.
 Exit 0 when everything matches, 1 on mismatches, 77 when systemd-analyze is missing."""
 import json
@@ -22,6 +23,8 @@ def oracle(files):
     base = ["systemd-analyze", "security", "--offline=yes", "--no-pager"]
     if os.environ.get("SDH_POLICY"):
         base.append("--security-policy=" + os.environ["SDH_POLICY"])
+    if os.environ.get("SDH_USER"):
+        base.append("--user")
     j = subprocess.run(base + ["--json=short"] + files, env=env, capture_output=True, text=True)
     t = subprocess.run(base + files, env=env, capture_output=True, text=True)
     overall = [(m.group(1), int(m.group(2)) * 10 + int(m.group(3))) for m in OVERALL.finditer(t.stdout)]
@@ -33,6 +36,8 @@ def oracle(files):
 
 def ours(sdharden, files):
     extra = ["--policy", os.environ["SDH_POLICY"]] if os.environ.get("SDH_POLICY") else []
+    if os.environ.get("SDH_USER"):
+        extra.append("--user")
     r = subprocess.run([sdharden, "score", "--json"] + extra + files, capture_output=True, text=True)
     data = json.loads(r.stdout) if r.stdout.strip() else []
     return {u["unit"]: u for u in data}, r.stderr

@@ -22,10 +22,16 @@ for d in /lib/systemd/system /etc/systemd/system; do
     -regex '.*\.\(service\|socket\|target\|timer\|path\|mount\|swap\|slice\|automount\)' \
     | sort > "$WORK/machine-$(echo "$d" | tr / _).list"
 done
+find /usr/lib/systemd/user -maxdepth 1 \( -type f -o -type l \) -name '*.service' 2>/dev/null | sort > "$WORK/user.list" || true
 python3 "$HERE/gen_units.py" "$WORK/gen" "$COUNT" "$SEED"
 for b in "$WORK"/gen/batch-*; do ls "$b"/*.service "$b"/*.socket > "$b.list" 2>/dev/null || true; done
 echo "machine units:"
 python3 "$HERE/compare.py" "$SDHARDEN" "$WORK"/machine-*.list
+if [ -s "$WORK/user.list" ]; then
+  echo "user units (--user):"
+  mkdir -m 700 "$WORK/xdg"
+  XDG_RUNTIME_DIR="$WORK/xdg" SDH_USER=1 python3 "$HERE/compare.py" "$SDHARDEN" "$WORK/user.list"
+fi
 echo "generated units (seed $SEED):"
 python3 "$HERE/compare.py" "$SDHARDEN" "$WORK"/gen/batch-*.list
 echo "generated units, first two batches, with a policy file (weights/ranges overridden):"
