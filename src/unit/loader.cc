@@ -329,6 +329,12 @@ std::vector<std::string> list_units(const FileSystem& fs, const std::string& typ
       std::string p = dir + "/" + e;
       bool is_dir = fs.kind(p) == FileKind::directory;
       if (!is_dir) {
+        // An alias (a link to a unit file of another name) is the same unit:
+        // list it once, under the target's name, which is listed on its own.
+        if (fs.lkind(p) == FileKind::symlink && !links_to_dev_null(fs, p)) {
+          auto target = parse_unit_name(basename_of(resolve_links(fs, p)));
+          if (target && target->full() != e) continue;
+        }
         consider(e, true);
         continue;
       }

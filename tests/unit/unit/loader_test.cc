@@ -100,3 +100,27 @@ TEST(SyscallTables, GroupsPerVersion) {
 
 }  // namespace
 }  // namespace sdh::unit
+
+namespace sdh::unit {
+namespace {
+
+TEST(Loader, AliasesAndListing) {
+  MemoryFileSystem fs;
+  fs.add_file(kLib + "/real.service", "[Service]\nExecStart=/bin/true\n");
+  fs.add_symlink(kLib + "/alias.service", "real.service");
+  fs.add_file(kLib + "/alias.service.d/a.conf", "[Service]\nPrivateTmp=yes\n");
+  fs.add_file(kLib + "/getty@.service", "[Service]\nExecStart=/bin/true\n");
+  fs.add_symlink(kEtc + "/getty.target.wants/getty@tty1.service", kLib + "/getty@.service");
+  fs.add_symlink(kEtc + "/masked.service", "/dev/null");
+  auto lu = load_unit(fs, "real.service");
+  ASSERT_TRUE(lu.has_value());
+  EXPECT_TRUE(lu->settings.private_tmp);  // the alias's drop-in applies
+  auto al = load_unit(fs, "alias.service");
+  ASSERT_TRUE(al.has_value());
+  EXPECT_EQ(al->name, "real.service");
+  auto names = list_units(fs, "service");
+  EXPECT_EQ(names, (std::vector<std::string>{"getty@tty1.service", "masked.service", "real.service"}));
+}
+
+}  // namespace
+}  // namespace sdh::unit
