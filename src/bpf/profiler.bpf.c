@@ -35,13 +35,40 @@ struct {
   __uint(max_entries, 4 << 20); /* resized by user space */
 } events SEC(".maps");
 
-/* tgid -> exe_key of the program it runs (0: not yet exec'd). */
+/* A followed process. */
+struct proc_state {
+  u64 exe_key;  /* the program it runs (0: the launcher, not yet exec'd) */
+  u32 slot;     /* row of slot_counts for exe_key, SDH_NO_SLOT when none was left */
+  u32 inflight; /* detailed syscalls waiting for their exit (lets sys_exit skip a lookup) */
+};
+
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 32768);
   __type(key, u32);
-  __type(value, u64);
+  __type(value, struct proc_state);
 } tracked SEC(".maps");
+
+/* Syscall counters of the first SDH_MAX_SLOTS programs live in an array
+ * (row = slot, column = nr): the per-syscall path then does no hashing. */
+#define SDH_MAX_SLOTS 128
+#define SDH_MAX_NR 512
+#define SDH_NO_SLOT 0xffffffffU
+unsigned int next_slot = 0;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, u64);
+  __type(value, u32);
+} exe_slots SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, SDH_MAX_SLOTS * SDH_MAX_NR);
+  __type(key, u32);
+  __type(value, struct sdh_count);
+} slot_counts SEC(".maps");
 
 /* tid -> clone flags of the clone in progress (to tell threads from processes). */
 struct {
@@ -131,6 +158,32 @@ static __always_inline void count(void* map, u64 exe_key, int a, int b, u64 now)
   }
 }
 
+static __always_inline u32 slot_for(u64 exe_key) {
+  u32* s = bpf_map_lookup_elem(&exe_slots, &exe_key);
+  if (s) return *s;
+  u32 slot = __sync_fetch_and_add(&next_slot, 1);
+  if (slot >= SDH_MAX_SLOTS) slot = SDH_NO_SLOT;
+  if (bpf_map_update_elem(&exe_slots, &exe_key, &slot, BPF_NOEXIST) != 0) {
+    s = bpf_map_lookup_elem(&exe_slots, &exe_key); /* another CPU won the race */
+    return s ? *s : SDH_NO_SLOT;
+  }
+  return slot;
+}
+
+static __always_inline void count_syscall(struct proc_state* st, long nr, u64 now) {
+  if (st->slot < SDH_MAX_SLOTS && nr >= 0 && nr < SDH_MAX_NR) {
+    u32 index = st->slot * SDH_MAX_NR + (u32)nr;
+    struct sdh_count* c = bpf_map_lookup_elem(&slot_counts, &index);
+    if (c) {
+      if (c->count == 0) c->first_ns = now;
+      __sync_fetch_and_add(&c->count, 1);
+      c->last_ns = now;
+    }
+    return;
+  }
+  count(&syscall_counts, st->exe_key, (int)nr, 0, now);
+}
+
 static __always_inline struct sdh_record* reserve(u32 kind, u32 tgid, u32 tid, int nr, u64 exe_key) {
   struct sdh_record* r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
   if (!r) {
@@ -158,27 +211,26 @@ static __always_inline void submit(struct sdh_record* r) {
   bpf_ringbuf_submit(r, 0);
 }
 
-/* The exe_key of the current process when it is followed, else 0 with
- * *followed = false. In cgroup mode a process seen for the first time is
- * adopted with a key derived from its pid and announced to user space. */
-static __always_inline u64 follow(u32 tgid, u32 tid, bool* followed) {
-  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
-  if (key) {
-    *followed = true;
-    return *key;
-  }
-  *followed = false;
-  if (!use_cgroup || tgid == self_tgid) return 0;
+/* The state of the current process when it is followed, else NULL. In
+ * cgroup mode a process seen for the first time is adopted with a key derived
+ * from its pid and announced to user space. */
+static __always_inline struct proc_state* follow(u32 tgid, u32 tid) {
+  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  if (st || !use_cgroup || tgid == self_tgid) return st;
   if (bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) return 0;
-  u64 fresh = (1ULL << 63) | tgid;
+  u64 key = (1ULL << 63) | tgid;
+  struct proc_state fresh = {.exe_key = key, .slot = slot_for(key), .inflight = 0};
   if (bpf_map_update_elem(&tracked, &tgid, &fresh, BPF_NOEXIST) != 0) {
     stat_inc(SDH_STAT_MAP_DROPS);
     return 0;
   }
-  *followed = true;
-  struct sdh_record* r = reserve(SDH_REC_DISCOVER, tgid, tid, -1, fresh);
-  if (r) submit(r);
-  return fresh;
+  struct sdh_record* r = reserve(SDH_REC_DISCOVER, tgid, tid, -1, key);
+  if (r) {
+    bpf_get_current_comm(r->path, 16);
+    r->flags |= SDH_HAS_PATH;
+    submit(r);
+  }
+  return bpf_map_lookup_elem(&tracked, &tgid);
 }
 
 /* A sockaddr length the verifier can bound: at most SDH_DATA_MAX - 1 bytes,
@@ -385,12 +437,12 @@ SEC("raw_tracepoint/sys_enter")
 int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  bool followed;
-  u64 exe_key = follow(tgid, tid, &followed);
-  if (!followed) return 0;
+  struct proc_state* st = follow(tgid, tid);
+  if (!st) return 0;
+  u64 exe_key = st->exe_key;
   long nr = (long)ctx->args[1];
   u64 now = bpf_ktime_get_ns();
-  count(&syscall_counts, exe_key, (int)nr, 0, now);
+  count_syscall(st, nr, now);
 
   if (nr == __NR_listen) listen_seen = 1;
   if ((nr == __NR_accept || nr == __NR_accept4) && listen_seen && !accept_hinted) {
@@ -427,7 +479,11 @@ int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
   if (!p.send) return 0;
   struct pending pend = {.ts = now, .exe_key = exe_key, .nr = (s32)nr};
   for (int i = 0; i < 6; i++) pend.args[i] = a[i];
-  if (bpf_map_update_elem(&inflight, &tid, &pend, BPF_ANY) != 0) stat_inc(SDH_STAT_MAP_DROPS);
+  if (bpf_map_update_elem(&inflight, &tid, &pend, BPF_ANY) != 0) {
+    stat_inc(SDH_STAT_MAP_DROPS);
+    return 0;
+  }
+  __sync_fetch_and_add(&st->inflight, 1);
   return 0;
 }
 
@@ -502,19 +558,18 @@ SEC("raw_tracepoint/sys_exit")
 int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
-  if (!key) return 0;
-  u64 exe_key = *key;
+  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!st) return 0;
   long ret = (long)ctx->args[1];
+  bool failed = ret < 0 && ret >= -4095;
+  if (!failed && st->inflight == 0) return 0; /* the common case */
   struct pt_regs* regs = (struct pt_regs*)ctx->args[0];
-  long nr = -1;
-  if (ret < 0 && ret >= -4095) {
-    nr = syscall_nr(regs);
-    count(&failure_counts, exe_key, (int)nr, (int)-ret, bpf_ktime_get_ns());
-  }
+  long nr = syscall_nr(regs);
+  if (failed) count(&failure_counts, st->exe_key, (int)nr, (int)-ret, bpf_ktime_get_ns());
+  if (st->inflight == 0) return 0;
   struct pending* pend = bpf_map_lookup_elem(&inflight, &tid);
   if (!pend) return 0;
-  if (nr < 0) nr = syscall_nr(regs);
+  __sync_fetch_and_add(&st->inflight, -1);
   if (pend->nr == nr) send_detailed(tgid, tid, pend, ret);
   bpf_map_delete_elem(&inflight, &tid);
   return 0;
@@ -524,19 +579,19 @@ SEC("tracepoint/sched/sched_process_fork")
 int on_fork(struct trace_event_raw_sched_process_fork* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
-  if (!key) return 0;
-  u64 exe_key = *key;
+  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!st) return 0;
+  struct proc_state child_state = {.exe_key = st->exe_key, .slot = st->slot, .inflight = 0};
   u64* flags = bpf_map_lookup_elem(&clone_flags, &tid);
   bool thread = flags && (*flags & CLONE_THREAD);
   if (flags) bpf_map_delete_elem(&clone_flags, &tid);
   if (thread) return 0;
   u32 child = ctx->child_pid;
-  if (bpf_map_update_elem(&tracked, &child, &exe_key, BPF_ANY) != 0) {
+  if (bpf_map_update_elem(&tracked, &child, &child_state, BPF_ANY) != 0) {
     stat_inc(SDH_STAT_MAP_DROPS);
     return 0;
   }
-  struct sdh_record* r = reserve(SDH_REC_FORK, tgid, tid, -1, exe_key);
+  struct sdh_record* r = reserve(SDH_REC_FORK, tgid, tid, -1, child_state.exe_key);
   if (!r) return 0;
   r->args[0] = child;
   submit(r);
@@ -547,9 +602,8 @@ SEC("tracepoint/sched/sched_process_exec")
 int on_exec(struct trace_event_raw_sched_process_exec* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  bool followed;
-  follow(tgid, tid, &followed);
-  if (!followed) return 0;
+  struct proc_state* st = follow(tgid, tid);
+  if (!st) return 0;
   struct sdh_record* r = reserve(SDH_REC_EXEC, tgid, tid, -1, 0);
   if (!r) return 0;
   unsigned int off = ctx->__data_loc_filename & 0xFFFF;
@@ -567,7 +621,8 @@ int on_exec(struct trace_event_raw_sched_process_exec* ctx) {
   if (h == 0) h = 1;
   r->exe_key = h;
   r->args[0] = ctx->old_pid;
-  bpf_map_update_elem(&tracked, &tgid, &h, BPF_ANY);
+  st->exe_key = h;
+  st->slot = slot_for(h);
   submit(r);
   return 0;
 }
@@ -579,9 +634,9 @@ int on_exit(struct trace_event_raw_sched_process_exit* ctx) {
   bpf_map_delete_elem(&inflight, &tid);
   bpf_map_delete_elem(&clone_flags, &tid);
   if (!ctx->group_dead) return 0;
-  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
-  if (!key) return 0;
-  u64 exe_key = *key;
+  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!st) return 0;
+  u64 exe_key = st->exe_key;
   bpf_map_delete_elem(&tracked, &tgid);
   struct sdh_record* r = reserve(SDH_REC_EXIT, tgid, tid, -1, exe_key);
   if (r) submit(r);
@@ -591,8 +646,8 @@ int on_exit(struct trace_event_raw_sched_process_exit* ctx) {
 SEC("tracepoint/capability/cap_capable")
 int on_cap_capable(struct trace_event_raw_cap_capable* ctx) {
   u32 tgid = bpf_get_current_pid_tgid() >> 32;
-  u64* key = bpf_map_lookup_elem(&tracked, &tgid);
-  if (!key) return 0;
-  count(&cap_counts, *key, ctx->cap, ctx->ret == 0, bpf_ktime_get_ns());
+  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  if (!st) return 0;
+  count(&cap_counts, st->exe_key, ctx->cap, ctx->ret == 0, bpf_ktime_get_ns());
   return 0;
 }

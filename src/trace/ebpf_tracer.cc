@@ -23,6 +23,11 @@ namespace sdh::trace {
 
 namespace {
 
+// Must match profiler.bpf.c.
+constexpr uint32_t kMaxSlots = 128;
+constexpr uint32_t kMaxNr = 512;
+constexpr uint32_t kNoSlot = 0xffffffffu;
+
 std::string g_libbpf_log;  // last libbpf messages, for error reports
 
 int libbpf_print(enum libbpf_print_level level, const char* fmt, va_list args) {
@@ -107,8 +112,13 @@ class EbpfTracer final : public Tracer {
       }
     } else {
       uint32_t pid = static_cast<uint32_t>(target.pid);
-      uint64_t key = 0;  // not exec'd yet
-      if (bpf_map__update_elem(skel_->maps.tracked, &pid, sizeof(pid), &key, sizeof(key), BPF_ANY) != 0) {
+      // Not exec'd yet (key 0), no counter row: its few syscalls are the launcher's.
+      struct {
+        uint64_t exe_key;
+        uint32_t slot;
+        uint32_t inflight;
+      } state = {0, kNoSlot, 0};
+      if (bpf_map__update_elem(skel_->maps.tracked, &pid, sizeof(pid), &state, sizeof(state), BPF_ANY) != 0) {
         return fail("seeding the traced pid", errno);
       }
     }
@@ -131,6 +141,7 @@ class EbpfTracer final : public Tracer {
   Result<void> finish(const EventCallback& sink) override {
     sink_ = &sink;
     ring_buffer__consume(rb_);
+    dump_slot_counts(sink);
     dump_counts(skel_->maps.syscall_counts, TraceEventKind::syscall_usage, sink);
     dump_counts(skel_->maps.failure_counts, TraceEventKind::failure_usage, sink);
     if (sees_caps_) dump_counts(skel_->maps.cap_counts, TraceEventKind::capability, sink);
@@ -242,6 +253,8 @@ class EbpfTracer final : public Tracer {
       case SDH_REC_DISCOVER:
         e.kind = TraceEventKind::discover;
         e.exe_path = read_link(proc + "/exe");
+        // Gone already: keep at least its command name.
+        if (e.exe_path.empty()) e.exe_path = "(comm " + std::string(r.path, strnlen(r.path, 16)) + ")";
         e.cwd = read_link(proc + "/cwd");
         break;
       case SDH_REC_HINT:
@@ -252,6 +265,39 @@ class EbpfTracer final : public Tracer {
         return;
     }
     sink(e);
+  }
+
+  // The array rows of the first programs (see slot_counts in profiler.bpf.c).
+  void dump_slot_counts(const EventCallback& sink) {
+    uint64_t key = 0, next = 0;
+    const void* prev = nullptr;
+    std::vector<std::pair<uint64_t, uint32_t>> slots;
+    while (bpf_map__get_next_key(skel_->maps.exe_slots, prev, &next, sizeof(next)) == 0) {
+      uint32_t slot;
+      if (bpf_map__lookup_elem(skel_->maps.exe_slots, &next, sizeof(next), &slot, sizeof(slot), 0) == 0 &&
+          slot < kMaxSlots)
+        slots.emplace_back(next, slot);
+      key = next;
+      prev = &key;
+    }
+    for (const auto& [exe_key, slot] : slots) {
+      for (uint32_t nr = 0; nr < kMaxNr; ++nr) {
+        uint32_t index = slot * kMaxNr + nr;
+        sdh_count value{};
+        if (bpf_map__lookup_elem(skel_->maps.slot_counts, &index, sizeof(index), &value, sizeof(value), 0) != 0 ||
+            value.count == 0)
+          continue;
+        TraceEvent e;
+        e.kind = TraceEventKind::syscall_usage;
+        e.exe_key = exe_key;
+        e.nr = static_cast<int>(nr);
+        e.count = value.count;
+        e.first_ns = value.first_ns;
+        e.last_ns = value.last_ns;
+        e.time_ns = value.first_ns;
+        sink(e);
+      }
+    }
   }
 
   void dump_counts(bpf_map* map, TraceEventKind kind, const EventCallback& sink) {
