@@ -49,6 +49,61 @@ struct {
   __type(value, struct proc_state);
 } tracked SEC(".maps");
 
+/* Followed processes live in a direct-mapped array indexed by the low bits of
+ * the pid (an inlined lookup, no hashing: this runs twice per syscall of every
+ * process on the machine); a pid whose cell is taken goes to `tracked`. */
+#define SDH_FAST_CELLS 65536
+struct fast_cell {
+  u32 tgid; /* 0: free */
+  u32 pad;
+  struct proc_state st;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, SDH_FAST_CELLS);
+  __type(key, u32);
+  __type(value, struct fast_cell);
+} fast_procs SEC(".maps");
+
+unsigned int hashed_procs = 0; /* entries in `tracked`: 0 lets lookups skip it */
+
+static __always_inline struct proc_state* lookup_proc(u32 tgid) {
+  u32 index = tgid & (SDH_FAST_CELLS - 1);
+  struct fast_cell* cell = bpf_map_lookup_elem(&fast_procs, &index);
+  if (cell && cell->tgid == tgid) return &cell->st;
+  if (hashed_procs == 0) return 0;
+  return bpf_map_lookup_elem(&tracked, &tgid);
+}
+
+static __always_inline int add_proc(u32 tgid, struct proc_state* st) {
+  u32 index = tgid & (SDH_FAST_CELLS - 1);
+  struct fast_cell* cell = bpf_map_lookup_elem(&fast_procs, &index);
+  if (cell) {
+    if (cell->tgid == tgid || __sync_val_compare_and_swap(&cell->tgid, 0, tgid) == 0) {
+      cell->st = *st;
+      return 0;
+    }
+  }
+  if (bpf_map_update_elem(&tracked, &tgid, st, BPF_NOEXIST) == 0) {
+    __sync_fetch_and_add(&hashed_procs, 1);
+    return 0;
+  }
+  return bpf_map_update_elem(&tracked, &tgid, st, BPF_ANY);
+}
+
+static __always_inline void remove_proc(u32 tgid) {
+  u32 index = tgid & (SDH_FAST_CELLS - 1);
+  struct fast_cell* cell = bpf_map_lookup_elem(&fast_procs, &index);
+  if (cell && cell->tgid == tgid) {
+    cell->st.exe_key = 0;
+    cell->st.inflight = 0;
+    cell->tgid = 0;
+    return;
+  }
+  if (bpf_map_delete_elem(&tracked, &tgid) == 0) __sync_fetch_and_add(&hashed_procs, -1);
+}
+
 /* Syscall counters of the first SDH_MAX_SLOTS programs live in an array
  * (row = slot, column = nr): the per-syscall path then does no hashing. */
 #define SDH_MAX_SLOTS 128
@@ -215,12 +270,12 @@ static __always_inline void submit(struct sdh_record* r) {
  * cgroup mode a process seen for the first time is adopted with a key derived
  * from its pid and announced to user space. */
 static __always_inline struct proc_state* follow(u32 tgid, u32 tid) {
-  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  struct proc_state* st = lookup_proc(tgid);
   if (st || !use_cgroup || tgid == self_tgid) return st;
   if (bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) return 0;
   u64 key = (1ULL << 63) | tgid;
   struct proc_state fresh = {.exe_key = key, .slot = slot_for(key), .inflight = 0};
-  if (bpf_map_update_elem(&tracked, &tgid, &fresh, BPF_NOEXIST) != 0) {
+  if (add_proc(tgid, &fresh) != 0) {
     stat_inc(SDH_STAT_MAP_DROPS);
     return 0;
   }
@@ -230,7 +285,7 @@ static __always_inline struct proc_state* follow(u32 tgid, u32 tid) {
     r->flags |= SDH_HAS_PATH;
     submit(r);
   }
-  return bpf_map_lookup_elem(&tracked, &tgid);
+  return lookup_proc(tgid);
 }
 
 /* A sockaddr length the verifier can bound: at most SDH_DATA_MAX - 1 bytes,
@@ -558,7 +613,7 @@ SEC("raw_tracepoint/sys_exit")
 int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  struct proc_state* st = lookup_proc(tgid);
   if (!st) return 0;
   long ret = (long)ctx->args[1];
   bool failed = ret < 0 && ret >= -4095;
@@ -579,7 +634,7 @@ SEC("tracepoint/sched/sched_process_fork")
 int on_fork(struct trace_event_raw_sched_process_fork* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  struct proc_state* st = lookup_proc(tgid);
   if (!st) return 0;
   struct proc_state child_state = {.exe_key = st->exe_key, .slot = st->slot, .inflight = 0};
   u64* flags = bpf_map_lookup_elem(&clone_flags, &tid);
@@ -587,7 +642,7 @@ int on_fork(struct trace_event_raw_sched_process_fork* ctx) {
   if (flags) bpf_map_delete_elem(&clone_flags, &tid);
   if (thread) return 0;
   u32 child = ctx->child_pid;
-  if (bpf_map_update_elem(&tracked, &child, &child_state, BPF_ANY) != 0) {
+  if (add_proc(child, &child_state) != 0) {
     stat_inc(SDH_STAT_MAP_DROPS);
     return 0;
   }
@@ -634,10 +689,10 @@ int on_exit(struct trace_event_raw_sched_process_exit* ctx) {
   bpf_map_delete_elem(&inflight, &tid);
   bpf_map_delete_elem(&clone_flags, &tid);
   if (!ctx->group_dead) return 0;
-  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  struct proc_state* st = lookup_proc(tgid);
   if (!st) return 0;
   u64 exe_key = st->exe_key;
-  bpf_map_delete_elem(&tracked, &tgid);
+  remove_proc(tgid);
   struct sdh_record* r = reserve(SDH_REC_EXIT, tgid, tid, -1, exe_key);
   if (r) submit(r);
   return 0;
@@ -646,7 +701,7 @@ int on_exit(struct trace_event_raw_sched_process_exit* ctx) {
 SEC("tracepoint/capability/cap_capable")
 int on_cap_capable(struct trace_event_raw_cap_capable* ctx) {
   u32 tgid = bpf_get_current_pid_tgid() >> 32;
-  struct proc_state* st = bpf_map_lookup_elem(&tracked, &tgid);
+  struct proc_state* st = lookup_proc(tgid);
   if (!st) return 0;
   count(&cap_counts, st->exe_key, ctx->cap, ctx->ret == 0, bpf_ktime_get_ns());
   return 0;

@@ -27,6 +27,7 @@ namespace {
 constexpr uint32_t kMaxSlots = 128;
 constexpr uint32_t kMaxNr = 512;
 constexpr uint32_t kNoSlot = 0xffffffffu;
+constexpr uint32_t kFastCells = 65536;
 
 std::string g_libbpf_log;  // last libbpf messages, for error reports
 
@@ -113,12 +114,16 @@ class EbpfTracer final : public Tracer {
     } else {
       uint32_t pid = static_cast<uint32_t>(target.pid);
       // Not exec'd yet (key 0), no counter row: its few syscalls are the launcher's.
+      // The cell of its pid in fast_procs (see profiler.bpf.c) is free: nothing is followed yet.
       struct {
+        uint32_t tgid;
+        uint32_t pad;
         uint64_t exe_key;
         uint32_t slot;
         uint32_t inflight;
-      } state = {0, kNoSlot, 0};
-      if (bpf_map__update_elem(skel_->maps.tracked, &pid, sizeof(pid), &state, sizeof(state), BPF_ANY) != 0) {
+      } cell = {pid, 0, 0, kNoSlot, 0};
+      uint32_t index = pid & (kFastCells - 1);
+      if (bpf_map__update_elem(skel_->maps.fast_procs, &index, sizeof(index), &cell, sizeof(cell), BPF_ANY) != 0) {
         return fail("seeding the traced pid", errno);
       }
     }
