@@ -62,8 +62,8 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   auto host = std::unique_ptr<ContainerHost>(new ContainerHost());
   host->options_ = options;
   host->machine_ = fmt::format("sdh-{}-{}", getpid(), container_counter++);
-  char log_template[] = "/tmp/sdharden-nspawn-XXXXXX";
-  int log_fd = mkstemp(log_template);
+  std::string log_template = fmt::format("/tmp/sdharden-nspawn-{}-XXXXXX", getpid());
+  int log_fd = mkstemp(log_template.data());
   if (log_fd < 0) return fail("creating the container's console log", errno);
   host->log_path_ = log_template;
   // Kernel log cursor: everything read later happened during this container.
