@@ -9,13 +9,15 @@ if [[ $(id -u) -ne 0 ]]; then echo "SKIP: the eBPF profiler needs root"; exit 77
 if ! command -v bpftool >/dev/null; then echo "SKIP: bpftool is needed to list BPF programs"; exit 77; fi
 work=$(mktemp -d /tmp/sdh-detach.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-progs() { bpftool prog show 2>/dev/null | grep -c "name on_sys_enter"; }
+# BPF programs held by a process, from its fds (robust against other tracers
+# running at the same time).
+prog_ids() { cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^prog_id:/{print $2}' | sort -u; }
+prog_alive() { bpftool prog show id "$1" >/dev/null 2>&1; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 one_case() {  # one_case SIGNAL
-  local sig=$1 dir="$work/$1" before pid workload state i
+  local sig=$1 dir="$work/$1" ids pid workload state i id
   mkdir "$dir"
-  before=$(progs)
   "$sdh" profile -o "$dir/p.json" -- /bin/sh -c \
     "i=0; while [ \$i -lt 25 ]; do i=\$((i+1)); echo \$i > '$dir/tick'; sleep 0.1; done; echo done > '$dir/done'" \
     >"$dir/out" 2>&1 &
@@ -26,13 +28,17 @@ one_case() {  # one_case SIGNAL
     if grep -q "SDHARDEN_BPF=OFF" "$dir/out"; then echo "SKIP: built without the eBPF tracer"; exit 77; fi
     fail "$sig: the workload never started"
   fi
-  (( $(progs) > before )) || fail "$sig: no BPF program attached while profiling"
+  ids=$(prog_ids "$pid")
+  [[ -n $ids ]] || fail "$sig: no BPF program attached while profiling"
   workload=$(pgrep -P "$pid" | head -1)
   [[ -n $workload ]] || fail "$sig: cannot find the workload"
   kill "-$sig" "$pid"
   wait "$pid"; local rc=$?
-  for i in $(seq 20); do (( $(progs) == before )) && break; sleep 0.1; done
-  (( $(progs) == before )) || fail "$sig: BPF programs still loaded after the profiler exited"
+  sleep 0.5  # programs are freed asynchronously (RCU) after the last fd closes
+  for id in $ids; do
+    for i in $(seq 30); do prog_alive "$id" || break; sleep 0.1; done
+    prog_alive "$id" && fail "$sig: BPF program $id still loaded after the profiler exited"
+  done
   state=$(awk '{print $3}' "/proc/$workload/stat" 2>/dev/null || echo gone)
   [[ $state != T && $state != t ]] || fail "$sig: workload left stopped ($state)"
   for i in $(seq 60); do [[ -e "$dir/done" ]] && break; sleep 0.1; done
