@@ -53,6 +53,33 @@ int find_leader(int nspawn_pid) {
 
 std::atomic<int> container_counter{0};
 
+// Our own cgroup in each hierarchy that a container's systemd writes to:
+// name=systemd (v1 tracking) and the unified v2 tree, mounted at either
+// /sys/fs/cgroup/unified (hybrid) or /sys/fs/cgroup (pure v2).
+std::vector<std::string> own_cgroup_dirs() {
+  std::vector<std::string> dirs;
+  std::ifstream in("/proc/self/cgroup");
+  std::string line;
+  bool pure_v2 = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+  while (std::getline(in, line)) {
+    auto a = line.find(':'), b = line.find(':', a + 1);
+    if (a == std::string::npos || b == std::string::npos) continue;
+    std::string ctrl = line.substr(a + 1, b - a - 1), path = line.substr(b + 1);
+    if (path == "/") path = "";
+    if (ctrl == "name=systemd") dirs.push_back("/sys/fs/cgroup/systemd" + path);
+    else if (ctrl.empty()) dirs.push_back((pure_v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/unified") + path);
+  }
+  return dirs;
+}
+
+// Depth-first rmdir of a cgroup subtree (control files go with their dir).
+void remove_cgroup_tree(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (e.is_directory(ec) && !e.is_symlink(ec)) remove_cgroup_tree(e.path().string());
+  rmdir(dir.c_str());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOptions& options) {
@@ -79,6 +106,13 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   for (const auto& b : options.bind) args.push_back("--bind=" + b);
   args.insert(args.end(), {"--boot", "systemd.firstboot=off", "systemd.unit=" + options.target});
 
+  // Without registering, nspawn puts the container's payload below its own
+  // cgroup: give every container a cgroup of its own so two of them never
+  // share /payload/system.slice/... (tests run in parallel).
+  for (const auto& base : own_cgroup_dirs()) {
+    std::string dir = base + "/" + host->machine_;
+    if (mkdir(dir.c_str(), 0755) == 0) host->cgroups_.push_back(dir);
+  }
   auto started = Clock::now();
   pid_t pid = fork();
   if (pid < 0) {
@@ -87,6 +121,13 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   }
   if (pid == 0) {
     setpgid(0, 0);
+    for (const auto& dir : host->cgroups_) {
+      int fd = open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        (void)!write(fd, "0", 1);
+        close(fd);
+      }
+    }
     int null_fd = open("/dev/null", O_RDONLY);
     dup2(null_fd, 0);
     dup2(log_fd, 1);
@@ -265,7 +306,7 @@ Result<std::string> ContainerHost::kernel_log() {
 }
 
 Status ContainerHost::shutdown() {
-  if (stopped_) return {};
+  if (stopped_ && nspawn_pid_ < 0 && cgroups_.empty() && log_path_.empty()) return {};
   stopped_ = true;
   Status result;
   if (nspawn_pid_ > 0) {
@@ -294,7 +335,10 @@ Status ContainerHost::shutdown() {
   }
   std::error_code ec;
   std::filesystem::remove("/run/systemd/nspawn/propagate/" + machine_, ec);
+  for (const auto& dir : cgroups_) remove_cgroup_tree(dir);
+  cgroups_.clear();
   if (!log_path_.empty()) unlink(log_path_.c_str());
+  log_path_.clear();
   return result;
 }
 
@@ -304,6 +348,16 @@ HostFactory container_factory(ContainerOptions options) {
     if (!host) return fail(host.error());
     return std::unique_ptr<ServiceHost>(std::move(*host));
   };
+}
+
+}  // namespace sdh::systemd
+
+namespace sdh::systemd {
+
+std::string ContainerHost::cgroup_v2_dir() const {
+  for (const auto& d : cgroups_)
+    if (d.rfind("/sys/fs/cgroup/systemd", 0) != 0) return d;
+  return "";
 }
 
 }  // namespace sdh::systemd

@@ -55,6 +55,9 @@ class ContainerHost final : public ServiceHost {
   Status shutdown() override;
 
   int leader_pid() const { return leader_; }
+  // The container's cgroup v2 directory on this machine ("" if unknown):
+  // its units live below <dir>/payload/system.slice/.
+  std::string cgroup_v2_dir() const;
   const std::string& machine_name() const { return machine_; }
   double boot_seconds() const { return boot_seconds_; }
 
@@ -69,6 +72,7 @@ class ContainerHost final : public ServiceHost {
   int nspawn_pid_ = -1;
   int leader_ = -1;
   int kmsg_fd_ = -1;
+  std::vector<std::string> cgroups_;  // ours to remove at shutdown
   bool stopped_ = false;
   double boot_seconds_ = 0;
 };
