@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# fuzz/run.sh [SECONDS]: builds the libFuzzer target with clang in build-fuzz,
+# seeds a corpus with every unit file on this machine (plus fuzz/regressions),
+# fuzzes for SECONDS (default 120) and fails on a crash, leak or timeout.
+# A failure leaves the reproducer in fuzz/artifacts/; copy it to
+# fuzz/regressions/ once fixed so it runs as a regression test forever.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_BUDGET=${1:-120}
+BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
+
+echo "fuzz: configuring clang build in $BUILD"
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DSDHARDEN_FUZZ=ON -DSDHARDEN_TESTS=OFF -DSDHARDEN_BENCH=OFF -DSDHARDEN_BPF=OFF >/dev/null
+ninja -C "$BUILD" -j "${JOBS:-2}" fuzz_unit
+
+corpus=fuzz/corpus-run
+mkdir -p "$corpus" fuzz/artifacts
+# Seeds: every unit file and drop-in on the machine, deduplicated by content.
+n=0
+while IFS= read -r -d '' f; do
+  sum=$(sha1sum <"$f" | cut -c1-16)
+  [[ -e $corpus/$sum ]] || { cp -- "$f" "$corpus/$sum" 2>/dev/null && n=$((n + 1)) || true; }
+done < <(find -L /lib/systemd /usr/lib/systemd /etc/systemd /run/systemd /usr/local/lib/systemd \
+           -maxdepth 4 -type f -size -256k \
+           \( -name '*.service' -o -name '*.socket' -o -name '*.timer' -o -name '*.mount' -o -name '*.path' \
+              -o -name '*.slice' -o -name '*.target' -o -name '*.conf' -o -name '*.swap' \) -print0 2>/dev/null)
+cp -n fuzz/regressions/* "$corpus/" 2>/dev/null || true
+echo "fuzz: $n new seeds, $(ls "$corpus" | wc -l) corpus files; fuzzing for ${SECONDS_BUDGET}s"
+
+set +e
+"$BUILD/fuzz/fuzz_unit" -max_total_time="$SECONDS_BUDGET" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
+  -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$corpus" 2>fuzz/artifacts/last-run.log
+rc=$?
+set -e
+tail -n 15 fuzz/artifacts/last-run.log
+if ((rc != 0)); then
+  echo "fuzz: FAILED (exit $rc); reproducer(s):"
+  ls -1 fuzz/artifacts/ | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || true
+  echo "fuzz: reproduce with $BUILD/fuzz/fuzz_unit fuzz/artifacts/<file>"
+  exit 1
+fi
+echo "fuzz: no crash in ${SECONDS_BUDGET}s"
