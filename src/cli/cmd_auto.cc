@@ -1,18 +1,163 @@
+// sdharden auto: profile the unit in a disposable container -> propose a
+// drop-in -> verify it there -> on failure bisect and relax the culprit ->
+// repeat; ends with a verified drop-in and exposure before -> after.
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "exposure/assess.h"
+#include "synth/synth.h"
+#include "systemd/container_host.h"
+#include "systemd/process.h"
+#include "trace/session.h"
+#include "unit/loader.h"
+#include "util/fs.h"
+#include "verify/harden_loop.h"
+#include "verify/target.h"
 
 namespace sdh::cli {
 
-// Placeholder until the owning module lands.
-void add_auto_command(CLI::App& app, Dispatch& dispatch) {
-  auto* cmd = app.add_subcommand("auto", "(not yet available)");
-  cmd->callback([&dispatch] {
-    dispatch.action = [] {
-      fmt::print(stderr, "sdharden auto: not available in this build yet\n");
+namespace {
+
+using namespace std::chrono_literals;
+
+struct AutoArgs {
+  std::string unit, check, workload, output;
+  int settle_ms = 1500;
+};
+
+// Starts the unit in a fresh container while the eBPF profiler follows its
+// cgroup, runs the check and the workload, then stops profiling.
+Result<profile::Profile> profile_in_container(const verify::VerifyOptions& o, const std::string& workload) {
+  auto host = systemd::ContainerHost::boot();
+  if (!host) return fail(host.error());
+  auto& h = **host;
+  if (auto s = verify::prepare_host(h, o); !s) return fail(s.error());
+  (void)h.daemon_reload();
+  std::string base = h.cgroup_v2_dir();
+  if (base.empty()) return fail("cannot find the container's cgroup v2 directory");
+  // Created ahead so the profiler can follow it before the first process;
+  // the container's systemd reuses an existing cgroup directory.
+  std::string cg = base + "/payload/system.slice/" + o.unit;
+  std::error_code ec;
+  std::filesystem::create_directories(cg, ec);
+  if (ec) return fail("creating " + cg + ": " + ec.message());
+  std::atomic<bool> done{false};
+  Result<trace::SessionResult> session = fail("profiler did not run");
+  trace::SessionOptions so;
+  so.stop = [&] { return done.load(); };
+  so.duration_seconds = 120;
+  std::thread tracer([&] { session = trace::profile_cgroup(cg, so); });
+  std::this_thread::sleep_for(1500ms);  // attach time of the BPF programs
+  auto started = h.start(o.unit);
+  std::this_thread::sleep_for(o.settle);
+  if (started) {
+    (void)h.run(o.check, o.check_timeout);
+    if (!workload.empty()) (void)h.run(workload, 120s);
+  }
+  (void)h.stop(o.unit);
+  std::this_thread::sleep_for(300ms);
+  done = true;
+  tracer.join();
+  (void)h.shutdown();
+  if (!started) return fail(std::move(started.error()).with_context("starting the unit to profile it"));
+  if (!session) return fail(std::move(session.error()).with_context("profiling"));
+  session->profile.unit = o.unit;
+  return session->profile;
+}
+
+Result<int> exposure_with(const FileSystem& fs, const std::string& unit_arg, const std::string& dropin) {
+  unit::LoadOptions lo;
+  if (!dropin.empty()) lo.extra_dropins = {{"50-sdharden.conf", dropin}};
+  auto loaded = unit::load_unit(fs, unit_arg, lo);
+  if (!loaded) return fail(loaded.error());
+  return exposure::assess(loaded->settings, lo.version).exposure_tenths;
+}
+
+std::string tenths(int t) { return fmt::format("{}.{}", t / 10, t % 10); }
+
+int run_auto(const AutoArgs& a) {
+  auto t0 = std::chrono::steady_clock::now();
+  RealFileSystem fs;
+  auto target = verify::load_target(fs, a.unit, "", a.check);
+  if (!target) {
+    fmt::print(stderr, "sdharden auto: {}\n", target.error().to_string());
+    return kExitUsage;
+  }
+  target->probe_binary = systemd::locate_helper("sdharden-probe");
+  target->settle = std::chrono::milliseconds(a.settle_ms);
+  std::string unit_arg = a.unit.find('/') != std::string::npos ? std::filesystem::absolute(a.unit).string()
+                                                                : target->unit;
+  auto loaded = unit::load_unit(fs, unit_arg, {});
+  if (!loaded) {
+    fmt::print(stderr, "sdharden auto: {}\n", loaded.error().to_string());
+    return kExitUsage;
+  }
+
+  fmt::print("== profile {} in a disposable container (check{})\n", target->unit, a.workload.empty() ? "" : " + workload");
+  auto prof = profile_in_container(*target, a.workload);
+  if (!prof) {
+    fmt::print(stderr, "sdharden auto: {}\n", prof.error().to_string());
+    return kExitFailed;
+  }
+  fmt::print("   {} events, {} executables\n", prof->events, prof->executables.size());
+
+  synth::ProposeOptions po;
+  po.fs = &fs;
+  po.allow_incomplete_profile = true;
+  auto plan = synth::propose(*loaded, *prof, po);
+  if (!plan) {
+    fmt::print(stderr, "sdharden auto: propose: {}\n", plan.error().to_string());
+    return kExitFailed;
+  }
+  std::string dropin = synth::render_dropin(*plan);
+  fmt::print("== proposed {} directives\n", plan->directives.size());
+
+  target->dropin_text = dropin;
+  auto r = verify::harden_until_verified(*target, systemd::container_factory());
+  if (!r) {
+    fmt::print(stderr, "sdharden auto: {}\n", r.error().to_string());
+    return kExitFailed;
+  }
+  fmt::print("{}", verify::verdict_to_text(r->verdict));
+  for (const auto& x : r->relaxed) fmt::print("relaxed: {} -- {}\n", x.directive, x.reason);
+  auto before = exposure_with(fs, unit_arg, "");
+  auto after = exposure_with(fs, unit_arg, r->dropin);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  fmt::print("exposure of {}: {} -> {}; {} iteration(s), {:.0f} s\n", target->unit,
+             before ? tenths(*before) : "?", after ? tenths(*after) : "?", r->iterations, secs);
+  if (!a.output.empty()) {
+    if (auto w = trace::write_file_atomically(a.output, r->dropin); !w) {
+      fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
       return kExitUsage;
-    };
-  });
+    }
+    fmt::print("drop-in written to {}\n", a.output);
+  } else {
+    fmt::print("\n{}", r->dropin);
+  }
+  if (!r->verified) fmt::print(stderr, "sdharden auto: {}\n", r->error);
+  return r->verified ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void add_auto_command(CLI::App& app, Dispatch& dispatch) {
+  auto args = std::make_shared<AutoArgs>();
+  auto* cmd = app.add_subcommand("auto", "Profile -> propose -> verify -> bisect/relax until the drop-in is verified "
+                                         "(all in disposable systemd containers)");
+  cmd->add_option("unit", args->unit, "unit name or path to a unit file")->required();
+  cmd->add_option("--check", args->check, "shell command that must succeed while the service runs")->required();
+  cmd->add_option("--workload", args->workload, "shell command exercising the service while it is profiled");
+  cmd->add_option("-o,--output", args->output, "write the verified drop-in here");
+  cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
+  cmd->footer("Exit codes: 0 verified drop-in, 1 could not reach a verified drop-in, 2 usage error.");
+  cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_auto(*args); }; });
 }
 
 }  // namespace sdh::cli
