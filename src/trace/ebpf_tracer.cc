@@ -245,6 +245,11 @@ class EbpfTracer final : public Tracer {
       case SDH_REC_EXEC:
         e.kind = TraceEventKind::exec;
         e.exe_path.assign(r.path, strnlen(r.path, sizeof(r.path)));
+        // fexecve and /proc/self/exe name no file of their own: ask the kernel.
+        if (e.exe_path.rfind("/proc/", 0) == 0 || e.exe_path.rfind("/dev/fd/", 0) == 0) {
+          std::string real = read_link(proc + "/exe");
+          if (!real.empty()) e.exe_path = real;
+        }
         e.cwd = read_link(proc + "/cwd");
         e.environ_listen_fds = environ_value(e.pid, "LISTEN_FDS");
         break;
