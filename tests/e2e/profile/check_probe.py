@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks that a profile of tests/e2e/profile/probe.c holds exactly the facts
 the probe and its child produce. usage: check_probe.py PROFILE DIR UDP_PORT PROBE CHILD MODE
-MODE is "accept" (boundary: first accept) or "ready" (READY=1 sent to $NOTIFY_SOCKET=NOTIFY)."""
+MODE is "accept" (boundary: first accept) or "ready" (READY=1 sent to $NOTIFY_SOCKET=NOTIFY,
+and LISTEN_FDS=2 in the environment)."""
 import json
 import os
 import platform
@@ -90,6 +91,9 @@ for flag in ["mounts", "personality_change", "realtime_scheduling", "kernel_modu
 ccaps = {(c["capability"], c["granted"]) for c in C["capabilities"]}
 check(("CAP_SYS_ADMIN", True) in ccaps, f"child CAP_SYS_ADMIN granted: {sorted(ccaps)}")
 check(not any(c["capability"] == "CAP_NET_BIND_SERVICE" for c in P["capabilities"]), "no CAP_NET_BIND_SERVICE")
+
+want_fds = [3, 4] if mode == "ready" else []  # the ready run passes LISTEN_FDS=2
+check(P["socket_activation_fds"] == want_fds, f"probe socket-activation fds {P['socket_activation_fds']}")
 
 if failures:
     for f in failures:
