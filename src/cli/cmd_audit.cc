@@ -94,7 +94,7 @@ class Progress {
     if (tty_) {
       fmt::print(stderr, "\raudit: {} services {}/{}", scope, done, total);
       if (done == total) fmt::print(stderr, "\n");
-    } else if (done == total || done % 200 == 0) {
+    } else if (done == total || (done > 0 && done % 200 == 0)) {
       fmt::print(stderr, "audit: {} services {}/{}\n", scope, done, total);
     }
   }

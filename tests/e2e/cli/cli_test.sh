@@ -93,11 +93,15 @@ bad_unreadable_dropin_dir)
     # Root reads anything; drop to nobody so the directory is really unreadable.
     if ! command -v setpriv >/dev/null; then echo "SKIP: setpriv missing (needed to drop root)"; exit 77; fi
     AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    # The build directory may sit below a directory nobody cannot enter.
+    cp "$BIN" "$WORK/sdharden" && chmod 755 "$WORK/sdharden"
+    RUNBIN=$WORK/sdharden
   else
     AS=()
+    RUNBIN=$BIN
   fi
   for cmd in lint score; do
-    run 2 "${AS[@]}" "$BIN" "$cmd" "$d/dropin.service"
+    run 2 "${AS[@]}" "$RUNBIN" "$cmd" "$d/dropin.service"
     [[ $ERR == *"$d/dropin.service.d"* ]] || fail "$cmd: stderr does not name the drop-in directory: $ERR"
   done
   ;;
