@@ -327,7 +327,13 @@ void filter_put(FilterSet& fs, const std::string& name, bool add, const Ctx& x, 
       if (log) x.warn("unknown system call group " + name + ", ignored");
       return;
     }
-    for (auto& m : *members) filter_put(fs, m, add, x, false);
+    // Group members are system call names by construction: no lookup needed.
+    for (auto& m : *members) {
+      if (add)
+        fs.names.insert(fs.names.end(), m);
+      else
+        fs.names.erase(m);
+    }
     return;
   }
   if (!is_known_syscall(name)) {

@@ -30,4 +30,28 @@ Result<std::string> CachedFileSystem::read_link(const std::string& path) const {
   return links_.emplace(path, inner_.read_link(path)).first->second;
 }
 
+const CachedFileSystem::LinkIndex& CachedFileSystem::symlinks_in(const std::string& dir) const {
+  {
+    std::lock_guard lock(mu_);
+    auto it = link_index_.find(dir);
+    if (it != link_index_.end()) return it->second;
+  }
+  LinkIndex index;
+  if (auto entries = list_dir(dir)) {
+    for (const auto& e : *entries) {
+      std::string path = dir + "/" + e;
+      if (lkind(path) != FileKind::symlink) continue;
+      for (int hop = 0; hop < 40 && lkind(path) == FileKind::symlink; ++hop) {
+        auto target = read_link(path);
+        if (!target) break;
+        path = (!target->empty() && (*target)[0] == '/') ? normalize_path(*target)
+                                                           : normalize_path(dirname_of(path) + "/" + *target);
+      }
+      index.emplace_back(e, path);
+    }
+  }
+  std::lock_guard lock(mu_);
+  return link_index_.emplace(dir, std::move(index)).first->second;
+}
+
 }  // namespace sdh::unit

@@ -21,12 +21,18 @@ class CachedFileSystem final : public FileSystem {
   Result<std::vector<std::string>> list_dir(const std::string& path) const override;
   Result<std::string> read_link(const std::string& path) const override;
 
+  // The symlinks directly in `dir`, each with the final path its chain leads
+  // to (computed once per folder: the loader asks this for every unit).
+  using LinkIndex = std::vector<std::pair<std::string, std::string>>;
+  const LinkIndex& symlinks_in(const std::string& dir) const;
+
  private:
   const FileSystem& inner_;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, FileKind> kind_, lkind_;
   mutable std::unordered_map<std::string, Result<std::vector<std::string>>> dirs_;
   mutable std::unordered_map<std::string, Result<std::string>> links_;
+  mutable std::unordered_map<std::string, LinkIndex> link_index_;
 };
 
 }  // namespace sdh::unit

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "unit/apply.h"
+#include "unit/cached_fs.h"
 #include "unit/parser.h"
 #include "unit/unit_name.h"
 
@@ -228,14 +229,18 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
     std::string primary_template = parse_unit_name(name) && parse_unit_name(name)->is_instance()
                                        ? parse_unit_name(name)->template_name()
                                        : "";
+    const auto* cached = dynamic_cast<const CachedFileSystem*>(&fs);
     for (const auto& dir : present) {
-      auto entries = fs.list_dir(dir);
-      if (!entries) continue;
-      for (const auto& e : *entries) {
+      CachedFileSystem::LinkIndex links;
+      if (!cached) {
+        auto entries = fs.list_dir(dir);
+        if (!entries) continue;
+        for (const auto& e : *entries)
+          if (fs.lkind(dir + "/" + e) == FileKind::symlink) links.emplace_back(e, resolve_links(fs, dir + "/" + e));
+      }
+      for (const auto& [e, final_path] : cached ? cached->symlinks_in(dir) : links) {
         if (!e.ends_with(suffix) || e == name) continue;
-        std::string p = dir + "/" + e;
-        if (fs.lkind(p) != FileKind::symlink) continue;
-        std::string target = basename_of(resolve_links(fs, p));
+        std::string target = basename_of(final_path);
         if (target == name) {
           aliases.insert(e);
         } else if (!primary_template.empty() && target == primary_template) {
