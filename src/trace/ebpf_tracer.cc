@@ -174,6 +174,7 @@ class EbpfTracer final : public Tracer {
   }
 
   bool sees_capabilities() const override { return sees_caps_; }
+  std::string name() const override { return "ebpf"; }
   std::vector<std::string> notes() const override { return notes_; }
 
  private:

@@ -63,7 +63,7 @@ Result<SessionResult> run(Tracer& tracer, profile::ProfileBuilder& builder, cons
   result.counters = tracer.counters();
   result.notes = tracer.notes();
   result.profile = builder.build();
-  result.profile.tracer = "ebpf";
+  result.profile.tracer = tracer.name();
   result.profile.events = result.events;
   result.profile.lost_events = result.counters.lost();
   result.profile.duration_seconds = static_cast<double>(monotonic_ns() - start_ns) / 1e9;
@@ -74,7 +74,7 @@ Result<SessionResult> run(Tracer& tracer, profile::ProfileBuilder& builder, cons
 
 Result<SessionResult> profile_command(const std::vector<std::string>& argv, const SessionOptions& options) {
   if (argv.empty()) return fail("profile: no command given");
-  auto tracer = make_ebpf_tracer(options.tracer);
+  auto tracer = options.make_tracer ? options.make_tracer(options.tracer) : make_ebpf_tracer(options.tracer);
   if (!tracer) return fail(tracer.error());
 
   int gate[2];
@@ -151,7 +151,7 @@ Result<SessionResult> profile_cgroup(const std::string& cgroup_path, const Sessi
   if (!options.stop && options.duration_seconds <= 0) {
     return fail("profile: a cgroup session needs a duration or a stop condition");
   }
-  auto tracer = make_ebpf_tracer(options.tracer);
+  auto tracer = options.make_tracer ? options.make_tracer(options.tracer) : make_ebpf_tracer(options.tracer);
   if (!tracer) return fail(tracer.error());
   RealInspector inspector;
   profile::ProfileBuilder builder(inspector);

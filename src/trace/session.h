@@ -23,6 +23,8 @@ struct SessionOptions {
   // marker at that moment (e.g. SIGUSR1 received).
   std::function<bool()> marker;
   TracerOptions tracer;
+  // Makes the back-end; the eBPF one when empty. Tests pass a fake.
+  std::function<Result<std::unique_ptr<Tracer>>(const TracerOptions&)> make_tracer;
 };
 
 struct SessionResult {

@@ -50,6 +50,8 @@ class Tracer {
   virtual TracerCounters counters() const = 0;
   // Whether capability checks are observed (capability:cap_capable exists).
   virtual bool sees_capabilities() const = 0;
+  // "ebpf", "fake", ...: recorded in the profile.
+  virtual std::string name() const = 0;
   // Things worth telling the user (e.g. "mounted tracefs at ...").
   virtual std::vector<std::string> notes() const = 0;
 };
