@@ -1,7 +1,5 @@
 #include "synth/explain.h"
 
-#include <regex>
-
 #include <fmt/core.h>
 
 #include "synth/evidence.h"
@@ -35,22 +33,43 @@ std::string md_escape(std::string s) {
   return out;
 }
 
+// Matches the assessor ids' capability patterns: one "(A|B)" group and a
+// trailing "*" per alternative ("CAP_(DAC_*|FOWNER|IPC_OWNER)").
+bool cap_pattern_matches(const std::string& pattern, const std::string& cap) {
+  std::vector<std::string> alts;
+  auto open = pattern.find('('), close = pattern.find(')');
+  if (open != std::string::npos && close != std::string::npos && close > open) {
+    std::string prefix = pattern.substr(0, open), suffix = pattern.substr(close + 1);
+    std::string inner = pattern.substr(open + 1, close - open - 1);
+    size_t start = 0;
+    for (size_t bar; (bar = inner.find('|', start)) != std::string::npos; start = bar + 1) {
+      alts.push_back(prefix + inner.substr(start, bar - start) + suffix);
+    }
+    alts.push_back(prefix + inner.substr(start) + suffix);
+  } else {
+    alts.push_back(pattern);
+  }
+  for (const auto& a : alts) {
+    if (!a.empty() && a.back() == '*') {
+      if (cap.compare(0, a.size() - 1, a, 0, a.size() - 1) == 0) return true;
+    } else if (cap == a) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Why an item stays partly open although its directive is set: the
 // observed behaviour that needs what remains allowed.
 std::string partly_needed(const std::string& field, const std::string& id, const Evidence& ev,
                           unit::SystemdVersion version) {
   const std::string cbs = "CapabilityBoundingSet=~";
   if (id.rfind(cbs, 0) == 0) {
-    std::string pattern;
-    for (char ch : id.substr(cbs.size())) pattern += ch == '*' ? std::string(".*") : std::string(1, ch);
     std::string used;
-    try {
-      std::regex re(pattern);
-      for (const auto& [cap, w] : ev.capabilities) {
-        if (std::regex_match(cap, re)) used += (used.empty() ? "" : ", ") + cap + " used by " + who(w.executables);
+    for (const auto& [cap, w] : ev.capabilities) {
+      if (cap_pattern_matches(id.substr(cbs.size()), cap)) {
+        used += (used.empty() ? "" : ", ") + cap + " used by " + who(w.executables);
       }
-    } catch (const std::regex_error&) {
-      return "";
     }
     return used.empty() ? "" : "needed: " + used;
   }
