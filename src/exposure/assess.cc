@@ -147,9 +147,13 @@ const std::map<std::string, Rule>& rules() {
                   "runs in its own root file system");
     };
     auto caps = [&m](const char* field, uint64_t mask) {
-      m[field] = [mask](const Facts& f, auto) {
-        return flag((f.s.capability_bounding_set & mask) != 0, "capability kept in the bounding set",
-                    "capability dropped from the bounding set");
+      // "CapabilityBoundingSet_CAP_SYS_ADMIN" -> "CAP_SYS_ADMIN"
+      std::string what = std::string(field).substr(std::string("CapabilityBoundingSet_").size());
+      if (!what.empty() && what.back() == ')') what.pop_back();
+      std::string bad = what + " kept in the bounding set", good = what + " dropped from the bounding set";
+      m[field] = [mask, bad, good](const Facts& f, auto) -> Verdict {
+        bool kept = (f.s.capability_bounding_set & mask) != 0;
+        return {kept ? 1u : 0u, kept ? bad : good};
       };
     };
     caps("CapabilityBoundingSet_CAP_SYS_ADMIN", cap(21));
@@ -215,10 +219,12 @@ const std::map<std::string, Rule>& rules() {
                   "no cgroup delegation");
     };
     auto ns = [&m](const char* field, uint32_t bit) {
-      m[field] = [bit](const Facts& f, auto) {
+      std::string what = std::string(field).substr(std::string("RestrictNamespaces_").size());
+      std::string bad = "may create " + what + " namespaces", good = "cannot create " + what + " namespaces";
+      m[field] = [bit, bad, good](const Facts& f, auto) -> Verdict {
         bool allowed = !f.s.has_exec_context || !f.s.restrict_namespaces_configured ||
                        (f.s.restrict_namespaces & bit) != 0;
-        return flag(allowed, "may create this namespace type", "cannot create this namespace type");
+        return {allowed ? 1u : 0u, allowed ? bad : good};
       };
     };
     ns("RestrictNamespaces_user", unit::kNsUser);
@@ -229,8 +235,12 @@ const std::map<std::string, Rule>& rules() {
     ns("RestrictNamespaces_net", unit::kNsNet);
     ns("RestrictNamespaces_uts", unit::kNsUts);
     auto af = [&m](const char* field, bool Facts::*member) {
-      m[field] = [member](const Facts& f, auto) {
-        return flag(!(f.*member), "may open sockets of this family", "sockets of this family refused");
+      std::string what = std::string(field).substr(std::string("RestrictAddressFamilies_").size());
+      if (what == "OTHER") what = "other (exotic)";
+      std::string bad = "may open " + what + " sockets", good = what + " sockets refused";
+      m[field] = [member, bad, good](const Facts& f, auto) -> Verdict {
+        bool open = !(f.*member);
+        return {open ? 1u : 0u, open ? bad : good};
       };
     };
     af("RestrictAddressFamilies_AF_INET_INET6", &Facts::inet);
