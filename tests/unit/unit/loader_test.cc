@@ -124,3 +124,37 @@ TEST(Loader, AliasesAndListing) {
 
 }  // namespace
 }  // namespace sdh::unit
+
+namespace sdh::unit {
+namespace {
+
+// A tree whose one folder cannot be listed (like an unreadable directory).
+class UnlistableFs final : public FileSystem {
+ public:
+  UnlistableFs(const MemoryFileSystem& inner, std::string bad) : inner_(inner), bad_(std::move(bad)) {}
+  Result<std::string> read_file(const std::string& p) const override { return inner_.read_file(p); }
+  FileKind kind(const std::string& p) const override { return inner_.kind(p); }
+  FileKind lkind(const std::string& p) const override { return inner_.lkind(p); }
+  Result<std::vector<std::string>> list_dir(const std::string& p) const override {
+    if (p == bad_) return fail("cannot open " + p, 13);
+    return inner_.list_dir(p);
+  }
+  Result<std::string> read_link(const std::string& p) const override { return inner_.read_link(p); }
+
+ private:
+  const MemoryFileSystem& inner_;
+  std::string bad_;
+};
+
+TEST(Loader, UnreadableDropinFolderIsAnErrorWithItsPath) {
+  MemoryFileSystem mem;
+  mem.add_file(kEtc + "/a.service", "[Service]\nExecStart=/bin/true\n");
+  mem.add_file(kEtc + "/a.service.d/x.conf", "[Service]\nPrivateTmp=yes\n");
+  UnlistableFs fs(mem, kEtc + "/a.service.d");
+  auto lu = load_unit(fs, "a.service");
+  ASSERT_FALSE(lu.has_value());
+  EXPECT_NE(lu.error().to_string().find(kEtc + "/a.service.d"), std::string::npos) << lu.error().to_string();
+}
+
+}  // namespace
+}  // namespace sdh::unit
