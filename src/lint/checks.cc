@@ -504,6 +504,22 @@ void address_families_mixed_modes(const LintContext& c, std::vector<Hit>& out) {
   }
 }
 
+void socket_activated_address_families(const LintContext& c, std::vector<Hit>& out) {
+  const auto& s = c.unit.settings;
+  if (!s.socket_activated || s.private_network) return;
+  const auto& f = s.restrict_address_families;
+  std::vector<std::string> open;
+  for (const char* fam : {"AF_INET", "AF_INET6", "AF_PACKET"}) {
+    if (family_allowed(f, fam)) open.emplace_back(fam);
+  }
+  if (open.empty()) return;
+  out.push_back({f.configured ? where(c.unit, "RestrictAddressFamilies") : unit::Location{c.unit.fragment_path, 0, 0},
+                 "the service is socket-activated, yet may create " + join(open) +
+                     " sockets; systemd binds the listening socket, so unless the service also connects out "
+                     "these families can be restricted",
+                 {}});
+}
+
 void ambient_outside_bounding_set(const LintContext& c, std::vector<Hit>& out) {
   const auto& s = c.unit.settings;
   uint64_t lost = s.ambient_capabilities & ~s.capability_bounding_set;

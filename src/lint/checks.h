@@ -23,6 +23,7 @@ void dynamic_user_root(const LintContext& c, std::vector<Hit>& out);
 void syscall_filter_deny_then_allow(const LintContext& c, std::vector<Hit>& out);
 void syscall_filter_allow_then_deny(const LintContext& c, std::vector<Hit>& out);
 void address_families_mixed_modes(const LintContext& c, std::vector<Hit>& out);
+void socket_activated_address_families(const LintContext& c, std::vector<Hit>& out);
 void ambient_outside_bounding_set(const LintContext& c, std::vector<Hit>& out);
 
 }  // namespace sdh::lint::checks

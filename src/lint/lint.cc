@@ -10,15 +10,17 @@
 namespace sdh::lint {
 namespace {
 
-// The parser reports free text; classify it onto our syntax rules.
+// The parser reports free text; classify it onto our syntax rules. Order
+// matters: "unknown capability 'X'" is a bad value, not an unknown directive.
 const char* syntax_rule_for(const unit::Diagnostic& d) {
   std::string m = d.message;
   std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (m.find("unknown") != std::string::npos) return kRuleUnknownDirective;
-  if (m.find("invalid") != std::string::npos || m.find("value") != std::string::npos ||
-      m.find("failed to parse") != std::string::npos)
-    return kRuleInvalidValue;
-  return kRuleSyntax;
+  auto has = [&](const char* s) { return m.find(s) != std::string::npos; };
+  if (has("unknown directive") || has("unknown section") || has("unknown key")) return kRuleUnknownDirective;
+  if (has("section header") || has("missing '='") || has("missing key") || has("outside of any section") ||
+      has("utf-8") || has("too long") || has("continuation") || has("refuses the whole file"))
+    return kRuleSyntax;
+  return kRuleInvalidValue;
 }
 
 // Reads and caches unit files so findings can show the offending line.

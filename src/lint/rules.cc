@@ -85,6 +85,13 @@ constexpr std::array kRules = {
          "group and host lookups fail or silently return less.",
          "Allow the families the configured modules need (usually AF_UNIX, and AF_NETLINK for myhostname).",
          &checks::address_families_nss_pam},
+    Rule{"socket-activated-address-families", RuleKind::gotcha, Severity::note,
+         "A socket-activated service may still create IP sockets",
+         "With socket activation systemd creates and binds the listening socket and passes it in; the "
+         "service itself only needs the families it uses to connect out (often none beyond AF_UNIX).",
+         "Add RestrictAddressFamilies= with only the families the service opens itself (check outbound "
+         "connections first, e.g. with sdharden profile).",
+         &checks::socket_activated_address_families},
     // --- contradictions: settings that cancel or repeat each other ---
     Rule{"private-devices-device-allow", RuleKind::contradiction, Severity::warning,
          "DeviceAllow= for a device that PrivateDevices=yes hides",

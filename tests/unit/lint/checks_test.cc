@@ -282,17 +282,39 @@ TEST(Checks, AmbientCapabilityOutsideBoundingSet) {
 TEST(Checks, ParserDiagnosticsBecomeFindings) {
   UnitBuilder b;
   b.set("ProtectSytem", "strict");
-  b.unit().diagnostics.push_back({unit::Severity::warning, {b.unit().fragment_path, 2, 1},
-                                  "Unknown key 'ProtectSytem' in section [Service]", "", ""});
-  b.unit().diagnostics.push_back({unit::Severity::warning, {b.unit().fragment_path, 2, 14},
-                                  "Invalid value 'maybe' for ProtectHome=", "use yes, no, read-only or tmpfs", ""});
+  auto diag = [&](int line, int col, const char* msg, const char* hint = "") {
+    b.unit().diagnostics.push_back({unit::Severity::warning, {b.unit().fragment_path, line, col}, msg, hint, ""});
+  };
+  diag(2, 0, "unknown directive ProtectSytem= in [Service], ignored");
+  diag(2, 14, "invalid value for ProtectHome=, ignored", "use yes, no, read-only or tmpfs");
+  diag(2, 0, "unknown capability 'CAP_FOO', ignored");
+  diag(2, 0, "missing '=', line ignored");
   auto l = run(b);
-  ASSERT_EQ(l.findings.size(), 2u);
+  ASSERT_EQ(l.findings.size(), 4u);
   EXPECT_EQ(l.findings[0].rule_id, "unknown-directive");
   EXPECT_EQ(l.findings[0].source_line, "ProtectSytem=strict");
   EXPECT_EQ(l.findings[1].rule_id, "invalid-value");
   EXPECT_EQ(l.findings[1].fix, "use yes, no, read-only or tmpfs");
   EXPECT_EQ(l.findings[1].location.column, 14);
+  EXPECT_EQ(l.findings[2].rule_id, "invalid-value");
+  EXPECT_EQ(l.findings[3].rule_id, "syntax");
+}
+
+TEST(Checks, SocketActivatedServiceKeepsIpFamilies) {
+  UnitBuilder b;
+  b.set("ExecStart", "/usr/sbin/app").set("RestrictAddressFamilies", "AF_UNIX AF_INET");
+  b.settings().socket_activated = true;
+  b.settings().restrict_address_families = {true, true, {"AF_UNIX", "AF_INET"}};
+  auto hits = run(b).with("socket-activated-address-families");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_NE(hits[0].message.find("AF_INET"), std::string::npos);
+  EXPECT_EQ(hits[0].message.find("AF_INET6"), std::string::npos);
+  EXPECT_EQ(hits[0].location.line, 3);
+  b.settings().restrict_address_families = {true, true, {"AF_UNIX"}};
+  EXPECT_FALSE(run(b).has("socket-activated-address-families"));
+  b.settings().restrict_address_families = {};
+  b.settings().socket_activated = false;
+  EXPECT_FALSE(run(b).has("socket-activated-address-families"));
 }
 
 TEST(Checks, CleanUnitHasNoFindings) {
