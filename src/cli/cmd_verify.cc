@@ -5,7 +5,15 @@
 
 #include <fmt/core.h>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
 #include "cli/command.h"
+#include "trace/session.h"
+#include "trace/tracer.h"
 #include "systemd/bus_host.h"
 #include "systemd/container_host.h"
 #include "systemd/process.h"
@@ -23,10 +31,62 @@ struct VerifyArgs {
   std::string check;
   std::string in = "container";
   bool json = false;
+  bool no_profile = false;
   int settle_ms = 1500;
 };
 
+// Profiles each run of the unit through its cgroup (created ahead of the
+// start so the profiler follows it from the first process).
+class CgroupProfiler final : public verify::RunObserver {
+ public:
+  void before_start(systemd::ServiceHost& host, const std::string& unit) override {
+    std::string cg;
+    if (auto* c = dynamic_cast<systemd::ContainerHost*>(&host)) {
+      if (c->cgroup_v2_dir().empty()) return;
+      cg = c->cgroup_v2_dir() + "/payload/system.slice/" + unit;
+    } else if (host.kind() == "host") {
+      cg = "/sys/fs/cgroup/system.slice/" + unit;
+    } else {
+      return;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(cg, ec);
+    if (ec) return;
+    done_ = false;
+    result_ = fail("not run");
+    trace::SessionOptions so;
+    so.stop = [this] { return done_.load(); };
+    so.duration_seconds = 300;
+    thread_ = std::thread([this, cg, so] { result_ = trace::profile_cgroup(cg, so); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // BPF attach time
+  }
+  std::optional<profile::Profile> after_run(systemd::ServiceHost&) override {
+    if (!thread_.joinable()) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    done_ = true;
+    thread_.join();
+    if (!result_) return std::nullopt;
+    return result_->profile;
+  }
+  ~CgroupProfiler() override {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+  Result<trace::SessionResult> result_ = fail("not run");
+};
+
 }  // namespace
+
+// Shared by verify and auto: a profiler for silent-fallback detection, or
+// null when this build or this machine cannot profile.
+std::shared_ptr<verify::RunObserver> make_profiler_observer() {
+  if (!trace::ebpf_built() || geteuid() != 0) return nullptr;
+  return std::make_shared<CgroupProfiler>();
+}
 
 // Shared by verify, bisect and auto: the host factory for --in.
 systemd::HostFactory host_factory_for(const std::string& in) {
@@ -47,6 +107,7 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       ->check(CLI::IsMember({"container", "host"}));
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
   cmd->add_flag("--json", args->json, "print the verdict as JSON");
+  cmd->add_flag("--no-profile", args->no_profile, "skip the silent-fallback comparison (no eBPF profiling)");
   cmd->footer("Exit codes: 0 verified, 1 verification failed, 2 usage error or the check fails "
               "even without the drop-in.");
   cmd->callback([args, &dispatch] {
@@ -61,6 +122,7 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       target->settle = std::chrono::milliseconds(args->settle_ms);
       // Mutation-test hook for the e2e suite: probes run without these directives.
       if (const char* omit = getenv("SDHARDEN_TEST_OMIT_FROM_PROBES")) target->omit_from_probes = {omit};
+      if (!args->no_profile) target->observer = make_profiler_observer();
       auto verdict = verify::verify_dropin(*target, host_factory_for(args->in));
       if (!verdict) {
         fmt::print(stderr, "sdharden verify: {}\n", verdict.error().to_string());

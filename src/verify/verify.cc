@@ -1,5 +1,8 @@
 #include "verify/verify.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -8,6 +11,7 @@
 #include <thread>
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include "verify/controls.h"
 
@@ -83,9 +87,14 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     r.failure = "daemon-reload: " + s.error().to_string();
     return finish();
   }
+  if (options.observer) options.observer->before_start(host, options.unit);
+  auto observed = [&]() -> RunOutcome& {
+    if (options.observer) r.profile = options.observer->after_run(host);
+    return finish();
+  };
   if (auto s = host.start(options.unit); !s) {
     r.failure = "the unit does not start: " + s.error().to_string();
-    return finish();
+    return observed();
   }
   r.started = true;
   // "Stays up": still active after the settle time and never restarted.
@@ -93,31 +102,31 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   auto props = host.show(options.unit, {"ActiveState", "SubState", "NRestarts", "Result"});
   if (!props) {
     r.failure = "reading the unit's state: " + props.error().to_string();
-    return finish();
+    return observed();
   }
   std::string state = (*props)["ActiveState"];
   std::string restarts = (*props)["NRestarts"];
   if (state != "active" && state != "reloading") {
     r.failure = fmt::format("the unit did not stay up: ActiveState={} SubState={} Result={}", state,
                             (*props)["SubState"], (*props)["Result"]);
-    return finish();
+    return observed();
   }
   if (!restarts.empty() && restarts != "0") {
     r.failure = fmt::format("the unit restarted {} time(s) within {} ms", restarts, options.settle.count());
-    return finish();
+    return observed();
   }
   r.stayed_up = true;
   auto check = host.run(options.check, options.check_timeout);
   if (!check) {
     r.failure = "running the check: " + check.error().to_string();
-    return finish();
+    return observed();
   }
   r.check = *check;
   r.check_passed = check->ok();
   if (!r.check_passed)
     r.failure = fmt::format("the check failed ({}): {}", check->status_text(),
                             tail(check->err.empty() ? check->out : check->err, 3));
-  return finish();
+  return observed();
 }
 
 VerdictItem directive_item(const Directive& d, const systemd::Properties& hardened,
@@ -188,6 +197,34 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
   return item;
 }
 
+std::vector<std::string> new_failures(const profile::Profile& baseline, const profile::Profile& hardened) {
+  std::set<std::string> before;
+  auto key = [](const profile::ExecutableProfile& e, const profile::FailedOperation& f) {
+    const char* name = strerrorname_np(f.error);
+    return fmt::format("{}: {}({}) -> {}", e.path, f.operation, f.detail, name ? name : std::to_string(f.error));
+  };
+  for (const auto& e : baseline.executables)
+    for (const auto& f : e.failures) before.insert(key(e, f));
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  // The manager's own pre-exec sandbox setup (mkdir races, probing paths)
+  // is in the service's cgroup too; it is not the service falling back.
+  auto is_manager = [](const std::string& path) {
+    return path.size() >= 8 && path.compare(path.size() - 8, 8, "/systemd") == 0;
+  };
+  auto refusal = [](int e) {
+    return e == EPERM || e == EACCES || e == EROFS || e == EAFNOSUPPORT || e == ENOSYS || e == ENOENT ||
+           e == ENODEV || e == ENXIO;
+  };
+  for (const auto& e : hardened.executables)
+    for (const auto& f : e.failures) {
+      if (is_manager(e.path) || !refusal(f.error)) continue;
+      auto k = key(e, f);
+      if (!before.count(k) && seen.insert(k).second) out.push_back(k);
+    }
+  return out;
+}
+
 Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostFactory& factory) {
   auto started = Clock::now();
   Verdict v;
@@ -206,6 +243,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   // Baseline: the service and the check must work without the drop-in,
   // else verification has nothing to say about the drop-in.
   systemd::Properties baseline_props;
+  std::optional<profile::Profile> baseline_profile;
   std::vector<systemd::ExecResult> plain_runs;
   {
     auto host = factory();
@@ -224,6 +262,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     }
     v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::passed,
                        "check " + run.check.status_text()});
+    baseline_profile = run.profile;
     if (auto p = (*host)->show(options.unit, keys)) baseline_props = *p;
     for (const auto& c : controls) {
       auto r = (*host)->run_sandboxed({}, c.argv, 30s);
@@ -279,8 +318,21 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   if (options.probe_binary.empty())
     v.items.push_back({Stage::negative_control, "negative controls", ItemStatus::skipped,
                        "sdharden-probe not found"});
-  v.items.push_back({Stage::fallback, "behaviour diff against the baseline", ItemStatus::skipped,
-                     "not implemented yet (the profiler is used by auto, not by verify)"});
+  if (!options.observer) {
+    v.items.push_back({Stage::fallback, "behaviour diff against the baseline", ItemStatus::skipped,
+                       "no profiler available (needs root and the eBPF back-end)"});
+  } else if (!baseline_profile || !run.profile) {
+    v.items.push_back({Stage::fallback, "behaviour diff against the baseline", ItemStatus::inconclusive,
+                       "a run could not be profiled"});
+  } else {
+    auto diff = new_failures(*baseline_profile, *run.profile);
+    // Reported, not failed: a daemon may probe and fall back by design; the
+    // list is what a human must look at.
+    v.items.push_back({Stage::fallback, "operations that fail only under the drop-in",
+                       diff.empty() ? ItemStatus::passed : ItemStatus::inconclusive,
+                       diff.empty() ? "none (compared with the baseline's profile)"
+                                    : fmt::format("{}", fmt::join(diff, "; "))});
+  }
   (void)(*host)->shutdown();
   v.verified = v.failed_count() == 0 && v.error.empty();
   v.seconds = elapsed();

@@ -6,9 +6,12 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "profile/profile.h"
 #include "systemd/service_host.h"
 #include "verify/dropin.h"
 #include "verify/verdict.h"
@@ -16,6 +19,15 @@
 namespace sdh::verify {
 
 inline constexpr const char* kDropinName = "50-sdharden.conf";
+
+// Watches each run of the unit (a profiler in practice): told before the unit
+// starts and after the check; returns what it saw, if anything.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void before_start(systemd::ServiceHost& host, const std::string& unit) = 0;
+  virtual std::optional<profile::Profile> after_run(systemd::ServiceHost& host) = 0;
+};
 
 struct VerifyOptions {
   std::string unit;          // unit name inside the host
@@ -29,6 +41,8 @@ struct VerifyOptions {
   // Test hook (mutation test of the negative controls): directives left out
   // of the probes' sandbox, as if they had no effect.
   std::vector<std::string> omit_from_probes;
+  // Silent-fallback detection: profiles the baseline and hardened runs.
+  std::shared_ptr<RunObserver> observer;
 };
 
 // One start of the unit with a given drop-in (possibly empty) and the check.
@@ -40,6 +54,7 @@ struct RunOutcome {
   systemd::ExecResult check;
   std::string journal;
   std::string kernel_log;
+  std::optional<profile::Profile> profile;  // from the observer
   bool ok() const { return started && stayed_up && check_passed; }
 };
 
@@ -54,6 +69,10 @@ systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& op
 // `systemctl show` values of its property.
 VerdictItem directive_item(const Directive& directive, const systemd::Properties& hardened,
                            const systemd::Properties& baseline);
+
+// Operations that failed in `hardened` but never in `baseline` (per
+// executable, operation, errno and detail): candidates for silent fallbacks.
+std::vector<std::string> new_failures(const profile::Profile& baseline, const profile::Profile& hardened);
 
 // Fails only when a host cannot be created; everything else is in the Verdict.
 Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostFactory& factory);

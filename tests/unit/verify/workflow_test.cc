@@ -139,3 +139,20 @@ TEST(HardenLoop, RelaxesTheCulpritUntilVerified) {
   EXPECT_NE(r->dropin.find("NoNewPrivileges=yes"), std::string::npos);
   EXPECT_NE(r->dropin.find("# relaxed: ProtectHome=yes"), std::string::npos);
 }
+
+TEST(Fallback, NewFailuresIgnoreBaselineAndTheManager) {
+  sdh::profile::Profile base, hard;
+  sdh::profile::ExecutableProfile nginx;
+  nginx.path = "/usr/sbin/nginx";
+  nginx.failures = {{"openat", ENOENT, "/etc/x", 1}};
+  base.executables = {nginx};
+  nginx.failures.push_back({"socket", EAFNOSUPPORT, "AF_INET6", 1});
+  nginx.failures.push_back({"openat", EEXIST, "/run/y", 1});
+  sdh::profile::ExecutableProfile manager;
+  manager.path = "/usr/lib/systemd/systemd";
+  manager.failures = {{"mkdirat", EPERM, "/run/systemd", 1}};
+  hard.executables = {nginx, manager};
+  auto d = new_failures(base, hard);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0], "/usr/sbin/nginx: socket(AF_INET6) -> EAFNOSUPPORT");
+}
