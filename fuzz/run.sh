@@ -30,7 +30,9 @@ cp -n fuzz/regressions/* "$corpus/" 2>/dev/null || true
 echo "fuzz: $n new seeds, $(ls "$corpus" | wc -l) corpus files; fuzzing for ${SECONDS_BUDGET}s"
 
 set +e
-"$BUILD/fuzz/fuzz_unit" -max_total_time="$SECONDS_BUDGET" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
+# -entropic=0: the entropic scheduler spends ~40% of the time on bookkeeping
+# with a corpus this size; plain scheduling runs about twice as many inputs.
+"$BUILD/fuzz/fuzz_unit" -entropic=0 -max_total_time="$SECONDS_BUDGET" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$corpus" 2>fuzz/artifacts/last-run.log
 rc=$?
 set -e
