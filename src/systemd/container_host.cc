@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -110,6 +111,15 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   // cgroup: give every container a cgroup of its own so two of them never
   // share /payload/system.slice/... (tests run in parallel).
   for (const auto& base : own_cgroup_dirs()) {
+    // Leftovers of an sdharden that was killed (its container powered off
+    // through PDEATHSIG, but nobody removed the cgroups).
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(base, ec)) {
+      std::string n = e.path().filename().string();
+      if (n.rfind("sdh-", 0) != 0) continue;
+      std::string pid_text = n.substr(4, n.find('-', 4) - 4);
+      if (!pid_text.empty() && access(("/proc/" + pid_text).c_str(), F_OK) != 0) remove_cgroup_tree(e.path().string());
+    }
     std::string dir = base + "/" + host->machine_;
     if (mkdir(dir.c_str(), 0755) == 0) host->cgroups_.push_back(dir);
   }
@@ -121,6 +131,9 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   }
   if (pid == 0) {
     setpgid(0, 0);
+    // If sdharden dies (even SIGKILL), nspawn gets SIGTERM and powers the
+    // container off; nspawn in turn takes its container down if it dies.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
     for (const auto& dir : host->cgroups_) {
       int fd = open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
       if (fd >= 0) {
