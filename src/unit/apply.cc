@@ -286,14 +286,16 @@ void apply_address_families(const Ctx& x) {
   }
   if (v == "none") {
     fs.names.clear();
-    fs.configured = false;  // systemd frees the set: the next line starts over
+    fs.configured = true;
     fs.allow_list = true;
+    fs.replaced_by_next = true;  // systemd frees the set: the next line starts over
     return;
   }
   bool invert = v[0] == '~';
   if (invert) v.erase(0, 1);
-  if (!fs.configured) {
+  if (!fs.configured || fs.replaced_by_next) {
     fs.configured = true;
+    fs.replaced_by_next = false;
     fs.names.clear();
     fs.allow_list = !invert;
   }

@@ -53,6 +53,9 @@ struct FilterSet {
   bool configured = false;  // false: no filter at all
   bool allow_list = false;  // true: only `names` allowed; false: `names` denied
   std::set<std::string> names;
+  // RestrictAddressFamilies=none: an empty allow-list (everything denied) that
+  // the next list line replaces instead of extending, as systemd does.
+  bool replaced_by_next = false;
 };
 
 struct DeviceAllowEntry {
