@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/core.h>
 
@@ -166,6 +167,7 @@ Result<ApplyReport> apply_dropin(const ApplyRequest& req) {
     if (!s) return fail(std::move(s.error()).with_context("rolling back after: " + why));
     (void)systemctl({"daemon-reload"});
     (void)systemctl({"restart", req.unit});
+    std::this_thread::sleep_for(1500ms);  // back to serving before we return
     rep.rolled_back = true;
     rep.steps.push_back("rolled back (" + why + ")");
     return rep;
@@ -177,6 +179,10 @@ Result<ApplyReport> apply_dropin(const ApplyRequest& req) {
   rep.reloaded = true;
   rep.steps.push_back("daemon-reload, restarted " + req.unit);
   step(5, kill_step);
+  // Like verify: the service must still be up after a settle time (a
+  // Type=simple unit is "started" before it listens).
+  std::this_thread::sleep_for(1500ms);
+  if (auto s = systemctl({"is-active", "--quiet", req.unit}); !s) return rollback(req.unit + " did not stay active");
   if (!req.check.empty()) {
     RunOptions o;
     o.timeout = 60s;
