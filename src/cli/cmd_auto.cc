@@ -6,9 +6,12 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "exposure/assess.h"
@@ -29,6 +32,8 @@ using namespace std::chrono_literals;
 
 struct AutoArgs {
   std::string unit, check, workload, output;
+  std::string report;              // --report: JSON summary for benchmarks
+  std::vector<std::string> files;  // --file DEST=SRC: installed in the container first
   int settle_ms = 1500;
 };
 
@@ -82,6 +87,39 @@ Result<int> exposure_with(const FileSystem& fs, const std::string& unit_arg, con
 
 std::string tenths(int t) { return fmt::format("{}.{}", t / 10, t % 10); }
 
+// The --report JSON: everything a benchmark needs from one `auto` run.
+nlohmann::json auto_report(const std::string& unit, const verify::HardenResult& r, const synth::AllowListSizes& sizes,
+                           Result<int> before, Result<int> after, double secs) {
+  nlohmann::json j;
+  j["unit"] = unit;
+  j["verified"] = r.verified;
+  j["error"] = r.error;
+  j["exposure_before_tenths"] = before ? nlohmann::json(*before) : nlohmann::json(nullptr);
+  j["exposure_after_tenths"] = after ? nlohmann::json(*after) : nlohmann::json(nullptr);
+  j["exposure_before"] = before ? tenths(*before) : "?";
+  j["exposure_after"] = after ? tenths(*after) : "?";
+  bool check = false;
+  nlohmann::json controls = nlohmann::json::array();
+  for (const auto& i : r.verdict.items) {
+    if (i.stage == verify::Stage::hardened && i.name == "check passes") check = i.status == verify::ItemStatus::passed;
+    if (i.stage == verify::Stage::negative_control) {
+      controls.push_back({{"name", i.name}, {"status", verify::to_string(i.status)}, {"detail", i.detail}});
+    }
+  }
+  j["check_passed"] = check;
+  j["negative_controls"] = controls;
+  j["allow_list"] = {{"observed_all", sizes.observed_all},   {"startup", sizes.observed_startup},
+                     {"serving", sizes.observed_serving},    {"emitted", sizes.emitted},
+                     {"emitted_serving", sizes.emitted_serving}};
+  nlohmann::json relaxed = nlohmann::json::array();
+  for (const auto& x : r.relaxed) relaxed.push_back({{"directive", x.directive}, {"reason", x.reason}});
+  j["relaxed"] = relaxed;
+  j["iterations"] = r.iterations;
+  j["wall_seconds"] = secs;
+  j["dropin"] = r.dropin;
+  return j;
+}
+
 int run_auto(const AutoArgs& a) {
   auto t0 = std::chrono::steady_clock::now();
   RealFileSystem fs;
@@ -92,6 +130,17 @@ int run_auto(const AutoArgs& a) {
   }
   target->probe_binary = systemd::locate_helper("sdharden-probe");
   target->settle = std::chrono::milliseconds(a.settle_ms);
+  for (const auto& f : a.files) {
+    auto eq = f.find('=');
+    std::ifstream in(eq == std::string::npos ? "" : f.substr(eq + 1));
+    if (eq == std::string::npos || !in) {
+      fmt::print(stderr, "sdharden auto: --file wants DEST=SRC with a readable SRC: {}\n", f);
+      return kExitUsage;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    target->extra_files.emplace_back(f.substr(0, eq), text.str());
+  }
   std::string unit_arg = a.unit.find('/') != std::string::npos ? std::filesystem::absolute(a.unit).string()
                                                                 : target->unit;
   auto loaded = unit::load_unit(fs, unit_arg, {});
@@ -132,6 +181,13 @@ int run_auto(const AutoArgs& a) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("exposure of {}: {} -> {}; {} iteration(s), {:.0f} s\n", target->unit,
              before ? tenths(*before) : "?", after ? tenths(*after) : "?", r->iterations, secs);
+  if (!a.report.empty()) {
+    auto j = auto_report(target->unit, *r, plan->syscalls, before, after, secs);
+    if (auto w = trace::write_file_atomically(a.report, j.dump(2) + "\n"); !w) {
+      fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
+      return kExitUsage;
+    }
+  }
   if (!a.output.empty()) {
     if (auto w = trace::write_file_atomically(a.output, r->dropin); !w) {
       fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
@@ -156,6 +212,8 @@ void add_auto_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--workload", args->workload, "shell command exercising the service while it is profiled");
   cmd->add_option("-o,--output", args->output, "write the verified drop-in here");
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
+  cmd->add_option("--report", args->report, "write a JSON report (exposure, verdict, controls, allow-lists, relaxed)");
+  cmd->add_option("--file", args->files, "DEST=SRC: install local file SRC at DEST in the container first");
   cmd->footer("Exit codes: 0 verified drop-in, 1 could not reach a verified drop-in, 2 usage error.");
   cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_auto(*args); }; });
 }
