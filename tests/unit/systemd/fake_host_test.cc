@@ -42,3 +42,14 @@ TEST(FakeHost, ShowReportsDropinValuesExceptHiddenOnes) {
   EXPECT_EQ((*p)["ProtectSystem"], "strict");
   EXPECT_EQ((*p)["ProtectHome"], "");
 }
+
+#include "systemd/bus_host.h"
+
+// BusHost needs PID 1 to be systemd; where it is not, connecting must say
+// what to do instead rather than fail obscurely.
+TEST(BusHost, ConnectExplainsWhenPid1IsNotSystemd) {
+  if (booted_with_systemd()) GTEST_SKIP() << "PID 1 is systemd here; the bus path is exercised by --in host";
+  auto h = BusHost::connect();
+  ASSERT_FALSE(h);
+  EXPECT_NE(h.error().to_string().find("--in container"), std::string::npos);
+}
