@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# The real-daemon benchmark (../../shared/bench/DAEMONS.md, issue 6): for each
+# definition in this folder, harden Debian's unit stripped of its sandboxing
+# with `sdharden auto`, score before/after with sdharden and with
+# systemd-analyze, and measure the profiling cost on the daemon's workload.
+# usage: bench/daemons/run.sh [-s SDHARDEN] [-o RESULTS_JSON] [DAEMON...]
+#   (as root; default: every *.def here; about 1-3 minutes per daemon)
+# Env: BENCH_NO_COST=1 skips the profiling-cost measurement.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+sdh=$here/../../build/src/cli/sdharden
+results=$here/results.json
+while getopts "s:o:" opt; do
+  case $opt in s) sdh=$OPTARG ;; o) results=$OPTARG ;; *) exit 2 ;; esac
+done
+shift $((OPTIND - 1))
+[[ $(id -u) -eq 0 ]] || { echo "bench: needs root (eBPF, systemd-nspawn)"; exit 2; }
+[[ -x $sdh ]] || { echo "bench: $sdh not found (build first or pass -s)"; exit 2; }
+sdh=$(readlink -f "$sdh")
+daemons=("$@")
+if [[ ${#daemons[@]} -eq 0 ]]; then
+  for d in "$here"/*.def; do daemons+=("$(basename "$d" .def)"); done
+fi
+work=$(mktemp -d /tmp/sdh-daemons.XXXXXX)
+server_pid=
+cleanup() {
+  [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Installs packages without letting an init script start a system instance.
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  local saved=
+  [[ -e /usr/sbin/policy-rc.d ]] && { saved=$work/policy-rc.d.saved; cp -p /usr/sbin/policy-rc.d "$saved"; }
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >"$work/apt.log" 2>&1
+  local rc=$?
+  if [[ -n $saved ]]; then cp -p "$saved" /usr/sbin/policy-rc.d; else rm -f /usr/sbin/policy-rc.d; fi
+  [[ $rc -eq 0 ]] || { echo "bench: apt-get install ${missing[*]} failed:"; tail -5 "$work/apt.log"; }
+  return $rc
+}
+
+# A root folder holding UNIT_FILE and an optional drop-in, as systemd would see them.
+score_root() {  # score_root UNIT_FILE [DROPIN] -> prints the folder
+  local r name
+  r=$(mktemp -d "$work/root.XXXXXX") name=$(basename "$1")
+  mkdir -p "$r/etc/systemd/system"
+  cp "$1" "$r/etc/systemd/system/$name"
+  if [[ -n ${2:-} ]]; then mkdir -p "$r/etc/systemd/system/$name.d" && cp "$2" "$r/etc/systemd/system/$name.d/50-sdharden.conf"; fi
+  echo "$r"
+}
+analyze_score() {  # analyze_score UNIT_FILE [DROPIN]: systemd-analyze's own number
+  local r
+  r=$(score_root "$@")
+  systemd-analyze security --offline=yes --root="$r" --no-pager "$(basename "$1")" 2>/dev/null |
+    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p'
+}
+
+# Throughput of the workload probe (THROUGHPUT) against the daemon started on
+# the host in the foreground on a non-default loopback port (HOST_CMD):
+# untraced, under `sdharden profile`, under `strace -f`.
+measure_cost() {  # measure_cost MODE -> prints ops/s
+  local mode=$1 cmd=$HOST_CMD
+  case $mode in
+    plain) bash -c "exec $cmd" >"$work/srv-$mode.log" 2>&1 & ;;
+    profile) "$sdh" profile -o "$work/cost.json" -- bash -c "exec $cmd" >"$work/srv-$mode.log" 2>&1 & ;;
+    strace) strace -f -qq -o /dev/null bash -c "exec $cmd" >"$work/srv-$mode.log" 2>&1 & ;;
+  esac
+  server_pid=$!
+  for _ in $(seq 100); do eval "$READY" >/dev/null 2>&1 && break; sleep 0.1; done
+  local v
+  v=$(eval "$THROUGHPUT" 2>/dev/null | tail -1)
+  # The profiler stops when its command ends: SIGTERM the daemon, not sdharden.
+  if [[ $mode == plain ]]; then kill -TERM "$server_pid" 2>/dev/null; else pkill -TERM -P "$server_pid"; fi
+  for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$server_pid" 2>/dev/null
+  wait "$server_pid" 2>/dev/null
+  server_pid=
+  echo "${v:-0}"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a/b; else print "null" }'; }
+median() { printf "%s\n" "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+
+json_rows=()
+printf "%-13s %-11s %-11s %-5s %-9s %-9s %-6s %-22s %s\n" daemon "sdh b->a" "analyze" check controls "allow s/v" "auto s" "cost prof/strace" relaxed >"$work/table"
+for name in "${daemons[@]}"; do
+  def=$here/$name.def
+  [[ -f $def ]] || { echo "bench: no definition $def"; continue; }
+  unset NAME UNIT PACKAGES CHECK WORKLOAD THROUGHPUT THROUGHPUT_PACKAGES REFERENCE SETUP_FILES HOST_CMD HOST_SETUP READY PORT
+  for i in 0 1 2 3; do unset "SETUP_CONTENT_$i"; done
+  # shellcheck disable=SC1090
+  source "$def"
+  echo "== $NAME"
+  export PORT WORK=$work/$NAME.host BENCH_DIR=$here
+  mkdir -p "$WORK"
+  install_packages $PACKAGES ${THROUGHPUT_PACKAGES:-} strace || continue
+  d=$work/$NAME
+  mkdir -p "$d"
+  "$here/strip-sandboxing.sh" "/lib/systemd/system/$UNIT" >"$d/$UNIT"
+  file_args=()
+  i=0
+  for f in ${SETUP_FILES:-}; do
+    var=SETUP_CONTENT_$i
+    printf '%s\n' "${!var}" >"$d/setup.$i"
+    file_args+=(--file "$f=$d/setup.$i")
+    i=$((i + 1))
+  done
+  start=$SECONDS
+  timeout 600 "$sdh" auto "$d/$UNIT" --check "$CHECK" --workload "$WORKLOAD" "${file_args[@]}" \
+    -o "$d/dropin.conf" --report "$d/report.json" >"$d/auto.txt" 2>&1
+  rc=$? took=$((SECONDS - start))
+  grep -E '^(exposure|relaxed|VERIFIED|NOT VERIFIED)' "$d/auto.txt"
+  [[ -s $d/report.json ]] || { echo "bench: auto wrote no report (exit $rc):"; tail -15 "$d/auto.txt"; echo '{}' >"$d/report.json"; }
+  dropin=
+  [[ -s $d/dropin.conf ]] && dropin=$d/dropin.conf
+  # sdharden's number is the one `auto` computed (its scorer, unit + drop-in).
+  sb=$(jq -r '.exposure_before // empty' "$d/report.json") sa=$(jq -r '.exposure_after // empty' "$d/report.json")
+  ab=$(analyze_score "$d/$UNIT") aa=$(analyze_score "$d/$UNIT" "$dropin")
+  plain=0 prof=0 strc=0
+  if [[ -z ${BENCH_NO_COST:-} && -n ${HOST_CMD:-} ]]; then
+    p1=() p2=()
+    [[ -n ${HOST_SETUP:-} ]] && eval "$HOST_SETUP"
+    for _ in 1 2 3; do p1+=("$(measure_cost plain)"); p2+=("$(measure_cost profile)"); done
+    plain=$(median "${p1[@]}") prof=$(median "${p2[@]}") strc=$(measure_cost strace)
+    echo "   throughput untraced ${p1[*]}, profiled ${p2[*]}, strace -f $strc"
+  fi
+  jq -n --arg name "$NAME" --arg unit "$UNIT" --argjson rc "$rc" --argjson took "$took" \
+    --arg sb "${sb:-}" --arg sa "${sa:-}" --arg ab "${ab:-}" --arg aa "${aa:-}" --arg ref "${REFERENCE:-}" \
+    --argjson plain "${plain:-0}" --argjson prof "${prof:-0}" --argjson strc "${strc:-0}" \
+    --slurpfile rep "$d/report.json" '{
+      daemon: $name, unit: $unit, auto_exit: $rc, auto_seconds: $took, reference: $ref,
+      exposure: {sdharden_before: $sb, sdharden_after: $sa, analyze_before: $ab, analyze_after: $aa},
+      throughput: {untraced: $plain, profiled: $prof, strace: $strc,
+                   profiled_ratio: (if $plain > 0 then $prof / $plain else null end),
+                   strace_ratio: (if $plain > 0 then $strc / $plain else null end)},
+      report: $rep[0]}' >"$d/row.json"
+  json_rows+=("$d/row.json")
+  jq -r '[.daemon, "\(.exposure.sdharden_before)->\(.exposure.sdharden_after)",
+          "\(.exposure.analyze_before)->\(.exposure.analyze_after)",
+          (if .report.check_passed then "pass" else "FAIL" end),
+          "\([.report.negative_controls[]? | select(.status == "passed")] | length)/\([.report.negative_controls[]? | select(.status != "skipped")] | length)",
+          "\(.report.allow_list.startup // "?")/\(.report.allow_list.serving // "?")",
+          (.auto_seconds | tostring),
+          "\(.throughput.profiled_ratio // "-" | tostring | .[0:5])/\(.throughput.strace_ratio // "-" | tostring | .[0:5])",
+          ([.report.relaxed[]?.directive] | join(" "))] | @tsv' "$d/row.json" |
+    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-9s %-9s %-6s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9}' >>"$work/table"
+done
+echo
+cat "$work/table"
+if [[ ${#json_rows[@]} -gt 0 ]]; then
+  jq -s --arg date "$(date -u +%FT%TZ)" --arg nproc "$(nproc)" --arg kernel "$(uname -r)" \
+    --arg systemd "$(systemctl --version | head -1)" \
+    '{date: $date, machine: {nproc: $nproc, kernel: $kernel, systemd: $systemd}, daemons: .}' \
+    "${json_rows[@]}" >"$results"
+  echo "results: $results"
+fi
