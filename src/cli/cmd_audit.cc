@@ -17,6 +17,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "util/atomic_file.h"
 #include "exposure/assess.h"
 #include "report/audit.h"
 #include "report/audit_html.h"
@@ -35,41 +36,6 @@ struct AuditArgs {
   std::string policy;
   bool quiet = false;
 };
-
-// Writes next to the target and renames, so readers never see half a report.
-Result<void> write_atomically(const std::string& path, const std::string& content) {
-  std::string dir = path.find('/') == std::string::npos ? "." : dirname_of(path);
-  std::string templ = dir + "/." + basename_of(path) + ".tmpXXXXXX";
-  std::vector<char> buf(templ.begin(), templ.end());
-  buf.push_back('\0');
-  int fd = mkstemp(buf.data());
-  if (fd < 0) return fail("creating a temporary file in " + dir, errno);
-  std::string tmp(buf.data());
-  std::size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      close(fd);
-      unlink(tmp.c_str());
-      return fail("writing " + tmp, e);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  fchmod(fd, 0644);
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    return fail("writing " + tmp, e);
-  }
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    return fail("renaming " + tmp + " to " + path, e);
-  }
-  return {};
-}
 
 std::string utc_now() {
   std::time_t t = std::time(nullptr);
@@ -204,7 +170,7 @@ int run_audit(const AuditArgs& args) {
   if (args.output.empty() || args.output == "-") {
     fmt::print("{}", out);
   } else {
-    auto written = write_atomically(args.output, out);
+    auto written = sdh::write_file_atomically(args.output, out);
     if (!written) {
       fmt::print(stderr, "sdharden audit: -o {}: {}\n", args.output, written.error().to_string());
       return kExitUsage;

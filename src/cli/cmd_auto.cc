@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "util/atomic_file.h"
 #include "exposure/assess.h"
 #include "synth/synth.h"
 #include "systemd/container_host.h"
@@ -183,13 +184,13 @@ int run_auto(const AutoArgs& a) {
              before ? tenths(*before) : "?", after ? tenths(*after) : "?", r->iterations, secs);
   if (!a.report.empty()) {
     auto j = auto_report(target->unit, *r, plan->syscalls, before, after, secs);
-    if (auto w = trace::write_file_atomically(a.report, j.dump(2) + "\n"); !w) {
+    if (auto w = sdh::write_file_atomically(a.report, j.dump(2) + "\n"); !w) {
       fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
       return kExitUsage;
     }
   }
   if (!a.output.empty()) {
-    if (auto w = trace::write_file_atomically(a.output, r->dropin); !w) {
+    if (auto w = sdh::write_file_atomically(a.output, r->dropin); !w) {
       fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
       return kExitUsage;
     }

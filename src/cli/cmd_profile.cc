@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "util/atomic_file.h"
 #include "profile/profile.h"
 #include "trace/session.h"
 
@@ -126,7 +127,7 @@ int run_profile(const ProfileArgs& args) {
     fmt::print(stderr, "sdharden profile: tracer unavailable or failed: {}\n", why);
     return kExitFailed;
   }
-  if (auto w = trace::write_file_atomically(args.output, profile::profile_to_json(result->profile)); !w) {
+  if (auto w = sdh::write_file_atomically(args.output, profile::profile_to_json(result->profile)); !w) {
     fmt::print(stderr, "sdharden profile: {}\n", w.error().to_string());
     return kExitFailed;
   }

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "util/atomic_file.h"
 #include "profile/profile.h"
 #include "synth/synth.h"
 #include "unit/loader.h"
@@ -41,24 +42,6 @@ Result<std::string> read_host_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// Writes next to the target and renames, so readers never see half a file.
-Result<void> write_atomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return fail("cannot create " + tmp, errno);
-    out << text;
-    out.flush();
-    if (!out) return fail("cannot write " + tmp, errno);
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    std::remove(tmp.c_str());
-    return fail("cannot rename " + tmp + " to " + path, e);
-  }
-  return {};
 }
 
 Result<profile::Profile> load_profiles(const std::vector<std::string>& paths) {
@@ -112,7 +95,7 @@ int run_propose(const ProposeArgs& a) {
   if (a.output.empty()) {
     fmt::print("{}", text);
   } else {
-    auto w = write_atomically(a.output, text);
+    auto w = sdh::write_file_atomically(a.output, text);
     if (!w) {
       fmt::print(stderr, "sdharden propose: {}\n", w.error().to_string());
       return kExitUsage;

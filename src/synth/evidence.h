@@ -38,6 +38,9 @@ struct Evidence {
   uint64_t runs = 0, events = 0, lost_events = 0;
   std::string architecture;  // native, as the profile names it
   std::set<std::string> executables;
+  // Executables whose operations do not count, with why (systemd's own
+  // pre-exec child, which sets up the sandbox before the service runs).
+  std::map<std::string, std::string> ignored_executables;
 
   std::set<std::string> syscalls_all, syscalls_startup, syscalls_serving;
   std::map<std::string, Witness> families;      // socket() calls per family

@@ -46,7 +46,5 @@ Result<SessionResult> profile_command(const std::vector<std::string>& argv, cons
 // sub-cgroups) until stop or duration; needs one of the two.
 Result<SessionResult> profile_cgroup(const std::string& cgroup_path, const SessionOptions& options);
 
-// Writes `text` to `path` atomically (temporary file in the same directory + rename).
-Result<void> write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace sdh::trace

@@ -83,6 +83,29 @@ TEST(Gotchas, SocketActivatedServiceRestrictsFamiliesButNotClients) {
   EXPECT_FALSE(has_line(c->text, "IPAddressDeny=any"));
 }
 
+// The unit's cgroup also holds systemd's own child that sets up the sandbox
+// before exec: its mounts, capability use and cgroup writes are not the
+// service's, so they must not forbid the directives systemd is applying.
+TEST(Gotchas, SystemdPreExecChildDoesNotCount) {
+  auto p = base();
+  profile::ExecutableProfile mgr;
+  mgr.path = "/usr/lib/systemd/systemd";
+  mgr.elf_machine = "x86-64";
+  mgr.syscalls[profile::Phase::startup] = {"mount", "unshare", "setresuid", "socket", "capset"};
+  mgr.mounts = true;
+  mgr.namespaces_created = {"mnt"};
+  mgr.uid_change = true;
+  mgr.sockets.push_back({"AF_UNIX", "SOCK_DGRAM", 0, 1});
+  mgr.capabilities.push_back({"CAP_SETUID", true, false, 3});
+  mgr.files.push_back({"/sys/fs/cgroup/system.slice/g.service/cgroup.procs", profile::kWrite, false, 0, 0, 0, 1});
+  p.executables.push_back(mgr);
+  auto with_mgr = run("User=g\n", p);
+  auto without = run("User=g\n", base());
+  EXPECT_EQ(with_mgr->text, without->text);
+  EXPECT_TRUE(has_line(with_mgr->text, "ProtectControlGroups=yes")) << with_mgr->text;
+  EXPECT_TRUE(has_line(with_mgr->text, "RestrictNamespaces=yes")) << with_mgr->text;
+}
+
 TEST(Gotchas, PrivateUsersRefusedWithSupplementaryGroups) {
   auto c = run("User=g\nSupplementaryGroups=systemd-journal\n", base());
   EXPECT_FALSE(has_line(c->text, "PrivateUsers=yes"));

@@ -114,20 +114,6 @@ TEST(Session, CgroupNeedsAnEnd) {
   EXPECT_TRUE(r->stopped_early);
 }
 
-TEST(Session, WritesAtomically) {
-  char tmpl[] = "/tmp/sdh-session-test.XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  std::string path = std::string(tmpl) + "/p.json";
-  ASSERT_TRUE(write_file_atomically(path, "one\n"));
-  ASSERT_TRUE(write_file_atomically(path, "two\n"));
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  EXPECT_EQ(ss.str(), "two\n");
-  EXPECT_FALSE(write_file_atomically(std::string(tmpl) + "/missing/p.json", "x"));
-  unlink(path.c_str());
-  rmdir(tmpl);
-}
 
 }  // namespace
 }  // namespace sdh::trace
