@@ -4,7 +4,7 @@
 # the unit tests again under ASan+UBSan, and the fuzzer for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ $(id -u) -eq 0 ]]; then scripts/install-deps.sh; else echo "test: not root, skipping apt-get"; fi
+if [[ $(id -u) -eq 0 ]]; then scripts/install-deps.sh --test-daemons; else echo "test: not root, skipping apt-get"; fi
 
 echo "== build (RelWithDebInfo)"
 BUILD_DIR=build scripts/build.sh
