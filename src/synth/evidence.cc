@@ -136,6 +136,15 @@ Evidence digest(const profile::Profile& p) {
     for (const auto& s : e.sockets) note(ev.families, s.family, exe, s.count);
     for (const auto& a : e.addresses) {
       ev.addresses.push_back({a.op, a.family, a.address, exe, a.port, a.count});
+      // bind() on a path creates the socket file, and daemons unlink a stale
+      // one first: that needs a writable mount as much as open(O_CREAT) does.
+      if (a.op == "bind" && a.family == "AF_UNIX" && !a.address.empty() && a.address[0] == '/') {
+        auto& u = ev.paths[a.address];
+        u.path = a.address;
+        u.access |= profile::kCreate | profile::kDelete;
+        u.count += a.count;
+        u.executables.insert(exe);
+      }
     }
     for (const auto& f : e.files) {
       auto& u = ev.paths[f.path];

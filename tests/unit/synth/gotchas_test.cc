@@ -106,6 +106,20 @@ TEST(Gotchas, SystemdPreExecChildDoesNotCount) {
   EXPECT_TRUE(has_line(with_mgr->text, "RestrictNamespaces=yes")) << with_mgr->text;
 }
 
+// A control socket bound in /run (unbound's /run/unbound.ctl) is a file the
+// service creates: ProtectSystem=strict must leave it writable.
+TEST(Gotchas, UnixSocketBoundOnAPathIsAWrite) {
+  auto p = base();
+  p.executables[0].sockets.push_back({"AF_UNIX", "SOCK_STREAM", 0, 1});
+  p.executables[0].addresses.push_back({"bind", "AF_UNIX", "/run/g.ctl", 0, 1});
+  auto c = run("User=g\n", p);
+  EXPECT_NE(c->text.find("/run"), std::string::npos) << c->text;
+  bool writable = has_line(c->text, "ReadWritePaths=-/run") || has_line(c->text, "ReadWritePaths=-/run/g.ctl") ||
+                  has_line(c->text, "ReadWritePaths=/run/g.ctl") || has_line(c->text, "ReadWritePaths=/run") ||
+                  !has_line(c->text, "ProtectSystem=strict");
+  EXPECT_TRUE(writable) << c->text;
+}
+
 TEST(Gotchas, PrivateUsersRefusedWithSupplementaryGroups) {
   auto c = run("User=g\nSupplementaryGroups=systemd-journal\n", base());
   EXPECT_FALSE(has_line(c->text, "PrivateUsers=yes"));
