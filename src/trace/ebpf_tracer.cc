@@ -263,9 +263,18 @@ class EbpfTracer final : public Tracer {
         break;
       case SDH_REC_DISCOVER:
         e.kind = TraceEventKind::discover;
-        e.exe_path = read_link(proc + "/exe");
-        // Gone already: keep at least its command name.
-        if (e.exe_path.empty()) e.exe_path = "(comm " + std::string(r.path, strnlen(r.path, 16)) + ")";
+        {
+          // The kernel took the command name when it first saw the process;
+          // /proc/PID/exe is read later and may already show a newer exec.
+          // systemd names the child it forks for an Exec*= line "(name)" until
+          // it execs, so such a process is systemd's own set-up, whatever the
+          // exec that follows: keep its command name rather than race /proc.
+          std::string comm(r.path, strnlen(r.path, 16));
+          bool manager_child = comm.size() >= 2 && comm.front() == '(';
+          if (!manager_child) e.exe_path = read_link(proc + "/exe");
+          // Gone already: keep at least its command name.
+          if (e.exe_path.empty()) e.exe_path = "(comm " + comm + ")";
+        }
         e.cwd = read_link(proc + "/cwd");
         break;
       case SDH_REC_HINT:

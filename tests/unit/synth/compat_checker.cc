@@ -111,7 +111,8 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
   std::set<std::string> machines;
   for (const auto& e : p.executables) {
     // systemd's pre-exec child builds the sandbox; what it does is not the service's.
-    if (e.path == "/usr/lib/systemd/systemd" || e.path == "/lib/systemd/systemd") continue;
+    if (e.path == "/usr/lib/systemd/systemd" || e.path == "/lib/systemd/systemd" || e.path.rfind("(comm (", 0) == 0)
+      continue;
     for (const auto& s : e.sockets) families.insert(s.family);
     for (const auto& [ph, names] : e.syscalls) syscalls.insert(names.begin(), names.end());
     for (const auto& c : e.capabilities) if (c.granted || c.inferred) caps.insert(c.capability);

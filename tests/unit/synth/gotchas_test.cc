@@ -99,6 +99,9 @@ TEST(Gotchas, SystemdPreExecChildDoesNotCount) {
   mgr.capabilities.push_back({"CAP_SETUID", true, false, 3});
   mgr.files.push_back({"/sys/fs/cgroup/system.slice/g.service/cgroup.procs", profile::kWrite, false, 0, 0, 0, 1});
   p.executables.push_back(mgr);
+  profile::ExecutableProfile child = mgr;  // met before its exec, named by command
+  child.path = "(comm (g))";
+  p.executables.push_back(child);
   auto with_mgr = run("User=g\n", p);
   auto without = run("User=g\n", base());
   EXPECT_EQ(with_mgr->text, without->text);
