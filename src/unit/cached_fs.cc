@@ -2,18 +2,40 @@
 
 namespace sdh::unit {
 
+// Most questions a batch asks are about drop-in folders that do not exist
+// ("g1.service.d" next to every unit, in every search-path folder). One
+// listing of the parent answers all of them for that folder, where a stat
+// per name would cost a system call each.
+bool CachedFileSystem::known_absent(const std::string& path) const {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos || slash + 1 >= path.size()) return false;
+  std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+  auto it = names_.find(parent);
+  if (it == names_.end()) {
+    std::unordered_set<std::string> names;
+    auto listed = inner_.list_dir(parent);
+    // An unreadable or missing parent proves nothing: fall back to stat.
+    if (!listed) return false;
+    names.insert(listed->begin(), listed->end());
+    it = names_.emplace(parent, std::move(names)).first;
+  }
+  return it->second.count(path.substr(slash + 1)) == 0;
+}
+
 FileKind CachedFileSystem::kind(const std::string& path) const {
   std::lock_guard lock(mu_);
   auto it = kind_.find(path);
   if (it != kind_.end()) return it->second;
-  return kind_.emplace(path, inner_.kind(path)).first->second;
+  FileKind k = known_absent(path) ? FileKind::missing : inner_.kind(path);
+  return kind_.emplace(path, k).first->second;
 }
 
 FileKind CachedFileSystem::lkind(const std::string& path) const {
   std::lock_guard lock(mu_);
   auto it = lkind_.find(path);
   if (it != lkind_.end()) return it->second;
-  return lkind_.emplace(path, inner_.lkind(path)).first->second;
+  FileKind k = known_absent(path) ? FileKind::missing : inner_.lkind(path);
+  return lkind_.emplace(path, k).first->second;
 }
 
 Result<std::vector<std::string>> CachedFileSystem::list_dir(const std::string& path) const {

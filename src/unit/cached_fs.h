@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "util/fs.h"
 
@@ -27,12 +28,15 @@ class CachedFileSystem final : public FileSystem {
   const LinkIndex& symlinks_in(const std::string& dir) const;
 
  private:
+  // True when the parent folder's listing shows no entry of that name.
+  bool known_absent(const std::string& path) const;
   const FileSystem& inner_;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, FileKind> kind_, lkind_;
   mutable std::unordered_map<std::string, Result<std::vector<std::string>>> dirs_;
   mutable std::unordered_map<std::string, Result<std::string>> links_;
   mutable std::unordered_map<std::string, LinkIndex> link_index_;
+  mutable std::unordered_map<std::string, std::unordered_set<std::string>> names_;  // folder -> entries
 };
 
 }  // namespace sdh::unit

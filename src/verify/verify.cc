@@ -117,6 +117,13 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   }
   r.stayed_up = true;
   auto check = host.run(options.check, options.check_timeout);
+  auto grace_end = std::chrono::steady_clock::now() + options.check_grace;
+  while (check && !check->ok() && std::chrono::steady_clock::now() < grace_end) {
+    auto still = host.show(options.unit, {"ActiveState"});
+    if (!still || (*still)["ActiveState"] != "active") break;  // it died: no point waiting
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    check = host.run(options.check, options.check_timeout);
+  }
   if (!check) {
     r.failure = "running the check: " + check.error().to_string();
     return observed();

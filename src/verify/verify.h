@@ -38,6 +38,10 @@ struct VerifyOptions {
   std::string probe_binary;  // sdharden-probe on this machine; empty: no negative controls
   std::chrono::milliseconds settle{1500};  // how long the unit must stay up
   std::chrono::milliseconds check_timeout{30000};
+  // A failing check is tried again for this long while the unit stays active:
+  // a Type=simple service counts as started before it listens, and on a busy
+  // machine the first try can come too early.
+  std::chrono::milliseconds check_grace{6000};
   // Test hook (mutation test of the negative controls): directives left out
   // of the probes' sandbox, as if they had no effect.
   std::vector<std::string> omit_from_probes;

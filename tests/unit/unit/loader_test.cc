@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "unit/cached_fs.h"
 #include "unit/loader.h"
 #include "unit/syscalls.h"
 
@@ -154,6 +155,28 @@ TEST(Loader, UnreadableDropinFolderIsAnErrorWithItsPath) {
   auto lu = load_unit(fs, "a.service");
   ASSERT_FALSE(lu.has_value());
   EXPECT_NE(lu.error().to_string().find(kEtc + "/a.service.d"), std::string::npos) << lu.error().to_string();
+}
+
+}  // namespace
+}  // namespace sdh::unit
+
+namespace sdh::unit {
+namespace {
+
+// The cache answers "absent" from the parent's listing; it must agree with
+// the file system it wraps for present, absent and symlinked names.
+TEST(CachedFileSystem, AgreesWithTheWrappedFileSystem) {
+  MemoryFileSystem mem;
+  mem.add_file("/etc/systemd/system/a.service", "[Service]\n");
+  mem.add_dir("/etc/systemd/system/a.service.d");
+  mem.add_symlink("/etc/systemd/system/b.service", "/etc/systemd/system/a.service");
+  CachedFileSystem cached(mem);
+  for (const char* p : {"/etc/systemd/system/a.service", "/etc/systemd/system/a.service.d",
+                        "/etc/systemd/system/b.service", "/etc/systemd/system/c.service",
+                        "/etc/systemd/system/c.service.d", "/nowhere/x.service", "/etc"}) {
+    EXPECT_EQ(cached.kind(p), mem.kind(p)) << p;
+    EXPECT_EQ(cached.lkind(p), mem.lkind(p)) << p;
+  }
 }
 
 }  // namespace
