@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/system_facts.h"
+#include "cli/verify_setup.h"
 #include "util/atomic_file.h"
 #include "exposure/assess.h"
 #include "synth/synth.h"
@@ -35,6 +37,8 @@ struct AutoArgs {
   std::string unit, check, workload, output;
   std::string report;              // --report: JSON summary for benchmarks
   std::vector<std::string> files;  // --file DEST=SRC: installed in the container first
+  std::string save_profile;        // --save-profile: the profile the proposal was built from
+  bool no_static_user = false;     // --no-static-user
   int settle_ms = 1500;
 };
 
@@ -157,10 +161,18 @@ int run_auto(const AutoArgs& a) {
     return kExitFailed;
   }
   fmt::print("   {} events, {} executables\n", prof->events, prof->executables.size());
+  if (!a.save_profile.empty()) {
+    if (auto w = sdh::write_file_atomically(a.save_profile, profile::profile_to_json(*prof)); !w) {
+      fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
+      return kExitUsage;
+    }
+  }
 
   synth::ProposeOptions po;
   po.fs = &fs;
   po.allow_incomplete_profile = true;
+  // The container shares this machine's /etc, /usr and /var: its owners are the service's.
+  if (!a.no_static_user) po.facts = gather_system_facts(*prof);
   auto plan = synth::propose(*loaded, *prof, po);
   if (!plan) {
     fmt::print(stderr, "sdharden auto: propose: {}\n", plan.error().to_string());
@@ -170,6 +182,7 @@ int run_auto(const AutoArgs& a) {
   fmt::print("== proposed {} directives\n", plan->directives.size());
 
   target->dropin_text = dropin;
+  target->observer = make_profiler_observer();  // silent-fallback diff of the verify runs
   auto r = verify::harden_until_verified(*target, systemd::container_factory());
   if (!r) {
     fmt::print(stderr, "sdharden auto: {}\n", r.error().to_string());
@@ -215,6 +228,9 @@ void add_auto_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
   cmd->add_option("--report", args->report, "write a JSON report (exposure, verdict, controls, allow-lists, relaxed)");
   cmd->add_option("--file", args->files, "DEST=SRC: install local file SRC at DEST in the container first");
+  cmd->add_flag("--no-static-user", args->no_static_user,
+                "Never propose User= from the owners of the files the daemon used");
+  cmd->add_option("--save-profile", args->save_profile, "write the profile the proposal was built from (JSON)");
   cmd->footer("Exit codes: 0 verified drop-in, 1 could not reach a verified drop-in, 2 usage error.");
   cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_auto(*args); }; });
 }

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/verify_setup.h"
 #include "systemd/service_host.h"
 #include "systemd/process.h"
 #include "util/fs.h"
@@ -11,8 +12,6 @@
 #include "verify/target.h"
 
 namespace sdh::cli {
-
-systemd::HostFactory host_factory_for(const std::string& in);  // cmd_verify.cc
 
 namespace {
 

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/system_facts.h"
 #include "util/atomic_file.h"
 #include "profile/profile.h"
 #include "synth/synth.h"
@@ -27,6 +28,7 @@ struct ProposeArgs {
   std::string systemd = "252";
   std::string root;
   bool allow_incomplete = false;
+  bool no_static_user = false;
 };
 
 std::string absolute_unit_argument(const std::string& arg, bool has_root) {
@@ -82,6 +84,7 @@ int run_propose(const ProposeArgs& a) {
   opts.fs = &fs;
   opts.load_options = lo;
   opts.allow_incomplete_profile = a.allow_incomplete;
+  if (!a.no_static_user) opts.facts = gather_system_facts(*prof, a.root);
   auto plan = synth::propose(*loaded, *prof, opts);
   if (!plan) {
     fmt::print(stderr, "sdharden propose: {}\n", plan.error().to_string());
@@ -120,6 +123,8 @@ void add_propose_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--root", args->root, "Look units up below this directory");
   cmd->add_flag("--allow-incomplete", args->allow_incomplete,
                 "Accept a profile that lost events (the drop-in carries a warning)");
+  cmd->add_flag("--no-static-user", args->no_static_user,
+                "Never propose User= from the owners of the files (under --root) the daemon used");
   cmd->footer("Exit codes: 0 drop-in written, 2 usage or input error (including an incomplete profile).");
   cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_propose(*args); }; });
 }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/verify_setup.h"
 #include "trace/session.h"
 #include "trace/tracer.h"
 #include "systemd/bus_host.h"
@@ -81,14 +82,11 @@ class CgroupProfiler final : public verify::RunObserver {
 
 }  // namespace
 
-// Shared by verify and auto: a profiler for silent-fallback detection, or
-// null when this build or this machine cannot profile.
 std::shared_ptr<verify::RunObserver> make_profiler_observer() {
   if (!trace::ebpf_built() || geteuid() != 0) return nullptr;
   return std::make_shared<CgroupProfiler>();
 }
 
-// Shared by verify, bisect and auto: the host factory for --in.
 systemd::HostFactory host_factory_for(const std::string& in) {
   if (in == "host") return systemd::host_factory();
   return systemd::container_factory();

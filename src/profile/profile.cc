@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <tuple>
 
 namespace sdh::profile {
@@ -155,6 +156,21 @@ Profile merge(const std::vector<Profile>& profiles) {
   std::sort(out.executables.begin(), out.executables.end(),
             [](const ExecutableProfile& a, const ExecutableProfile& b) { return a.path < b.path; });
   return out;
+}
+
+// A unit's cgroup also holds the child that systemd forks for each Exec*=
+// line: it runs systemd's own binary, drops capabilities, sets up namespaces
+// and mounts, applies the filters and then execs the service. Its operations
+// are the sandbox being built, not the service's needs; counting them would
+// forbid the very directives that systemd is applying (ProtectControlGroups,
+// RestrictSUIDSGID, capabilities...).
+bool is_service_manager(const std::string& exe) {
+  static const std::set<std::string> kManagers = {
+      "/usr/lib/systemd/systemd", "/lib/systemd/systemd",
+      "/usr/lib/systemd/systemd-executor", "/lib/systemd/systemd-executor"};
+  // A process the profiler first met as systemd's "(name)" child, named by
+  // its command because it had not exec'd yet.
+  return kManagers.count(exe) > 0 || exe.rfind("(comm (", 0) == 0;
 }
 
 }  // namespace sdh::profile

@@ -130,6 +130,10 @@ std::string profile_to_json(const Profile& p);
 // Finds (or adds) the executable with this path.
 ExecutableProfile& executable(Profile& p, const std::string& path);
 
+// True for systemd's own child that builds the sandbox and then execs the
+// service: it runs in the unit's cgroup, but its operations are not the service's.
+bool is_service_manager(const std::string& exe);
+
 // Merges several runs (or several ExecStart processes) into one profile.
 Profile merge(const std::vector<Profile>& profiles);
 

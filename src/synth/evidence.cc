@@ -100,21 +100,6 @@ std::vector<const PathUse*> Evidence::paths_under(const std::string& prefix, uin
   return out;
 }
 
-// A unit's cgroup also holds the child that systemd forks for each Exec*=
-// line: it runs systemd's own binary, drops capabilities, sets up namespaces
-// and mounts, applies the filters and then execs the service. Its operations
-// are the sandbox being built, not the service's needs; counting them would
-// forbid the very directives that systemd is applying (ProtectControlGroups,
-// RestrictSUIDSGID, capabilities...).
-bool is_service_manager(const std::string& exe) {
-  static const std::set<std::string> kManagers = {
-      "/usr/lib/systemd/systemd", "/lib/systemd/systemd",
-      "/usr/lib/systemd/systemd-executor", "/lib/systemd/systemd-executor"};
-  // A process the profiler first met as systemd's "(name)" child, named by
-  // its command because it had not exec'd yet.
-  return kManagers.count(exe) > 0 || exe.rfind("(comm (", 0) == 0;
-}
-
 Evidence digest(const profile::Profile& p) {
   Evidence ev;
   ev.runs = p.runs;
@@ -123,7 +108,7 @@ Evidence digest(const profile::Profile& p) {
   ev.architecture = p.architecture;
   for (const auto& e : p.executables) {
     const std::string& exe = e.path;
-    if (is_service_manager(exe)) {
+    if (profile::is_service_manager(exe)) {
       ev.ignored_executables[exe] = "systemd's own set-up of the sandbox before exec";
       continue;
     }

@@ -5,6 +5,7 @@
 
 #include <fmt/core.h>
 
+#include "synth/static_user.h"
 #include "synth/syscall_groups.h"
 
 namespace sdh::synth {
@@ -157,12 +158,9 @@ bool api_or_scratch(const Context& c, const std::string& path) {
   return false;
 }
 
-bool already_writable(const unit::UnitSettings& u, const std::string& path) {
-  for (const auto& p : u.read_write_paths) {
-    std::string q = p;
-    while (!q.empty() && (q[0] == '-' || q[0] == '+')) q.erase(0, 1);
-    if (path_under(path, q)) return true;
-  }
+// Under a directory systemd creates for the unit and hands to its user
+// (RuntimeDirectory= and friends).
+bool under_unit_directory(const unit::UnitSettings& u, const std::string& path) {
   const std::pair<const std::vector<std::string>*, const char*> dirs[] = {
       {&u.state_directory, "/var/lib/"}, {&u.cache_directory, "/var/cache/"},
       {&u.logs_directory, "/var/log/"},  {&u.runtime_directory, "/run/"}};
@@ -172,6 +170,20 @@ bool already_writable(const unit::UnitSettings& u, const std::string& path) {
     }
   }
   return false;
+}
+
+bool already_writable(const unit::UnitSettings& u, const std::string& path) {
+  for (const auto& p : u.read_write_paths) {
+    std::string q = p;
+    while (!q.empty() && (q[0] == '-' || q[0] == '+')) q.erase(0, 1);
+    if (path_under(path, q)) return true;
+  }
+  return under_unit_directory(u, path);
+}
+
+StaticUserAnalysis static_user_analysis(const Context& c, const Account* forced = nullptr) {
+  return analyse_static_user(
+      c.ev, c.facts, [&](const std::string& p) { return under_unit_directory(c.unit, p); }, forced);
 }
 
 std::vector<const PathUse*> writes_needing_rw(const Context& c) {
@@ -237,7 +249,29 @@ RuleOutcome decide_user(const Context& c) {
   if (!blockers.empty()) {
     std::string reason;
     for (const auto& b : blockers) reason += (reason.empty() ? "" : "; ") + b;
-    r.not_set.push_back(refuse("DynamicUser=yes", "runs as root because it " + reason, rule));
+    auto su = static_user_analysis(c);
+    if (!su.usable()) {
+      r.not_set.push_back(refuse("DynamicUser=yes", "runs as root because it " + reason, rule));
+      if (su.account) {
+        std::string why;
+        for (const auto& b : su.blockers) why += (why.empty() ? "" : "; ") + b;
+        r.not_set.push_back(refuse("User=" + su.account->name, why, rule));
+      }
+      return r;
+    }
+    r.not_set.push_back(refuse("DynamicUser=yes", "it " + reason + "; the static User= below covers that", rule));
+    const Account& a = *su.account;
+    std::vector<std::string> caps;
+    for (const auto& [cap, why] : su.obviated_caps) caps.push_back(cap);
+    std::string why = fmt::format("every file access seen is allowed to {} by the file modes ({} owns {}){} ({})",
+                                  a.name, a.name, sample(su.owned_paths, 2),
+                                  caps.empty() ? "" : "; root used " + sample(caps, 5) + " only to reach them",
+                                  c.scope());
+    Option o;
+    o.directives.push_back(make("User", {a.name}, why, rule));
+    o.directives.push_back(make("Group", {a.group.empty() ? std::to_string(a.gid) : a.group},
+                                a.name + "'s primary group", rule));
+    r.options.push_back(o);
     return r;
   }
   Option o = single("DynamicUser", "yes",
@@ -268,15 +302,26 @@ RuleOutcome decide_capabilities(const Context& c) {
   RuleOutcome r;
   const std::string rule = "capabilities";
   uint64_t current = c.unit.capability_bounding_set;
+  auto obviated = c.caps_obviated_by_user();
   uint64_t want = observed_caps(c.ev) & current;
+  for (const auto& [cap, why] : obviated)
+    if (int n = cap_number(cap); n >= 0) want &= ~(uint64_t{1} << n);
   uint64_t all_known = (uint64_t{1} << kCapCount) - 1;
   if ((current & all_known) != want) {
     std::string caps = caps_text(want);
-    std::string why = want == 0
-                          ? fmt::format("no capability check by any process ({})", c.scope())
-                          : fmt::format("only {} checked ({})", caps, c.scope());
+    std::string why;
+    if (want != 0) why = fmt::format("only {} checked ({})", caps, c.scope());
+    else if (obviated.empty()) why = fmt::format("no capability check by any process ({})", c.scope());
+    else why = fmt::format("no capability needed ({})", c.scope());
     for (const auto& [cap, why_ignored] : c.ev.ignored_capabilities) {
       why += "; " + cap + " dropped: " + why_ignored;
+    }
+    // Grouped by reason: the file-permission checks share one.
+    std::map<std::string, std::vector<std::string>> by_reason;
+    for (const auto& [cap, why_not] : obviated) by_reason[why_not].push_back(cap);
+    for (const auto& [why_not, list] : by_reason) {
+      why += fmt::format("; {} not needed as {}: {}", sample(list, 8), c.planned_static_user()->values.back(),
+                         why_not);
     }
     std::vector<std::string> values;
     if (current != ~uint64_t{0}) values.push_back("");  // reset the unit's own set before narrowing
@@ -745,7 +790,9 @@ RuleOutcome decide_private_users(const Context& c) {
   const std::string rule = "private-users";
   if (c.unit.private_users) return r;
   std::vector<std::string> why;
-  for (const auto& [cap, w] : c.ev.capabilities) why.push_back(cap + " (useless inside a user namespace)");
+  auto obviated = c.caps_obviated_by_user();
+  for (const auto& [cap, w] : c.ev.capabilities)
+    if (!obviated.count(cap)) why.push_back(cap + " (useless inside a user namespace)");
   for (const char* f : {"uid_change", "gid_change"}) {
     if (c.ev.flag(f)) why.push_back(std::string(f == std::string("uid_change") ? "changes user" : "changes group"));
   }
@@ -1339,7 +1386,23 @@ bool Context::planned_is(const std::string& key, const std::string& value) const
 
 bool Context::dynamic_user() const { return unit.dynamic_user || planned_is("DynamicUser", "yes"); }
 
-bool Context::unprivileged() const { return dynamic_user() || !is_root_name(unit.user); }
+bool Context::unprivileged() const {
+  return dynamic_user() || !is_root_name(unit.user) || planned_static_user() != nullptr;
+}
+
+const Directive* Context::planned_static_user() const {
+  const Directive* d = planned("User");
+  return d && !d->values.empty() && !is_root_name(d->values.back()) ? d : nullptr;
+}
+
+std::map<std::string, std::string> Context::caps_obviated_by_user() const {
+  const Directive* d = planned_static_user();
+  if (!d) return {};
+  const Account* a = facts.account(d->values.back());
+  if (!a) return {};
+  auto su = static_user_analysis(*this, a);
+  return su.usable() ? su.obviated_caps : std::map<std::string, std::string>{};
+}
 
 bool Context::private_tmp() const { return unit.private_tmp || dynamic_user() || planned_is("PrivateTmp", "yes"); }
 
@@ -1351,7 +1414,7 @@ std::optional<std::string> Context::nnp_blocker() const {
 
 const std::vector<Rule>& knowledge_base() {
   static const std::vector<Rule> kRules = {
-      {"user", {"User", "DynamicUser"}, {"UserOrDynamicUser"}, false, true,
+      {"user", {"User", "Group", "DynamicUser"}, {"UserOrDynamicUser"}, false, true,
        "capability use, uid/gid changes, setuid executables, writes outside systemd-managed directories, root-only files",
        "DynamicUser= implies ProtectSystem=strict, ProtectHome=read-only, PrivateTmp=, RemoveIPC=, RestrictSUIDSGID=",
        decide_user},

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "synth/evidence.h"
 #include "synth/synth.h"
+#include "synth/system_facts.h"
 #include "unit/settings.h"
 
 namespace sdh::synth {
@@ -34,12 +36,19 @@ struct Context {
   const unit::UnitSettings& unit;
   const std::vector<Directive>& plan;
   unit::SystemdVersion version;
+  const SystemFacts& facts;  // owners and accounts of the machine (may be empty)
 
   const Directive* planned(const std::string& key) const;
   bool planned_is(const std::string& key, const std::string& value) const;
   // Runs without CAP_SYS_ADMIN in its effective set (non-root User=, DynamicUser=):
   // then seccomp-style options imply NoNewPrivileges=yes.
   bool unprivileged() const;
+  // The static non-root User= the plan sets (nullptr: none, or the unit's own).
+  const Directive* planned_static_user() const;
+  // Capability checks observed that only served to reach files (the kernel's
+  // permission checks) and that the planned static user does not need, because
+  // the file modes grant it every access seen: "CAP_DAC_OVERRIDE" -> why.
+  std::map<std::string, std::string> caps_obviated_by_user() const;
   bool dynamic_user() const;
   bool private_tmp() const;
   // Why an option that implies NoNewPrivileges for an unprivileged service is

@@ -121,7 +121,7 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   }
 
   for (const auto& rule : knowledge_base()) {
-    Context ctx{ev, unit.settings, plan.directives, options.version};
+    Context ctx{ev, unit.settings, plan.directives, options.version, options.facts};
     RuleOutcome out = rule.decide(ctx);
     for (auto& n : out.not_set) plan.not_set.push_back(std::move(n));
     const Option* best = nullptr;

@@ -27,6 +27,7 @@ const std::map<std::string, std::vector<std::string>>& companions() {
       {"SocketBindDeny", {"SocketBindAllow"}},
       {"DevicePolicy", {"DeviceAllow"}},
       {"DynamicUser", {"User"}},
+      {"User", {"Group"}},  // the static user's primary group goes with it
   };
   return m;
 }

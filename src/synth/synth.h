@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "profile/profile.h"
+#include "synth/system_facts.h"
 #include "unit/loader.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -94,6 +95,9 @@ struct ProposeOptions {
   // File name the candidate drop-in is scored under (after load_options' own
   // extra_dropins, so it must not reuse one of their names).
   std::string dropin_name = "99-sdharden-candidate.conf";
+  // Owners and modes of the files the profile names, and the user accounts,
+  // of the machine the service runs on; empty: no static User= is proposed.
+  SystemFacts facts;
 };
 
 // Builds the tightest plan the profile allows: minimises our exposure score

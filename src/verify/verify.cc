@@ -216,16 +216,13 @@ std::vector<std::string> new_failures(const profile::Profile& baseline, const pr
   std::set<std::string> seen;
   // The manager's own pre-exec sandbox setup (mkdir races, probing paths)
   // is in the service's cgroup too; it is not the service falling back.
-  auto is_manager = [](const std::string& path) {
-    return path.size() >= 8 && path.compare(path.size() - 8, 8, "/systemd") == 0;
-  };
   auto refusal = [](int e) {
     return e == EPERM || e == EACCES || e == EROFS || e == EAFNOSUPPORT || e == ENOSYS || e == ENOENT ||
            e == ENODEV || e == ENXIO;
   };
   for (const auto& e : hardened.executables)
     for (const auto& f : e.failures) {
-      if (is_manager(e.path) || !refusal(f.error)) continue;
+      if (profile::is_service_manager(e.path) || !refusal(f.error)) continue;
       auto k = key(e, f);
       if (!before.count(k) && seen.insert(k).second) out.push_back(k);
     }

@@ -148,7 +148,48 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     if (!admin) caps.erase("CAP_SYS_ADMIN");
   }
   bool dynamic = in.unit_dynamic_user || has(lines, "DynamicUser", "yes");
-  bool unprivileged = dynamic || !(in.unit_user.empty() || in.unit_user == "root");
+  std::string static_user = lines.count("User") ? list_of(lines, "User").back() : "";
+  if (!static_user.empty() && static_user != "root" && !dynamic) {
+    // A static user must reach every file by the modes alone (owner, group,
+    // other bits of the file, or of its directory for what it created).
+    const Account* a = in.facts ? in.facts->account(static_user) : nullptr;
+    if (!a) {
+      bad.push_back("User=" + static_user + " without an account to check it against");
+    } else {
+      auto allowed = [&](const FileFacts& f, uint32_t bits) {
+        uint32_t m = f.uid == a->uid ? f.mode >> 6 : a->groups.count(f.gid) ? f.mode >> 3 : f.mode;
+        return (m & bits) == bits;
+      };
+      for (const auto& [path, acc] : files) {
+        if (under(path, "/proc/self") || under(path, "/dev")) continue;
+        const FileFacts* f = in.facts->file(path);
+        if (f && (acc & profile::kRead) && !allowed(*f, 4)) bad.push_back("User= cannot read " + path);
+        if (f && (acc & profile::kWrite) && !allowed(*f, 2)) bad.push_back("User= cannot write " + path);
+        if (acc & (profile::kCreate | profile::kDelete | profile::kRename)) {
+          std::string dir = path.substr(0, path.rfind('/'));
+          while (!dir.empty() && !in.facts->file(dir)) dir = dir.substr(0, dir.rfind('/'));
+          const FileFacts* d = in.facts->file(dir.empty() ? "/" : dir);
+          bool systemd_made = false;  // systemd creates these and hands them to User=
+          const std::pair<const char*, const char*> made[] = {{"RuntimeDirectory", "/run/"},
+                                                              {"StateDirectory", "/var/lib/"},
+                                                              {"LogsDirectory", "/var/log/"},
+                                                              {"CacheDirectory", "/var/cache/"}};
+          for (const auto& [key, base] : made)
+            for (const auto& v : list_of(lines, key)) systemd_made |= under(path, base + v);
+          if (!systemd_made && (!d || !allowed(*d, 3))) bad.push_back("User= cannot create in the folder of " + path);
+        }
+      }
+      if (flag["uid_change"]) bad.push_back("User= but the daemon changes identity itself");
+      // Root's checks of file permissions are moot for a user the modes admit.
+      for (const char* c : {"CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_CHOWN"})
+        caps.erase(c);
+      bool net_config = families.count("AF_NETLINK") || families.count("AF_PACKET");
+      for (const auto& [path, acc] : files) net_config |= under(path, "/proc/sys/net") && (acc & profile::kWrite);
+      if (!net_config) caps.erase("CAP_NET_ADMIN");
+      if (!caps.empty()) bad.push_back("User= but capabilities used: " + *caps.begin());
+    }
+  }
+  bool unprivileged = dynamic || !(in.unit_user.empty() || in.unit_user == "root") || !static_user.empty();
   const std::set<std::string> seccomp_keys = {
       "SystemCallFilter", "SystemCallArchitectures", "RestrictAddressFamilies", "PrivateDevices",
       "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock", "ProtectHostname",
@@ -165,7 +206,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
   for (const auto& key : known) {
     auto vals = list_of(lines, key);
     std::string v = vals.empty() ? "" : vals.back();
-    if (key == "DynamicUser" || key == "User") {
+    if (key == "DynamicUser" || key == "User" || key == "Group") {  // User= is checked above
       if (dynamic && !caps.empty()) bad.push_back("DynamicUser= but capabilities were used");
       if (dynamic && flag["uid_change"]) bad.push_back("DynamicUser= but the daemon changes identity");
     } else if (key == "CapabilityBoundingSet") {

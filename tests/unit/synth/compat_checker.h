@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "profile/profile.h"
+#include "synth/system_facts.h"
 
 namespace sdh::synth::testing {
 
@@ -16,6 +17,7 @@ struct CheckInput {
   std::string unit_user;          // User= of the base unit ("" = root)
   bool unit_dynamic_user = false;
   const profile::Profile* profile = nullptr;
+  const SystemFacts* facts = nullptr;  // owners and accounts, for a static User=
 };
 
 // Violations, one per line; empty when the drop-in is compatible. Also

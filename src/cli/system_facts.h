@@ -1,0 +1,16 @@
+// Reads what the synthesiser needs to know about this machine's files and
+// accounts (owners, modes, passwd, group) for the paths a profile names.
+#pragma once
+
+#include <string>
+
+#include "profile/profile.h"
+#include "synth/system_facts.h"
+
+namespace sdh::cli {
+
+// `root` prefixes every path (as --root does); "" is this machine. Paths that
+// do not exist are left out; unreadable account files give no accounts.
+synth::SystemFacts gather_system_facts(const profile::Profile& profile, const std::string& root = "");
+
+}  // namespace sdh::cli

@@ -1,0 +1,144 @@
+#include "synth/static_user.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <fmt/core.h>
+
+namespace sdh::synth {
+namespace {
+
+std::string parent_of(const std::string& path) {
+  auto slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+}
+
+// The process's own /proc entries: always its own, whoever it runs as.
+bool own_proc_entry(const std::string& path) {
+  if (path_under(path, "/proc/self") || path_under(path, "/proc/thread-self")) return true;
+  if (!path_under(path, "/proc") || path.size() <= 6) return false;
+  size_t end = path.find('/', 6);
+  std::string pid = path.substr(6, end == std::string::npos ? std::string::npos : end - 6);
+  return !pid.empty() && std::all_of(pid.begin(), pid.end(), [](unsigned char ch) { return std::isdigit(ch); });
+}
+
+// The nearest ancestor that exists: where a since-removed file was created.
+std::string existing_parent(const SystemFacts& facts, const std::string& path) {
+  std::string dir = parent_of(path);
+  while (dir != "/" && !facts.file(dir)) dir = parent_of(dir);
+  return dir;
+}
+
+// The account that owns what the daemon writes, or that owns files root
+// could read only by overriding their modes; most hits wins.
+const Account* candidate(const Evidence& ev, const SystemFacts& facts) {
+  std::map<uint32_t, size_t> hits;
+  for (const auto& [path, use] : ev.paths) {
+    if (use.is_device || own_proc_entry(path)) continue;
+    const FileFacts* f = facts.file(path);
+    if (use.access & kWriteBits) {
+      if (!f || (use.access & (profile::kCreate | profile::kDelete | profile::kRename)))
+        f = facts.file(existing_parent(facts, path));
+      if (f && f->uid != 0) ++hits[f->uid];
+    } else if ((use.access & profile::kRead) && f && f->uid != 0 && !(f->mode & 04)) {
+      ++hits[f->uid];
+    }
+  }
+  const Account* best = nullptr;
+  size_t best_hits = 0;
+  for (const auto& [uid, n] : hits) {
+    const Account* a = facts.account(uid);
+    // nobody is shared by everything unprivileged (systemd scores it as bad as root, almost).
+    if (!a || a->name == "nobody" || uid >= 65534) continue;
+    if (n > best_hits) best = a, best_hits = n;
+  }
+  return best;
+}
+
+// Capabilities the kernel checks while resolving file permissions (and,
+// for CHOWN and FSETID, when files are created in set-group-ID directories);
+// a process the modes already admit never needs them.
+bool permission_cap(const std::string& cap) {
+  static const std::set<std::string> k = {"CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+                                          "CAP_CHOWN"};
+  return k.count(cap) > 0;
+}
+
+}  // namespace
+
+StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts,
+                                       const std::function<bool(const std::string&)>& created_by_systemd,
+                                       const Account* forced) {
+  StaticUserAnalysis a;
+  if (facts.empty()) {
+    a.blockers.push_back("no file owners known");
+    return a;
+  }
+  for (const char* f : {"uid_change", "gid_change"}) {
+    if (ev.flag(f)) a.blockers.push_back(fmt::format("{} changes its {} itself", who(ev.flags.at(f).executables),
+                                                     std::string(f) == "uid_change" ? "user" : "group"));
+  }
+  if (!ev.setuid_executables.empty()) a.blockers.push_back("executes setuid/setgid binaries");
+  a.account = forced ? forced : candidate(ev, facts);
+  if (!a.account) {
+    a.blockers.push_back("no non-root account owns what it writes");
+    return a;
+  }
+  const Account& u = *a.account;
+
+  std::vector<std::string> denied;
+  bool chowns_foreign = false;
+  for (const auto& [path, use] : ev.paths) {
+    if (own_proc_entry(path) || created_by_systemd(path)) continue;
+    if (use.is_device && is_pseudo_device(path)) continue;
+    const FileFacts* f = facts.file(path);
+    auto need = [&](const std::string& p, uint32_t rwx, const char* what) {
+      if (!permits(facts, u, p, rwx)) denied.push_back(fmt::format("{} {}", what, p));
+    };
+    if (use.access & (profile::kCreate | profile::kDelete | profile::kRename | profile::kMknod))
+      need(existing_parent(facts, path), 3, "create in");
+    if (f) {
+      if (use.access & profile::kWrite) need(path, 2, "write");
+      if (use.access & (profile::kRead | profile::kList)) need(path, 4, "read");
+      if (use.access & profile::kExec) need(path, 1, "execute");
+      if (use.access & profile::kStat) need(path, 0, "reach");
+      if ((use.access & (profile::kChmod | profile::kChown)) && f->uid != u.uid) {
+        denied.push_back("change the mode or owner of " + path);
+        chowns_foreign = chowns_foreign || (use.access & profile::kChown);
+      }
+      if (f->uid == u.uid) a.owned_paths.push_back(path);
+    } else if (use.access & profile::kWrite) {
+      need(existing_parent(facts, path), 3, "create in");
+    }
+  }
+  if (!denied.empty()) {
+    std::string list;
+    for (size_t i = 0; i < denied.size() && i < 3; ++i) list += (i ? ", " : "") + denied[i];
+    if (denied.size() > 3) list += fmt::format(" and {} more", denied.size() - 3);
+    a.blockers.push_back(fmt::format("as {} it could not {}", u.name, list));
+  }
+
+  for (const auto& [cap, w] : ev.capabilities) {
+    if (permission_cap(cap)) {
+      if (cap == "CAP_CHOWN" && chowns_foreign) continue;  // already a blocker
+      a.obviated_caps[cap] = fmt::format("root's permission checks on files; the modes grant {} every access seen",
+                                         u.name);
+      continue;
+    }
+    // The kernel asks for CAP_NET_ADMIN when /proc/sys/net files are opened,
+    // to treat root as their owner; reading them needs no privilege, and no
+    // netlink or packet socket (configuration) was used.
+    if (cap == "CAP_NET_ADMIN" && !ev.paths_under("/proc/sys/net", profile::kRead).empty() &&
+        ev.paths_under("/proc/sys/net", kWriteBits).empty() && !ev.families.count("AF_NETLINK") &&
+        !ev.families.count("AF_PACKET")) {
+      a.obviated_caps[cap] = "checked when /proc/sys/net was opened for reading, which needs no privilege; "
+                             "no netlink or packet socket";
+      continue;
+    }
+    a.blockers.push_back(fmt::format("{} uses {}", who(w.executables), cap));
+  }
+  return a;
+}
+
+}  // namespace sdh::synth

@@ -1,0 +1,38 @@
+// Can a daemon that runs as root run as its package's own account instead?
+// Many daemons run as root only because they start that way: the profile
+// shows the kernel's permission checks (CAP_DAC_OVERRIDE on redis.conf,
+// mode 0640 redis:redis) but no privileged operation. When every file access
+// seen is granted to one non-root account by the file modes alone, and no
+// other capability or identity change was seen, User= that account is as
+// safe as root was for this daemon, and much tighter.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "synth/evidence.h"
+#include "synth/system_facts.h"
+
+namespace sdh::synth {
+
+struct StaticUserAnalysis {
+  const Account* account = nullptr;  // the candidate (owner of what it writes), if any
+  // Capability checks the candidate would not need, with why.
+  std::map<std::string, std::string> obviated_caps;
+  // Why the candidate cannot be used (empty with an account: it can).
+  std::vector<std::string> blockers;
+  // Evidence for the comment: the candidate's files the daemon wrote or read.
+  std::vector<std::string> owned_paths;
+  bool usable() const { return account && blockers.empty(); }
+};
+
+// `created_by_systemd(path)`: paths under directories systemd creates and
+// chowns to the unit's user (the unit's RuntimeDirectory= and friends).
+// `forced`: analyse this account instead of choosing the owner of the writes.
+StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts,
+                                       const std::function<bool(const std::string&)>& created_by_systemd,
+                                       const Account* forced = nullptr);
+
+}  // namespace sdh::synth

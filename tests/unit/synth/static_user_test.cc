@@ -1,0 +1,194 @@
+// A root daemon that only needs its package account's files gets a static
+// User= (redis: the Debian package runs it as redis); anything else keeps root.
+#include <gtest/gtest.h>
+
+#include "compat_checker.h"
+#include "synth/static_user.h"
+#include "synth/synth.h"
+#include "unit/loader.h"
+
+namespace sdh::synth {
+namespace {
+
+const char* kPasswd =
+    "root:x:0:0:root:/root:/bin/bash\n"
+    "# a comment\n"
+    "broken line\n"
+    "redis:x:104:107::/var/lib/redis:/usr/sbin/nologin\n"
+    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+const char* kGroup =
+    "root:x:0:\n"
+    "adm:x:4:redis\n"
+    "redis:x:107:\n"
+    "nogroup:x:65534:\n";
+
+SystemFacts redis_facts() {
+  SystemFacts f;
+  f.accounts = parse_accounts(kPasswd, kGroup);
+  auto dir = [&](const std::string& p, uint32_t uid, uint32_t gid, uint32_t mode) {
+    f.files[p] = {uid, gid, mode, true};
+  };
+  auto file = [&](const std::string& p, uint32_t uid, uint32_t gid, uint32_t mode) {
+    f.files[p] = {uid, gid, mode, false};
+  };
+  dir("/", 0, 0, 0755);
+  dir("/etc", 0, 0, 0755);
+  dir("/etc/redis", 104, 107, 02770);
+  file("/etc/redis/redis.conf", 104, 107, 0640);
+  dir("/usr", 0, 0, 0755);
+  dir("/usr/lib", 0, 0, 0755);
+  file("/usr/lib/libc.so.6", 0, 0, 0644);
+  dir("/var", 0, 0, 0755);
+  dir("/var/lib", 0, 0, 0755);
+  dir("/var/lib/redis", 104, 107, 0750);
+  dir("/var/log", 0, 0, 0755);
+  dir("/var/log/redis", 104, 4, 02750);
+  return f;
+}
+
+profile::Profile redis_profile() {
+  profile::Profile p;
+  p.architecture = "x86-64";
+  p.runs = 1;
+  p.events = 300;
+  profile::ExecutableProfile e;
+  e.path = "/usr/bin/redis-server";
+  e.elf_machine = "x86-64";
+  e.syscalls[profile::Phase::startup] = {"openat", "read", "close", "mmap", "execve", "rename"};
+  e.syscalls[profile::Phase::serving] = {"read", "write"};
+  e.files.push_back({"/etc/redis/redis.conf", profile::kRead, false, 0, 0, 0, 2});
+  e.files.push_back({"/usr/lib/libc.so.6", profile::kRead, false, 0, 0, 0, 1});
+  e.files.push_back({"/var/lib/redis/temp-1.rdb", profile::kWrite | profile::kCreate | profile::kRename, false, 0,
+                     0, 0, 1});
+  e.files.push_back({"/var/lib/redis/dump.rdb", profile::kRename, false, 0, 0, 0, 1});
+  e.files.push_back({"/var/log/redis/redis-server.log", profile::kWrite | profile::kCreate, false, 0, 0, 0, 1});
+  e.files.push_back({"/proc/self/stat", profile::kRead, false, 0, 0, 0, 1});
+  e.files.push_back({"/proc/sys/net/core/somaxconn", profile::kRead, false, 0, 0, 0, 1});
+  for (const char* c : {"CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_NET_ADMIN"})
+    e.capabilities.push_back({c, true, false, 5});
+  p.executables.push_back(e);
+  return p;
+}
+
+struct Run {
+  MemoryFileSystem fs;
+  HardeningPlan plan;
+  std::string text;
+};
+
+std::unique_ptr<Run> propose_with(const profile::Profile& prof, const SystemFacts& facts) {
+  auto r = std::make_unique<Run>();
+  r->fs.add_dir("/etc/systemd/system");
+  r->fs.add_file("/etc/systemd/system/redis.service", "[Service]\nExecStart=/usr/bin/redis-server\n");
+  auto u = unit::load_unit(r->fs, "redis.service");
+  if (!u) throw std::runtime_error(u.error().to_string());
+  ProposeOptions o;
+  o.fs = &r->fs;
+  o.facts = facts;
+  auto plan = propose(*u, prof, o);
+  if (!plan) throw std::runtime_error(plan.error().to_string());
+  r->plan = *plan;
+  r->text = render_dropin(r->plan);
+  testing::CheckInput in;
+  in.dropin = r->text;
+  in.profile = &prof;
+  in.facts = &facts;
+  auto bad = testing::check_dropin(in);
+  std::string all;
+  for (const auto& b : bad) all += b + "\n";
+  EXPECT_TRUE(bad.empty()) << all << r->text;
+  return r;
+}
+
+bool has_line(const std::string& text, const std::string& line) {
+  return ("\n" + text).find("\n" + line + "\n") != std::string::npos;
+}
+
+TEST(SystemFacts, ParsesAccountsAndGroups) {
+  auto accounts = parse_accounts(kPasswd, kGroup);
+  ASSERT_EQ(accounts.size(), 3u);  // the comment and the broken line are skipped
+  SystemFacts f;
+  f.accounts = accounts;
+  const Account* r = f.account("redis");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->uid, 104u);
+  EXPECT_EQ(r->group, "redis");
+  EXPECT_EQ(r->groups, (std::set<uint32_t>{4, 107}));  // adm lists redis as a member
+  EXPECT_EQ(f.account(uint32_t{65534})->name, "nobody");
+  EXPECT_EQ(f.account("nosuch"), nullptr);
+}
+
+TEST(SystemFacts, PermitsFollowsOwnerGroupOtherAndSearchesAncestors) {
+  auto f = redis_facts();
+  const Account& redis = *f.account("redis");
+  const Account& nobody = *f.account("nobody");
+  EXPECT_TRUE(permits(f, redis, "/etc/redis/redis.conf", 4));
+  EXPECT_FALSE(permits(f, redis, "/etc/redis/redis.conf", 1));
+  EXPECT_FALSE(permits(f, nobody, "/etc/redis/redis.conf", 4));  // /etc/redis is 2770: no search
+  EXPECT_TRUE(permits(f, redis, "/var/log/redis", 3));            // owner
+  EXPECT_TRUE(permits(f, nobody, "/usr/lib/libc.so.6", 4));       // other
+  EXPECT_FALSE(permits(f, nobody, "/usr/lib/libc.so.6", 2));
+  EXPECT_FALSE(permits(f, redis, "/var/lib/redis/missing", 4));   // absent file
+  f.files["/var/log/redis"].uid = 0;                               // root:adm 2750: group adm
+  EXPECT_TRUE(permits(f, redis, "/var/log/redis", 4 | 1));
+  EXPECT_FALSE(permits(f, redis, "/var/log/redis", 2));
+}
+
+TEST(StaticUser, RootDaemonOnItsAccountsFilesRunsAsThatAccount) {
+  auto r = propose_with(redis_profile(), redis_facts());
+  EXPECT_TRUE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "Group=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "CapabilityBoundingSet=")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "PrivateUsers=yes")) << r->text;
+  EXPECT_NE(r->text.find("CAP_NET_ADMIN not needed as redis"), std::string::npos) << r->text;
+  // The same evidence without owner facts keeps root and the capabilities.
+  auto root = propose_with(redis_profile(), SystemFacts{});
+  EXPECT_FALSE(has_line(root->text, "User=redis"));
+  EXPECT_LT(r->plan.exposure_after_tenths, root->plan.exposure_after_tenths);
+}
+
+TEST(StaticUser, WriteToARootFileKeepsRoot) {
+  auto p = redis_profile();
+  auto f = redis_facts();
+  f.files["/etc/motd"] = {0, 0, 0644, false};
+  p.executables[0].files.push_back({"/etc/motd", profile::kWrite, false, 0, 0, 0, 1});
+  auto r = propose_with(p, f);
+  EXPECT_FALSE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_NE(r->text.find("User=redis: as redis it could not write /etc/motd"), std::string::npos) << r->text;
+}
+
+TEST(StaticUser, PrivilegedCapabilityOrIdentityChangeKeepsRoot) {
+  auto p = redis_profile();
+  p.executables[0].capabilities.push_back({"CAP_NET_BIND_SERVICE", true, false, 1});
+  auto r = propose_with(p, redis_facts());
+  EXPECT_FALSE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_NE(r->text.find("uses CAP_NET_BIND_SERVICE"), std::string::npos) << r->text;
+
+  auto q = redis_profile();
+  q.executables[0].uid_change = true;
+  auto s = propose_with(q, redis_facts());
+  EXPECT_FALSE(has_line(s->text, "User=redis")) << s->text;
+
+  // A netlink socket makes CAP_NET_ADMIN a real need.
+  auto n = redis_profile();
+  n.executables[0].sockets.push_back({"AF_NETLINK", "SOCK_RAW", 0, 1});
+  auto t = propose_with(n, redis_facts());
+  EXPECT_FALSE(has_line(t->text, "User=redis")) << t->text;
+}
+
+TEST(StaticUser, CandidateIsTheOwnerOfTheWritesNeverNobody) {
+  auto f = redis_facts();
+  Evidence ev = digest(redis_profile());
+  auto a = analyse_static_user(ev, f, [](const std::string&) { return false; });
+  ASSERT_NE(a.account, nullptr);
+  EXPECT_EQ(a.account->name, "redis");
+  EXPECT_TRUE(a.usable());
+  for (auto& [path, facts] : f.files)
+    if (facts.uid == 104) facts.uid = 65534;
+  auto b = analyse_static_user(ev, f, [](const std::string&) { return false; });
+  EXPECT_FALSE(b.usable());
+  EXPECT_EQ(b.account, nullptr);
+}
+
+}  // namespace
+}  // namespace sdh::synth
