@@ -4,8 +4,18 @@
  * failures and capability checks in maps, and sends the rarer detailed
  * operations (paths, addresses, namespace and mapping flags) through a ring
  * buffer. Only tracepoints are used: fentry/kprobes/LSM are not available on
- * every machine we run on. The two syscall hooks are raw tracepoints: they
- * skip the formatting of a trace record, which matters on every syscall. */
+ * every machine we run on.
+ *
+ * Syscalls are seen once, at their exit (a BTF raw tracepoint: typed
+ * arguments, no record formatting). Running any BPF program on a syscall
+ * costs about as much as a short syscall itself, whatever the program does
+ * (an empty program on sys_enter alone made 1-byte reads 1.5x slower, one on
+ * each of sys_enter and sys_exit 1.9x), so one hook instead of two is the
+ * largest saving there is. The exit sees all the entry would: the number
+ * (orig_ax), the arguments (the saved registers are intact until the return
+ * to user space), the result, and the user strings the kernel has faulted in
+ * by then (a non-sleepable program cannot fault them in itself). It also sees
+ * syscalls a seccomp filter refused, which never reach sys_enter. */
 #include "vmlinux.h"
 #include <asm/unistd.h>
 #include <bpf/bpf_core_read.h>
@@ -17,9 +27,13 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
-#define CLONE_THREAD 0x00010000ULL
 #define SDH_NS_FLAGS 0x7e020080ULL /* NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME */
 #define SCHED_RESET_ON_FORK 0x40000000
+#define SECCOMP_MODE_FILTER 2
+#define EPERM 1
+#define EACCES 13
+#define ENOSYS 38
+#define EAFNOSUPPORT 97
 
 /* Set by user space before load. */
 const volatile int use_cgroup = 0;
@@ -30,6 +44,28 @@ int listen_seen = 0;
 int accept_hinted = 0;
 int recv_hinted = 0;
 
+/* The event clock: the bpf_ktime_get_ns() of the latest record, boundary hint
+ * or user-space marker (user space seeds and raises it too). Syscall counters
+ * are stamped with it instead of a clock reading of their own, which would
+ * cost a fifth of the whole hook in a VM (a paravirtual clock read). What the stamps are
+ * for is to say on which side of a phase boundary a syscall was used, and
+ * every boundary raises the clock, so the order is kept: a syscall after a
+ * boundary reads at least the boundary's time, one before it reads less. */
+unsigned long long event_clock = 0; /* not u64: the skeleton header is compiled without vmlinux.h */
+
+static __always_inline u64 read_clock(void) { return *(volatile u64*)&event_clock; }
+
+/* A clock reading that also raises the event clock (never lowers it: two CPUs
+ * may race, the later reading must win). */
+static __always_inline u64 tick(void) {
+  u64 now = bpf_ktime_get_ns();
+  for (int i = 0; i < 4; i++) {
+    u64 seen = read_clock();
+    if (seen >= now || __sync_val_compare_and_swap(&event_clock, seen, now) == seen) break;
+  }
+  return now;
+}
+
 struct {
   __uint(type, BPF_MAP_TYPE_RINGBUF);
   __uint(max_entries, 4 << 20); /* resized by user space */
@@ -37,9 +73,9 @@ struct {
 
 /* A followed process. */
 struct proc_state {
-  u64 exe_key;  /* the program it runs (0: the launcher, not yet exec'd) */
-  u32 slot;     /* row of slot_counts for exe_key, SDH_NO_SLOT when none was left */
-  u32 inflight; /* detailed syscalls waiting for their exit (lets sys_exit skip a lookup) */
+  u64 exe_key; /* the program it runs (0: the launcher, not yet exec'd) */
+  u32 slot;    /* row of slot_counts for exe_key, SDH_NO_SLOT when none was left */
+  u32 pad;
 };
 
 struct {
@@ -97,7 +133,6 @@ static __always_inline void remove_proc(u32 tgid) {
   struct fast_cell* cell = bpf_map_lookup_elem(&fast_procs, &index);
   if (cell && cell->tgid == tgid) {
     cell->st.exe_key = 0;
-    cell->st.inflight = 0;
     cell->tgid = 0;
     return;
   }
@@ -124,33 +159,6 @@ struct {
   __type(key, u32);
   __type(value, struct sdh_count);
 } slot_counts SEC(".maps");
-
-/* tid -> clone flags of the clone in progress (to tell threads from processes). */
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 8192);
-  __type(key, u32);
-  __type(value, u64);
-} clone_flags SEC(".maps");
-
-/* A detailed syscall in progress on a thread. Its record is sent at exit:
- * by then the kernel has faulted in the user strings it read, which a
- * non-sleepable BPF program cannot do itself (a path in a never-touched
- * .rodata page would read as empty at entry). */
-struct pending {
-  u64 ts;
-  u64 exe_key;
-  u64 args[6];
-  s32 nr;
-  s32 pad;
-};
-
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 8192);
-  __type(key, u32);
-  __type(value, struct pending);
-} inflight SEC(".maps");
 
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
@@ -249,7 +257,7 @@ static __always_inline struct sdh_record* reserve(u32 kind, u32 tgid, u32 tid, i
   r->pid = tgid;
   r->tid = tid;
   r->nr = nr;
-  r->ts = bpf_ktime_get_ns();
+  r->ts = tick();
   r->exe_key = exe_key;
   r->ret = 0;
   r->flags = 0;
@@ -274,7 +282,7 @@ static __always_inline struct proc_state* follow(u32 tgid, u32 tid) {
   if (st || !use_cgroup || tgid == self_tgid) return st;
   if (bpf_current_task_under_cgroup(&target_cgroup, 0) != 1) return 0;
   u64 key = (1ULL << 63) | tgid;
-  struct proc_state fresh = {.exe_key = key, .slot = slot_for(key), .inflight = 0};
+  struct proc_state fresh = {.exe_key = key, .slot = slot_for(key), .pad = 0};
   if (add_proc(tgid, &fresh) != 0) {
     stat_inc(SDH_STAT_MAP_DROPS);
     return 0;
@@ -454,30 +462,66 @@ static __always_inline struct plan make_plan(long nr, const u64* a, bool* listed
 /* Syscall arguments and number from the registers saved at kernel entry. */
 static __always_inline void syscall_args(struct pt_regs* regs, u64* a) {
 #if defined(__TARGET_ARCH_x86)
-  a[0] = BPF_CORE_READ(regs, di);
-  a[1] = BPF_CORE_READ(regs, si);
-  a[2] = BPF_CORE_READ(regs, dx);
-  a[3] = BPF_CORE_READ(regs, r10);
-  a[4] = BPF_CORE_READ(regs, r8);
-  a[5] = BPF_CORE_READ(regs, r9);
+  a[0] = regs->di;
+  a[1] = regs->si;
+  a[2] = regs->dx;
+  a[3] = regs->r10;
+  a[4] = regs->r8;
+  a[5] = regs->r9;
 #elif defined(__TARGET_ARCH_arm64)
-  a[0] = BPF_CORE_READ(regs, orig_x0);
-  a[1] = BPF_CORE_READ(regs, regs[1]);
-  a[2] = BPF_CORE_READ(regs, regs[2]);
-  a[3] = BPF_CORE_READ(regs, regs[3]);
-  a[4] = BPF_CORE_READ(regs, regs[4]);
-  a[5] = BPF_CORE_READ(regs, regs[5]);
+  a[0] = regs->orig_x0; /* x0 holds the result by now */
+  a[1] = regs->regs[1];
+  a[2] = regs->regs[2];
+  a[3] = regs->regs[3];
+  a[4] = regs->regs[4];
+  a[5] = regs->regs[5];
 #else
 #error "profiler.bpf.c: add this architecture's syscall argument registers"
 #endif
 }
 
+/* The number of the syscall that is returning. rt_sigreturn restores the
+ * registers of the interrupted code and marks them as "in no syscall" (-1),
+ * so -1 at sys_exit means rt_sigreturn (or the rare syscall(-1), which fails
+ * with ENOSYS and which we accept to count as rt_sigreturn). */
 static __always_inline long syscall_nr(struct pt_regs* regs) {
 #if defined(__TARGET_ARCH_x86)
-  return BPF_CORE_READ(regs, orig_ax);
+  long nr = regs->orig_ax;
 #elif defined(__TARGET_ARCH_arm64)
-  return BPF_CORE_READ(regs, syscallno);
+  long nr = regs->syscallno;
 #endif
+  return nr == -1 ? __NR_rt_sigreturn : nr;
+}
+
+/* The new task's side of clone/fork returns 0 there: the parent counts the call. */
+static __always_inline bool is_fork(long nr) {
+#ifdef __NR_fork
+  if (nr == __NR_fork || nr == __NR_vfork) return true;
+#endif
+  return nr == __NR_clone || nr == __NR_clone3;
+}
+
+/* Whether a failed syscall may have been refused by a seccomp filter, and so
+ * never ran: it is then counted as a failure but not as a use (a profile
+ * taken under an existing SystemCallFilter= must not ask for what that filter
+ * denies). A filter keeps a bitmap of the syscalls it allows whatever their
+ * arguments; a failure outside it with an errno a filter returns is taken as
+ * a refusal. */
+static __always_inline bool maybe_refused(long nr, long error) {
+  if (error != EPERM && error != EACCES && error != ENOSYS && error != EAFNOSUPPORT) return false;
+  struct task_struct* task = bpf_get_current_task_btf();
+  if (task->seccomp.mode != SECCOMP_MODE_FILTER) return false;
+  if (!bpf_core_field_exists(struct seccomp_filter, cache)) return false; /* no cache (< 5.11): cannot tell */
+  struct seccomp_filter* filter = task->seccomp.filter;
+  if (!filter) return false;
+  /* One read of the whole bitmap (its size is the kernel's NR_syscalls) then
+   * a bounded index: the verifier refuses variable offsets into kernel objects. */
+  u64 words[8] = {};
+  u32 size = bpf_core_field_size(filter->cache.allow_native);
+  if (size > sizeof(words)) size = sizeof(words);
+  if (bpf_probe_read_kernel(words, size, &filter->cache.allow_native) != 0) return false;
+  if (nr < 0 || nr >= size * 8) return true; /* not in the cache: may be refused */
+  return !((words[(nr / 64) & 7] >> (nr & 63)) & 1);
 }
 
 static __always_inline void hint(u32 tgid, u32 tid, long nr, u64 exe_key, int which, u64 now) {
@@ -488,75 +532,13 @@ static __always_inline void hint(u32 tgid, u32 tid, long nr, u64 exe_key, int wh
   submit(r);
 }
 
-SEC("raw_tracepoint/sys_enter")
-int on_sys_enter(struct bpf_raw_tracepoint_args* ctx) {
-  u64 pt = bpf_get_current_pid_tgid();
-  u32 tgid = pt >> 32, tid = (u32)pt;
-  struct proc_state* st = follow(tgid, tid);
-  if (!st) return 0;
-  u64 exe_key = st->exe_key;
-  long nr = (long)ctx->args[1];
-  u64 now = bpf_ktime_get_ns();
-  count_syscall(st, nr, now);
-
-  if (nr == __NR_listen) listen_seen = 1;
-  if ((nr == __NR_accept || nr == __NR_accept4) && listen_seen && !accept_hinted) {
-    accept_hinted = 1;
-    hint(tgid, tid, nr, exe_key, 1, now);
-  }
-  if ((nr == __NR_recvfrom || nr == __NR_recvmsg || nr == __NR_recvmmsg) && listen_seen && !recv_hinted) {
-    recv_hinted = 1;
-    hint(tgid, tid, nr, exe_key, 2, now);
-  }
-  u64 a[6] = {};
-  bool listed;
-  make_plan(nr, a, &listed);
-  if (!listed) return 0; /* the common case: nothing more to learn */
-  syscall_args((struct pt_regs*)ctx->args[0], a);
-
-  if (nr == __NR_clone || nr == __NR_clone3) {
-    u64 flags = a[0];
-    if (nr == __NR_clone3) bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
-    bpf_map_update_elem(&clone_flags, &tid, &flags, BPF_ANY);
-  }
-  struct plan p = make_plan(nr, a, &listed);
-  if (p.special == 2) {
-    u64 flags = 0;
-    bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
-    p.send = (flags & SDH_NS_FLAGS) != 0;
-    a[2] = flags; /* clone3's flags travel in the unused third argument */
-  } else if (p.special == 3) {
-    u32 policy = 0; /* struct sched_attr { u32 size; u32 sched_policy; ... } */
-    bpf_probe_read_user(&policy, sizeof(policy), (void*)(a[1] + 4));
-    policy &= ~SCHED_RESET_ON_FORK;
-    p.send = policy == 1 || policy == 2;
-  }
-  if (!p.send) return 0;
-  struct pending pend = {.ts = now, .exe_key = exe_key, .nr = (s32)nr};
-  for (int i = 0; i < 6; i++) pend.args[i] = a[i];
-  if (bpf_map_update_elem(&inflight, &tid, &pend, BPF_ANY) != 0) {
-    stat_inc(SDH_STAT_MAP_DROPS);
-    return 0;
-  }
-  __sync_fetch_and_add(&st->inflight, 1);
-  return 0;
-}
-
 /* Builds the detailed record of a finished syscall. */
-static __always_inline void send_detailed(u32 tgid, u32 tid, struct pending* pend, long ret) {
-  long nr = pend->nr;
-  /* A successful execve returns in the new program: the old strings are gone
-   * and the exec record already says everything. */
-  if ((nr == __NR_execve || nr == __NR_execveat) && ret == 0) return;
-  struct sdh_record* r = reserve(SDH_REC_SYSCALL, tgid, tid, (int)nr, pend->exe_key);
+static __always_inline void send_detailed(u32 tgid, u32 tid, u64 exe_key, long nr, u64* a, long ret, u64 now) {
+  struct sdh_record* r = reserve(SDH_REC_SYSCALL, tgid, tid, (int)nr, exe_key);
   if (!r) return;
-  r->ts = pend->ts;
+  r->ts = now;
   r->ret = ret;
-  u64 a[6];
-  for (int i = 0; i < 6; i++) {
-    a[i] = pend->args[i];
-    r->args[i] = a[i];
-  }
+  for (int i = 0; i < 6; i++) r->args[i] = a[i];
   bool listed;
   struct plan p = make_plan(nr, a, &listed);
   if (p.path >= 0 && p.path < 6) {
@@ -609,48 +591,102 @@ static __always_inline void send_detailed(u32 tgid, u32 tid, struct pending* pen
   submit(r);
 }
 
-SEC("raw_tracepoint/sys_exit")
-int on_sys_exit(struct bpf_raw_tracepoint_args* ctx) {
+/* Whether a listed syscall is worth a record, reading what its plan needs
+ * from user memory (clone3 and sched_setattr pass structures). */
+static __always_inline bool worth_sending(long nr, u64* a) {
+  bool listed;
+  struct plan p = make_plan(nr, a, &listed);
+  if (p.special == 2) {
+    u64 flags = 0;
+    bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
+    a[2] = flags; /* clone3's flags travel in the unused third argument */
+    return (flags & SDH_NS_FLAGS) != 0;
+  }
+  if (p.special == 3) {
+    u32 policy = 0; /* struct sched_attr { u32 size; u32 sched_policy; ... } */
+    bpf_probe_read_user(&policy, sizeof(policy), (void*)(a[1] + 4));
+    policy &= ~SCHED_RESET_ON_FORK;
+    return policy == 1 || policy == 2;
+  }
+  return p.send;
+}
+
+SEC("tp_btf/sys_exit")
+int on_sys_exit(u64* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  struct proc_state* st = lookup_proc(tgid);
+  struct proc_state* st = follow(tgid, tid);
   if (!st) return 0;
-  long ret = (long)ctx->args[1];
-  bool failed = ret < 0 && ret >= -4095;
-  if (!failed && st->inflight == 0) return 0; /* the common case */
-  struct pt_regs* regs = (struct pt_regs*)ctx->args[0];
+  struct pt_regs* regs = (struct pt_regs*)ctx[0];
+  long ret = (long)ctx[1];
   long nr = syscall_nr(regs);
-  if (failed) count(&failure_counts, st->exe_key, (int)nr, (int)-ret, bpf_ktime_get_ns());
-  if (st->inflight == 0) return 0;
-  struct pending* pend = bpf_map_lookup_elem(&inflight, &tid);
-  if (!pend) return 0;
-  __sync_fetch_and_add(&st->inflight, -1);
-  if (pend->nr == nr) send_detailed(tgid, tid, pend, ret);
-  bpf_map_delete_elem(&inflight, &tid);
+  bool failed = ret < 0 && ret >= -4095;
+  if (ret == 0 && is_fork(nr)) return 0;
+  /* A successful exec returns in the new program: on_exec counted the call
+   * for the program that made it, and its record says everything. */
+  if (ret == 0 && (nr == __NR_execve || nr == __NR_execveat)) return 0;
+  u64 exe_key = st->exe_key;
+
+  int which_hint = 0;
+  if (nr == __NR_listen) listen_seen = 1;
+  if ((nr == __NR_accept || nr == __NR_accept4) && listen_seen && !accept_hinted) {
+    accept_hinted = 1;
+    which_hint = 1;
+  }
+  if ((nr == __NR_recvfrom || nr == __NR_recvmsg || nr == __NR_recvmmsg) && listen_seen && !recv_hinted) {
+    recv_hinted = 1;
+    which_hint = 2;
+  }
+  u64 a[6] = {};
+  bool listed;
+  make_plan(nr, a, &listed);
+  bool used = !failed || !maybe_refused(nr, -ret);
+  if (!listed && !which_hint) {
+    /* The common case: counted, nothing more to learn. */
+    u64 now = read_clock();
+    if (used) count_syscall(st, nr, now);
+    if (failed) count(&failure_counts, exe_key, (int)nr, (int)-ret, now);
+    return 0;
+  }
+  u64 now = tick();
+  if (used) count_syscall(st, nr, now);
+  if (failed) count(&failure_counts, exe_key, (int)nr, (int)-ret, now);
+  if (which_hint) hint(tgid, tid, nr, exe_key, which_hint, now);
+  if (!listed) return 0;
+  syscall_args(regs, a);
+  if (worth_sending(nr, a)) send_detailed(tgid, tid, exe_key, nr, a, ret, now);
   return 0;
 }
 
-SEC("tracepoint/sched/sched_process_fork")
-int on_fork(struct trace_event_raw_sched_process_fork* ctx) {
+/* A new process (not a thread: those share their process's state) of a
+ * followed one is followed too, with its parent's program until it execs. */
+SEC("tp_btf/sched_process_fork")
+int on_fork(u64* ctx) {
+  struct task_struct* parent = (struct task_struct*)ctx[0];
+  struct task_struct* child = (struct task_struct*)ctx[1];
+  u32 child_tgid = child->tgid;
+  if (child_tgid != child->pid) return 0; /* CLONE_THREAD */
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
   struct proc_state* st = lookup_proc(tgid);
   if (!st) return 0;
-  struct proc_state child_state = {.exe_key = st->exe_key, .slot = st->slot, .inflight = 0};
-  u64* flags = bpf_map_lookup_elem(&clone_flags, &tid);
-  bool thread = flags && (*flags & CLONE_THREAD);
-  if (flags) bpf_map_delete_elem(&clone_flags, &tid);
-  if (thread) return 0;
-  u32 child = ctx->child_pid;
-  if (add_proc(child, &child_state) != 0) {
+  (void)parent;
+  struct proc_state child_state = {.exe_key = st->exe_key, .slot = st->slot, .pad = 0};
+  if (add_proc(child_tgid, &child_state) != 0) {
     stat_inc(SDH_STAT_MAP_DROPS);
     return 0;
   }
   struct sdh_record* r = reserve(SDH_REC_FORK, tgid, tid, -1, child_state.exe_key);
   if (!r) return 0;
-  r->args[0] = child;
+  r->args[0] = child_tgid;
   submit(r);
   return 0;
+}
+
+/* The syscall the current task is in (execve or execveat during an exec). */
+static __always_inline long current_syscall(void) {
+  struct pt_regs* regs = (struct pt_regs*)bpf_task_pt_regs(bpf_get_current_task_btf());
+  return syscall_nr(regs);
 }
 
 SEC("tracepoint/sched/sched_process_exec")
@@ -661,6 +697,9 @@ int on_exec(struct trace_event_raw_sched_process_exec* ctx) {
   if (!st) return 0;
   struct sdh_record* r = reserve(SDH_REC_EXEC, tgid, tid, -1, 0);
   if (!r) return 0;
+  /* The exec is a use of execve by the program that called it: count it
+   * before the process changes program (its exit happens in the new one). */
+  count_syscall(st, current_syscall(), r->ts);
   unsigned int off = ctx->__data_loc_filename & 0xFFFF;
   long n = bpf_probe_read_kernel_str(r->path, sizeof(r->path), (void*)ctx + off);
   if (n > 0) r->flags |= SDH_HAS_PATH;
@@ -686,11 +725,13 @@ SEC("tracepoint/sched/sched_process_exit")
 int on_exit(struct trace_event_raw_sched_process_exit* ctx) {
   u64 pt = bpf_get_current_pid_tgid();
   u32 tgid = pt >> 32, tid = (u32)pt;
-  bpf_map_delete_elem(&inflight, &tid);
-  bpf_map_delete_elem(&clone_flags, &tid);
-  if (!ctx->group_dead) return 0;
   struct proc_state* st = lookup_proc(tgid);
   if (!st) return 0;
+  /* exit and exit_group never return: count them here, once per call (the
+   * threads exit_group takes along are in another syscall, or in none). */
+  long nr = current_syscall();
+  if (nr == __NR_exit || nr == __NR_exit_group) count_syscall(st, nr, read_clock());
+  if (!ctx->group_dead) return 0;
   u64 exe_key = st->exe_key;
   remove_proc(tgid);
   struct sdh_record* r = reserve(SDH_REC_EXIT, tgid, tid, -1, exe_key);
@@ -703,6 +744,6 @@ int on_cap_capable(struct trace_event_raw_cap_capable* ctx) {
   u32 tgid = bpf_get_current_pid_tgid() >> 32;
   struct proc_state* st = lookup_proc(tgid);
   if (!st) return 0;
-  count(&cap_counts, st->exe_key, ctx->cap, ctx->ret == 0, bpf_ktime_get_ns());
+  count(&cap_counts, st->exe_key, ctx->cap, ctx->ret == 0, read_clock());
   return 0;
 }

@@ -7,7 +7,7 @@
 #define SDH_DATA_MAX 128
 
 enum sdh_record_kind {
-  SDH_REC_SYSCALL = 1,   /* a finished detailed syscall: nr, args, ret, strings, sockaddr */
+  SDH_REC_SYSCALL = 1,   /* a finished detailed syscall: nr, args, ret, strings, sockaddr; ts = its exit */
   SDH_REC_EXEC = 3,      /* exec succeeded: path = filename, exe_key = new key */
   SDH_REC_FORK = 4,      /* new process: pid = parent, args[0] = child pid */
   SDH_REC_EXIT = 5,      /* last thread of a process exited */
@@ -54,6 +54,9 @@ struct sdh_count_key {
   int b; /* errno, or granted; 0 for plain syscall use */
 };
 
+/* first_ns/last_ns of syscall counts are readings of the event clock (see
+ * profiler.bpf.c): exact in their order against every phase boundary, but
+ * only a lower bound of the time of the call. */
 struct sdh_count {
   unsigned long long count;
   unsigned long long first_ns;

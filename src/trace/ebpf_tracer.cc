@@ -5,14 +5,17 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <type_traits>
 
 #include "bpf/profiler_abi.h"
 #include "profile/names.h"
@@ -54,6 +57,12 @@ std::string environ_value(int pid, const std::string& name) {
     if (entry.rfind(name + "=", 0) == 0) return entry.substr(name.size() + 1);
   }
   return "";
+}
+
+uint64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
 }
 
 bool exists(const std::string& path) {
@@ -120,13 +129,16 @@ class EbpfTracer final : public Tracer {
         uint32_t pad;
         uint64_t exe_key;
         uint32_t slot;
-        uint32_t inflight;
+        uint32_t pad2;
       } cell = {pid, 0, 0, kNoSlot, 0};
       uint32_t index = pid & (kFastCells - 1);
       if (bpf_map__update_elem(skel_->maps.fast_procs, &index, sizeof(index), &cell, sizeof(cell), BPF_ANY) != 0) {
         return fail("seeding the traced pid", errno);
       }
     }
+    // Counters are stamped with the event clock (see profiler.bpf.c): start
+    // it now rather than at 0, so that stamps are times of this session.
+    mark(monotonic_ns());
     rb_ = ring_buffer__new(bpf_map__fd(skel_->maps.events), &EbpfTracer::on_record, this, nullptr);
     if (!rb_) return fail("creating the ring buffer reader", errno);
     if (int err = sdh_profiler_bpf__attach(skel_); err) {
@@ -171,6 +183,18 @@ class EbpfTracer final : public Tracer {
     c.ring_buffer_drops = sum(SDH_STAT_RINGBUF_DROPS);
     c.map_drops = sum(SDH_STAT_MAP_DROPS);
     return c;
+  }
+
+  // Raises the BPF side's event clock (a plain global in .bss, which the
+  // skeleton maps) so that syscalls after a user-space marker are stamped at
+  // or after it. Both sides read CLOCK_MONOTONIC (bpf_ktime_get_ns).
+  void mark(uint64_t now_ns) override {
+    if (!skel_ || !skel_->bss) return;
+    using Clock = std::remove_reference_t<decltype(skel_->bss->event_clock)>;
+    std::atomic_ref<Clock> ref(skel_->bss->event_clock);
+    Clock seen = ref.load();
+    while (seen < now_ns && !ref.compare_exchange_weak(seen, now_ns)) {
+    }
   }
 
   bool sees_capabilities() const override { return sees_caps_; }

@@ -49,6 +49,7 @@ Result<SessionResult> run(Tracer& tracer, profile::ProfileBuilder& builder, cons
       TraceEvent m;
       m.kind = TraceEventKind::marker;
       m.time_ns = monotonic_ns();
+      tracer.mark(m.time_ns);
       builder.add(m);
       marker_placed = true;
     }

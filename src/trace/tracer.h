@@ -48,6 +48,9 @@ class Tracer {
   // failures, capability checks). Call once, at the end.
   virtual Result<void> finish(const EventCallback& sink) = 0;
   virtual TracerCounters counters() const = 0;
+  // Tells the kernel side that user space placed a phase marker at now_ns
+  // (CLOCK_MONOTONIC), so that what follows is stamped at or after it.
+  virtual void mark(uint64_t now_ns) { (void)now_ns; }
   // Whether capability checks are observed (capability:cap_capable exists).
   virtual bool sees_capabilities() const = 0;
   // "ebpf", "fake", ...: recorded in the profile.
