@@ -3,6 +3,7 @@
 // repeat; ends with a verified drop-in and exposure before -> after.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -183,7 +184,29 @@ int run_auto(const AutoArgs& a) {
 
   target->dropin_text = dropin;
   target->observer = make_profiler_observer();  // silent-fallback diff of the verify runs
-  auto r = verify::harden_until_verified(*target, systemd::container_factory());
+  verify::HardenSteps steps;
+  // A static User= rests on the daemon starting unprivileged (some wrappers
+  // refuse to). When verification blames it, continue from the proposal
+  // made without it (root, with the capabilities seen) instead of removing
+  // lines one by one from a plan built around that user.
+  bool static_user = std::any_of(plan->directives.begin(), plan->directives.end(),
+                                 [](const synth::Directive& d) { return d.key == "User" && d.rule == "user"; });
+  if (static_user) {
+    steps.relax = [&, po](const std::string& text, const std::vector<verify::Directive>& drop,
+                          const std::string& reason) mutable {
+      bool blames_user = std::any_of(drop.begin(), drop.end(), [](const verify::Directive& d) {
+        return d.key == "User" || d.key == "Group";
+      });
+      if (!blames_user) return verify::remove_directives(text, drop, reason);
+      po.facts = {};
+      auto as_root = synth::propose(*loaded, *prof, po);
+      if (!as_root) return verify::remove_directives(text, drop, reason);
+      fmt::print("== the static user breaks the service ({}): continuing from the proposal without it\n", reason);
+      plan = std::move(as_root);
+      return "# User= and Group= dropped: " + reason + "\n" + synth::render_dropin(*plan);
+    };
+  }
+  auto r = verify::harden_until_verified(*target, systemd::container_factory(), steps);
   if (!r) {
     fmt::print(stderr, "sdharden auto: {}\n", r.error().to_string());
     return kExitFailed;

@@ -228,6 +228,7 @@ void ProfileBuilder::add(const TraceEvent& e) {
   switch (e.kind) {
     case TraceEventKind::exec:
       on_exec(e);
+      remember_credentials(e);
       break;
     case TraceEventKind::discover: {
       Process& proc = processes_[e.pid];
@@ -249,6 +250,7 @@ void ProfileBuilder::add(const TraceEvent& e) {
       break;
     case TraceEventKind::syscall:
       on_syscall(e);
+      remember_credentials(e);
       break;
     case TraceEventKind::syscall_usage: {
       if (e.exe_key == 0) break;
@@ -277,6 +279,13 @@ void ProfileBuilder::add(const TraceEvent& e) {
       if (marker_ns_ == 0 || e.time_ns < marker_ns_) marker_ns_ = e.time_ns;
       break;
   }
+}
+
+void ProfileBuilder::remember_credentials(const TraceEvent& e) {
+  auto it = processes_.find(e.pid);
+  if (it == processes_.end()) return;
+  it->second.uid = e.uid;
+  it->second.gid = e.gid;
 }
 
 void ProfileBuilder::on_syscall(const TraceEvent& e) {
@@ -424,10 +433,18 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
     exe->realtime_scheduling = true;
   } else if (is_one_of(name, {"setuid", "setreuid", "setresuid", "setfsuid"})) {
     int n = name == "setresuid" ? 3 : name == "setreuid" ? 2 : 1;
-    for (int i = 0; i < n; ++i) exe->uid_change |= ok && changes_id(a[i], e.uid);
+    for (int i = 0; i < n; ++i) {
+      if (!ok || !changes_id(a[i], proc.uid.value_or(e.uid))) continue;
+      exe->uid_change = true;
+      exe->uid_targets.insert(static_cast<uint32_t>(a[i]));
+    }
   } else if (is_one_of(name, {"setgid", "setregid", "setresgid", "setfsgid"})) {
     int n = name == "setresgid" ? 3 : name == "setregid" ? 2 : 1;
-    for (int i = 0; i < n; ++i) exe->gid_change |= ok && changes_id(a[i], e.gid);
+    for (int i = 0; i < n; ++i) {
+      if (!ok || !changes_id(a[i], proc.gid.value_or(e.gid))) continue;
+      exe->gid_change = true;
+      exe->gid_targets.insert(static_cast<uint32_t>(a[i]));
+    }
   } else if (is_one_of(name, {"mount", "umount2", "pivot_root", "fsopen", "fsmount", "move_mount", "open_tree",
                               "mount_setattr"})) {
     exe->mounts = true;

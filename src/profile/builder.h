@@ -37,6 +37,9 @@ class ProfileBuilder {
     std::map<int, std::string> fds;          // fd -> absolute path (from opens)
     std::map<int, int> socket_family;        // fd -> family (from socket())
     std::map<int, std::string> bound;        // fd -> raw sockaddr given to bind()
+    // Credentials as of the last event: records carry them as of the
+    // syscall's exit, after a setuid() took effect.
+    std::optional<uint32_t> uid, gid;
   };
   struct Usage {
     uint64_t count = 0, first_ns = UINT64_MAX, last_ns = 0;
@@ -46,6 +49,7 @@ class ProfileBuilder {
   const std::string& exe_path(uint64_t key) const;
   void on_exec(const trace::TraceEvent& e);
   void on_syscall(const trace::TraceEvent& e);
+  void remember_credentials(const trace::TraceEvent& e);
   std::string resolve(const Process& p, int dirfd, const std::string& path, const std::string& fd_path) const;
   void touch(ExecutableProfile& exe, const std::string& path, uint32_t access);
   void add_address(ExecutableProfile& exe, const std::string& op, const std::string& raw, uint64_t time_ns,

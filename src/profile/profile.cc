@@ -75,6 +75,8 @@ void merge_executable(ExecutableProfile& into, const ExecutableProfile& from) {
   into.setuid_file_created |= from.setuid_file_created;
   into.uid_change |= from.uid_change;
   into.gid_change |= from.gid_change;
+  into.uid_targets.insert(from.uid_targets.begin(), from.uid_targets.end());
+  into.gid_targets.insert(from.gid_targets.begin(), from.gid_targets.end());
   into.exec_setuid |= from.exec_setuid;
   for (int fd : from.socket_activation_fds) {
     if (std::find(into.socket_activation_fds.begin(), into.socket_activation_fds.end(), fd) ==

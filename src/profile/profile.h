@@ -105,6 +105,8 @@ struct ExecutableProfile {
   bool setuid_file_created = false; // chmod/mkdir/open with S_ISUID/S_ISGID
   bool uid_change = false;          // setuid/setresuid/... to another user
   bool gid_change = false;
+  std::set<uint32_t> uid_targets;   // the users it changed to (successful calls)
+  std::set<uint32_t> gid_targets;
   bool exec_setuid = false;         // executed a setuid/setgid binary
   std::vector<int> socket_activation_fds;  // LISTEN_FDS received
 };

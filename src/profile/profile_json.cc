@@ -69,6 +69,8 @@ json executable_to_json(const ExecutableProfile& e) {
       {"setuid_file_created", e.setuid_file_created},
       {"uid_change", e.uid_change},
       {"gid_change", e.gid_change},
+      {"uid_targets", e.uid_targets},
+      {"gid_targets", e.gid_targets},
       {"exec_setuid", e.exec_setuid},
       {"socket_activation_fds", e.socket_activation_fds},
   };
@@ -175,6 +177,8 @@ ExecutableProfile executable_from_json(const json& j) {
   get_opt(j, "setuid_file_created", e.setuid_file_created);
   get_opt(j, "uid_change", e.uid_change);
   get_opt(j, "gid_change", e.gid_change);
+  get_opt(j, "uid_targets", e.uid_targets);
+  get_opt(j, "gid_targets", e.gid_targets);
   get_opt(j, "exec_setuid", e.exec_setuid);
   get_opt(j, "socket_activation_fds", e.socket_activation_fds);
   return e;

@@ -164,6 +164,8 @@ Evidence digest(const profile::Profile& p) {
       if (on) note(ev.flags, name, exe, 1);
     }
     for (const auto& ns : e.namespaces_created) note(ev.namespaces, ns, exe, 1);
+    ev.uid_targets.insert(e.uid_targets.begin(), e.uid_targets.end());
+    ev.gid_targets.insert(e.gid_targets.begin(), e.gid_targets.end());
     if (!e.socket_activation_fds.empty()) ev.socket_activated = true;
   }
   // The kernel checks CAP_SYS_ADMIN (without auditing) for memory accounting

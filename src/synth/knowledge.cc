@@ -263,14 +263,26 @@ RuleOutcome decide_user(const Context& c) {
     const Account& a = *su.account;
     std::vector<std::string> caps;
     for (const auto& [cap, why] : su.obviated_caps) caps.push_back(cap);
-    std::string why = fmt::format("every file access seen is allowed to {} by the file modes ({} owns {}){} ({})",
-                                  a.name, a.name, sample(su.owned_paths, 2),
-                                  caps.empty() ? "" : "; root used " + sample(caps, 5) + " only to reach them",
-                                  c.scope());
+    std::string owns = su.owned_paths.empty() ? "" : fmt::format(" ({} owns {})", a.name, sample(su.owned_paths, 2));
+    std::string why =
+        su.drops_to_it
+            ? fmt::format("{} switches to {} itself and used root for nothing else{}: started as {} it has no "
+                          "root phase; every file access seen is allowed to {} by the file modes ({})",
+                          who(c.ev.flags.at("uid_change").executables), a.name,
+                          caps.empty() ? "" : " (" + sample(caps, 5) + ")", a.name, a.name, c.scope())
+            : fmt::format("every file access seen is allowed to {} by the file modes{}{} ({})", a.name, owns,
+                          caps.empty() ? "" : "; root used " + sample(caps, 5) + " only to reach them", c.scope());
+    std::string group = a.group.empty() ? std::to_string(a.gid) : a.group;
+    std::string group_why = a.name + "'s primary group";
+    if (su.group && *su.group != a.gid) {
+      group = std::to_string(*su.group);
+      group_why = "the group it switches to itself";
+    } else if (su.group) {
+      group_why = "the group it switches to itself, " + group_why;
+    }
     Option o;
     o.directives.push_back(make("User", {a.name}, why, rule));
-    o.directives.push_back(make("Group", {a.group.empty() ? std::to_string(a.gid) : a.group},
-                                a.name + "'s primary group", rule));
+    o.directives.push_back(make("Group", {group}, group_why, rule));
     r.options.push_back(o);
     return r;
   }

@@ -75,17 +75,27 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
     a.blockers.push_back("no file owners known");
     return a;
   }
-  for (const char* f : {"uid_change", "gid_change"}) {
-    if (ev.flag(f)) a.blockers.push_back(fmt::format("{} changes its {} itself", who(ev.flags.at(f).executables),
-                                                     std::string(f) == "uid_change" ? "user" : "group"));
-  }
   if (!ev.setuid_executables.empty()) a.blockers.push_back("executes setuid/setgid binaries");
-  a.account = forced ? forced : candidate(ev, facts);
+  // A switch to exactly one non-root user names the account to start it as.
+  const Account* switched = nullptr;
+  if (ev.flag("uid_change")) {
+    if (ev.uid_targets.size() == 1 && *ev.uid_targets.begin() != 0) switched = facts.account(*ev.uid_targets.begin());
+    if (!switched) {
+      a.blockers.push_back(fmt::format("{} changes its user itself", who(ev.flags.at("uid_change").executables)));
+    }
+  }
+  if (ev.flag("gid_change")) {
+    if (ev.gid_targets.size() == 1 && *ev.gid_targets.begin() != 0) a.group = *ev.gid_targets.begin();
+    else a.blockers.push_back(fmt::format("{} changes its group itself", who(ev.flags.at("gid_change").executables)));
+  }
+  a.account = forced ? forced : switched ? switched : candidate(ev, facts);
   if (!a.account) {
     a.blockers.push_back("no non-root account owns what it writes");
     return a;
   }
   const Account& u = *a.account;
+  if (switched && switched != a.account) a.blockers.push_back("switches to " + switched->name + " itself");
+  a.drops_to_it = switched == a.account;
 
   std::vector<std::string> denied;
   bool chowns_foreign = false;
@@ -124,6 +134,11 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
       if (cap == "CAP_CHOWN" && chowns_foreign) continue;  // already a blocker
       a.obviated_caps[cap] = fmt::format("root's permission checks on files; the modes grant {} every access seen",
                                          u.name);
+      continue;
+    }
+    // setuid()/setgid()/setgroups() to become the account it is started as.
+    if (a.drops_to_it && (cap == "CAP_SETUID" || cap == "CAP_SETGID")) {
+      a.obviated_caps[cap] = fmt::format("used only to switch to {}, which it is started as", u.name);
       continue;
     }
     // The kernel asks for CAP_NET_ADMIN when /proc/sys/net files are opened,

@@ -4,11 +4,15 @@
 // mode 0640 redis:redis) but no privileged operation. When every file access
 // seen is granted to one non-root account by the file modes alone, and no
 // other capability or identity change was seen, User= that account is as
-// safe as root was for this daemon, and much tighter.
+// safe as root was for this daemon, and much tighter. A daemon that switches
+// to one account itself (memcached -u memcache) may be started as it when
+// root was used for nothing else; whether it then skips the switch is for
+// verification to show (a daemon that insists on setgroups() fails there).
 #pragma once
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +29,10 @@ struct StaticUserAnalysis {
   std::vector<std::string> blockers;
   // Evidence for the comment: the candidate's files the daemon wrote or read.
   std::vector<std::string> owned_paths;
+  // The daemon switched to the candidate itself (setuid/setgid to it); its
+  // group is then the one it switched to, when that is a single one.
+  bool drops_to_it = false;
+  std::optional<uint32_t> group;
   bool usable() const { return account && blockers.empty(); }
 };
 

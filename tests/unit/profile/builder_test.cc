@@ -243,10 +243,13 @@ TEST_F(BuilderTest, SocketsAddressesAndFlags) {
   builder.add(sys(100, kKey, "listen", {5, 128}, 0));
   builder.add(sys(100, kKey, "mmap", {0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC}, 0x7000));
   builder.add(sys(100, kKey, "unshare", {CLONE_NEWNET | CLONE_NEWNS}, 0));
+  // Records carry the credentials at the syscall's exit: after the switch.
+  // The events before it (uid 0) tell what it switched from.
   TraceEvent setuid = sys(100, kKey, "setresuid", {1000, 1000, 1000}, 0);
-  setuid.uid = 0;
+  setuid.uid = 1000;
   builder.add(setuid);
   TraceEvent same = sys(100, kKey, "setgid", {0}, 0);  // already gid 0: no change
+  same.uid = 1000;
   builder.add(same);
   builder.add(usage(kKey, "clock_settime", 1, 1));
   builder.set_infer_capabilities(true);
@@ -266,6 +269,7 @@ TEST_F(BuilderTest, SocketsAddressesAndFlags) {
   EXPECT_TRUE(e.wx_mapping);
   EXPECT_EQ(e.namespaces_created, (std::set<std::string>{"mnt", "net"}));
   EXPECT_TRUE(e.uid_change);
+  EXPECT_EQ(e.uid_targets, std::set<uint32_t>{1000});
   EXPECT_FALSE(e.gid_change);
   EXPECT_TRUE(e.clock_change);
   std::set<std::string> inferred;

@@ -26,6 +26,8 @@ Profile sample() {
   e.capabilities.push_back({"CAP_NET_BIND_SERVICE", true, false, 1});
   e.failures.push_back({"openat", 2, "/etc/missing", 1});
   e.wx_mapping = true;
+  e.uid_change = true;
+  e.uid_targets = {104};
   e.namespaces_created = {"net"};
   e.socket_activation_fds = {3};
   return p;
@@ -47,6 +49,7 @@ TEST(ProfileJson, RoundTripKeepsEveryField) {
   EXPECT_EQ(e.files[1].access, uint32_t(kRead | kStat));
   EXPECT_EQ(e.addresses[0].port, 9999);
   EXPECT_TRUE(e.wx_mapping);
+  EXPECT_EQ(e.uid_targets, std::set<uint32_t>{104});
   EXPECT_EQ(back->boundary, PhaseBoundary::first_accept);
 }
 

@@ -179,7 +179,12 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
           if (!systemd_made && (!d || !allowed(*d, 3))) bad.push_back("User= cannot create in the folder of " + path);
         }
       }
-      if (flag["uid_change"]) bad.push_back("User= but the daemon changes identity itself");
+      // Switching to the user it is started as is a no-op; to anyone else, a break.
+      std::set<uint32_t> targets;
+      for (const auto& e : p.executables) targets.insert(e.uid_targets.begin(), e.uid_targets.end());
+      bool to_itself = !targets.empty() && targets == std::set<uint32_t>{a->uid};
+      if (flag["uid_change"] && !to_itself) bad.push_back("User= but the daemon changes identity itself");
+      if (to_itself) caps.erase("CAP_SETUID"), caps.erase("CAP_SETGID");
       // Root's checks of file permissions are moot for a user the modes admit.
       for (const char* c : {"CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_CHOWN"})
         caps.erase(c);

@@ -176,6 +176,29 @@ TEST(StaticUser, PrivilegedCapabilityOrIdentityChangeKeepsRoot) {
   EXPECT_FALSE(has_line(t->text, "User=redis")) << t->text;
 }
 
+TEST(StaticUser, DaemonThatSwitchesToAnAccountItselfIsStartedAsIt) {
+  auto p = redis_profile();
+  auto& e = p.executables[0];
+  e.uid_change = e.gid_change = true;
+  e.uid_targets = {104};
+  e.gid_targets = {107};
+  e.capabilities.push_back({"CAP_SETUID", true, false, 1});
+  e.capabilities.push_back({"CAP_SETGID", true, false, 2});
+  auto r = propose_with(p, redis_facts());
+  EXPECT_TRUE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "Group=redis")) << r->text;
+  EXPECT_NE(r->text.find("switches to redis itself"), std::string::npos) << r->text;
+  EXPECT_TRUE(has_line(r->text, "CapabilityBoundingSet=")) << r->text;
+
+  // Switching to two users, or to root, names no single account.
+  e.uid_targets = {104, 65534};
+  EXPECT_FALSE(has_line(propose_with(p, redis_facts())->text, "User=redis"));
+  // A root phase that binds a privileged port keeps root.
+  e.uid_targets = {104};
+  e.capabilities.push_back({"CAP_NET_BIND_SERVICE", true, false, 1});
+  EXPECT_FALSE(has_line(propose_with(p, redis_facts())->text, "User=redis"));
+}
+
 TEST(StaticUser, CandidateIsTheOwnerOfTheWritesNeverNobody) {
   auto f = redis_facts();
   Evidence ev = digest(redis_profile());
