@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "util/strings.h"
+
 namespace sdh::exposure::data {
 extern const std::string_view k_exposure_assessors_v252_tsv;
 extern const std::string_view k_exposure_assessors_latest_tsv;
@@ -9,18 +11,6 @@ extern const std::string_view k_exposure_assessors_latest_tsv;
 
 namespace sdh::exposure {
 namespace {
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t j = s.find(sep, i);
-    if (j == std::string_view::npos) j = s.size();
-    out.emplace_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 std::vector<AssessorInfo> load(std::string_view tsv) {
   std::vector<AssessorInfo> out;

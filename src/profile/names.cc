@@ -8,34 +8,13 @@
 #include <memory>
 
 #include "profile/inspector.h"
+#include "util/linux_names.h"
 
 namespace sdh::profile {
 
 namespace {
 
-// Index = capability number (linux/capability.h).
-constexpr std::array<const char*, 41> kCapabilities = {
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-    "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE",
-};
 
-// Index = address family number (sys/socket.h).
-constexpr std::array<const char*, 46> kFamilies = {
-    "AF_UNSPEC", "AF_UNIX", "AF_INET", "AF_AX25", "AF_IPX", "AF_APPLETALK", "AF_NETROM",
-    "AF_BRIDGE", "AF_ATMPVC", "AF_X25", "AF_INET6", "AF_ROSE", "AF_DECnet", "AF_NETBEUI",
-    "AF_SECURITY", "AF_KEY", "AF_NETLINK", "AF_PACKET", "AF_ASH", "AF_ECONET", "AF_ATMSVC",
-    "AF_RDS", "AF_SNA", "AF_IRDA", "AF_PPPOX", "AF_WANPIPE", "AF_LLC", "AF_IB", "AF_MPLS",
-    "AF_CAN", "AF_TIPC", "AF_BLUETOOTH", "AF_IUCV", "AF_RXRPC", "AF_ISDN", "AF_PHONET",
-    "AF_IEEE802154", "AF_CAIF", "AF_ALG", "AF_NFC", "AF_VSOCK", "AF_KCM", "AF_QIPCRTR",
-    "AF_SMC", "AF_XDP", "AF_MCTP",
-};
 
 }  // namespace
 
@@ -72,8 +51,8 @@ std::string native_architecture() {
 }
 
 std::string address_family_name(int family) {
-  if (family >= 0 && family < static_cast<int>(kFamilies.size())) return kFamilies[family];
-  return "AF_" + std::to_string(family);
+  auto name = sdh::address_family_name(family);
+  return name.empty() ? "AF_" + std::to_string(family) : std::string(name);
 }
 
 std::string socket_type_name(int type) {
@@ -90,8 +69,8 @@ std::string socket_type_name(int type) {
 }
 
 std::string capability_name(int cap) {
-  if (cap >= 0 && cap < static_cast<int>(kCapabilities.size())) return kCapabilities[cap];
-  return "CAP_" + std::to_string(cap);
+  auto name = sdh::capability_name(cap);
+  return name.empty() ? "CAP_" + std::to_string(cap) : std::string(name);
 }
 
 std::string elf_machine_name(uint16_t e_machine) {

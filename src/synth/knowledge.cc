@@ -7,6 +7,7 @@
 
 #include "synth/static_user.h"
 #include "synth/syscall_groups.h"
+#include "util/linux_names.h"
 
 namespace sdh::synth {
 
@@ -69,31 +70,16 @@ std::vector<std::string> path_list(const std::vector<const PathUse*>& uses) {
 
 // ---- capabilities -------------------------------------------------------
 
-const char* const kCapNames[] = {
-    "CAP_CHOWN",          "CAP_DAC_OVERRIDE",  "CAP_DAC_READ_SEARCH", "CAP_FOWNER",       "CAP_FSETID",
-    "CAP_KILL",           "CAP_SETGID",        "CAP_SETUID",          "CAP_SETPCAP",      "CAP_LINUX_IMMUTABLE",
-    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",     "CAP_NET_RAW",      "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",      "CAP_SYS_MODULE",    "CAP_SYS_RAWIO",       "CAP_SYS_CHROOT",   "CAP_SYS_PTRACE",
-    "CAP_SYS_PACCT",      "CAP_SYS_ADMIN",     "CAP_SYS_BOOT",        "CAP_SYS_NICE",     "CAP_SYS_RESOURCE",
-    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",          "CAP_LEASE",        "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",  "CAP_SETFCAP",       "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",    "CAP_SYSLOG",
-    "CAP_WAKE_ALARM",     "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",      "CAP_PERFMON",      "CAP_BPF",
-    "CAP_CHECKPOINT_RESTORE"};
-constexpr int kCapCount = sizeof(kCapNames) / sizeof(kCapNames[0]);
+const int kCapCount = capability_count();
 
-int cap_number(const std::string& name) {
-  for (int i = 0; i < kCapCount; ++i) {
-    if (name == kCapNames[i]) return i;
-  }
-  return -1;
-}
+int cap_number(const std::string& name) { return capability_number(name); }
 
 std::string caps_text(uint64_t bits) {
   std::string out;
   for (int i = 0; i < kCapCount; ++i) {
     if (bits & (uint64_t{1} << i)) {
       if (!out.empty()) out += ' ';
-      out += kCapNames[i];
+      out += capability_name(i);
     }
   }
   return out;

@@ -1,33 +1,11 @@
 #include "synth/syscall_groups.h"
 
 #include <sstream>
-#include <string_view>
+
+#include "unit/syscalls.h"
+#include "util/strings.h"
 
 namespace sdh::synth {
-
-namespace detail {
-extern const std::string_view kSyscallGroupsV252;
-extern const std::string_view kSyscallGroupsLatest;
-}  // namespace detail
-
-namespace {
-
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == sep) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-}  // namespace
 
 Result<SyscallGroups> SyscallGroups::parse(const std::string& tsv) {
   SyscallGroups g;
@@ -53,13 +31,19 @@ Result<SyscallGroups> SyscallGroups::parse(const std::string& tsv) {
 }
 
 const SyscallGroups& SyscallGroups::builtin(unit::SystemdVersion version) {
-  // Parsed once; the embedded tables are checked by a unit test.
-  auto load = [](std::string_view text) {
-    auto parsed = parse(std::string(text));
-    return parsed ? *parsed : SyscallGroups{};  // an unparsable table is caught by the unit tests
+  // A set-based view of the tables the unit module embeds, built once.
+  auto view = [](unit::SystemdVersion v) {
+    SyscallGroups g;
+    for (const auto& name : unit::syscall_group_names(v)) {
+      const auto* members = unit::syscall_group(v, name);
+      if (!members) continue;
+      g.order_.push_back(name);
+      g.flat_[name] = std::set<std::string>(members->begin(), members->end());
+    }
+    return g;
   };
-  static const SyscallGroups v252 = load(detail::kSyscallGroupsV252);
-  static const SyscallGroups latest = load(detail::kSyscallGroupsLatest);
+  static const SyscallGroups v252 = view(unit::SystemdVersion::v252);
+  static const SyscallGroups latest = view(unit::SystemdVersion::latest);
   return version == unit::SystemdVersion::v252 ? v252 : latest;
 }
 

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "util/linux_names.h"
+
 namespace sdh::unit {
 namespace {
 
@@ -79,28 +81,7 @@ const std::vector<DirectiveInfo> kTable = {
     {"SocketBindDeny", S::cgroup, R::path_list, A::accumulates, E::reset},
 };
 
-// Capability numbers as in linux/capability.h.
-constexpr std::array<const char*, 41> kCaps = {
-    "cap_chown",           "cap_dac_override",    "cap_dac_read_search", "cap_fowner",
-    "cap_fsetid",          "cap_kill",            "cap_setgid",          "cap_setuid",
-    "cap_setpcap",         "cap_linux_immutable", "cap_net_bind_service", "cap_net_broadcast",
-    "cap_net_admin",       "cap_net_raw",         "cap_ipc_lock",        "cap_ipc_owner",
-    "cap_sys_module",      "cap_sys_rawio",       "cap_sys_chroot",      "cap_sys_ptrace",
-    "cap_sys_pacct",       "cap_sys_admin",       "cap_sys_boot",        "cap_sys_nice",
-    "cap_sys_resource",    "cap_sys_time",        "cap_sys_tty_config",  "cap_mknod",
-    "cap_lease",           "cap_audit_write",     "cap_audit_control",   "cap_setfcap",
-    "cap_mac_override",    "cap_mac_admin",       "cap_syslog",          "cap_wake_alarm",
-    "cap_block_suspend",   "cap_audit_read",      "cap_perfmon",         "cap_bpf",
-    "cap_checkpoint_restore"};
 
-constexpr const char* kFamilies[] = {
-    "AF_UNIX", "AF_LOCAL", "AF_INET", "AF_AX25", "AF_IPX", "AF_APPLETALK", "AF_NETROM",
-    "AF_BRIDGE", "AF_ATMPVC", "AF_X25", "AF_INET6", "AF_ROSE", "AF_DECnet", "AF_NETBEUI",
-    "AF_SECURITY", "AF_KEY", "AF_NETLINK", "AF_ROUTE", "AF_PACKET", "AF_ASH", "AF_ECONET",
-    "AF_ATMSVC", "AF_RDS", "AF_SNA", "AF_IRDA", "AF_PPPOX", "AF_WANPIPE", "AF_LLC", "AF_IB",
-    "AF_MPLS", "AF_CAN", "AF_TIPC", "AF_BLUETOOTH", "AF_IUCV", "AF_RXRPC", "AF_ISDN",
-    "AF_PHONET", "AF_IEEE802154", "AF_CAIF", "AF_ALG", "AF_NFC", "AF_VSOCK", "AF_KCM",
-    "AF_QIPCRTR", "AF_SMC", "AF_XDP", "AF_MCTP"};
 
 }  // namespace
 
@@ -172,10 +153,9 @@ const DirectiveInfo* find_directive(const std::string& section, const std::strin
 }
 
 int capability_from_name(const std::string& name) {
-  std::string lower;
-  for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (size_t i = 0; i < kCaps.size(); ++i)
-    if (lower == kCaps[i]) return static_cast<int>(i);
+  std::string upper;  // systemd accepts any case
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (int n = sdh::capability_number(upper); n >= 0) return n;
   // Plain numbers are accepted too (below systemd's limit of 63).
   if (!name.empty() && name.size() <= 2 &&
       std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -186,16 +166,11 @@ int capability_from_name(const std::string& name) {
 }
 
 std::string capability_name(int number) {
-  if (number < 0 || number >= static_cast<int>(kCaps.size())) return "";
-  std::string s = kCaps[static_cast<size_t>(number)];
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
+  return std::string(sdh::capability_name(number));
 }
 
 bool is_address_family(const std::string& name) {
-  for (const char* f : kFamilies)
-    if (name == f) return true;
-  return false;
+  return sdh::is_address_family_name(name);
 }
 
 }  // namespace sdh::unit

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "util/strings.h"
+
 namespace sdh::unit::data {
 extern const std::string_view k_syscall_groups_v252_tsv;
 extern const std::string_view k_syscall_groups_latest_tsv;
@@ -16,18 +18,6 @@ extern const std::string_view k_errno_names_txt;
 
 namespace sdh::unit {
 namespace {
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= s.size()) {
-    size_t j = s.find(sep, i);
-    if (j == std::string_view::npos) j = s.size();
-    out.emplace_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 std::vector<std::string> lines_of(std::string_view text) {
   std::vector<std::string> out;

@@ -8,21 +8,12 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "util/linux_names.h"
+
 namespace sdh::verify {
 
 namespace {
 
-// Capability names by number (linux/capability.h).
-const char* const kCapabilities[] = {
-    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-    "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-    "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
-    "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
-    "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
 
 // Families the probe knows; the ones a drop-in's allow-list leaves out are
 // expected to be refused.
@@ -91,14 +82,11 @@ std::vector<std::string> probe(std::initializer_list<std::string> args, const st
 
 }  // namespace
 
-int capability_number(const std::string& name) {
-  for (int i = 0; i <= kLastCapability; ++i)
-    if (name == kCapabilities[i]) return i;
-  return -1;
-}
+int capability_number(const std::string& name) { return sdh::capability_number(name); }
 
 std::string capability_name(int number) {
-  return number >= 0 && number <= kLastCapability ? kCapabilities[number] : fmt::format("cap{}", number);
+  auto name = sdh::capability_name(number);
+  return name.empty() ? fmt::format("cap{}", number) : std::string(name);
 }
 
 std::vector<ProbeLine> parse_probe_output(const std::string& out) {
@@ -196,7 +184,7 @@ std::vector<Control> plan_controls(const std::vector<Directive>& ds, std::vector
     Control c{"capabilities", {"CapabilityBoundingSet"}, {}, ControlMode::refused_args, {}, {}};
     std::vector<std::string> nums;
     for (int i = 0; i <= kLastCapability; ++i) {
-      bool listed = caps.items.count(kCapabilities[i]) > 0;
+      bool listed = caps.items.count(std::string(sdh::capability_name(i))) > 0;
       bool dropped = caps.deny ? listed : !listed;
       nums.push_back(std::to_string(i));
       (dropped ? c.must_refuse : c.must_allow).push_back(std::to_string(i));

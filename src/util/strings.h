@@ -1,0 +1,13 @@
+// Small string helpers shared by the table loaders.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sdh {
+
+// Every field between separators, empty ones included ("a,,b" -> a, "", b).
+std::vector<std::string> split(std::string_view s, char sep);
+
+}  // namespace sdh
