@@ -2,11 +2,12 @@
 // --offline=yes` computes it, with an explanation per assessor.
 #include <fmt/core.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
-#include <iterator>
+#include <string_view>
 
 #include "cli/command.h"
 #include "exposure/assess.h"
@@ -16,6 +17,8 @@
 
 namespace sdh::cli {
 namespace {
+
+using namespace std::string_view_literals;
 
 struct ScoreOptions {
   std::vector<std::string> units;
@@ -64,7 +67,8 @@ void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool
 }
 
 // JSON text escaping; invalid UTF-8 bytes become U+FFFD so output always parses.
-void json_string(std::string& out, const std::string& v) {
+void json_string(std::string& out, std::string_view v) {
+  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
   for (size_t i = 0; i < v.size(); ++i) {
     // Copy runs of plain ASCII at once.
@@ -84,9 +88,9 @@ void json_string(std::string& out, const std::string& v) {
       out += '\\';
       out += static_cast<char>(c);
     } else if (c < 0x20) {
-      out += fmt::format("\\u{:04x}", c);
-    } else if (c < 0x80) {
-      out += static_cast<char>(c);
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
     } else {
       size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
       bool ok = len > 0 && i + len <= v.size();
@@ -102,57 +106,88 @@ void json_string(std::string& out, const std::string& v) {
   out += '"';
 }
 
-// One unit as JSON, written directly: scoring thousands of units is cheaper
-// than building a JSON tree for each.
-std::string to_json(const unit::LoadedUnit& lu, const exposure::Assessment& a, const std::string& version) {
-  std::string o;
-  o.reserve(16384);
-  auto key = [&o](const char* k) {
+template <typename Int>
+void json_number(std::string& out, Int v) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// The "x.y" of an exposure in tenths, as a JSON number or string body.
+void tenths(std::string& out, int t) {
+  json_number(out, t / 10);
+  out += '.';
+  json_number(out, t % 10);
+}
+
+// One unit as JSON, appended to `o`. Written directly rather than through a
+// JSON tree: the output is ~20 KB per unit, and building then dumping a tree
+// for each of thousands of units cost more than scoring them.
+void append_json(std::string& o, const unit::LoadedUnit& lu, const exposure::Assessment& a,
+                 const std::string& version) {
+  auto key = [&o](std::string_view k) {
     o += '"';
     o += k;
-    o += "\": ";
+    o += "\": "sv;
   };
-  o += "  {\n    ";
+  o += "  {\n    "sv;
   key("unit"); json_string(o, lu.name);
-  o += ",\n    "; key("fragment_path"); json_string(o, lu.fragment_path);
-  o += ",\n    "; key("dropins"); o += "[";
+  o += ",\n    "sv; key("fragment_path"); json_string(o, lu.fragment_path);
+  o += ",\n    "sv; key("dropins"); o += "["sv;
   for (size_t i = 0; i < lu.dropin_paths.size(); ++i) {
-    if (i) o += ", ";
+    if (i) o += ", "sv;
     json_string(o, lu.dropin_paths[i]);
   }
-  o += "],\n    "; key("mode"); json_string(o, a.mode);
-  o += ",\n    "; key("systemd"); json_string(o, version);
-  fmt::format_to(std::back_inserter(o), ",\n    \"exposure\": {}.{}", a.exposure_tenths / 10, a.exposure_tenths % 10);
-  o += ",\n    "; key("exposure_text"); json_string(o, a.exposure_text());
-  fmt::format_to(std::back_inserter(o), ",\n    \"exposure_tenths\": {}", a.exposure_tenths);
-  o += ",\n    "; key("band"); json_string(o, exposure::to_string(a.band));
-  o += ",\n    "; key("systemd_label"); json_string(o, exposure::systemd_label(a.exposure_tenths));
-  o += ",\n    \"items\": [";
+  o += "],\n    "sv; key("mode"); json_string(o, a.mode);
+  o += ",\n    "sv; key("systemd"); json_string(o, version);
+  o += ",\n    "sv; key("exposure"); tenths(o, a.exposure_tenths);
+  o += ",\n    "sv; key("exposure_text"); o += '"'; tenths(o, a.exposure_tenths); o += '"';
+  o += ",\n    "sv; key("exposure_tenths"); json_number(o, a.exposure_tenths);
+  o += ",\n    "sv; key("band"); json_string(o, exposure::to_string(a.band));
+  o += ",\n    "sv; key("systemd_label"); json_string(o, exposure::systemd_label(a.exposure_tenths));
+  o += ",\n    \"items\": ["sv;
   for (size_t i = 0; i < a.items.size(); ++i) {
     const auto& it = a.items[i];
-    o += i ? ",\n      {" : "\n      {";
-    key("id"); json_string(o, it.id);
-    o += ", "; key("json_field"); json_string(o, it.json_field);
-    fmt::format_to(std::back_inserter(o), ", \"applicable\": {}, \"weight\": {}, \"range\": {}, \"badness\": ",
-                   it.applicable, it.weight, it.range);
-    if (it.applicable) fmt::format_to(std::back_inserter(o), "{}", it.badness); else o += "null";
-    fmt::format_to(std::back_inserter(o), ", \"contribution\": {}, \"exposure\": ", it.contribution());
-    if (it.exposure_tenths < 0) o += "null"; else json_string(o, exposure::exposure_text(it.exposure_tenths));
-    o += ", "; key("description"); json_string(o, it.description);
-    o += "}";
+    // Punctuation and key go out as one literal each: this runs for ~80
+    // assessors per unit, and every separate append costs.
+    o += i ? ",\n      {\"id\": "sv : "\n      {\"id\": "sv;
+    json_string(o, it.id);
+    o += ", \"json_field\": "sv;
+    json_string(o, it.json_field);
+    o += it.applicable ? ", \"applicable\": true, \"weight\": "sv : ", \"applicable\": false, \"weight\": "sv;
+    json_number(o, it.weight);
+    o += ", \"range\": "sv;
+    json_number(o, it.range);
+    if (it.applicable) {
+      o += ", \"badness\": "sv;
+      json_number(o, it.badness);
+    } else {
+      o += ", \"badness\": null"sv;
+    }
+    o += ", \"contribution\": "sv;
+    json_number(o, it.contribution());
+    if (it.exposure_tenths < 0) {
+      o += ", \"exposure\": null"sv;
+    } else {
+      o += ", \"exposure\": \""sv;
+      tenths(o, it.exposure_tenths);
+      o += '"';
+    }
+    o += ", \"description\": "sv;
+    json_string(o, it.description);
+    o += '}';
   }
-  o += "\n    ],\n    \"diagnostics\": [";
+  o += "\n    ],\n    \"diagnostics\": ["sv;
   for (size_t i = 0; i < lu.diagnostics.size(); ++i) {
     const auto& d = lu.diagnostics[i];
-    o += i ? ",\n      {" : "\n      {";
+    o += i ? ",\n      {"sv : "\n      {"sv;
     key("file"); json_string(o, d.location.file);
-    fmt::format_to(std::back_inserter(o), ", \"line\": {}, ", d.location.line);
-    key("severity"); json_string(o, unit::to_string(d.severity));
-    o += ", "; key("message"); json_string(o, d.message);
-    o += "}";
+    o += ", "sv; key("line"); json_number(o, d.location.line);
+    o += ", "sv; key("severity"); json_string(o, unit::to_string(d.severity));
+    o += ", "sv; key("message"); json_string(o, d.message);
+    o += "}"sv;
   }
-  o += lu.diagnostics.empty() ? "]\n  }" : "\n    ]\n  }";
-  return o;
+  o += lu.diagnostics.empty() ? "]\n  }"sv : "\n    ]\n  }"sv;
 }
 
 int run_score(const ScoreOptions& o) {
@@ -186,8 +221,15 @@ int run_score(const ScoreOptions& o) {
   int limit = o.threshold ? static_cast<int>(std::lround(*o.threshold * 10)) : 100;
   // JSON is streamed unit by unit: building one big document for thousands
   // of units costs more than scoring them.
+  // The text goes out in large writes; a buffer reused across units keeps
+  // the allocator out of the loop.
+  std::string json = "[";
   bool first_json = true;
-  if (o.json) std::fputs("[", stdout);
+  auto flush_json = [&json](size_t at_least) {
+    if (json.size() < at_least) return;
+    std::fwrite(json.data(), 1, json.size(), stdout);
+    json.clear();
+  };
   for (const auto& arg : o.units) {
     std::string target = resolve_argument(arg, fs, !o.root.empty());
     auto lu = unit::load_unit(fs, target, lo);
@@ -208,13 +250,17 @@ int run_score(const ScoreOptions& o) {
     auto a = exposure::assess(lu->settings, *version, policy ? &*policy : nullptr);
     if (a.exposure_tenths > limit) above = true;
     if (o.json) {
-      std::fputs(first_json ? "\n" : ",\n", stdout);
-      std::fputs(to_json(*lu, a, o.systemd).c_str(), stdout);
+      json += first_json ? "\n" : ",\n";
       first_json = false;
+      append_json(json, *lu, a, o.systemd);
+      flush_json(1 << 16);
     } else
       print_table(*lu, a, o.quiet_items);
   }
-  if (o.json) std::fputs("\n]\n", stdout);
+  if (o.json) {
+    json += "\n]\n";
+    flush_json(0);
+  }
   if (errors) return kExitUsage;
   return above && o.threshold ? kExitFailed : kExitOk;
 }

@@ -81,8 +81,8 @@ struct Loader {
   Result<bool> apply_file(const std::string& path, const std::string& text, UnitSettings& s,
                           const ApplyContext& ctx, bool is_dropin) {
     auto parsed = parse_unit_file(text, path, out.diagnostics);
-    for (auto& a : parsed.assignments) {
-      out.assignments.push_back(a);
+    for (auto& parsed_assignment : parsed.assignments) {
+      const Assignment& a = out.assignments.emplace_back(std::move(parsed_assignment));
       if (!apply_assignment(s, a, ctx)) {
         if (is_dropin) {
           note(path, a.location.line, "systemd stops reading this drop-in here; the rest of it is ignored");
@@ -236,11 +236,16 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
         auto entries = fs.list_dir(dir);
         if (!entries) continue;
         for (const auto& e : *entries)
-          if (fs.lkind(dir + "/" + e) == FileKind::symlink) links.emplace_back(e, resolve_links(fs, dir + "/" + e));
+          if (e.ends_with(suffix) && fs.lkind(dir + "/" + e) == FileKind::symlink) {
+            std::string final_path = resolve_links(fs, dir + "/" + e);
+            std::string final_name = basename_of(final_path);
+            links.push_back({e, std::move(final_path), std::move(final_name)});
+          }
       }
-      for (const auto& [e, final_path] : cached ? cached->symlinks_in(dir) : links) {
-        if (!e.ends_with(suffix) || e == name) continue;
-        std::string target = basename_of(final_path);
+      for (const auto& link : cached ? cached->symlinks_in(dir, suffix) : links) {
+        const std::string& e = link.name;  // ends with the suffix
+        if (e == name) continue;
+        const std::string& target = link.target_name;
         if (target == name) {
           aliases.insert(e);
         } else if (!primary_template.empty() && target == primary_template) {

@@ -1,20 +1,23 @@
 #include "unit/parser.h"
 
 #include <cstring>
+#include <string_view>
 
 namespace sdh::unit {
 namespace {
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
-std::string strip(const std::string& s) {
+// Views, not copies: a unit file's lines are only copied into the
+// assignments they produce.
+std::string_view strip(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && is_ws(s[b])) ++b;
   while (e > b && is_ws(s[e - 1])) --e;
   return s.substr(b, e - b);
 }
 
-bool valid_utf8(const std::string& s) {
+bool valid_utf8(std::string_view s) {
   size_t i = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   while (i < s.size()) {
@@ -51,13 +54,13 @@ bool valid_utf8(const std::string& s) {
 }
 
 // Section names may not contain control characters, quotes or backslashes.
-bool safe_section_name(const std::string& s) {
+bool safe_section_name(std::string_view s) {
   for (unsigned char c : s)
     if (c < ' ' || c == 127 || c == '\\' || c == '"' || c == '\'') return false;
   return true;
 }
 
-bool is_known_section(const std::string& s) {
+bool is_known_section(std::string_view s) {
   static const char* const kSections[] = {"Unit",  "Install", "Service", "Socket",    "Mount",
                                           "Swap",  "Timer",   "Path",    "Slice",     "Scope",
                                           "Automount"};
@@ -73,18 +76,18 @@ struct Lexer {
   std::string section;
   bool section_ignored = false;
 
-  void warn(int line, std::string msg, const std::string& src, Severity sev = Severity::warning) {
+  void warn(int line, std::string msg, std::string_view src, Severity sev = Severity::warning) {
     Diagnostic d;
     d.severity = sev;
     d.location = {file, line, 0};
     d.message = std::move(msg);
-    d.source_line = src.size() > 200 ? src.substr(0, 200) + "..." : src;
+    d.source_line = src.size() > 200 ? std::string(src.substr(0, 200)) + "..." : std::string(src);
     diags.push_back(std::move(d));
   }
 
   // Returns false when the file must be refused.
-  bool parse_line(const std::string& raw, int line) {
-    std::string l = strip(raw);
+  bool parse_line(std::string_view raw, int line) {
+    std::string_view l = strip(raw);
     if (l.empty()) return true;
     if (!valid_utf8(l)) {
       warn(line, "line is not valid UTF-8; systemd refuses the whole file", "", Severity::error);
@@ -95,14 +98,14 @@ struct Lexer {
         warn(line, "invalid section header; systemd refuses the whole file", l, Severity::error);
         return false;
       }
-      std::string name = l.substr(1, l.size() - 2);
+      std::string_view name = l.substr(1, l.size() - 2);
       if (!safe_section_name(name)) {
         warn(line, "bad characters in section header; systemd refuses the whole file", l,
              Severity::error);
         return false;
       }
       if (!is_known_section(name)) {
-        if (name.rfind("X-", 0) != 0) warn(line, "unknown section [" + name + "], ignored", l);
+        if (!name.starts_with("X-")) warn(line, "unknown section [" + std::string(name) + "], ignored", l);
         section.clear();
         section_ignored = true;
       } else {
@@ -116,7 +119,7 @@ struct Lexer {
       return true;
     }
     auto eq = l.find('=');
-    if (eq == std::string::npos) {
+    if (eq == std::string_view::npos) {
       warn(line, "missing '=', line ignored", l);
       return true;
     }
@@ -170,7 +173,7 @@ ParsedFile parse_unit_file(const std::string& text, const std::string& file,
       lx.out.fatal = true;
       return std::move(lx.out);
     }
-    std::string buf = text.substr(pos, end - pos);
+    std::string_view buf = std::string_view(text).substr(pos, end - pos);
     pos = next;
 
     size_t lead = 0;
@@ -178,7 +181,7 @@ ParsedFile parse_unit_file(const std::string& text, const std::string& file,
     // Whole-line comments, also between continuation lines.
     if (lead < buf.size() && (buf[lead] == '#' || buf[lead] == ';')) continue;
 
-    std::string_view l(buf);
+    std::string_view l = buf;
     if (first) {
       first = false;
       if (l.substr(0, 3) == "\xEF\xBB\xBF") l.remove_prefix(3);

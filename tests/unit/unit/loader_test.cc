@@ -181,3 +181,64 @@ TEST(CachedFileSystem, AgreesWithTheWrappedFileSystem) {
 
 }  // namespace
 }  // namespace sdh::unit
+
+namespace sdh::unit {
+namespace {
+
+// Counts what reaches the wrapped file system, to show what the cache saves.
+class CountingFs final : public FileSystem {
+ public:
+  explicit CountingFs(const FileSystem& inner) : inner_(inner) {}
+  Result<std::string> read_file(const std::string& p) const override { ++reads; return inner_.read_file(p); }
+  FileKind kind(const std::string& p) const override { ++stats; return inner_.kind(p); }
+  FileKind lkind(const std::string& p) const override { ++stats; return inner_.lkind(p); }
+  Result<std::vector<std::string>> list_dir(const std::string& p) const override {
+    ++listings;
+    return inner_.list_dir(p);
+  }
+  Result<std::string> read_link(const std::string& p) const override { return inner_.read_link(p); }
+  mutable int reads = 0, stats = 0, listings = 0;
+
+ private:
+  const FileSystem& inner_;
+};
+
+// Names below a missing folder or below a file are absent without a stat
+// each; a file shared by many units (a top-level drop-in) is read once.
+TEST(CachedFileSystem, AnswersAbsentNamesAndRepeatedReadsFromWhatItHas) {
+  MemoryFileSystem mem;
+  mem.add_file("/etc/systemd/system/a.service", "[Service]\n");
+  mem.add_file("/etc/systemd/system/service.d/10-x.conf", "[Service]\nPrivateTmp=yes\n");
+  mem.add_dir("/run/empty");
+  CountingFs counting(mem);
+  CachedFileSystem cached(counting);
+  for (const char* p : {"/nowhere/a.service", "/nowhere/b.service", "/etc/systemd/system/a.service/x",
+                        "/run/empty/a.service", "/run/empty/b.service.d"}) {
+    EXPECT_EQ(cached.kind(p), FileKind::missing) << p;
+    EXPECT_EQ(cached.lkind(p), FileKind::missing) << p;
+    EXPECT_EQ(cached.kind(p), mem.kind(p)) << p;
+  }
+  EXPECT_EQ(counting.stats, 0);
+  EXPECT_EQ(counting.listings, 3);  // /nowhere, /etc/systemd/system/a.service, /run/empty
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(*cached.read_file("/etc/systemd/system/service.d/10-x.conf"), "[Service]\nPrivateTmp=yes\n");
+  EXPECT_EQ(counting.reads, 1);
+}
+
+// Only names of the asked type are indexed as possible aliases.
+TEST(CachedFileSystem, SymlinkIndexHoldsOnlyNamesWithTheSuffix) {
+  MemoryFileSystem mem;
+  mem.add_file("/lib/systemd/system/a.service", "[Service]\n");
+  mem.add_symlink("/lib/systemd/system/b.service", "a.service");
+  mem.add_symlink("/lib/systemd/system/c.socket", "a.service");
+  CachedFileSystem cached(mem);
+  const auto& links = cached.symlinks_in("/lib/systemd/system", ".service");
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].name, "b.service");
+  EXPECT_EQ(links[0].target_path, "/lib/systemd/system/a.service");
+  EXPECT_EQ(links[0].target_name, "a.service");
+  EXPECT_EQ(cached.symlinks_in("/lib/systemd/system", ".socket").size(), 1u);
+}
+
+}  // namespace
+}  // namespace sdh::unit
