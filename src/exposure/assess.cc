@@ -68,20 +68,40 @@ Verdict flag(bool bad, const char* bad_text, const char* good_text) {
 
 using Rule = std::function<Verdict(const Facts&, unit::SystemdVersion)>;
 
+// The members of `group` that are system calls on this architecture (only
+// those can be filtered or let through), worked out once per version rather
+// than for every unit.
+const std::vector<std::string>& native_members(unit::SystemdVersion v, const std::string& group) {
+  using Table = std::map<std::string, std::vector<std::string>>;
+  static const auto build = [](unit::SystemdVersion version) {
+    Table t;
+    for (const auto& g : unit::syscall_group_names(version)) {
+      auto& native = t[g];
+      if (const auto* members = unit::syscall_group(version, g))
+        for (const auto& m : *members)
+          if (unit::is_native_syscall(m)) native.push_back(m);
+    }
+    return t;
+  };
+  static const Table v252 = build(unit::SystemdVersion::v252);
+  static const Table latest = build(unit::SystemdVersion::latest);
+  static const std::vector<std::string> none;
+  const Table& t = v == unit::SystemdVersion::v252 ? v252 : latest;
+  auto it = t.find(group);
+  return it == t.end() ? none : it->second;
+}
+
 Verdict syscall_group_verdict(const Facts& f, unit::SystemdVersion v, const std::string& group) {
   const auto& fs = f.s.system_call_filter;
   if (!f.s.has_exec_context || (!fs.allow_list && fs.names.empty()))
     return {10, "no system call filter at all"};
-  const auto* members = unit::syscall_group(v, group);
   std::string offender;
-  if (members)
-    for (const auto& m : *members) {
-      if (!unit::is_native_syscall(m)) continue;  // not a system call on this architecture
-      if ((fs.names.count(m) > 0) == fs.allow_list) {
-        offender = m;
-        break;
-      }
+  for (const auto& m : native_members(v, group)) {
+    if ((fs.names.count(m) > 0) == fs.allow_list) {
+      offender = m;
+      break;
     }
+  }
   if (fs.allow_list)
     return offender.empty() ? Verdict{0, "allow-list leaves out all of " + group}
                             : Verdict{9, "allow-list lets " + group + " through (" + offender + ")"};
