@@ -833,6 +833,42 @@ void add_unique_prefix(std::set<std::string>& set, const std::string& p) {
   set.insert(p);
 }
 
+// The uid and gid the service will run as, when the machine's accounts tell.
+std::optional<std::pair<uint32_t, uint32_t>> service_ids(const Context& c) {
+  std::optional<std::string> user = c.unit.user, group = c.unit.group;
+  if (const Directive* d = c.planned_static_user()) user = d->values.back();
+  if (const Directive* g = c.planned("Group"); g && !g->values.empty()) group = g->values.back();
+  uint32_t uid = 0, gid = 0;
+  if (!is_root_name(user)) {
+    const Account* a = c.facts.account(*user);
+    if (!a) return std::nullopt;
+    uid = a->uid;
+    gid = a->gid;
+  }
+  if (group && !group->empty() && *group != "root" && *group != "0") {
+    const Account* by_group = nullptr;
+    for (const auto& a : c.facts.accounts)
+      if (a.group == *group) by_group = &a;
+    if (by_group) gid = by_group->gid;
+    else if (std::all_of(group->begin(), group->end(), ::isdigit)) gid = static_cast<uint32_t>(std::stoul(*group));
+    else return std::nullopt;
+  }
+  return std::make_pair(uid, gid);
+}
+
+// StateDirectory= and friends chown the whole tree to the service's user and
+// group at every start. An existing directory that belongs to someone else
+// (unbound's /var/lib/unbound for a daemon started as root that switches to
+// unbound; /var/log/redis, redis:adm) would be taken from its owner:
+// ReadWritePaths= leaves it alone. Without facts, nothing is known to change.
+bool hand_over_keeps_owner(const Context& c, const std::string& dir) {
+  if (c.facts.empty() || c.dynamic_user()) return true;
+  const FileFacts* f = c.facts.file(dir);
+  if (!f) return true;  // systemd creates it
+  auto ids = service_ids(c);
+  return ids && f->uid == ids->first && f->gid == ids->second;
+}
+
 RuleOutcome decide_protect_system(const Context& c) {
   RuleOutcome r;
   const std::string rule = "protect-system";
@@ -845,24 +881,29 @@ RuleOutcome decide_protect_system(const Context& c) {
   // Option A: systemd-managed directories where the paths match, else ReadWritePaths=.
   std::map<std::string, std::set<std::string>> managed;  // key -> names
   std::set<std::string> rw_a, rw_b;
+  auto base_of = [](const std::string& key) -> std::string {
+    return key == "StateDirectory"   ? "/var/lib/"
+           : key == "CacheDirectory" ? "/var/cache/"
+           : key == "LogsDirectory"  ? "/var/log/"
+                                     : "/run/";
+  };
+  // A managed directory systemd may hand over without changing its owner.
+  auto managed_here = [&](const std::string& path) -> std::optional<std::pair<std::string, std::string>> {
+    auto m = managed_of(c.ev, path);
+    if (m && !hand_over_keeps_owner(c, base_of(m->first) + m->second)) return std::nullopt;
+    return m;
+  };
   for (const auto* u : writes) {
-    auto m = managed_of(c.ev, u->path);
+    auto m = managed_here(u->path);
     if (m) managed[m->first].insert(m->second);
     else add_unique_prefix(rw_a, rw_path_for(*u));
-    if (m) {
-      std::string base = m->first == "StateDirectory"   ? "/var/lib/"
-                         : m->first == "CacheDirectory" ? "/var/cache/"
-                         : m->first == "LogsDirectory"  ? "/var/log/"
-                                                        : "/run/";
-      add_unique_prefix(rw_b, base + m->second);
-    } else {
-      add_unique_prefix(rw_b, rw_path_for(*u));
-    }
+    if (m) add_unique_prefix(rw_b, base_of(m->first) + m->second);
+    else add_unique_prefix(rw_b, rw_path_for(*u));
   }
   auto written_under = [&](const std::string& key, const std::string& name) {
     std::vector<std::string> p;
     for (const auto* u : writes) {
-      auto m = managed_of(c.ev, u->path);
+      auto m = managed_here(u->path);
       if (m && m->first == key && m->second == name) p.push_back(u->path);
     }
     return sample(p, 2);

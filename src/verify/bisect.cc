@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -109,6 +110,18 @@ std::vector<size_t> ddmin(size_t n, const std::function<bool(const std::vector<s
   return c;
 }
 
+namespace {
+
+// Keys that only widen what a restriction of the same drop-in allows.
+bool only_grants(const std::string& key) {
+  static const std::set<std::string> kGrants = {"ReadWritePaths", "ReadWriteDirectories", "BindReadOnlyPaths",
+                                                "BindPaths",      "ExecPaths",            "IPAddressAllow",
+                                                "DeviceAllow",    "SocketBindAllow",      "SystemCallErrorNumber"};
+  return kGrants.count(key) > 0;
+}
+
+}  // namespace
+
 Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::HostFactory& factory,
                                    const BisectOptions& bisect_options) {
   auto started = Clock::now();
@@ -117,14 +130,23 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   if (!parsed) return fail(std::move(parsed.error()).with_context("parsing the drop-in"));
   const auto& directives = *parsed;
 
+  // Directives that only grant (ReadWritePaths= under ProtectSystem=,
+  // IPAddressAllow= under IPAddressDeny=...) ride along in every trial:
+  // without them a restriction fails for a reason the drop-in never had.
+  std::vector<size_t> restricting, granting;
+  for (size_t i = 0; i < directives.size(); ++i) (only_grants(directives[i].key) ? granting : restricting).push_back(i);
+
   std::map<std::vector<size_t>, RunOutcome> cache;
   Error infra;
   bool infra_failed = false;
+  // `subset` indexes `restricting`; the empty subset is the bare unit.
   auto outcome = [&](const std::vector<size_t>& subset) -> const RunOutcome& {
     auto it = cache.find(subset);
     if (it != cache.end()) return it->second;
     std::vector<Directive> chosen;
-    for (size_t i : subset) chosen.push_back(directives[i]);
+    for (size_t i : subset) chosen.push_back(directives[restricting[i]]);
+    if (!subset.empty())
+      for (size_t i : granting) chosen.push_back(directives[i]);
     RunOutcome run;
     auto host = factory();
     if (!host) {
@@ -140,7 +162,7 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   };
   auto fails = [&](const std::vector<size_t>& subset) { return !infra_failed && !outcome(subset).ok(); };
 
-  std::vector<size_t> all(directives.size());
+  std::vector<size_t> all(restricting.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   const auto& baseline = outcome({});
   if (infra_failed) return fail(std::move(infra).with_context("bisect"));
@@ -149,13 +171,13 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   const auto& full = outcome(all);
   result.full_dropin_fails = !full.ok();
   result.full_failure = full.failure;
-  if (!result.full_dropin_fails || directives.empty()) {
+  if (!result.full_dropin_fails || restricting.empty()) {
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return result;
   }
-  auto minimal = ddmin(directives.size(), fails);
+  auto minimal = ddmin(restricting.size(), fails);
   if (infra_failed) return fail(std::move(infra).with_context("bisect"));
-  for (size_t i : minimal) result.culprit.push_back(directives[i]);
+  for (size_t i : minimal) result.culprit.push_back(directives[restricting[i]]);
   const auto& culprit_run = outcome(minimal);
   result.culprit_failure = culprit_run.failure;
   result.journal_tail = tail(culprit_run.journal, 8);
@@ -168,7 +190,9 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   bool filters_syscalls = std::any_of(result.culprit.begin(), result.culprit.end(),
                                       [](const Directive& d) { return d.key == "SystemCallFilter"; });
   if (result.denied.empty() && bisect_options.trace && !filters_syscalls) {
-    auto hardened = traced_run(factory, options, render_dropin(result.culprit), &result.runs);
+    std::vector<Directive> with_grants = result.culprit;
+    for (size_t i : granting) with_grants.push_back(directives[i]);
+    auto hardened = traced_run(factory, options, render_dropin(with_grants), &result.runs);
     auto plain = traced_run(factory, options, "", &result.runs);
     result.denied = only_in(hardened, plain);
     if (!result.denied.empty()) result.diagnosis_method = "trace";

@@ -141,6 +141,11 @@ TEST(StaticUser, RootDaemonOnItsAccountsFilesRunsAsThatAccount) {
   EXPECT_TRUE(has_line(r->text, "CapabilityBoundingSet=")) << r->text;
   EXPECT_TRUE(has_line(r->text, "PrivateUsers=yes")) << r->text;
   EXPECT_NE(r->text.find("CAP_NET_ADMIN not needed as redis"), std::string::npos) << r->text;
+  // /var/lib/redis is redis:redis: systemd may hand it over. /var/log/redis
+  // is redis:adm: LogsDirectory= would chown it to redis:redis.
+  EXPECT_TRUE(has_line(r->text, "StateDirectory=redis")) << r->text;
+  EXPECT_FALSE(has_line(r->text, "LogsDirectory=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "ReadWritePaths=-/var/log/redis")) << r->text;
   // The same evidence without owner facts keeps root and the capabilities.
   auto root = propose_with(redis_profile(), SystemFacts{});
   EXPECT_FALSE(has_line(root->text, "User=redis"));
@@ -155,6 +160,22 @@ TEST(StaticUser, WriteToARootFileKeepsRoot) {
   auto r = propose_with(p, f);
   EXPECT_FALSE(has_line(r->text, "User=redis")) << r->text;
   EXPECT_NE(r->text.find("User=redis: as redis it could not write /etc/motd"), std::string::npos) << r->text;
+}
+
+TEST(StaticUser, RootServiceLeavesAnotherUsersStateDirectoryAlone) {
+  // Started as root, switching to redis and binding a privileged port: it stays
+  // root, and StateDirectory= would chown /var/lib/redis to root.
+  auto p = redis_profile();
+  auto& e = p.executables[0];
+  e.uid_change = true;
+  e.uid_targets = {104};
+  e.capabilities.push_back({"CAP_NET_BIND_SERVICE", true, false, 1});
+  auto r = propose_with(p, redis_facts());
+  EXPECT_FALSE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_FALSE(has_line(r->text, "StateDirectory=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "ReadWritePaths=-/var/lib/redis")) << r->text;
+  // Without owner facts nothing is known to change: StateDirectory= as before.
+  EXPECT_TRUE(has_line(propose_with(p, SystemFacts{})->text, "StateDirectory=redis"));
 }
 
 TEST(StaticUser, PrivilegedCapabilityOrIdentityChangeKeepsRoot) {

@@ -115,6 +115,25 @@ TEST(Bisect, InteractionOfTwoDirectives) {
   EXPECT_EQ(got, (std::set<std::string>{"PrivateTmp=yes", "ProtectHome=yes"}));
 }
 
+TEST(Bisect, GrantingDirectivesRideAlongInEveryTrial) {
+  // ProtectSystem=strict alone breaks the service; with its ReadWritePaths=
+  // it does not. The real culprit is StateDirectory= (it takes the directory
+  // from the daemon's own user); a trial without the grant must not blame
+  // ProtectSystem=.
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) {
+    bool strict_without_run = has(a, "ProtectSystem=strict") && !has(a, "ReadWritePaths=-/run");
+    return strict_without_run || has(a, "StateDirectory=unbound");
+  };
+  auto r = bisect_dropin(
+      options("[Service]\nProtectSystem=strict\nStateDirectory=unbound\nReadWritePaths=-/run\nPrivateTmp=yes\n"),
+      fake_factory(world), BisectOptions{false});
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->full_dropin_fails);
+  ASSERT_EQ(r->culprit.size(), 1u);
+  EXPECT_EQ(r->culprit[0].assignment(), "StateDirectory=unbound");
+}
+
 TEST(Bisect, NothingToDoWhenTheDropinWorks) {
   auto world = std::make_shared<FakeWorld>();
   auto r = bisect_dropin(options(kDropin), fake_factory(world), BisectOptions{false});
