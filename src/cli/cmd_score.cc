@@ -219,10 +219,9 @@ int run_score(const ScoreOptions& o) {
   int errors = 0;
   bool above = false;
   int limit = o.threshold ? static_cast<int>(std::lround(*o.threshold * 10)) : 100;
-  // JSON is streamed unit by unit: building one big document for thousands
-  // of units costs more than scoring them.
-  // The text goes out in large writes; a buffer reused across units keeps
-  // the allocator out of the loop.
+  // JSON is streamed unit by unit (one big document for thousands of units
+  // costs more than scoring them), through one buffer reused across units
+  // and written out in large pieces.
   std::string json = "[";
   bool first_json = true;
   auto flush_json = [&json](size_t at_least) {
