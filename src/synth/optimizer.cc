@@ -3,6 +3,7 @@
 // with our exposure scorer, and keeps the best one when it lowers the score
 // (or is a required companion). Greedy is enough because the exposure items
 // are additive and the rules that interact read the plan so far.
+#include <map>
 #include <memory>
 
 #include <fmt/core.h>
@@ -111,7 +112,28 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   plan.exposure_before_tenths = before->tenths;
   Score current = *before;
 
-  Evidence ev = digest(profile);
+  // Lines prefixed "+" run outside the sandbox: what they do (the kill of an
+  // ExecReload=+/bin/kill) is no reason to keep a restriction.
+  profile::Profile sandboxed = profile;
+  std::map<std::string, std::string> unsandboxed;
+  for (const auto& [key, exes] : unit.settings.unsandboxed_commands)
+    for (const auto& exe : exes) unsandboxed[exe] = key;
+  auto exempt = [&](const std::string& path) -> const std::string* {
+    for (const auto& [exe, key] : unsandboxed) {
+      // /bin is /usr/bin on merged-/usr systems; either spelling may be traced.
+      if (path == exe || path == "/usr" + exe || "/usr" + path == exe) return &key;
+    }
+    return nullptr;
+  };
+  std::map<std::string, std::string> exempted;
+  std::erase_if(sandboxed.executables, [&](const profile::ExecutableProfile& e) {
+    const std::string* key = exempt(e.path);
+    if (key) exempted[e.path] = "runs from " + *key + "=+, outside the sandbox";
+    return key != nullptr;
+  });
+  Evidence ev = digest(sandboxed);
+  ev.ignored_executables.insert(exempted.begin(), exempted.end());
+  plan.not_counted = ev.ignored_executables;
   plan.syscalls.observed_all = ev.syscalls_all.size();
   plan.syscalls.observed_startup = ev.syscalls_startup.size();
   plan.syscalls.observed_serving = ev.syscalls_serving.size();

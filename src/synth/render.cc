@@ -54,6 +54,10 @@ std::string render_dropin(const HardeningPlan& plan) {
     out += "\n# Not set, and the observation that forbids it:\n";
     for (const auto& n : plan.not_set) out += "#   " + n.directive + ": " + one_line(n.reason) + "\n";
   }
+  if (!plan.not_counted.empty()) {
+    out += "\n# Traced but not counted (they do not run inside this sandbox):\n";
+    for (const auto& [exe, why] : plan.not_counted) out += "#   " + exe + ": " + one_line(why) + "\n";
+  }
   if (!plan.relaxed.empty()) {
     out += "\n# Relaxed after verification:\n";
     for (const auto& r : plan.relaxed) {

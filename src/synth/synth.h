@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,9 @@ struct HardeningPlan {
   std::vector<NotSet> not_set;
   std::vector<Relaxation> relaxed;
   std::vector<std::string> warnings;  // e.g. incomplete profile
+  // Executables traced in the unit's cgroup whose operations were not counted,
+  // with why (systemd's own pre-exec child, "+" command lines).
+  std::map<std::string, std::string> not_counted;
   int exposure_before_tenths = -1;    // -1: not scored
   int exposure_after_tenths = -1;     // -1: not scored (e.g. after relax())
   AllowListSizes syscalls;

@@ -638,18 +638,26 @@ void apply_delegate(const Ctx& x) {
 }
 
 void apply_exec_command(const Ctx& x) {
+  bool main = x.a.key == "ExecStart";
   if (x.a.value.empty()) {
-    x.s.exec_start.clear();
-    x.s.exec_start_raw.clear();
+    if (main) {
+      x.s.exec_start.clear();
+      x.s.exec_start_raw.clear();
+    }
+    x.s.unsandboxed_commands.erase(x.a.key);
     return;
   }
-  x.s.exec_start_raw.push_back(x.a.value);
   std::string v = x.a.value;
   size_t i = 0;
   while (i < v.size() && std::strchr("-@:+!", v[i])) ++i;
   std::vector<std::string> words;
   (void)split_words(v.substr(i), true, words);
-  x.s.exec_start.push_back(std::move(words));
+  if (v.substr(0, i).find('+') != std::string::npos && !words.empty())
+    x.s.unsandboxed_commands[x.a.key].push_back(words[0]);
+  if (main) {
+    x.s.exec_start_raw.push_back(x.a.value);
+    x.s.exec_start.push_back(std::move(words));
+  }
 }
 
 }  // namespace

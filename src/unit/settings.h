@@ -164,6 +164,9 @@ struct UnitSettings {
   std::string service_type = "simple";  // Type=
   std::vector<std::vector<std::string>> exec_start;  // argv per ExecStart= line (prefixes stripped)
   std::vector<std::string> exec_start_raw;           // as written, prefixes kept
+  // Exec*= key -> the executables of its lines prefixed "+": systemd runs
+  // them with full privileges, outside the sandbox (ExecReload=+/bin/kill).
+  std::map<std::string, std::vector<std::string>> unsandboxed_commands;
   bool socket_activated = false;  // a matching .socket unit exists or Sockets= is set
 
   // Every directive's last assignment, for diagnostics: key "Section.Key".

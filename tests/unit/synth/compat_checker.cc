@@ -113,6 +113,9 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     // systemd's pre-exec child builds the sandbox; what it does is not the service's.
     if (e.path == "/usr/lib/systemd/systemd" || e.path == "/lib/systemd/systemd" || e.path.rfind("(comm (", 0) == 0)
       continue;
+    bool outside = false;  // "+" lines run with full privileges
+    for (const auto& u : in.unsandboxed) outside |= e.path == u || e.path == "/usr" + u;
+    if (outside) continue;
     for (const auto& s : e.sockets) families.insert(s.family);
     for (const auto& [ph, names] : e.syscalls) syscalls.insert(names.begin(), names.end());
     for (const auto& c : e.capabilities) if (c.granted || c.inferred) caps.insert(c.capability);

@@ -18,6 +18,7 @@ struct CheckInput {
   bool unit_dynamic_user = false;
   const profile::Profile* profile = nullptr;
   const SystemFacts* facts = nullptr;  // owners and accounts, for a static User=
+  std::vector<std::string> unsandboxed;  // executables of "+" command lines: not bound by the drop-in
 };
 
 // Violations, one per line; empty when the drop-in is compatible. Also

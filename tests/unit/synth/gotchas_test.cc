@@ -34,6 +34,8 @@ std::unique_ptr<Case> run(const std::string& unit_body, const profile::Profile& 
   testing::CheckInput in;
   in.dropin = c->text;
   in.unit_user = c->unit.settings.user.value_or("");
+  for (const auto& [key, exes] : c->unit.settings.unsandboxed_commands)
+    in.unsandboxed.insert(in.unsandboxed.end(), exes.begin(), exes.end());
   in.profile = &c->profile;
   auto bad = testing::check_dropin(in);
   std::string all;
@@ -86,6 +88,36 @@ TEST(Gotchas, SocketActivatedServiceRestrictsFamiliesButNotClients) {
 // The unit's cgroup also holds systemd's own child that sets up the sandbox
 // before exec: its mounts, capability use and cgroup writes are not the
 // service's, so they must not forbid the directives systemd is applying.
+// Every Key=value of a plan, in order.
+std::vector<std::string> assignments(const HardeningPlan& plan) {
+  std::vector<std::string> out;
+  for (const auto& d : plan.directives)
+    for (const auto& v : d.values) out.push_back(d.key + "=" + v);
+  return out;
+}
+
+TEST(Gotchas, PlusCommandLinesRunOutsideTheSandbox) {
+  // ExecReload=+/bin/kill: the kill runs with full privileges whatever the
+  // drop-in says, so its CAP_KILL is no reason to keep the capability.
+  auto p = base();
+  profile::ExecutableProfile kill;
+  kill.path = "/usr/bin/kill";
+  kill.elf_machine = "x86-64";
+  kill.syscalls[profile::Phase::serving] = {"kill"};
+  kill.capabilities.push_back({"CAP_KILL", true, false, 1});
+  p.executables.push_back(kill);
+  auto plus = run("ExecReload=+/bin/kill -HUP $MAINPID\n", p);
+  EXPECT_TRUE(has_line(plus->text, "CapabilityBoundingSet=")) << plus->text;
+  EXPECT_NE(plus->text.find("#   /usr/bin/kill: runs from ExecReload=+, outside the sandbox"), std::string::npos)
+      << plus->text;
+  // Without the "+" it runs in the sandbox and keeps what it uses.
+  auto plain = run("ExecReload=/bin/kill -HUP $MAINPID\n", p);
+  EXPECT_TRUE(has_line(plain->text, "CapabilityBoundingSet=CAP_KILL")) << plain->text;
+  // A reset of the key forgets its "+" lines.
+  auto reset = run("ExecReload=+/bin/kill -HUP $MAINPID\nExecReload=\nExecReload=/bin/kill -HUP $MAINPID\n", p);
+  EXPECT_TRUE(has_line(reset->text, "CapabilityBoundingSet=CAP_KILL")) << reset->text;
+}
+
 TEST(Gotchas, SystemdPreExecChildDoesNotCount) {
   auto p = base();
   profile::ExecutableProfile mgr;
@@ -104,7 +136,8 @@ TEST(Gotchas, SystemdPreExecChildDoesNotCount) {
   p.executables.push_back(child);
   auto with_mgr = run("User=g\n", p);
   auto without = run("User=g\n", base());
-  EXPECT_EQ(with_mgr->text, without->text);
+  EXPECT_EQ(assignments(with_mgr->plan), assignments(without->plan));
+  EXPECT_NE(with_mgr->text.find("#   (comm (g)): systemd's own set-up"), std::string::npos) << with_mgr->text;
   EXPECT_TRUE(has_line(with_mgr->text, "ProtectControlGroups=yes")) << with_mgr->text;
   EXPECT_TRUE(has_line(with_mgr->text, "RestrictNamespaces=yes")) << with_mgr->text;
 }
