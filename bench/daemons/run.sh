@@ -6,6 +6,9 @@
 # usage: bench/daemons/run.sh [-s SDHARDEN] [-o RESULTS_JSON] [DAEMON...]
 #   (as root; default: every *.def here; about 1-3 minutes per daemon)
 # Env: BENCH_NO_COST=1 skips the profiling-cost measurement.
+#      BENCH_ONLY_COST=1 measures only the profiling cost (no `sdharden auto`,
+#      no scores); BENCH_NO_STRACE=1 skips the strace -f run;
+#      BENCH_COST_RUNS=N runs untraced/profiled N times each (default 3).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 sdh=$here/../../build/src/cli/sdharden
@@ -67,6 +70,12 @@ analyze_score() {  # analyze_score UNIT_FILE [DROPIN]: systemd-analyze's own num
 # untraced, under `sdharden profile`, under `strace -f`.
 measure_cost() {  # measure_cost MODE -> prints ops/s
   local mode=$1 cmd=$HOST_CMD
+  # The previous run's daemon may still hold the port: starting now would
+  # fail to bind and measure nothing.
+  for _ in $(seq 50); do
+    ss -Hlntu "sport = :$PORT" 2>/dev/null | grep -q . || break
+    sleep 0.1
+  done
   case $mode in
     plain) bash -c "exec $cmd" >"$work/srv-$mode.log" 2>&1 & ;;
     profile) "$sdh" profile -o "$work/cost.json" -- bash -c "exec $cmd" >"$work/srv-$mode.log" 2>&1 & ;;
@@ -82,7 +91,37 @@ measure_cost() {  # measure_cost MODE -> prints ops/s
   kill -KILL "$server_pid" 2>/dev/null
   wait "$server_pid" 2>/dev/null
   server_pid=
+  if [[ -z $v || $v == 0 ]]; then
+    echo "bench: $NAME ($mode) measured nothing; its output:" >&2
+    tail -5 "$work/srv-$mode.log" >&2
+  fi
   echo "${v:-0}"
+}
+
+# Sets plain, prof and strc (medians, ops/s) for the current definition.
+# Untraced and profiled runs alternate, so that a change in the machine's
+# load during the measurement falls on both.
+measure_all_cost() {
+  local p1=() p2=() runs=${BENCH_COST_RUNS:-3}
+  [[ -n ${HOST_SETUP:-} ]] && eval "$HOST_SETUP"
+  for _ in $(seq "$runs"); do p1+=("$(measure_cost plain)"); p2+=("$(measure_cost profile)"); done
+  plain=$(median "${p1[@]}") prof=$(median "${p2[@]}") strc=0
+  [[ -z ${BENCH_NO_STRACE:-} ]] && strc=$(measure_cost strace)
+  echo "   throughput untraced ${p1[*]}, profiled ${p2[*]}, strace -f $strc"
+  # How far apart untraced runs are: the noise the ratios must be read against.
+  local lo hi
+  lo=$(printf '%s\n' "${p1[@]}" | sort -g | head -1) hi=$(printf '%s\n' "${p1[@]}" | sort -g | tail -1)
+  echo "   untraced spread $(ratio "$lo" "$hi") (min/max)," \
+    "profiled/untraced $(ratio "$prof" "$plain"), strace/untraced $(ratio "$strc" "$plain"), load $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# BENCH_ONLY_COST: the cost columns alone, one row per daemon.
+cost_only_row() {
+  plain=0 prof=0 strc=0
+  [[ -n ${HOST_CMD:-} ]] || { echo "   no HOST_CMD: nothing to measure"; return; }
+  measure_all_cost
+  printf "%-13s untraced %-10s profiled %-10s (%s)  strace %-10s (%s)\n" "$NAME" "$plain" "$prof" \
+    "$(ratio "$prof" "$plain")" "$strc" "$(ratio "$strc" "$plain")" >>"$work/cost-table"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a/b; else print "null" }'; }
@@ -112,6 +151,10 @@ for name in "${daemons[@]}"; do
     file_args+=(--file "$f=$d/setup.$i")
     i=$((i + 1))
   done
+  if [[ -n ${BENCH_ONLY_COST:-} ]]; then
+    cost_only_row
+    continue
+  fi
   start=$SECONDS
   timeout 600 "$sdh" auto "$d/$UNIT" --check "$CHECK" --workload "$WORKLOAD" "${file_args[@]}" \
     -o "$d/dropin.conf" --report "$d/report.json" >"$d/auto.txt" 2>&1
@@ -124,13 +167,7 @@ for name in "${daemons[@]}"; do
   sb=$(jq -r '.exposure_before // empty' "$d/report.json") sa=$(jq -r '.exposure_after // empty' "$d/report.json")
   ab=$(analyze_score "$d/$UNIT") aa=$(analyze_score "$d/$UNIT" "$dropin")
   plain=0 prof=0 strc=0
-  if [[ -z ${BENCH_NO_COST:-} && -n ${HOST_CMD:-} ]]; then
-    p1=() p2=()
-    [[ -n ${HOST_SETUP:-} ]] && eval "$HOST_SETUP"
-    for _ in 1 2 3; do p1+=("$(measure_cost plain)"); p2+=("$(measure_cost profile)"); done
-    plain=$(median "${p1[@]}") prof=$(median "${p2[@]}") strc=$(measure_cost strace)
-    echo "   throughput untraced ${p1[*]}, profiled ${p2[*]}, strace -f $strc"
-  fi
+  [[ -z ${BENCH_NO_COST:-} && -n ${HOST_CMD:-} ]] && measure_all_cost
   jq -n --arg name "$NAME" --arg unit "$UNIT" --argjson rc "$rc" --argjson took "$took" \
     --arg sb "${sb:-}" --arg sa "${sa:-}" --arg ab "${ab:-}" --arg aa "${aa:-}" --arg ref "${REFERENCE:-}" \
     --argjson plain "${plain:-0}" --argjson prof "${prof:-0}" --argjson strc "${strc:-0}" \
@@ -153,6 +190,10 @@ for name in "${daemons[@]}"; do
     awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-9s %-9s %-6s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9}' >>"$work/table"
 done
 echo
+if [[ -n ${BENCH_ONLY_COST:-} ]]; then
+  [[ -f $work/cost-table ]] && cat "$work/cost-table"
+  exit 0
+fi
 cat "$work/table"
 if [[ ${#json_rows[@]} -gt 0 ]]; then
   jq -s --arg date "$(date -u +%FT%TZ)" --arg nproc "$(nproc)" --arg kernel "$(uname -r)" \

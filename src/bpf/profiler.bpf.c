@@ -34,6 +34,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define EACCES 13
 #define ENOSYS 38
 #define EAFNOSUPPORT 97
+#define AT_EMPTY_PATH 0x1000
 
 /* Set by user space before load. */
 const volatile int use_cgroup = 0;
@@ -181,6 +182,23 @@ struct {
   __type(value, struct sdh_count);
 } cap_counts SEC(".maps");
 
+/* Detailed syscalls already sent, with how often they came again (see
+ * struct sdh_repeat_key). When it is full, new ones are sent every time. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, struct sdh_repeat_key);
+  __type(value, struct sdh_repeat);
+} repeats SEC(".maps");
+
+/* Where a repeat key is built: too large for the BPF stack. */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, u32);
+  __type(value, struct sdh_repeat_key);
+} repeat_scratch SEC(".maps");
+
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
   __uint(max_entries, SDH_STAT_COUNT);
@@ -269,9 +287,31 @@ static __always_inline struct sdh_record* reserve(u32 kind, u32 tgid, u32 tid, i
   return r;
 }
 
+/* Syscalls whose record user space completes from /proc/PID/fd. */
+static __always_inline bool fd_based(int nr) {
+  return nr == __NR_fchdir || nr == __NR_fchmod || nr == __NR_fchown || nr == __NR_getdents64 || nr == __NR_setns;
+}
+
+/* Whether user space may read a record late. Waking the reader for every
+ * record costs a context switch each, on the CPUs the traced daemon and its
+ * clients need; user space polls the ring at least every 100 ms anyway. The
+ * records it completes from /proc (an exec's environment and cwd, a
+ * discovered process's exe, a relative path's dirfd) must be read while the
+ * process still has them, and wake it at once. */
+static __always_inline bool lazy(const struct sdh_record* r) {
+  if (r->kind == SDH_REC_FORK || r->kind == SDH_REC_EXIT || r->kind == SDH_REC_HINT) return true;
+  if (r->kind != SDH_REC_SYSCALL) return false;
+  if (r->flags & SDH_HAS_PATH) return r->path[0] == '/';
+  return !fd_based(r->nr);
+}
+
 static __always_inline void submit(struct sdh_record* r) {
   stat_inc(SDH_STAT_RECORDS);
-  bpf_ringbuf_submit(r, 0);
+  u64 flags = BPF_RB_FORCE_WAKEUP;
+  /* A lazy record still wakes the reader once the ring is an eighth full. */
+  if (lazy(r) && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 8)
+    flags = BPF_RB_NO_WAKEUP;
+  bpf_ringbuf_submit(r, flags);
 }
 
 /* The state of the current process when it is followed, else NULL. In
@@ -312,12 +352,60 @@ struct plan {
   s8 addrlen;  /* arg index of its length */
   s8 special;  /* 1 sendmsg, 2 clone3, 3 sched_setattr, 4 openat2 */
   s8 send;     /* 1: send a record */
+  u8 repeat;   /* nonzero: a repeat may be counted instead of sent; bit i: arg i says something */
+  s8 fd_ret;   /* 1: the result is an fd the builder remembers (kept exact in the repeat key) */
 };
+
+/* Bit 7 of plan.repeat alone: repeats may be counted, no scalar argument matters. */
+#define SDH_REPEAT_ONLY 0x80
 
 /* *listed is false for syscalls that are never detailed (no need to read their arguments). */
 static __always_inline struct plan make_plan(long nr, const u64* a, bool* listed) {
-  struct plan p = {.path = -1, .path2 = -1, .addr = -1, .addrlen = -1, .special = 0, .send = 1};
+  struct plan p = {
+      .path = -1, .path2 = -1, .addr = -1, .addrlen = -1, .special = 0, .send = 1, .repeat = 0, .fd_ret = 0};
   *listed = true;
+  /* Which calls may be counted as repeats, and which scalar arguments then
+   * tell them apart (flags, modes, dirfds; never pointers, which change from
+   * call to call). These are the detailed calls a daemon makes per request:
+   * opening the file it serves, stat-ing it, answering a datagram. */
+  switch (nr) {
+#ifdef __NR_open
+    case __NR_open:
+      p.repeat = 0x06; /* flags, mode */
+      p.fd_ret = 1;
+      break;
+    case __NR_stat:
+    case __NR_lstat:
+    case __NR_readlink:
+      p.repeat = SDH_REPEAT_ONLY;
+      break;
+    case __NR_access:
+      p.repeat = 0x02; /* mode */
+      break;
+#endif
+    case __NR_openat:
+      p.repeat = 0x0d; /* dirfd, flags, mode */
+      p.fd_ret = 1;
+      break;
+    case __NR_newfstatat:
+      p.repeat = 0x09; /* dirfd, flags */
+      break;
+    case __NR_statx:
+      p.repeat = 0x0d; /* dirfd, flags, mask */
+      break;
+    case __NR_faccessat:
+    case __NR_faccessat2:
+      p.repeat = 0x0d; /* dirfd, mode, flags */
+      break;
+    case __NR_readlinkat:
+      p.repeat = 0x01; /* dirfd */
+      break;
+    case __NR_sendto:
+    case __NR_sendmsg:
+    case __NR_connect:
+      p.repeat = SDH_REPEAT_ONLY; /* the address is what matters */
+      break;
+  }
   switch (nr) {
 #ifdef __NR_open
     case __NR_open:
@@ -602,6 +690,18 @@ static __always_inline bool worth_sending(long nr, u64* a) {
     a[2] = flags; /* clone3's flags travel in the unused third argument */
     return (flags & SDH_NS_FLAGS) != 0;
   }
+  if ((nr == __NR_newfstatat && (a[3] & AT_EMPTY_PATH)) || (nr == __NR_statx && (a[2] & AT_EMPTY_PATH))) {
+    /* An empty path with AT_EMPTY_PATH is fstat (glibc's fstat is this
+     * call): the fd was opened already, nothing new to learn. */
+    char first = 0;
+    bpf_probe_read_user(&first, 1, (void*)a[1]);
+    return first != 0;
+  }
+  if (p.special == 1) {
+    u64 name = 0; /* struct user_msghdr starts with the address pointer */
+    bpf_probe_read_user(&name, sizeof(name), (void*)a[1]);
+    return name != 0; /* none: a connected socket, nothing new to learn */
+  }
   if (p.special == 3) {
     u32 policy = 0; /* struct sched_attr { u32 size; u32 sched_policy; ... } */
     bpf_probe_read_user(&policy, sizeof(policy), (void*)(a[1] + 4));
@@ -609,6 +709,56 @@ static __always_inline bool worth_sending(long nr, u64* a) {
     return policy == 1 || policy == 2;
   }
   return p.send;
+}
+
+/* The repeat key of a detailed syscall about to be sent, or NULL when it
+ * must be sent whatever came before: a relative path (its base may have
+ * changed since), an AF_UNIX address (an sd_notify datagram's payload
+ * matters), a call whose plan allows no repeats. */
+static __always_inline struct sdh_repeat_key* repeat_key(u32 tgid, u64 exe_key, long nr, const u64* a, long ret,
+                                                         const struct plan* p) {
+  if (!p->repeat) return 0;
+  u32 zero = 0;
+  struct sdh_repeat_key* k = bpf_map_lookup_elem(&repeat_scratch, &zero);
+  if (!k) return 0;
+  __builtin_memset(k, 0, sizeof(*k));
+  k->exe_key = exe_key;
+  k->pid = tgid;
+  k->nr = (int)nr;
+  u64 ug = bpf_get_current_uid_gid();
+  k->uid = (u32)ug;
+  k->gid = ug >> 32;
+  bool failed = ret < 0 && ret >= -4095;
+  k->ret = failed || p->fd_ret ? ret : 0; /* a byte count says nothing */
+  for (int i = 0; i < 6; i++) {
+    if ((p->repeat >> i) & 1) k->args[i] = a[i];
+  }
+  if (p->path >= 0 && p->path < 6) {
+    if (bpf_probe_read_user_str(k->path, sizeof(k->path), (void*)a[p->path]) <= 0 || k->path[0] != '/') return 0;
+    k->flags |= SDH_HAS_PATH;
+  }
+  u64 addr = 0;
+  u32 len = 0;
+  if (p->special == 1) {
+    struct {
+      u64 name;
+      u32 namelen;
+    } msg = {};
+    if (bpf_probe_read_user(&msg, sizeof(msg), (void*)a[1]) != 0) return 0;
+    addr = msg.name;
+    len = msg.namelen;
+  } else if (p->addr >= 0 && p->addr < 6 && p->addrlen >= 0 && p->addrlen < 6) {
+    addr = a[p->addr];
+    len = (u32)a[p->addrlen];
+  }
+  if (addr) {
+    len = clamp_len(len);
+    if (len < 2 || bpf_probe_read_user(k->data, len, (void*)addr) != 0) return 0;
+    if (*(u16*)k->data == 1 /* AF_UNIX */) return 0;
+    k->data_len = len;
+    k->flags |= SDH_HAS_DATA;
+  }
+  return k;
 }
 
 SEC("tp_btf/sys_exit")
@@ -648,13 +798,38 @@ int on_sys_exit(u64* ctx) {
     if (failed) count(&failure_counts, exe_key, (int)nr, (int)-ret, now);
     return 0;
   }
-  u64 now = tick();
+  bool send = false;
+  struct sdh_repeat_key* key = 0;
+  if (listed) {
+    syscall_args(regs, a);
+    send = worth_sending(nr, a);
+  }
+  if (send) {
+    struct plan p = make_plan(nr, a, &listed);
+    key = repeat_key(tgid, exe_key, nr, a, ret, &p);
+    struct sdh_repeat* seen = key && !which_hint ? bpf_map_lookup_elem(&repeats, key) : 0;
+    if (seen) {
+      /* Sent before: count it (no record, no clock reading). */
+      u64 now = read_clock();
+      __sync_fetch_and_add(&seen->count, 1);
+      seen->last_ns = now;
+      stat_inc(SDH_STAT_REPEATS);
+      if (used) count_syscall(st, nr, now);
+      if (failed) count(&failure_counts, exe_key, (int)nr, (int)-ret, now);
+      return 0;
+    }
+  }
+  /* Only what sends a record raises the event clock. */
+  u64 now = send || which_hint ? tick() : read_clock();
   if (used) count_syscall(st, nr, now);
   if (failed) count(&failure_counts, exe_key, (int)nr, (int)-ret, now);
   if (which_hint) hint(tgid, tid, nr, exe_key, which_hint, now);
-  if (!listed) return 0;
-  syscall_args(regs, a);
-  if (worth_sending(nr, a)) send_detailed(tgid, tid, exe_key, nr, a, ret, now);
+  if (!send) return 0;
+  if (key) {
+    struct sdh_repeat fresh = {.count = 0, .last_ns = now};
+    bpf_map_update_elem(&repeats, key, &fresh, BPF_NOEXIST); /* full: sent every time */
+  }
+  send_detailed(tgid, tid, exe_key, nr, a, ret, now);
   return 0;
 }
 

@@ -19,7 +19,8 @@ enum sdh_stat_index {
   SDH_STAT_RINGBUF_DROPS = 0, /* bpf_ringbuf_reserve failed */
   SDH_STAT_MAP_DROPS = 1,     /* a counting map was full */
   SDH_STAT_RECORDS = 2,       /* records submitted */
-  SDH_STAT_COUNT = 3,
+  SDH_STAT_REPEATS = 3,       /* detailed syscalls counted as repeats instead of sent */
+  SDH_STAT_COUNT = 4,
 };
 
 struct sdh_record {
@@ -45,6 +46,30 @@ struct sdh_record {
 #define SDH_HAS_PATH2 2
 #define SDH_HAS_DATA 4
 #define SDH_HAS_PAYLOAD 8
+
+/* A detailed syscall that repeats one already sent (same process, program,
+ * credentials, scalar arguments, result and strings) is not sent again: the
+ * kernel counts it under this key, and user space reads the counts at the
+ * end (a daemon that opens one file or answers one address per request would
+ * otherwise send a record per request). Pointer arguments are zero here. */
+struct sdh_repeat_key {
+  unsigned long long exe_key;
+  unsigned int pid; /* tgid */
+  int nr;
+  unsigned int uid, gid;
+  long long ret; /* exact for calls returning an fd, else 0 or -errno */
+  unsigned long long args[6];
+  unsigned short data_len;
+  unsigned short flags; /* SDH_HAS_PATH, SDH_HAS_DATA */
+  unsigned int pad;
+  char path[SDH_PATH_MAX];
+  unsigned char data[SDH_DATA_MAX];
+};
+
+struct sdh_repeat {
+  unsigned long long count;   /* repeats not sent */
+  unsigned long long last_ns; /* event clock at the latest */
+};
 
 /* In-kernel aggregation: key (exe_key, nr) or (exe_key, nr, errno) or
  * (exe_key, cap, granted). */

@@ -146,13 +146,14 @@ std::string ProfileBuilder::resolve(const Process& p, int dirfd, const std::stri
   return path.empty() ? base : normalize_path(base + "/" + path);
 }
 
-void ProfileBuilder::touch(ExecutableProfile& exe, const std::string& path, uint32_t access) {
+void ProfileBuilder::touch(ExecutableProfile& exe, const std::string& path, uint32_t access, uint64_t times) {
   if (path.empty()) return;
   auto& f = files_[exe.path][path];
   f.path = path;
   f.access |= access;
-  f.count += 1;
-  if (f.count == 1 && path[0] == '/') {
+  bool first = f.count == 0;
+  f.count += times;
+  if (first && path[0] == '/') {
     auto cached = facts_cache_.find(path);
     if (cached == facts_cache_.end()) cached = facts_cache_.emplace(path, inspector_.inspect(path)).first;
     if (cached->second && cached->second->is_device) {
@@ -166,17 +167,17 @@ void ProfileBuilder::touch(ExecutableProfile& exe, const std::string& path, uint
 }
 
 void ProfileBuilder::add_address(ExecutableProfile& exe, const std::string& op, const std::string& raw,
-                                 uint64_t time_ns, const std::string& payload) {
+                                 uint64_t time_ns, const std::string& payload, uint64_t times) {
   ParsedAddress a = parse_sockaddr(raw);
   if (a.family < 0) return;
-  SocketAddressUse use{op, address_family_name(a.family), a.address, a.port, 1};
+  SocketAddressUse use{op, address_family_name(a.family), a.address, a.port, times};
   auto it = std::find_if(exe.addresses.begin(), exe.addresses.end(), [&](const SocketAddressUse& x) {
     return x.op == use.op && x.family == use.family && x.address == use.address && x.port == use.port;
   });
   if (it == exe.addresses.end()) {
     exe.addresses.push_back(use);
   } else {
-    it->count++;
+    it->count += times;
   }
   // sd_notify: a datagram to an AF_UNIX address carrying a READY=1 line.
   if (a.family == AF_UNIX && (payload.rfind("READY=1", 0) == 0 || payload.find("\nREADY=1") != std::string::npos)) {
@@ -184,16 +185,17 @@ void ProfileBuilder::add_address(ExecutableProfile& exe, const std::string& op, 
   }
 }
 
-void ProfileBuilder::add_failure(ExecutableProfile& exe, const std::string& op, int error, const std::string& detail) {
+void ProfileBuilder::add_failure(ExecutableProfile& exe, const std::string& op, int error, const std::string& detail,
+                                 uint64_t times) {
   auto it = std::find_if(exe.failures.begin(), exe.failures.end(), [&](const FailedOperation& f) {
     return f.operation == op && f.error == error && f.detail == detail;
   });
   if (it == exe.failures.end()) {
-    exe.failures.push_back({op, error, detail, 1});
+    exe.failures.push_back({op, error, detail, times});
   } else {
-    it->count++;
+    it->count += times;
   }
-  detailed_failures_[{exe.path, op, error}]++;
+  detailed_failures_[{exe.path, op, error}] += times;
 }
 
 void ProfileBuilder::on_exec(const TraceEvent& e) {
@@ -291,7 +293,13 @@ void ProfileBuilder::remember_credentials(const TraceEvent& e) {
 void ProfileBuilder::on_syscall(const TraceEvent& e) {
   ExecutableProfile* exe = exe_for(e.exe_key);
   if (!exe) return;
-  Process& proc = processes_[e.pid];
+  // Repeats of a syscall (count != 0) are reported at the end, when their
+  // process may be gone: they must not bring it back (their path is absolute
+  // or they name an address, so nothing of the process is needed).
+  const uint64_t times = e.count != 0 ? e.count : 1;
+  Process gone;
+  auto known = processes_.find(e.pid);
+  Process& proc = known != processes_.end() ? known->second : e.count != 0 ? gone : processes_[e.pid];
   const std::string name = syscall_name(e.nr);
   const auto& a = e.args;
   const bool ok = !e.has_result || e.result >= 0;
@@ -391,13 +399,13 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
     if (it == exe->sockets.end()) {
       exe->sockets.push_back(use);
     } else {
-      it->count++;
+      it->count += times;
     }
     if (name == "socket" && ok && e.has_result) proc.socket_family[static_cast<int>(e.result)] = static_cast<int>(a[0]);
     detail = use.family;
   } else if (is_one_of(name, {"bind", "connect", "sendto", "sendmsg"})) {
     std::string op = name == "sendmsg" ? "sendto" : name;
-    add_address(*exe, op, e.sockaddr, e.time_ns, e.payload);
+    add_address(*exe, op, e.sockaddr, e.time_ns, e.payload, times);
     if (name == "bind" && ok) proc.bound[dirfd(0)] = e.sockaddr;
     ParsedAddress pa = parse_sockaddr(e.sockaddr);
     detail = pa.address + (pa.port ? ":" + std::to_string(pa.port) : "");
@@ -452,11 +460,11 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
   }
 
   if (ok) {
-    touch(*exe, path, access);
-    touch(*exe, path2, access2);
+    touch(*exe, path, access, times);
+    touch(*exe, path2, access2, times);
   } else {
     if (detail.empty()) detail = path.empty() ? path2 : path;
-    add_failure(*exe, name, error, detail);
+    add_failure(*exe, name, error, detail, times);
   }
 }
 

@@ -51,10 +51,12 @@ class ProfileBuilder {
   void on_syscall(const trace::TraceEvent& e);
   void remember_credentials(const trace::TraceEvent& e);
   std::string resolve(const Process& p, int dirfd, const std::string& path, const std::string& fd_path) const;
-  void touch(ExecutableProfile& exe, const std::string& path, uint32_t access);
+  // `times`: how often it happened (a repeated syscall comes as one event).
+  void touch(ExecutableProfile& exe, const std::string& path, uint32_t access, uint64_t times = 1);
   void add_address(ExecutableProfile& exe, const std::string& op, const std::string& raw, uint64_t time_ns,
-                   const std::string& payload);
-  void add_failure(ExecutableProfile& exe, const std::string& op, int error, const std::string& detail);
+                   const std::string& payload, uint64_t times = 1);
+  void add_failure(ExecutableProfile& exe, const std::string& op, int error, const std::string& detail,
+                   uint64_t times = 1);
 
   const FileInspector& inspector_;
   bool infer_capabilities_ = false;

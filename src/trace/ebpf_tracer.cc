@@ -149,7 +149,10 @@ class EbpfTracer final : public Tracer {
 
   Result<void> poll(int timeout_ms, const EventCallback& sink) override {
     sink_ = &sink;
+    // Most records do not wake us (see lazy() in profiler.bpf.c): the wait
+    // ends at the timeout and what came meanwhile is read here.
     int n = ring_buffer__poll(rb_, timeout_ms);
+    if (n >= 0 || n == -EINTR) n = ring_buffer__consume(rb_);
     sink_ = nullptr;
     if (n < 0 && n != -EINTR) return fail("reading the ring buffer", -n);
     return {};
@@ -158,6 +161,7 @@ class EbpfTracer final : public Tracer {
   Result<void> finish(const EventCallback& sink) override {
     sink_ = &sink;
     ring_buffer__consume(rb_);
+    dump_repeats(sink);
     dump_slot_counts(sink);
     dump_counts(skel_->maps.syscall_counts, TraceEventKind::syscall_usage, sink);
     dump_counts(skel_->maps.failure_counts, TraceEventKind::failure_usage, sink);
@@ -182,6 +186,7 @@ class EbpfTracer final : public Tracer {
     c.records = sum(SDH_STAT_RECORDS);
     c.ring_buffer_drops = sum(SDH_STAT_RINGBUF_DROPS);
     c.map_drops = sum(SDH_STAT_MAP_DROPS);
+    c.repeats = sum(SDH_STAT_REPEATS);
     return c;
   }
 
@@ -309,6 +314,41 @@ class EbpfTracer final : public Tracer {
         return;
     }
     sink(e);
+  }
+
+  // Detailed syscalls the kernel counted instead of sending again (see
+  // struct sdh_repeat_key): one event each, `count` times the first record.
+  // Only absolute paths and addresses are counted so, so nothing is read from /proc.
+  void dump_repeats(const EventCallback& sink) {
+    sdh_repeat_key key{}, next{};
+    sdh_repeat value{};
+    const void* prev = nullptr;
+    while (bpf_map__get_next_key(skel_->maps.repeats, prev, &next, sizeof(next)) == 0) {
+      if (bpf_map__lookup_elem(skel_->maps.repeats, &next, sizeof(next), &value, sizeof(value), 0) == 0 &&
+          value.count > 0) {
+        TraceEvent e;
+        e.kind = TraceEventKind::syscall;
+        e.time_ns = value.last_ns;
+        e.pid = static_cast<int>(next.pid);
+        e.tid = e.pid;
+        e.exe_key = next.exe_key;
+        e.nr = next.nr;
+        e.uid = next.uid;
+        e.gid = next.gid;
+        for (int i = 0; i < 6; ++i) e.args[i] = next.args[i];
+        e.has_result = true;
+        e.result = next.ret;
+        if (next.flags & SDH_HAS_PATH) e.path.assign(next.path, strnlen(next.path, sizeof(next.path)));
+        if (next.flags & SDH_HAS_DATA) {
+          e.sockaddr.assign(reinterpret_cast<const char*>(next.data),
+                            std::min<size_t>(next.data_len, sizeof(next.data)));
+        }
+        e.count = value.count;
+        sink(e);
+      }
+      key = next;
+      prev = &key;
+    }
   }
 
   // The array rows of the first programs (see slot_counts in profiler.bpf.c).

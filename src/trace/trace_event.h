@@ -62,7 +62,8 @@ struct TraceEvent {
   std::string environ_listen_fds;  // value of LISTEN_FDS in the new program's environment
   int child_pid = 0;
 
-  // aggregated usage
+  // aggregated usage; for a syscall, 0 when it happened once, else how many
+  // times (identical calls the back-end counted instead of reporting each)
   uint64_t count = 0;
   uint64_t first_ns = 0, last_ns = 0;
   int error = 0;         // positive errno

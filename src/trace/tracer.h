@@ -31,6 +31,7 @@ struct TracerCounters {
   uint64_t records = 0;         // records the kernel side submitted
   uint64_t ring_buffer_drops = 0;  // records lost because the ring buffer was full
   uint64_t map_drops = 0;          // counters lost because an aggregation map was full
+  uint64_t repeats = 0;            // detailed syscalls counted as repeats of a record instead of sent
   uint64_t lost() const { return ring_buffer_drops + map_drops; }
 };
 

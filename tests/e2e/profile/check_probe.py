@@ -53,7 +53,12 @@ def files_below(e):
     return {f["path"]: set(f["access"]) for f in e["files"] if f["path"] == d or f["path"].startswith(d + "/")}
 
 pf = files_below(P)
-check(set(pf) == {d, d + "/relative.txt", d + "/cwd-relative.txt"}, f"probe files below DIR: {sorted(pf)}")
+check(set(pf) == {d, d + "/relative.txt", d + "/cwd-relative.txt", d + "/again.txt"},
+      f"probe files below DIR: {sorted(pf)}")
+# Repeated operations are counted, not reported one by one: the counts stay exact.
+again = [f for f in P["files"] if f["path"] == d + "/again.txt"]
+check(again and again[0]["count"] == 5 and {"read", "write", "create"} <= set(again[0]["access"]),
+      f"again.txt opened 5 times: {again}")
 check({"write", "create"} <= pf.get(d + "/relative.txt", set()), "relative.txt written+created (dirfd resolved)")
 check({"read", "write", "create"} <= pf.get(d + "/cwd-relative.txt", set()), "cwd-relative.txt read+write+created (cwd resolved)")
 cf = files_below(C)
@@ -65,6 +70,8 @@ check(not any(f["path"].startswith("?") for f in P["files"] + C["files"]), "no u
 # Failures.
 check(any(f["operation"] in ("open", "openat") and f["errno"] == 2 and f["detail"] == "/nonexistent-sdharden-probe/file"
           for f in P["failures"]), "failed open with ENOENT and its path")
+again = [f for f in P["failures"] if f["detail"] == "/nonexistent-sdharden-probe/again"]
+check(len(again) == 1 and again[0]["count"] == 3, f"3 failed opens of the same path: {again}")
 
 # Sockets and addresses.
 psock = {(s["family"], s["type"]) for s in P["sockets"]}
@@ -77,6 +84,8 @@ want = {("sendto", "AF_INET6", "::1", udp_port), ("bind", "AF_INET6", "::1", 0),
 if mode == "ready":
     want.add(("sendto", "AF_UNIX", notify, 0))
 check(paddr == want, f"probe addresses {sorted(paddr)}")
+sent = [a["count"] for a in P["addresses"] if a["op"] == "sendto" and a["family"] == "AF_INET6"]
+check(sent == [3], f"3 datagrams to [::1]:{udp_port}: {sent}")
 caddr = {(a["op"], a["family"], a["address"]) for a in C["addresses"]}
 check(caddr == {("connect", "AF_INET6", "::1")}, f"child addresses {sorted(caddr)}")
 check({(s["family"], s["type"]) for s in C["sockets"]} == {("AF_INET6", "SOCK_STREAM")}, "child sockets")

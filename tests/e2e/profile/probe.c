@@ -1,7 +1,8 @@
 /* A program with a known behaviour, for the profiler's end-to-end test.
  * usage: probe DIR UDP_PORT CHILD_BINARY
  * Start-up: sched_yield, a dirfd-relative create, a cwd-relative create, a
- * failed open, an AF_INET6 UDP sendto [::1]:UDP_PORT, a W+X mapping, a TCP
+ * failed open, 5 opens of one file and 3 failed opens of another by absolute
+ * path, 3 AF_INET6 UDP sendto [::1]:UDP_PORT, a W+X mapping, a TCP
  * listen on [::1]; READY=1 to $NOTIFY_SOCKET when set. Then it forks and execs
  * CHILD_BINARY (which connects back) and serves: accept, getrusage. */
 #define _GNU_SOURCE
@@ -62,10 +63,25 @@ int main(int argc, char** argv) {
 
   if (open("/nonexistent-sdharden-probe/file", O_RDONLY) >= 0) die("open nonexistent");
 
+  /* Repeats, which the kernel side counts instead of sending each: the
+   * profile must still say how often (5 opens, 3 failures, 3 datagrams). */
+  char again[4096];
+  snprintf(again, sizeof(again), "%s/again.txt", dir);
+  for (int i = 0; i < 5; i++) {
+    fd = open(again, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) die("open again");
+    close(fd);
+  }
+  for (int i = 0; i < 3; i++) {
+    if (open("/nonexistent-sdharden-probe/again", O_RDONLY) >= 0) die("open nonexistent again");
+  }
+
   int u = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (u < 0) die("socket udp");
   struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_port = htons(udp_port), .sin6_addr = IN6ADDR_LOOPBACK_INIT};
-  if (sendto(u, "ping", 4, 0, (struct sockaddr*)&to, sizeof(to)) != 4) die("sendto");
+  for (int i = 0; i < 3; i++) {
+    if (sendto(u, "ping", 4, 0, (struct sockaddr*)&to, sizeof(to)) != 4) die("sendto");
+  }
   close(u);
 
   void* wx = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

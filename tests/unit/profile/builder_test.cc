@@ -168,6 +168,48 @@ TEST_F(BuilderTest, DevicesFailuresAndSetuid) {
   EXPECT_EQ(e.elf_machine, "x86-64");
 }
 
+// The eBPF back-end counts identical detailed syscalls in the kernel and
+// reports them once at the end with `count` set, after their process exited.
+TEST_F(BuilderTest, RepeatedSyscallsCountAsOftenAsTheyHappened) {
+  auto open = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY}, 7);
+  open.path = "/var/www/index.html";
+  builder.add(open);
+  auto missing = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY}, -ENOENT);
+  missing.path = "/var/www/favicon.ico";
+  builder.add(missing);
+  auto reply = sys(100, kKey, "sendto", {}, 0);
+  reply.sockaddr = inet6("::1", 5353);
+  builder.add(reply);
+  TraceEvent exit;
+  exit.kind = TraceEventKind::exit;
+  exit.pid = exit.tid = 100;
+  builder.add(exit);
+  open.count = 4;
+  missing.count = 2;
+  reply.count = 6;
+  builder.add(open);
+  builder.add(missing);
+  builder.add(reply);
+  TraceEvent agg;  // every ENOENT open, as the kernel counted them
+  agg.kind = TraceEventKind::failure_usage;
+  agg.exe_key = kKey;
+  agg.nr = syscall_number("openat");
+  agg.error = ENOENT;
+  agg.count = 3;
+  builder.add(agg);
+
+  Profile p = builder.build();
+  const auto& e = find(p, "/usr/sbin/demo");
+  ASSERT_NE(file(e, "/var/www/index.html"), nullptr);
+  EXPECT_EQ(file(e, "/var/www/index.html")->count, 5u);
+  EXPECT_EQ(file(e, "/var/www/index.html")->access, uint32_t(kRead));
+  ASSERT_EQ(e.failures.size(), 1u);  // all three in detail: no unexplained rest
+  EXPECT_EQ(e.failures[0].detail, "/var/www/favicon.ico");
+  EXPECT_EQ(e.failures[0].count, 3u);
+  ASSERT_EQ(e.addresses.size(), 1u);
+  EXPECT_EQ(e.addresses[0].count, 7u);
+}
+
 TEST_F(BuilderTest, ForkExecAttributesToEachProgram) {
   TraceEvent fork;
   fork.kind = TraceEventKind::fork;
