@@ -183,13 +183,21 @@ struct {
 } cap_counts SEC(".maps");
 
 /* Detailed syscalls already sent, with how often they came again (see
- * struct sdh_repeat_key). When it is full, new ones are sent every time. */
+ * struct sdh_repeat_key): short keys and long ones. When a map is full, new
+ * ones are sent every time. */
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 16384);
-  __type(key, struct sdh_repeat_key);
+  __uint(key_size, SDH_REPEAT_SHORT_KEY_SIZE);
   __type(value, struct sdh_repeat);
 } repeats SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, struct sdh_repeat_key);
+  __type(value, struct sdh_repeat);
+} long_repeats SEC(".maps");
 
 /* Where a repeat key is built: too large for the BPF stack. */
 struct {
@@ -716,12 +724,14 @@ static __always_inline bool worth_sending(long nr, u64* a) {
  * changed since), an AF_UNIX address (an sd_notify datagram's payload
  * matters), a call whose plan allows no repeats. */
 static __always_inline struct sdh_repeat_key* repeat_key(u32 tgid, u64 exe_key, long nr, const u64* a, long ret,
-                                                         const struct plan* p) {
+                                                         const struct plan* p, bool* is_long) {
   if (!p->repeat) return 0;
   u32 zero = 0;
   struct sdh_repeat_key* k = bpf_map_lookup_elem(&repeat_scratch, &zero);
   if (!k) return 0;
-  __builtin_memset(k, 0, sizeof(*k));
+  /* Only the short key is cleared: a long one clears the rest itself. */
+  __builtin_memset(k, 0, SDH_REPEAT_SHORT_KEY_SIZE);
+  *is_long = false;
   k->exe_key = exe_key;
   k->pid = tgid;
   k->nr = (int)nr;
@@ -734,7 +744,13 @@ static __always_inline struct sdh_repeat_key* repeat_key(u32 tgid, u64 exe_key, 
     if ((p->repeat >> i) & 1) k->args[i] = a[i];
   }
   if (p->path >= 0 && p->path < 6) {
-    if (bpf_probe_read_user_str(k->path, sizeof(k->path), (void*)a[p->path]) <= 0 || k->path[0] != '/') return 0;
+    long n = bpf_probe_read_user_str(k->text, SDH_REPEAT_SHORT, (void*)a[p->path]);
+    if (n <= 0 || k->text[0] != '/') return 0;
+    if (n == SDH_REPEAT_SHORT) { /* cut short, or just fits: the long key then */
+      __builtin_memset(k->text + SDH_REPEAT_SHORT, 0, sizeof(k->text) - SDH_REPEAT_SHORT);
+      if (bpf_probe_read_user_str(k->text, sizeof(k->text), (void*)a[p->path]) <= 0) return 0;
+      *is_long = true;
+    }
     k->flags |= SDH_HAS_PATH;
   }
   u64 addr = 0;
@@ -752,9 +768,13 @@ static __always_inline struct sdh_repeat_key* repeat_key(u32 tgid, u64 exe_key, 
     len = (u32)a[p->addrlen];
   }
   if (addr) {
-    len = clamp_len(len);
-    if (len < 2 || bpf_probe_read_user(k->data, len, (void*)addr) != 0) return 0;
-    if (*(u16*)k->data == 1 /* AF_UNIX */) return 0;
+    /* Longer addresses than a short key holds are AF_UNIX ones, which are
+     * not counted as repeats anyway. */
+    if (len < 2 || len > SDH_REPEAT_SHORT) return 0;
+    asm volatile("" : "+r"(len)); /* keep the bound below for the verifier */
+    len &= SDH_REPEAT_SHORT * 2 - 1;
+    if (bpf_probe_read_user(k->text, len, (void*)addr) != 0) return 0;
+    if (*(u16*)k->text == 1 /* AF_UNIX */) return 0;
     k->data_len = len;
     k->flags |= SDH_HAS_DATA;
   }
@@ -800,14 +820,16 @@ int on_sys_exit(u64* ctx) {
   }
   bool send = false;
   struct sdh_repeat_key* key = 0;
+  bool long_key = false;
   if (listed) {
     syscall_args(regs, a);
     send = worth_sending(nr, a);
   }
   if (send) {
     struct plan p = make_plan(nr, a, &listed);
-    key = repeat_key(tgid, exe_key, nr, a, ret, &p);
-    struct sdh_repeat* seen = key && !which_hint ? bpf_map_lookup_elem(&repeats, key) : 0;
+    key = repeat_key(tgid, exe_key, nr, a, ret, &p, &long_key);
+    struct sdh_repeat* seen = 0;
+    if (key && !which_hint) seen = bpf_map_lookup_elem(long_key ? (void*)&long_repeats : (void*)&repeats, key);
     if (seen) {
       /* Sent before: count it (no record, no clock reading). */
       u64 now = read_clock();
@@ -827,7 +849,8 @@ int on_sys_exit(u64* ctx) {
   if (!send) return 0;
   if (key) {
     struct sdh_repeat fresh = {.count = 0, .last_ns = now};
-    bpf_map_update_elem(&repeats, key, &fresh, BPF_NOEXIST); /* full: sent every time */
+    /* full: sent every time */
+    bpf_map_update_elem(long_key ? (void*)&long_repeats : (void*)&repeats, key, &fresh, BPF_NOEXIST);
   }
   send_detailed(tgid, tid, exe_key, nr, a, ret, now);
   return 0;

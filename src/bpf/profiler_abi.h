@@ -59,12 +59,17 @@ struct sdh_repeat_key {
   unsigned int uid, gid;
   long long ret; /* exact for calls returning an fd, else 0 or -errno */
   unsigned long long args[6];
-  unsigned short data_len;
-  unsigned short flags; /* SDH_HAS_PATH, SDH_HAS_DATA */
+  unsigned short data_len; /* sockaddr bytes in text */
+  unsigned short flags;    /* SDH_HAS_PATH (text is a path) or SDH_HAS_DATA (a sockaddr) */
   unsigned int pad;
-  char path[SDH_PATH_MAX];
-  unsigned char data[SDH_DATA_MAX];
+  char text[SDH_PATH_MAX];
 };
+
+/* Most keys are short (a path or address of less than SDH_REPEAT_SHORT
+ * bytes): they go to a map whose keys end there, since the kernel hashes and
+ * compares the whole key on every lookup. */
+#define SDH_REPEAT_SHORT 64
+#define SDH_REPEAT_SHORT_KEY_SIZE (__builtin_offsetof(struct sdh_repeat_key, text) + SDH_REPEAT_SHORT)
 
 struct sdh_repeat {
   unsigned long long count;   /* repeats not sent */

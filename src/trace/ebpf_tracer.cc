@@ -161,7 +161,8 @@ class EbpfTracer final : public Tracer {
   Result<void> finish(const EventCallback& sink) override {
     sink_ = &sink;
     ring_buffer__consume(rb_);
-    dump_repeats(sink);
+    dump_repeats(skel_->maps.repeats, sink);
+    dump_repeats(skel_->maps.long_repeats, sink);
     dump_slot_counts(sink);
     dump_counts(skel_->maps.syscall_counts, TraceEventKind::syscall_usage, sink);
     dump_counts(skel_->maps.failure_counts, TraceEventKind::failure_usage, sink);
@@ -319,13 +320,15 @@ class EbpfTracer final : public Tracer {
   // Detailed syscalls the kernel counted instead of sending again (see
   // struct sdh_repeat_key): one event each, `count` times the first record.
   // Only absolute paths and addresses are counted so, so nothing is read from /proc.
-  void dump_repeats(const EventCallback& sink) {
+  // A short key is the head of the struct, its tail stays zero.
+  void dump_repeats(bpf_map* map, const EventCallback& sink) {
     sdh_repeat_key key{}, next{};
     sdh_repeat value{};
+    const size_t size = bpf_map__key_size(map);
+    if (size > sizeof(next)) return;
     const void* prev = nullptr;
-    while (bpf_map__get_next_key(skel_->maps.repeats, prev, &next, sizeof(next)) == 0) {
-      if (bpf_map__lookup_elem(skel_->maps.repeats, &next, sizeof(next), &value, sizeof(value), 0) == 0 &&
-          value.count > 0) {
+    while (bpf_map__get_next_key(map, prev, &next, size) == 0) {
+      if (bpf_map__lookup_elem(map, &next, size, &value, sizeof(value), 0) == 0 && value.count > 0) {
         TraceEvent e;
         e.kind = TraceEventKind::syscall;
         e.time_ns = value.last_ns;
@@ -338,11 +341,8 @@ class EbpfTracer final : public Tracer {
         for (int i = 0; i < 6; ++i) e.args[i] = next.args[i];
         e.has_result = true;
         e.result = next.ret;
-        if (next.flags & SDH_HAS_PATH) e.path.assign(next.path, strnlen(next.path, sizeof(next.path)));
-        if (next.flags & SDH_HAS_DATA) {
-          e.sockaddr.assign(reinterpret_cast<const char*>(next.data),
-                            std::min<size_t>(next.data_len, sizeof(next.data)));
-        }
+        if (next.flags & SDH_HAS_PATH) e.path.assign(next.text, strnlen(next.text, sizeof(next.text)));
+        if (next.flags & SDH_HAS_DATA) e.sockaddr.assign(next.text, std::min<size_t>(next.data_len, sizeof(next.text)));
         e.count = value.count;
         sink(e);
       }

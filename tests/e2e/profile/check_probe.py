@@ -53,12 +53,15 @@ def files_below(e):
     return {f["path"]: set(f["access"]) for f in e["files"] if f["path"] == d or f["path"].startswith(d + "/")}
 
 pf = files_below(P)
-check(set(pf) == {d, d + "/relative.txt", d + "/cwd-relative.txt", d + "/again.txt"},
+long_name = d + "/again-with-a-name-long-enough-for-the-long-repeat-keys.txt"
+check(set(pf) == {d, d + "/relative.txt", d + "/cwd-relative.txt", d + "/again.txt", long_name},
       f"probe files below DIR: {sorted(pf)}")
 # Repeated operations are counted, not reported one by one: the counts stay exact.
 again = [f for f in P["files"] if f["path"] == d + "/again.txt"]
 check(again and again[0]["count"] == 5 and {"read", "write", "create"} <= set(again[0]["access"]),
       f"again.txt opened 5 times: {again}")
+again = [f for f in P["files"] if f["path"] == long_name]
+check(again and again[0]["count"] == 4, f"the long name opened 4 times: {again}")
 check({"write", "create"} <= pf.get(d + "/relative.txt", set()), "relative.txt written+created (dirfd resolved)")
 check({"read", "write", "create"} <= pf.get(d + "/cwd-relative.txt", set()), "cwd-relative.txt read+write+created (cwd resolved)")
 cf = files_below(C)

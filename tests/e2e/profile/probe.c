@@ -72,6 +72,13 @@ int main(int argc, char** argv) {
     if (fd < 0) die("open again");
     close(fd);
   }
+  /* A path longer than the kernel side's short repeat keys: 4 opens. */
+  snprintf(again, sizeof(again), "%s/again-with-a-name-long-enough-for-the-long-repeat-keys.txt", dir);
+  for (int i = 0; i < 4; i++) {
+    fd = open(again, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) die("open again long");
+    close(fd);
+  }
   for (int i = 0; i < 3; i++) {
     if (open("/nonexistent-sdharden-probe/again", O_RDONLY) >= 0) die("open nonexistent again");
   }
