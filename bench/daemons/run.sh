@@ -109,10 +109,14 @@ measure_all_cost() {
   [[ -z ${BENCH_NO_STRACE:-} ]] && strc=$(measure_cost strace)
   echo "   throughput untraced ${p1[*]}, profiled ${p2[*]}, strace -f $strc"
   # How far apart untraced runs are: the noise the ratios must be read against.
-  local lo hi
+  # Each profiled run against the untraced run just before it: less
+  # sensitive to the load drifting over the minute the runs take.
+  local lo hi pairs=() i
   lo=$(printf '%s\n' "${p1[@]}" | sort -g | head -1) hi=$(printf '%s\n' "${p1[@]}" | sort -g | tail -1)
-  echo "   untraced spread $(ratio "$lo" "$hi") (min/max)," \
-    "profiled/untraced $(ratio "$prof" "$plain"), strace/untraced $(ratio "$strc" "$plain"), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for i in "${!p1[@]}"; do pairs+=("$(ratio "${p2[$i]}" "${p1[$i]}")"); done
+  echo "   untraced spread $(ratio "$lo" "$hi") (min/max), profiled/untraced $(ratio "$prof" "$plain")" \
+    "(paired: ${pairs[*]}, median $(median "${pairs[@]}")), strace/untraced $(ratio "$strc" "$plain")," \
+    "load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # BENCH_ONLY_COST: the cost columns alone, one row per daemon.
