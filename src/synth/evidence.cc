@@ -1,5 +1,7 @@
 #include "synth/evidence.h"
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 namespace sdh::synth {
@@ -98,6 +100,11 @@ std::vector<const PathUse*> Evidence::paths_under(const std::string& prefix, uin
     if (it->second.access & bits) out.push_back(&it->second);
   }
   return out;
+}
+
+bool is_pid_name(const std::string& component) {
+  return !component.empty() &&
+         std::all_of(component.begin(), component.end(), [](unsigned char ch) { return ch >= '0' && ch <= '9'; });
 }
 
 Evidence digest(const profile::Profile& p) {

@@ -72,6 +72,8 @@ Evidence digest(const profile::Profile& profile);
 constexpr uint32_t kWriteBits = profile::kWrite | profile::kCreate | profile::kDelete | profile::kRename |
                                 profile::kChmod | profile::kChown | profile::kMknod;
 
+// True for a non-empty run of decimal digits (a /proc/PID entry, a numeric id).
+bool is_pid_name(const std::string& component);
 // True when `path` is `prefix` or below it.
 bool path_under(const std::string& path, const std::string& prefix);
 // "41,213"

@@ -7,6 +7,7 @@
 
 #include "synth/static_user.h"
 #include "synth/syscall_groups.h"
+#include "util/fs.h"
 #include "util/linux_names.h"
 
 namespace sdh::synth {
@@ -816,10 +817,7 @@ RuleOutcome decide_private_users(const Context& c) {
 
 std::string rw_path_for(const PathUse& u) {
   // A file the service creates or renames does not exist at start: open its directory.
-  if (u.access & (kCreate | kDelete | kRename)) {
-    auto slash = u.path.rfind('/');
-    return slash == 0 ? "/" : u.path.substr(0, slash);
-  }
+  if (u.access & (kCreate | kDelete | kRename)) return dirname_of(u.path);
   return u.path;
 }
 
@@ -850,7 +848,7 @@ std::optional<std::pair<uint32_t, uint32_t>> service_ids(const Context& c) {
     for (const auto& a : c.facts.accounts)
       if (a.group == *group) by_group = &a;
     if (by_group) gid = by_group->gid;
-    else if (std::all_of(group->begin(), group->end(), ::isdigit)) gid = static_cast<uint32_t>(std::stoul(*group));
+    else if (is_pid_name(*group)) gid = static_cast<uint32_t>(std::stoul(*group));
     else return std::nullopt;
   }
   return std::make_pair(uid, gid);
@@ -1140,10 +1138,6 @@ RuleOutcome decide_hostname(const Context& c) {
   return r;
 }
 
-bool pid_dir(const std::string& component) {
-  return !component.empty() && std::all_of(component.begin(), component.end(), [](unsigned char ch) { return ch >= '0' && ch <= '9'; });
-}
-
 struct ProcReads {
   std::vector<std::string> other_pids, non_pid;
 };
@@ -1155,7 +1149,7 @@ ProcReads proc_reads(const Evidence& ev) {
     std::string rest = u->path.substr(6);
     std::string first = rest.substr(0, rest.find('/'));
     if (first == "self" || first == "thread-self") continue;
-    if (pid_dir(first)) out.other_pids.push_back(u->path);
+    if (is_pid_name(first)) out.other_pids.push_back(u->path);
     else out.non_pid.push_back(u->path);
   }
   return out;

@@ -1,32 +1,25 @@
 #include "synth/static_user.h"
 
-#include <algorithm>
-#include <cctype>
 #include <set>
 
 #include <fmt/core.h>
 
+#include "util/fs.h"
+
 namespace sdh::synth {
 namespace {
 
-std::string parent_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
-}
-
 // The process's own /proc entries: always its own, whoever it runs as.
 bool own_proc_entry(const std::string& path) {
-  if (path_under(path, "/proc/self") || path_under(path, "/proc/thread-self")) return true;
   if (!path_under(path, "/proc") || path.size() <= 6) return false;
-  size_t end = path.find('/', 6);
-  std::string pid = path.substr(6, end == std::string::npos ? std::string::npos : end - 6);
-  return !pid.empty() && std::all_of(pid.begin(), pid.end(), [](unsigned char ch) { return std::isdigit(ch); });
+  std::string first = path.substr(6, path.find('/', 6) - 6);
+  return first == "self" || first == "thread-self" || is_pid_name(first);
 }
 
 // The nearest ancestor that exists: where a since-removed file was created.
 std::string existing_parent(const SystemFacts& facts, const std::string& path) {
-  std::string dir = parent_of(path);
-  while (dir != "/" && !facts.file(dir)) dir = parent_of(dir);
+  std::string dir = dirname_of(path);
+  while (dir != "/" && !facts.file(dir)) dir = dirname_of(dir);
   return dir;
 }
 

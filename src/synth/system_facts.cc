@@ -3,6 +3,8 @@
 #include <charconv>
 #include <string_view>
 
+#include "util/fs.h"
+
 namespace sdh::synth {
 namespace {
 
@@ -33,11 +35,6 @@ void for_each_line(const std::string& text, F&& f) {
     rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
     if (!line.empty() && line[0] != '#') f(line);
   }
-}
-
-std::string parent_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
 }
 
 }  // namespace
@@ -108,7 +105,7 @@ bool permits(const SystemFacts& facts, const Account& who, const std::string& pa
     return f.mode & 7;
   };
   // Every directory on the way must be searchable.
-  for (std::string dir = parent_of(path);; dir = parent_of(dir)) {
+  for (std::string dir = dirname_of(path);; dir = dirname_of(dir)) {
     const FileFacts* d = facts.file(dir);
     if (!d || !(bits_for(*d) & 1)) return false;
     if (dir == "/") break;
@@ -121,7 +118,7 @@ std::set<std::string> paths_with_ancestors(const std::set<std::string>& paths) {
   std::set<std::string> out;
   for (const auto& p : paths) {
     if (p.empty() || p[0] != '/') continue;
-    for (std::string q = p; out.insert(q).second && q != "/"; q = parent_of(q)) {
+    for (std::string q = p; out.insert(q).second && q != "/"; q = dirname_of(q)) {
     }
   }
   return out;

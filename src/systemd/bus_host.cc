@@ -12,6 +12,8 @@
 #include <fmt/core.h>
 #include <systemd/sd-bus.h>
 
+#include "util/atomic_file.h"
+
 namespace sdh::systemd {
 
 namespace {
@@ -59,7 +61,7 @@ Status BusHost::install_file(const std::string& path, const std::string& content
   std::string tmp = path + ".sdharden-tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return fail("writing " + path, errno);
-  bool ok = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  bool ok = write_all(fd, content, tmp).has_value();
   ok = ok && fsync(fd) == 0;
   close(fd);
   if (!ok || rename(tmp.c_str(), path.c_str()) < 0) {

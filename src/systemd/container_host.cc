@@ -18,6 +18,8 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "util/atomic_file.h"
+
 namespace sdh::systemd {
 
 namespace {
@@ -236,15 +238,9 @@ Status ContainerHost::install_file(const std::string& path, const std::string& c
   if (ec) return fail(fmt::format("creating {} in the container: {}", target.parent_path().string(), ec.message()));
   int fd = open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return fail("writing " + path + " in the container", errno);
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t w = write(fd, content.data() + done, content.size() - done);
-    if (w < 0) {
-      int e = errno;
-      close(fd);
-      return fail("writing " + path + " in the container", e);
-    }
-    done += static_cast<size_t>(w);
+  if (auto w = write_all(fd, content, path + " in the container"); !w) {
+    close(fd);
+    return w;
   }
   fchmod(fd, mode);
   close(fd);

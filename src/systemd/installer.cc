@@ -17,6 +17,7 @@
 
 #include "systemd/bus_host.h"
 #include "systemd/process.h"
+#include "util/atomic_file.h"
 
 namespace sdh::systemd {
 
@@ -59,16 +60,10 @@ Status atomic_write(const std::string& path, const std::string& content, const s
   std::string tmp = dir + "/." + p.filename().string() + ".tmp-" + std::to_string(getpid());
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return fail("creating " + tmp, errno);
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t w = write(fd, content.data() + done, content.size() - done);
-    if (w < 0) {
-      int e = errno;
-      close(fd);
-      unlink(tmp.c_str());
-      return fail("writing " + tmp, e);
-    }
-    done += static_cast<size_t>(w);
+  if (auto w = write_all(fd, content, tmp); !w) {
+    close(fd);
+    unlink(tmp.c_str());
+    return w;
   }
   if (fsync(fd) < 0) {
     int e = errno;

@@ -7,8 +7,6 @@
 #include <cerrno>
 
 namespace sdh {
-namespace {
-
 Result<void> write_all(int fd, const std::string& text, const std::string& what) {
   size_t done = 0;
   while (done < text.size()) {
@@ -22,7 +20,6 @@ Result<void> write_all(int fd, const std::string& text, const std::string& what)
   return {};
 }
 
-}  // namespace
 
 Result<void> write_file_atomically(const std::string& path, const std::string& text, unsigned mode) {
   struct stat st {};
