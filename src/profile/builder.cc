@@ -133,7 +133,7 @@ ExecutableProfile* ProfileBuilder::exe_for(uint64_t key) {
 
 std::string ProfileBuilder::resolve(const Process& p, int dirfd, const std::string& path,
                                     const std::string& fd_path) const {
-  if (!path.empty() && path[0] == '/') return normalize_path(path);
+  if (!path.empty() && path[0] == '/') return own_proc_as_self(p.pid, normalize_path(path));
   std::string base;
   if (dirfd == AT_FDCWD) {
     base = p.cwd;
@@ -143,7 +143,18 @@ std::string ProfileBuilder::resolve(const Process& p, int dirfd, const std::stri
     base = fd_path;
   }
   if (base.empty() || base[0] != '/') return path.empty() ? "" : "?/" + path;  // unknown base: say so
-  return path.empty() ? base : normalize_path(base + "/" + path);
+  return own_proc_as_self(p.pid, path.empty() ? base : normalize_path(base + "/" + path));
+}
+
+std::string ProfileBuilder::own_proc_as_self(int pid, const std::string& path) const {
+  if (pid <= 0 || path.rfind("/proc/", 0) != 0) return path;
+  size_t end = path.find('/', 6);
+  std::string first = path.substr(6, end == std::string::npos ? std::string::npos : end - 6);
+  if (first.empty() || first.size() > 9 || first.find_first_not_of("0123456789") != std::string::npos) return path;
+  int n = std::atoi(first.c_str());
+  auto ns = ns_pids_.find(pid);
+  if (n != pid && (ns == ns_pids_.end() || n != ns->second)) return path;
+  return "/proc/self" + (end == std::string::npos ? std::string() : path.substr(end));
 }
 
 void ProfileBuilder::touch(ExecutableProfile& exe, const std::string& path, uint32_t access, uint64_t times) {
@@ -200,6 +211,7 @@ void ProfileBuilder::add_failure(ExecutableProfile& exe, const std::string& op, 
 
 void ProfileBuilder::on_exec(const TraceEvent& e) {
   Process& proc = processes_[e.pid];
+  proc.pid = e.pid;
   if (!e.cwd.empty()) proc.cwd = e.cwd;
   std::string path = e.exe_path;
   if (path.empty()) path = kUnknownExe;
@@ -227,6 +239,7 @@ void ProfileBuilder::on_exec(const TraceEvent& e) {
 }
 
 void ProfileBuilder::add(const TraceEvent& e) {
+  if (e.ns_pid > 0) ns_pids_[e.kind == TraceEventKind::fork ? e.child_pid : e.pid] = e.ns_pid;
   switch (e.kind) {
     case TraceEventKind::exec:
       on_exec(e);
@@ -234,6 +247,7 @@ void ProfileBuilder::add(const TraceEvent& e) {
       break;
     case TraceEventKind::discover: {
       Process& proc = processes_[e.pid];
+      proc.pid = e.pid;
       proc.cwd = e.cwd;
       proc.exe_key = e.exe_key;
       exe_paths_[e.exe_key] = e.exe_path.empty() ? kUnknownExe : e.exe_path;
@@ -244,6 +258,7 @@ void ProfileBuilder::add(const TraceEvent& e) {
     }
     case TraceEventKind::fork: {
       Process child = processes_[e.pid];
+      child.pid = e.child_pid;
       processes_[e.child_pid] = std::move(child);
       break;
     }
@@ -300,6 +315,7 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
   Process gone;
   auto known = processes_.find(e.pid);
   Process& proc = known != processes_.end() ? known->second : e.count != 0 ? gone : processes_[e.pid];
+  proc.pid = e.pid;
   const std::string name = syscall_name(e.nr);
   const auto& a = e.args;
   const bool ok = !e.has_result || e.result >= 0;

@@ -32,6 +32,7 @@ class ProfileBuilder {
 
  private:
   struct Process {
+    int pid = 0;  // as the tracer sees it
     std::string cwd;
     uint64_t exe_key = 0;
     std::map<int, std::string> fds;          // fd -> absolute path (from opens)
@@ -51,6 +52,9 @@ class ProfileBuilder {
   void on_syscall(const trace::TraceEvent& e);
   void remember_credentials(const trace::TraceEvent& e);
   std::string resolve(const Process& p, int dirfd, const std::string& path, const std::string& fd_path) const;
+  // /proc/PID/... of the process itself, by its pid or its pid inside a
+  // container, spelled /proc/self/...: reading it reads no other process.
+  std::string own_proc_as_self(int pid, const std::string& path) const;
   // `times`: how often it happened (a repeated syscall comes as one event).
   void touch(ExecutableProfile& exe, const std::string& path, uint32_t access, uint64_t times = 1);
   void add_address(ExecutableProfile& exe, const std::string& op, const std::string& raw, uint64_t time_ns,
@@ -61,6 +65,7 @@ class ProfileBuilder {
   const FileInspector& inspector_;
   bool infer_capabilities_ = false;
   std::map<int, Process> processes_;
+  std::map<int, int> ns_pids_;  // pid -> pid in its own namespace; kept after exit (repeats come last)
   std::map<uint64_t, std::string> exe_paths_;
   std::map<std::string, ExecutableProfile> exes_;
   std::map<std::pair<std::string, int>, Usage> syscall_usage_;  // (exe path, nr)

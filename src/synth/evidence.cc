@@ -136,6 +136,7 @@ Evidence digest(const profile::Profile& p) {
         auto& u = ev.paths[a.address];
         u.path = a.address;
         u.access |= profile::kCreate | profile::kDelete;
+        u.is_socket = true;
         u.count += a.count;
         u.executables.insert(exe);
       }

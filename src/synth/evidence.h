@@ -26,6 +26,7 @@ struct PathUse {
   std::set<std::string> executables;
   bool is_device = false;
   char device_type = 0;
+  bool is_socket = false;  // a UNIX socket bound on this path
 };
 
 struct AddressUse {

@@ -126,13 +126,36 @@ std::optional<std::pair<std::string, std::string>> managed_directory(const std::
 
 // A path with observed paths below it is a directory.
 bool has_children(const Evidence& ev, const std::string& path) {
-  auto it = ev.paths.upper_bound(path);
-  return it != ev.paths.end() && it->first.size() > path.size() && it->first.compare(0, path.size(), path) == 0 &&
-         it->first[path.size()] == '/';
+  // "/a-b" sorts between "/a" and "/a/c": look from "/a/" on.
+  std::string below = path + "/";
+  auto it = ev.paths.lower_bound(below);
+  return it != ev.paths.end() && it->first.compare(0, below.size(), below) == 0;
 }
 
 std::optional<std::pair<std::string, std::string>> managed_of(const Evidence& ev, const std::string& path) {
   return managed_directory(path, has_children(ev, path));
+}
+
+// Where systemd puts StateDirectory= and friends.
+std::string managed_base(const std::string& key) {
+  return key == "StateDirectory"   ? "/var/lib/"
+         : key == "CacheDirectory" ? "/var/cache/"
+         : key == "LogsDirectory"  ? "/var/log/"
+                                   : "/run/";
+}
+
+// StateDirectory= and friends chown the whole tree to the service's user and
+// group at every start. That takes nothing from anyone when systemd creates
+// the directory, when it is theirs already, or when it is root's and no one
+// else may write it (root keeps its access through its capabilities). A
+// directory of another account (unbound's /var/lib/unbound for a daemon
+// started as root; /var/log/redis, redis:adm) would be taken from it.
+bool hand_over_harmless(const SystemFacts& facts, const std::string& dir, uint32_t uid, uint32_t gid) {
+  if (facts.empty()) return true;
+  const FileFacts* f = facts.file(dir);
+  if (!f) return true;
+  if (f->uid == uid && f->gid == gid) return true;
+  return f->uid == 0 && f->gid == 0 && !(f->mode & 022);
 }
 
 // Writes a fresh ProtectSystem=strict mount view would refuse, minus the
@@ -169,8 +192,17 @@ bool already_writable(const unit::UnitSettings& u, const std::string& path) {
 }
 
 StaticUserAnalysis static_user_analysis(const Context& c, const Account* forced = nullptr) {
-  return analyse_static_user(
-      c.ev, c.facts, [&](const std::string& p) { return under_unit_directory(c.unit, p); }, forced);
+  UnitSetup setup;
+  setup.pid_file = c.unit.pid_file;
+  setup.handed_over = [&](const std::string& p, const Account& who) {
+    if (under_unit_directory(c.unit, p)) return true;
+    // Handed over only when written to: the writes rule then lists it.
+    auto m = managed_of(c.ev, p);
+    if (!m) return false;
+    std::string dir = managed_base(m->first) + m->second;
+    return !c.ev.paths_under(dir, kWriteBits).empty() && hand_over_harmless(c.facts, dir, who.uid, who.gid);
+  };
+  return analyse_static_user(c.ev, c.facts, setup, forced);
 }
 
 std::vector<const PathUse*> writes_needing_rw(const Context& c) {
@@ -270,6 +302,44 @@ RuleOutcome decide_user(const Context& c) {
     Option o;
     o.directives.push_back(make("User", {a.name}, why, rule));
     o.directives.push_back(make("Group", {group}, group_why, rule));
+    if (!su.ambient_caps.empty()) {
+      std::vector<std::string> names, whys;
+      for (const auto& [cap, w] : su.ambient_caps) {
+        if (int n = cap_number(cap); n >= 0 && (c.unit.ambient_capabilities >> n) & 1) continue;
+        names.push_back(cap);
+        whys.push_back(w);
+      }
+      if (!names.empty()) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : " ") + n;
+        o.directives.push_back(make("AmbientCapabilities", {list},
+                                    fmt::format("{}: the one privilege {} keeps (no file mode can grant it)",
+                                                sample(whys), a.name),
+                                    rule));
+      }
+    }
+    if (!su.precreated.empty()) {
+      // Before the unit's own ExecStartPre= lines, which may open them too
+      // (nginx -t opens its PID file): reset, create, then re-list.
+      std::vector<std::string> values;
+      auto own = c.unit.exec_lines.find("ExecStartPre");
+      bool relist = own != c.unit.exec_lines.end() && !own->second.empty();
+      if (relist) values.push_back("");
+      for (const auto& p : su.precreated) {
+        values.push_back(fmt::format("+/usr/bin/install -m {} -o {} -g {} /dev/null {}",
+                                     p == c.unit.pid_file ? "0644" : "0600", a.name, group, p));
+      }
+      if (relist) values.insert(values.end(), own->second.begin(), own->second.end());
+      std::set<std::string> dirs;
+      for (const auto& p : su.precreated) dirs.insert(dirname_of(p));
+      o.directives.push_back(make(
+          "ExecStartPre", values,
+          fmt::format("the PID file {} is created in {}, which {} may not write: systemd creates it for {} "
+                      "first, with full privileges (\"+\"), and removes it after the stop{}",
+                      sample(su.precreated), join(dirs), a.name, a.name,
+                      relist ? "; the unit's own ExecStartPre= lines follow" : ""),
+          rule));
+    }
     r.options.push_back(o);
     return r;
   }
@@ -854,17 +924,13 @@ std::optional<std::pair<uint32_t, uint32_t>> service_ids(const Context& c) {
   return std::make_pair(uid, gid);
 }
 
-// StateDirectory= and friends chown the whole tree to the service's user and
-// group at every start. An existing directory that belongs to someone else
-// (unbound's /var/lib/unbound for a daemon started as root that switches to
-// unbound; /var/log/redis, redis:adm) would be taken from its owner:
-// ReadWritePaths= leaves it alone. Without facts, nothing is known to change.
+// A directory systemd may hand to the service's user without taking it
+// from anyone (else ReadWritePaths= leaves it alone). Without facts, nothing
+// is known to change.
 bool hand_over_keeps_owner(const Context& c, const std::string& dir) {
   if (c.facts.empty() || c.dynamic_user()) return true;
-  const FileFacts* f = c.facts.file(dir);
-  if (!f) return true;  // systemd creates it
   auto ids = service_ids(c);
-  return ids && f->uid == ids->first && f->gid == ids->second;
+  return ids && hand_over_harmless(c.facts, dir, ids->first, ids->second);
 }
 
 RuleOutcome decide_protect_system(const Context& c) {
@@ -879,23 +945,17 @@ RuleOutcome decide_protect_system(const Context& c) {
   // Option A: systemd-managed directories where the paths match, else ReadWritePaths=.
   std::map<std::string, std::set<std::string>> managed;  // key -> names
   std::set<std::string> rw_a, rw_b;
-  auto base_of = [](const std::string& key) -> std::string {
-    return key == "StateDirectory"   ? "/var/lib/"
-           : key == "CacheDirectory" ? "/var/cache/"
-           : key == "LogsDirectory"  ? "/var/log/"
-                                     : "/run/";
-  };
   // A managed directory systemd may hand over without changing its owner.
   auto managed_here = [&](const std::string& path) -> std::optional<std::pair<std::string, std::string>> {
     auto m = managed_of(c.ev, path);
-    if (m && !hand_over_keeps_owner(c, base_of(m->first) + m->second)) return std::nullopt;
+    if (m && !hand_over_keeps_owner(c, managed_base(m->first) + m->second)) return std::nullopt;
     return m;
   };
   for (const auto* u : writes) {
     auto m = managed_here(u->path);
     if (m) managed[m->first].insert(m->second);
     else add_unique_prefix(rw_a, rw_path_for(*u));
-    if (m) add_unique_prefix(rw_b, base_of(m->first) + m->second);
+    if (m) add_unique_prefix(rw_b, managed_base(m->first) + m->second);
     else add_unique_prefix(rw_b, rw_path_for(*u));
   }
   auto written_under = [&](const std::string& key, const std::string& name) {
@@ -1447,7 +1507,7 @@ std::optional<std::string> Context::nnp_blocker() const {
 
 const std::vector<Rule>& knowledge_base() {
   static const std::vector<Rule> kRules = {
-      {"user", {"User", "Group", "DynamicUser"}, {"UserOrDynamicUser"}, false, true,
+      {"user", {"User", "Group", "DynamicUser", "AmbientCapabilities", "ExecStartPre"}, {"UserOrDynamicUser"}, false, true,
        "capability use, uid/gid changes, setuid executables, writes outside systemd-managed directories, root-only files",
        "DynamicUser= implies ProtectSystem=strict, ProtectHome=read-only, PrivateTmp=, RemoveIPC=, RestrictSUIDSGID=",
        decide_user},

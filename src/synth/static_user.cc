@@ -58,10 +58,34 @@ bool permission_cap(const std::string& cap) {
   return k.count(cap) > 0;
 }
 
+// The unit's PID file, created by the daemon in a directory `who` may
+// search but not write (nginx's /run/nginx.pid): systemd can create it for
+// `who` before the start, and removes it after the stop itself. Only the
+// PIDFile= is known to be a plain file the daemon opens by name (a created
+// path may be a directory or socket; an existing file would be replaced).
+bool precreatable(const SystemFacts& facts, const UnitSetup& setup, const Account& who, const PathUse& use) {
+  if (setup.pid_file.empty() || use.path != setup.pid_file || use.is_socket || use.is_device) return false;
+  if (!(use.access & profile::kCreate) || (use.access & (profile::kRename | profile::kMknod | profile::kList)))
+    return false;
+  if (facts.file(use.path)) return false;
+  std::string dir = dirname_of(use.path);
+  const FileFacts* d = facts.file(dir);
+  return d && d->directory && !permits(facts, who, dir, 3) && permits(facts, who, dir, 1);
+}
+
+bool binds_low_port(const Evidence& ev, std::string* port) {
+  for (const auto& a : ev.addresses) {
+    if (a.op == "bind" && a.port > 0 && a.port < 1024) {
+      if (port) *port = std::to_string(a.port);
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
-StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts,
-                                       const std::function<bool(const std::string&)>& created_by_systemd,
+StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts, const UnitSetup& setup,
                                        const Account* forced) {
   StaticUserAnalysis a;
   if (facts.empty()) {
@@ -93,16 +117,22 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
   std::vector<std::string> denied;
   bool chowns_foreign = false;
   for (const auto& [path, use] : ev.paths) {
-    if (own_proc_entry(path) || created_by_systemd(path)) continue;
+    if (own_proc_entry(path) || (setup.handed_over && setup.handed_over(path, u))) continue;
     if (use.is_device && is_pseudo_device(path)) continue;
+    if (precreatable(facts, setup, u, use)) {
+      a.precreated.push_back(path);
+      continue;
+    }
     const FileFacts* f = facts.file(path);
     auto need = [&](const std::string& p, uint32_t rwx, const char* what) {
       if (!permits(facts, u, p, rwx)) denied.push_back(fmt::format("{} {}", what, p));
     };
-    if (use.access & (profile::kCreate | profile::kDelete | profile::kRename | profile::kMknod))
+    // An open with O_CREAT of a file that exists creates nothing: it writes.
+    if ((use.access & (profile::kDelete | profile::kRename | profile::kMknod)) ||
+        ((use.access & profile::kCreate) && !f))
       need(existing_parent(facts, path), 3, "create in");
     if (f) {
-      if (use.access & profile::kWrite) need(path, 2, "write");
+      if (use.access & (profile::kWrite | profile::kCreate)) need(path, 2, "write");
       if (use.access & (profile::kRead | profile::kList)) need(path, 4, "read");
       if (use.access & profile::kExec) need(path, 1, "execute");
       if (use.access & profile::kStat) need(path, 0, "reach");
@@ -142,6 +172,12 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
         !ev.families.count("AF_PACKET")) {
       a.obviated_caps[cap] = "checked when /proc/sys/net was opened for reading, which needs no privilege; "
                              "no netlink or packet socket";
+      continue;
+    }
+    // Binding a port below 1024 is the one privilege no file mode grants;
+    // ambient, it is all the account keeps.
+    if (std::string port; cap == "CAP_NET_BIND_SERVICE" && binds_low_port(ev, &port)) {
+      a.ambient_caps[cap] = fmt::format("{} binds port {}, below 1024", who(w.executables), port);
       continue;
     }
     a.blockers.push_back(fmt::format("{} uses {}", who(w.executables), cap));

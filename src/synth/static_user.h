@@ -8,6 +8,10 @@
 // to one account itself (memcached -u memcache) may be started as it when
 // root was used for nothing else; whether it then skips the switch is for
 // verification to show (a daemon that insists on setgroups() fails there).
+// Two needs of such daemons have a systemd answer that keeps the account:
+// a port below 1024 (an ambient CAP_NET_BIND_SERVICE, the one privilege no
+// file mode can grant) and its PID file in a root-owned directory (nginx's
+// /run/nginx.pid: systemd creates it for the account before the start).
 #pragma once
 
 #include <functional>
@@ -33,14 +37,25 @@ struct StaticUserAnalysis {
   // group is then the one it switched to, when that is a single one.
   bool drops_to_it = false;
   std::optional<uint32_t> group;
+  // Capabilities no file mode can grant, kept as ambient capabilities of the
+  // account: "CAP_NET_BIND_SERVICE" -> why.
+  std::map<std::string, std::string> ambient_caps;
+  // The unit's PIDFile=, when the daemon creates it where the account may
+  // not (nginx's /run/nginx.pid): systemd creates it for the account first.
+  std::vector<std::string> precreated;
   bool usable() const { return account && blockers.empty(); }
 };
 
-// `created_by_systemd(path)`: paths under directories systemd creates and
-// chowns to the unit's user (the unit's RuntimeDirectory= and friends).
+// What systemd would set up for the unit under an account.
+struct UnitSetup {
+  // Paths under directories systemd creates or hands over to `who` at start
+  // (RuntimeDirectory=, StateDirectory=... that take nothing from anyone).
+  std::function<bool(const std::string& path, const Account& who)> handed_over;
+  std::string pid_file;  // PIDFile=: systemd removes it after the service stops
+};
+
 // `forced`: analyse this account instead of choosing the owner of the writes.
-StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts,
-                                       const std::function<bool(const std::string&)>& created_by_systemd,
+StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts, const UnitSetup& setup,
                                        const Account* forced = nullptr);
 
 }  // namespace sdh::synth

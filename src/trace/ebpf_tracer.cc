@@ -59,6 +59,21 @@ std::string environ_value(int pid, const std::string& name) {
   return "";
 }
 
+// The innermost pid of /proc/PID/status's NSpid line (its pid in its own
+// pid namespace); 0 when the process is gone.
+int namespace_pid(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("NSpid:", 0) != 0) continue;
+    std::istringstream fields(line.substr(6));
+    int n = 0, last = 0;
+    while (fields >> n) last = n;
+    return last;
+  }
+  return 0;
+}
+
 uint64_t monotonic_ns() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -283,10 +298,12 @@ class EbpfTracer final : public Tracer {
         }
         e.cwd = read_link(proc + "/cwd");
         e.environ_listen_fds = environ_value(e.pid, "LISTEN_FDS");
+        e.ns_pid = namespace_pid(e.pid);
         break;
       case SDH_REC_FORK:
         e.kind = TraceEventKind::fork;
         e.child_pid = static_cast<int>(r.args[0]);
+        e.ns_pid = namespace_pid(e.child_pid);
         break;
       case SDH_REC_EXIT:
         e.kind = TraceEventKind::exit;
@@ -306,6 +323,7 @@ class EbpfTracer final : public Tracer {
           if (e.exe_path.empty()) e.exe_path = "(comm " + comm + ")";
         }
         e.cwd = read_link(proc + "/cwd");
+        e.ns_pid = namespace_pid(e.pid);
         break;
       case SDH_REC_HINT:
         e.kind = TraceEventKind::boundary_hint;

@@ -61,6 +61,9 @@ struct TraceEvent {
   std::string cwd;       // working directory when known
   std::string environ_listen_fds;  // value of LISTEN_FDS in the new program's environment
   int child_pid = 0;
+  // The process's pid in its own pid namespace (a container's), when the
+  // back-end could tell: exec and discover name the process, fork the child.
+  int ns_pid = 0;
 
   // aggregated usage; for a syscall, 0 when it happened once, else how many
   // times (identical calls the back-end counted instead of reporting each)

@@ -645,8 +645,10 @@ void apply_exec_command(const Ctx& x) {
       x.s.exec_start_raw.clear();
     }
     x.s.unsandboxed_commands.erase(x.a.key);
+    x.s.exec_lines.erase(x.a.key);
     return;
   }
+  x.s.exec_lines[x.a.key].push_back(x.a.value);
   std::string v = x.a.value;
   size_t i = 0;
   while (i < v.size() && std::strchr("-@:+!", v[i])) ++i;
@@ -809,6 +811,18 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
       return true;
     }
     case ParseRule::exec_command: apply_exec_command(x); return true;
+    case ParseRule::pid_file: {
+      // A relative name is below /run; an invalid one is ignored (the unit still loads).
+      auto v = x.expand(a.value, false);
+      if (!v) return true;
+      std::string p = v->empty() || (*v)[0] == '/' ? *v : "/run/" + *v;
+      if (!p.empty() && !valid_abs_path(p)) {
+        x.warn("invalid PIDFile= path, ignored");
+        return true;
+      }
+      s.pid_file = p;
+      return true;
+    }
   }
   return true;
 }

@@ -26,6 +26,7 @@ const std::vector<DirectiveInfo> kTable = {
     {"ExecReload", S::service, R::exec_command, A::accumulates, E::reset},
     {"ExecStop", S::service, R::exec_command, A::accumulates, E::reset},
     {"ExecStopPost", S::service, R::exec_command, A::accumulates, E::reset},
+    {"PIDFile", S::service, R::pid_file, A::last_wins, E::reset},
     {"User", S::exec, R::user_group, A::last_wins, E::reset},
     {"Group", S::exec, R::user_group, A::last_wins, E::reset},
     {"DynamicUser", S::exec, R::boolean_fatal, A::last_wins, E::invalid},
@@ -107,7 +108,7 @@ std::string to_string(ParseRule v) {
       "keyring_mode", "notify_access", "device_policy", "service_type", "user_group",
       "supplementary_groups", "umask", "path", "capability_set", "restrict_namespaces",
       "address_families", "syscall_filter", "syscall_archs", "syscall_errno", "device_allow",
-      "delegate", "ip_prefixes", "ip_filter_path", "path_list", "exec_command"};
+      "delegate", "ip_prefixes", "ip_filter_path", "path_list", "exec_command", "pid_file"};
   return names[static_cast<int>(v)];
 }
 

@@ -14,7 +14,7 @@ enum class ParseRule {
   boolean, boolean_fatal, protect_system, protect_home, protect_proc, proc_subset, keyring_mode,
   notify_access, device_policy, service_type, user_group, supplementary_groups, umask, path,
   capability_set, restrict_namespaces, address_families, syscall_filter, syscall_archs,
-  syscall_errno, device_allow, delegate, ip_prefixes, ip_filter_path, path_list, exec_command
+  syscall_errno, device_allow, delegate, ip_prefixes, ip_filter_path, path_list, exec_command, pid_file
 };
 enum class Accumulation { last_wins, accumulates };
 enum class EmptyAssignment {

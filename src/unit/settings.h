@@ -167,6 +167,10 @@ struct UnitSettings {
   // Exec*= key -> the executables of its lines prefixed "+": systemd runs
   // them with full privileges, outside the sandbox (ExecReload=+/bin/kill).
   std::map<std::string, std::vector<std::string>> unsandboxed_commands;
+  // Exec*= key -> its command lines as written (prefixes kept), after resets:
+  // a drop-in that must run something first re-lists them after its own.
+  std::map<std::string, std::vector<std::string>> exec_lines;
+  std::string pid_file;  // PIDFile=, absolute ("" when unset)
   bool socket_activated = false;  // a matching .socket unit exists or Sockets= is set
 
   // Every directive's last assignment, for diagnostics: key "Section.Key".

@@ -112,11 +112,14 @@ std::vector<size_t> ddmin(size_t n, const std::function<bool(const std::vector<s
 
 namespace {
 
-// Keys that only widen what a restriction of the same drop-in allows.
+// Keys that only widen what a restriction of the same drop-in allows, or
+// prepare for it (AmbientCapabilities= for a static User=, an ExecStartPre=+
+// that creates a file for that user; Exec lines also stay in their order).
 bool only_grants(const std::string& key) {
-  static const std::set<std::string> kGrants = {"ReadWritePaths", "ReadWriteDirectories", "BindReadOnlyPaths",
-                                                "BindPaths",      "ExecPaths",            "IPAddressAllow",
-                                                "DeviceAllow",    "SocketBindAllow",      "SystemCallErrorNumber"};
+  static const std::set<std::string> kGrants = {
+      "ReadWritePaths",  "ReadWriteDirectories",  "BindReadOnlyPaths", "BindPaths",           "ExecPaths",
+      "IPAddressAllow",  "DeviceAllow",           "SocketBindAllow",   "SystemCallErrorNumber",
+      "AmbientCapabilities", "ExecStartPre"};
   return kGrants.count(key) > 0;
 }
 

@@ -204,7 +204,8 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
   return item;
 }
 
-std::vector<std::string> new_failures(const profile::Profile& baseline, const profile::Profile& hardened) {
+std::vector<std::string> new_failures(const profile::Profile& baseline, const profile::Profile& hardened,
+                                      const std::set<std::string>& unsandboxed) {
   std::set<std::string> before;
   auto key = [](const profile::ExecutableProfile& e, const profile::FailedOperation& f) {
     const char* name = strerrorname_np(f.error);
@@ -222,7 +223,7 @@ std::vector<std::string> new_failures(const profile::Profile& baseline, const pr
   };
   for (const auto& e : hardened.executables)
     for (const auto& f : e.failures) {
-      if (profile::is_service_manager(e.path) || !refusal(f.error)) continue;
+      if (profile::is_service_manager(e.path) || unsandboxed.count(e.path) || !refusal(f.error)) continue;
       auto k = key(e, f);
       if (!before.count(k) && seen.insert(k).second) out.push_back(k);
     }
@@ -329,7 +330,18 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     v.items.push_back({Stage::fallback, "behaviour diff against the baseline", ItemStatus::inconclusive,
                        "a run could not be profiled"});
   } else {
-    auto diff = new_failures(*baseline_profile, *run.profile);
+    // What the drop-in's own "+" lines run is outside the sandbox, new by design.
+    std::set<std::string> unsandboxed;
+    for (const auto& d : directives) {
+      if (d.key.rfind("Exec", 0) != 0) continue;
+      size_t i = d.value.find_first_not_of("-@:+!");
+      if (i == std::string::npos || d.value.substr(0, i).find('+') == std::string::npos) continue;
+      std::string exe = d.value.substr(i, d.value.find(' ', i) - i);
+      unsandboxed.insert(exe);
+      if (exe.rfind("/usr/", 0) == 0) unsandboxed.insert(exe.substr(4));  // merged /usr: either spelling
+      else unsandboxed.insert("/usr" + exe);
+    }
+    auto diff = new_failures(*baseline_profile, *run.profile, unsandboxed);
     // Reported, not failed: a daemon may probe and fall back by design; the
     // list is what a human must look at.
     v.items.push_back({Stage::fallback, "operations that fail only under the drop-in",

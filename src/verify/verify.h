@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -76,7 +77,9 @@ VerdictItem directive_item(const Directive& directive, const systemd::Properties
 
 // Operations that failed in `hardened` but never in `baseline` (per
 // executable, operation, errno and detail): candidates for silent fallbacks.
-std::vector<std::string> new_failures(const profile::Profile& baseline, const profile::Profile& hardened);
+// `unsandboxed`: executables the drop-in runs outside the sandbox ("+" lines).
+std::vector<std::string> new_failures(const profile::Profile& baseline, const profile::Profile& hardened,
+                                      const std::set<std::string>& unsandboxed = {});
 
 // Fails only when a host cannot be created; everything else is in the Verdict.
 Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostFactory& factory);

@@ -235,6 +235,39 @@ TEST_F(BuilderTest, ForkExecAttributesToEachProgram) {
   EXPECT_EQ(child.syscalls.at(Phase::startup), std::set<std::string>{"read"});
 }
 
+TEST_F(BuilderTest, OwnProcEntriesByHostOrContainerPidAreSelf) {
+  // Inside a container, process 100 is 7 in its own pid namespace.
+  auto in_container = exec_event(100, kKey, "/usr/sbin/demo", 2);
+  in_container.ns_pid = 7;
+  builder.add(in_container);
+  auto open = [&](const std::string& path, uint64_t count = 0) {
+    auto e = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY}, 3);
+    e.path = path;
+    e.count = count;
+    builder.add(e);
+  };
+  open("/proc/7/status");
+  open("/proc/100/fd");
+  open("/proc/8/status");       // a sibling in the container
+  open("/proc/70/status");      // a prefix of nothing
+  open("/proc/7/stat", 3);      // a repeat, reported after the process may be gone
+  TraceEvent exit;
+  exit.kind = TraceEventKind::exit;
+  exit.pid = 100;
+  builder.add(exit);
+  open("/proc/7/maps", 2);
+
+  Profile p = builder.build();
+  const auto& e = find(p, "/usr/sbin/demo");
+  EXPECT_NE(file(e, "/proc/self/status"), nullptr);
+  EXPECT_NE(file(e, "/proc/self/fd"), nullptr);
+  EXPECT_NE(file(e, "/proc/self/stat"), nullptr);
+  EXPECT_NE(file(e, "/proc/self/maps"), nullptr);
+  EXPECT_NE(file(e, "/proc/8/status"), nullptr);
+  EXPECT_NE(file(e, "/proc/70/status"), nullptr);
+  EXPECT_EQ(file(e, "/proc/7/status"), nullptr);
+}
+
 TEST_F(BuilderTest, PhasesSplitAtFirstAcceptOrReady) {
   builder.add(usage(kKey, "socket", 10, 10));
   builder.add(usage(kKey, "epoll_wait", 20, 90));

@@ -1,5 +1,6 @@
 #include "compat_checker.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -163,8 +164,20 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
         uint32_t m = f.uid == a->uid ? f.mode >> 6 : a->groups.count(f.gid) ? f.mode >> 3 : f.mode;
         return (m & bits) == bits;
       };
+      // Files an ExecStartPre=+ line creates for this user before the start
+      // ("+/usr/bin/install -m MODE -o USER -g GROUP /dev/null PATH").
+      std::set<std::string> made_for_user;
+      {
+        auto [b, e] = lines.equal_range("ExecStartPre");
+        for (auto it = b; it != e; ++it) {
+          auto w = words(it->second);
+          if (w.size() == 9 && w[0] == "+/usr/bin/install" && w[3] == "-o" && w[4] == static_user &&
+              w[7] == "/dev/null")
+            made_for_user.insert(w[8]);
+        }
+      }
       for (const auto& [path, acc] : files) {
-        if (under(path, "/proc/self") || under(path, "/dev")) continue;
+        if (under(path, "/proc/self") || under(path, "/dev") || made_for_user.count(path)) continue;
         const FileFacts* f = in.facts->file(path);
         if (f && (acc & profile::kRead) && !allowed(*f, 4)) bad.push_back("User= cannot read " + path);
         if (f && (acc & profile::kWrite) && !allowed(*f, 2)) bad.push_back("User= cannot write " + path);
@@ -194,6 +207,12 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       bool net_config = families.count("AF_NETLINK") || families.count("AF_PACKET");
       for (const auto& [path, acc] : files) net_config |= under(path, "/proc/sys/net") && (acc & profile::kWrite);
       if (!net_config) caps.erase("CAP_NET_ADMIN");
+      // A privileged port is bound with the ambient capability the user keeps.
+      bool low_port = std::any_of(addrs.begin(), addrs.end(),
+                                  [](const auto& x) { return x.op == "bind" && x.port > 0 && x.port < 1024; });
+      auto ambient = list_of(lines, "AmbientCapabilities");
+      if (low_port && std::find(ambient.begin(), ambient.end(), "CAP_NET_BIND_SERVICE") != ambient.end())
+        caps.erase("CAP_NET_BIND_SERVICE");
       if (!caps.empty()) bad.push_back("User= but capabilities used: " + *caps.begin());
     }
   }
@@ -221,7 +240,21 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       std::set<std::string> allowed(vals.begin(), vals.end());
       for (const auto& c : caps) if (!allowed.count(c)) bad.push_back("CapabilityBoundingSet= lacks " + c);
     } else if (key == "AmbientCapabilities") {
-      // narrowing only; nothing observed can be forbidden by fewer ambient caps for root
+      // Only as much as the bounding set lets through.
+      if (lines.count("CapabilityBoundingSet")) {
+        auto bounding = list_of(lines, "CapabilityBoundingSet");
+        for (const auto& c : vals)
+          if (std::find(bounding.begin(), bounding.end(), c) == bounding.end())
+            bad.push_back("AmbientCapabilities= " + c + " is not in the bounding set");
+      }
+    } else if (key == "ExecStartPre") {
+      // Lines with "+" run outside the sandbox: only file creation for User=.
+      auto [b, e] = lines.equal_range(key);
+      for (auto it = b; it != e; ++it) {
+        auto w = words(it->second);
+        if (!w.empty() && w[0][0] == '+' && (w[0] != "+/usr/bin/install" || w.size() != 9 || w[4] != static_user))
+          bad.push_back("ExecStartPre=+ that does more than create a file for User=: " + it->second);
+      }
     } else if (key == "NoNewPrivileges") {
       // checked above
     } else if (key == "SystemCallFilter") {

@@ -76,10 +76,11 @@ struct Run {
   std::string text;
 };
 
-std::unique_ptr<Run> propose_with(const profile::Profile& prof, const SystemFacts& facts) {
+std::unique_ptr<Run> propose_with(const profile::Profile& prof, const SystemFacts& facts,
+                                  const std::string& unit_text = "[Service]\nExecStart=/usr/bin/redis-server\n") {
   auto r = std::make_unique<Run>();
   r->fs.add_dir("/etc/systemd/system");
-  r->fs.add_file("/etc/systemd/system/redis.service", "[Service]\nExecStart=/usr/bin/redis-server\n");
+  r->fs.add_file("/etc/systemd/system/redis.service", unit_text);
   auto u = unit::load_unit(r->fs, "redis.service");
   if (!u) throw std::runtime_error(u.error().to_string());
   ProposeOptions o;
@@ -214,22 +215,89 @@ TEST(StaticUser, DaemonThatSwitchesToAnAccountItselfIsStartedAsIt) {
   // Switching to two users, or to root, names no single account.
   e.uid_targets = {104, 65534};
   EXPECT_FALSE(has_line(propose_with(p, redis_facts())->text, "User=redis"));
-  // A root phase that binds a privileged port keeps root.
+  // CAP_NET_BIND_SERVICE without a bind to a port below 1024 to show for it keeps root.
   e.uid_targets = {104};
   e.capabilities.push_back({"CAP_NET_BIND_SERVICE", true, false, 1});
   EXPECT_FALSE(has_line(propose_with(p, redis_facts())->text, "User=redis"));
 }
 
+// nginx's shape: started as root, binds port 80, switches to its account
+// itself, writes its PID file into root's /run and its temporary folders
+// into root's /var/lib/nginx.
+profile::Profile web_profile() {
+  auto p = redis_profile();
+  auto& e = p.executables[0];
+  e.uid_change = e.gid_change = true;
+  e.uid_targets = {104};
+  e.gid_targets = {107};
+  for (const char* c : {"CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_NET_BIND_SERVICE"})
+    e.capabilities.push_back({c, true, false, 1});
+  e.addresses.push_back({"bind", "AF_INET", "0.0.0.0", 80, 1});
+  e.files.push_back({"/run/web.pid", profile::kRead | profile::kWrite | profile::kCreate | profile::kDelete, false,
+                     0, 0, 0, 2});
+  e.files.push_back({"/var/lib/web/body", profile::kCreate | profile::kChown, false, 0, 0, 0, 1});
+  return p;
+}
+
+SystemFacts web_facts() {
+  auto f = redis_facts();
+  f.files["/run"] = {0, 0, 0755, true};
+  f.files["/var/lib/web"] = {0, 0, 0755, true};
+  return f;
+}
+
+const char* kWebUnit =
+    "[Service]\nType=forking\nPIDFile=/run/web.pid\nExecStartPre=/usr/bin/redis-server --test\n"
+    "ExecStart=/usr/bin/redis-server\n";
+
+TEST(StaticUser, PrivilegedPortIsAnAmbientCapabilityOfTheAccount) {
+  auto r = propose_with(web_profile(), web_facts(), kWebUnit);
+  EXPECT_TRUE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "AmbientCapabilities=CAP_NET_BIND_SERVICE")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "CapabilityBoundingSet=CAP_NET_BIND_SERVICE")) << r->text;
+  EXPECT_NE(r->text.find("binds port 80, below 1024"), std::string::npos) << r->text;
+  // The capability only works in the host's user namespace.
+  EXPECT_FALSE(has_line(r->text, "PrivateUsers=yes")) << r->text;
+}
+
+TEST(StaticUser, PidFileInRootsRunIsCreatedForTheAccountBeforeTheUnitsOwnLines) {
+  auto r = propose_with(web_profile(), web_facts(), kWebUnit);
+  // Reset, create, then the unit's own line again: it may open the file too.
+  auto at = r->text.find("ExecStartPre=\nExecStartPre=+/usr/bin/install -m 0644 -o redis -g redis /dev/null "
+                         "/run/web.pid\nExecStartPre=/usr/bin/redis-server --test\n");
+  EXPECT_NE(at, std::string::npos) << r->text;
+  EXPECT_TRUE(has_line(r->text, "ReadWritePaths=-/run")) << r->text;
+  // root:root /var/lib/web is handed to the account: nobody else could write it.
+  EXPECT_TRUE(has_line(r->text, "StateDirectory=web")) << r->text;
+
+  // Without a PIDFile= the removal at exit would fail as redis: root stays.
+  auto plain = propose_with(web_profile(), web_facts(), "[Service]\nExecStart=/usr/bin/redis-server\n");
+  EXPECT_FALSE(has_line(plain->text, "User=redis")) << plain->text;
+  EXPECT_NE(plain->text.find("create in /run"), std::string::npos) << plain->text;
+
+  // A socket bound in /run cannot be created ahead: root stays.
+  auto sock = web_profile();
+  sock.executables[0].addresses.push_back({"bind", "AF_UNIX", "/run/web.ctl", 0, 1});
+  auto s = propose_with(sock, web_facts(), kWebUnit);
+  EXPECT_FALSE(has_line(s->text, "User=redis")) << s->text;
+
+  // A /var/lib/web that another account may write is not handed over.
+  auto f = web_facts();
+  f.files["/var/lib/web"].mode = 0775;
+  auto g = propose_with(web_profile(), f, kWebUnit);
+  EXPECT_FALSE(has_line(g->text, "User=redis")) << g->text;
+}
+
 TEST(StaticUser, CandidateIsTheOwnerOfTheWritesNeverNobody) {
   auto f = redis_facts();
   Evidence ev = digest(redis_profile());
-  auto a = analyse_static_user(ev, f, [](const std::string&) { return false; });
+  auto a = analyse_static_user(ev, f, UnitSetup{});
   ASSERT_NE(a.account, nullptr);
   EXPECT_EQ(a.account->name, "redis");
   EXPECT_TRUE(a.usable());
   for (auto& [path, facts] : f.files)
     if (facts.uid == 104) facts.uid = 65534;
-  auto b = analyse_static_user(ev, f, [](const std::string&) { return false; });
+  auto b = analyse_static_user(ev, f, UnitSetup{});
   EXPECT_FALSE(b.usable());
   EXPECT_EQ(b.account, nullptr);
 }
