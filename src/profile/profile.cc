@@ -170,9 +170,11 @@ bool is_service_manager(const std::string& exe) {
   static const std::set<std::string> kManagers = {
       "/usr/lib/systemd/systemd", "/lib/systemd/systemd",
       "/usr/lib/systemd/systemd-executor", "/lib/systemd/systemd-executor"};
-  // A process the profiler first met as systemd's "(name)" child, named by
-  // its command because it had not exec'd yet.
-  return kManagers.count(exe) > 0 || exe.rfind("(comm (", 0) == 0;
+  // A process the profiler first met as systemd's "(name)" child, or before
+  // that child renamed itself, named by its command because it had not
+  // exec'd yet.
+  return kManagers.count(exe) > 0 || exe.rfind("(comm (", 0) == 0 || exe == "(comm systemd)" ||
+         exe == "(comm systemd-executor)";
 }
 
 }  // namespace sdh::profile

@@ -316,8 +316,11 @@ class EbpfTracer final : public Tracer {
           // systemd names the child it forks for an Exec*= line "(name)" until
           // it execs, so such a process is systemd's own set-up, whatever the
           // exec that follows: keep its command name rather than race /proc.
+          // Before it renames itself the child still has the manager's own
+          // name, "systemd"; /proc/PID/exe may already show the service.
           std::string comm(r.path, strnlen(r.path, 16));
-          bool manager_child = comm.size() >= 2 && comm.front() == '(';
+          bool manager_child = (comm.size() >= 2 && comm.front() == '(') || comm == "systemd" ||
+                               comm == "systemd-executor";
           if (!manager_child) e.exe_path = read_link(proc + "/exe");
           // Gone already: keep at least its command name.
           if (e.exe_path.empty()) e.exe_path = "(comm " + comm + ")";

@@ -34,8 +34,16 @@ run_auto() {  # run_auto UNIT CHECK [MAX_EXPOSURE]
 }
 run_auto "$here/web.service" 'curl -fsS -o /dev/null http://127.0.0.1:8080/'
 if dpkg-query -W -f='${Status}' nginx 2>/dev/null | grep -q "install ok installed"; then
-  # Issue 5's acceptance: nginx from 9.6 to at most 2.5, verified, under 5 minutes.
-  run_auto nginx.service 'curl -fsS -o /dev/null http://127.0.0.1/' 2.5
+  # nginx from 9.6 to at most 1.6, verified, under 5 minutes: it starts as
+  # root only to bind port 80, write /run/nginx.pid and switch to www-data,
+  # so it is started as www-data with an ambient CAP_NET_BIND_SERVICE and its
+  # PID file created for it (the root variant scores 2.4).
+  run_auto nginx.service 'curl -fsS -o /dev/null http://127.0.0.1/' 1.6
+  for line in User=www-data AmbientCapabilities=CAP_NET_BIND_SERVICE CapabilityBoundingSet=CAP_NET_BIND_SERVICE \
+    'ExecStartPre=+/usr/bin/install -m 0644 -o www-data -g www-data /dev/null /run/nginx.pid'; do
+    if grep -qxF "$line" "$out/dropin.conf"; then echo "ok: nginx drop-in has $line"
+    else echo "FAIL: nginx drop-in lacks $line"; failures=$((failures + 1)); fi
+  done
 else
   echo "note: nginx not installed, only the python unit was hardened (scripts/demo.sh installs it)"
 fi

@@ -358,6 +358,15 @@ TEST_F(BuilderTest, SocketsAddressesAndFlags) {
   EXPECT_FALSE(inferred.count("CAP_SETGID"));
 }
 
+TEST(BuilderHelpers, ServiceManagerChildIsKnownByItsNames) {
+  // systemd's child for an Exec*= line is "systemd" until it renames itself
+  // "(name)", and either until it execs the service.
+  for (const char* exe : {"/usr/lib/systemd/systemd", "/lib/systemd/systemd", "(comm (nginx))", "(comm systemd)"})
+    EXPECT_TRUE(is_service_manager(exe)) << exe;
+  for (const char* exe : {"/usr/sbin/nginx", "(comm nginx)", "(comm systemd-resolve)"})
+    EXPECT_FALSE(is_service_manager(exe)) << exe;
+}
+
 TEST(BuilderHelpers, NormalizeAndParse) {
   EXPECT_EQ(normalize_path("/a/./b/../c//d/"), "/a/c/d");
   EXPECT_EQ(normalize_path("/.."), "/");

@@ -112,7 +112,8 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
   std::set<std::string> machines;
   for (const auto& e : p.executables) {
     // systemd's pre-exec child builds the sandbox; what it does is not the service's.
-    if (e.path == "/usr/lib/systemd/systemd" || e.path == "/lib/systemd/systemd" || e.path.rfind("(comm (", 0) == 0)
+    if (e.path == "/usr/lib/systemd/systemd" || e.path == "/lib/systemd/systemd" || e.path.rfind("(comm (", 0) == 0 ||
+        e.path == "(comm systemd)")
       continue;
     bool outside = false;  // "+" lines run with full privileges
     for (const auto& u : in.unsandboxed) outside |= e.path == u || e.path == "/usr" + u;
