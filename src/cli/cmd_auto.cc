@@ -183,6 +183,7 @@ int run_auto(const AutoArgs& a) {
   fmt::print("== proposed {} directives\n", plan->directives.size());
 
   target->dropin_text = dropin;
+  target->workload = a.workload;  // verified too: reloads and log reopens are where drop-ins break
   target->observer = make_profiler_observer();  // silent-fallback diff of the verify runs
   verify::HardenSteps steps;
   // A static User= rests on the daemon starting unprivileged (some wrappers
@@ -246,7 +247,8 @@ void add_auto_command(CLI::App& app, Dispatch& dispatch) {
                                          "(all in disposable systemd containers)");
   cmd->add_option("unit", args->unit, "unit name or path to a unit file")->required();
   cmd->add_option("--check", args->check, "shell command that must succeed while the service runs")->required();
-  cmd->add_option("--workload", args->workload, "shell command exercising the service while it is profiled");
+  cmd->add_option("--workload", args->workload, "shell command exercising the service while it is profiled, and again under the drop-in "
+                                            "(it must succeed there and the check pass after it)");
   cmd->add_option("-o,--output", args->output, "write the verified drop-in here");
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
   cmd->add_option("--report", args->report, "write a JSON report (exposure, verdict, controls, allow-lists, relaxed)");

@@ -30,6 +30,7 @@ struct VerifyArgs {
   std::string unit;
   std::string dropin;
   std::string check;
+  std::string workload;
   std::string in = "container";
   bool json = false;
   bool no_profile = false;
@@ -101,6 +102,9 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--dropin", args->dropin, "drop-in to verify")->required()->check(CLI::ExistingFile);
   cmd->add_option("--check", args->check, "shell command that must succeed while the service runs "
                                           "(runs inside the container)")->required();
+  cmd->add_option("--workload", args->workload,
+                  "shell command run after the check passed (reload, log reopen...); it must succeed and the "
+                  "check pass again");
   cmd->add_option("--in", args->in, "where to run: a disposable container (default) or this host's systemd")
       ->check(CLI::IsMember({"container", "host"}));
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
@@ -118,6 +122,7 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       }
       target->probe_binary = systemd::locate_helper("sdharden-probe");
       target->settle = std::chrono::milliseconds(args->settle_ms);
+      target->workload = args->workload;
       // Mutation-test hook for the e2e suite: probes run without these directives.
       if (const char* omit = getenv("SDHARDEN_TEST_OMIT_FROM_PROBES")) target->omit_from_probes = {omit};
       if (!args->no_profile) target->observer = make_profiler_observer();

@@ -457,7 +457,20 @@ RuleOutcome decide_syscall_filter(const Context& c) {
   for (const auto& s : c.ev.syscalls_all) {
     if (!permitted(s)) refused_by_unit.push_back(s);
   }
-  std::set<std::string> tokens = syscall_allow_list(c.ev.syscalls_all, c.version, permitted);
+  // Started as the account it switched to itself, a daemon has no identity
+  // to change and nothing to chown to that account. Were it to try anyway,
+  // EPERM is what setgroups() gets without CAP_SETGID too; verification
+  // shows whether it copes.
+  std::set<std::string> needed = c.ev.syscalls_all;
+  std::vector<std::string> moot;
+  if (c.switch_obviated_by_user()) {
+    static const char* const kSwitch[] = {"setuid",   "setgid",   "setreuid", "setregid", "setresuid",
+                                          "setresgid", "setfsuid", "setfsgid", "setgroups", "chown",
+                                          "fchown",    "lchown",   "fchownat"};
+    for (const char* s : kSwitch)
+      if (needed.erase(s)) moot.push_back(s);
+  }
+  std::set<std::string> tokens = syscall_allow_list(needed, c.version, permitted);
   std::set<std::string> allowed = groups.expand(tokens);
   const auto& cur = c.unit.system_call_filter;
   if (cur.configured && cur.allow_list && groups.expand(cur.names) == allowed) return r;  // nothing to narrow
@@ -471,9 +484,14 @@ RuleOutcome decide_syscall_filter(const Context& c) {
   Option o;
   o.directives.push_back(make("SystemCallFilter", values,
                               fmt::format("allow-list of the {} system calls seen ({} at start-up, {} serving; {}), "
-                                          "widened to harmless groups",
+                                          "widened to harmless groups{}",
                                           c.ev.syscalls_all.size(), c.ev.syscalls_startup.size(),
-                                          c.ev.syscalls_serving.size(), c.scope()),
+                                          c.ev.syscalls_serving.size(), c.scope(),
+                                          moot.empty() ? ""
+                                                       : fmt::format("; {} left out: root used them only to become "
+                                                                     "{}, which it is started as",
+                                                                     sample(moot, 13),
+                                                                     c.planned_static_user()->values.back())),
                               rule));
   if (!c.unit.system_call_error_number) {
     o.directives.push_back(make("SystemCallErrorNumber", {"EPERM"},
@@ -1495,6 +1513,14 @@ std::map<std::string, std::string> Context::caps_obviated_by_user() const {
   if (!a) return {};
   auto su = static_user_analysis(*this, a);
   return su.usable() ? su.obviated_caps : std::map<std::string, std::string>{};
+}
+
+bool Context::switch_obviated_by_user() const {
+  const Directive* d = planned_static_user();
+  const Account* a = d ? facts.account(d->values.back()) : nullptr;
+  if (!a) return false;
+  auto su = static_user_analysis(*this, a);
+  return su.usable() && su.drops_to_it;
 }
 
 bool Context::private_tmp() const { return unit.private_tmp || dynamic_user() || planned_is("PrivateTmp", "yes"); }

@@ -49,6 +49,9 @@ struct Context {
   // permission checks) and that the planned static user does not need, because
   // the file modes grant it every access seen: "CAP_DAC_OVERRIDE" -> why.
   std::map<std::string, std::string> caps_obviated_by_user() const;
+  // The planned static user is the account the daemon switched to itself:
+  // the calls of that switch (setuid(), setgroups(), chown() to it) are moot.
+  bool switch_obviated_by_user() const;
   bool dynamic_user() const;
   bool private_tmp() const;
   // Why an option that implies NoNewPrivileges for an unprivileged service is

@@ -65,6 +65,18 @@ Result<std::string> FakeHost::active_state(const std::string& unit) {
 
 Result<ExecResult> FakeHost::run(const std::string& command, std::chrono::milliseconds) {
   ExecResult r;
+  if (command == world_->workload_command) {
+    r.exit_code = 0;
+    for (auto& [unit, state] : state_) {
+      if (state != "active") continue;
+      if (world_->workload_fails(dropin_assignments(unit))) {
+        r.exit_code = 1;
+        r.err = "workload failed";
+      }
+      if (world_->workload_kills(dropin_assignments(unit))) state = "failed";
+    }
+    return r;
+  }
   if (command != world_->check_command) {
     r.exit_code = 127;
     r.err = "fake: unknown command " + command;

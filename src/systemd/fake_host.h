@@ -27,6 +27,11 @@ struct FakeWorld {
   // Directives that `show` pretends are not in effect.
   std::vector<std::string> hidden_properties;
   std::string check_command = "check";
+  // The workload command: fails (exit 1), or kills the unit (exit 0), under
+  // these assignments.
+  std::string workload_command = "workload";
+  std::function<bool(const Assignments&)> workload_fails = [](const Assignments&) { return false; };
+  std::function<bool(const Assignments&)> workload_kills = [](const Assignments&) { return false; };
   std::string journal_on_failure;  // appended to the journal of a failed start
   std::string kernel_log;
 

@@ -116,23 +116,56 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     return observed();
   }
   r.stayed_up = true;
-  auto check = host.run(options.check, options.check_timeout);
-  auto grace_end = std::chrono::steady_clock::now() + options.check_grace;
-  while (check && !check->ok() && std::chrono::steady_clock::now() < grace_end) {
-    auto still = host.show(options.unit, {"ActiveState"});
-    if (!still || (*still)["ActiveState"] != "active") break;  // it died: no point waiting
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    check = host.run(options.check, options.check_timeout);
-  }
+  auto run_check = [&]() {
+    auto check = host.run(options.check, options.check_timeout);
+    auto grace_end = std::chrono::steady_clock::now() + options.check_grace;
+    while (check && !check->ok() && std::chrono::steady_clock::now() < grace_end) {
+      auto still = host.show(options.unit, {"ActiveState"});
+      if (!still || (*still)["ActiveState"] != "active") break;  // it died: no point waiting
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      check = host.run(options.check, options.check_timeout);
+    }
+    return check;
+  };
+  auto check = run_check();
   if (!check) {
     r.failure = "running the check: " + check.error().to_string();
     return observed();
   }
   r.check = *check;
   r.check_passed = check->ok();
-  if (!r.check_passed)
+  if (!r.check_passed) {
     r.failure = fmt::format("the check failed ({}): {}", check->status_text(),
                             tail(check->err.empty() ? check->out : check->err, 3));
+    return observed();
+  }
+  if (options.workload.empty()) return observed();
+  // The rare paths: a reload or log reopen that the sandbox breaks only
+  // shows here.
+  auto work = host.run(options.workload, options.workload_timeout);
+  if (!work || !work->ok()) {
+    r.check_passed = false;
+    r.failure = work ? fmt::format("the workload failed ({}): {}", work->status_text(),
+                                   tail(work->err.empty() ? work->out : work->err, 3))
+                     : "running the workload: " + work.error().to_string();
+    return observed();
+  }
+  auto after = host.show(options.unit, {"ActiveState", "SubState", "Result"});
+  if (!after || ((*after)["ActiveState"] != "active" && (*after)["ActiveState"] != "reloading")) {
+    r.check_passed = false;
+    r.failure = after ? fmt::format("the unit did not survive the workload: ActiveState={} SubState={} Result={}",
+                                    (*after)["ActiveState"], (*after)["SubState"], (*after)["Result"])
+                      : "reading the unit's state: " + after.error().to_string();
+    return observed();
+  }
+  check = run_check();
+  if (!check || !check->ok()) {
+    r.check_passed = false;
+    r.failure = check ? fmt::format("the check failed after the workload ({}): {}", check->status_text(),
+                                    tail(check->err.empty() ? check->out : check->err, 3))
+                      : "running the check: " + check.error().to_string();
+    if (check) r.check = *check;
+  }
   return observed();
 }
 
@@ -258,9 +291,10 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     if (!run.ok()) {
       v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::failed,
                          run.failure + (run.journal.empty() ? "" : "\n" + tail(run.journal, 5))});
-      v.error = run.started && run.stayed_up
-                    ? "the check itself fails without the drop-in; fix the check or the service first"
-                    : "the unit does not run even without the drop-in: " + run.failure;
+      v.error = !run.started || !run.stayed_up ? "the unit does not run even without the drop-in: " + run.failure
+                : run.check.ok() && !options.workload.empty()
+                    ? "the workload fails without the drop-in (" + run.failure + "); fix the workload or the service first"
+                    : "the check itself fails without the drop-in; fix the check or the service first";
       (void)(*host)->shutdown();
       v.seconds = elapsed();
       return v;
@@ -284,7 +318,9 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
                      run.started && run.stayed_up ? fmt::format("active after {} ms", options.settle.count())
                                                   : run.failure + "\n" + tail(run.journal, 6)});
   if (run.started && run.stayed_up)
-    v.items.push_back({Stage::hardened, "check passes", run.check_passed ? ItemStatus::passed : ItemStatus::failed,
+    v.items.push_back({Stage::hardened,
+                       options.workload.empty() ? "check passes" : "check passes, the workload too, then the check again",
+                       run.check_passed ? ItemStatus::passed : ItemStatus::failed,
                        run.check_passed ? "check " + run.check.status_text() : run.failure});
   if (auto p = (*host)->show(options.unit, keys)) {
     for (const auto& d : directives) v.items.push_back(directive_item(d, *p, baseline_props));

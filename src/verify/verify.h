@@ -36,6 +36,10 @@ struct VerifyOptions {
   std::vector<std::pair<std::string, std::string>> extra_files;  // (path, content) installed first
   std::string dropin_text;
   std::string check;         // shell command run inside the host
+  // Exercises the rare paths (reload, log reopen...) after the check passed;
+  // it must succeed, the unit stay up and the check pass again. Empty: none.
+  std::string workload;
+  std::chrono::milliseconds workload_timeout{120000};
   std::string probe_binary;  // sdharden-probe on this machine; empty: no negative controls
   std::chrono::milliseconds settle{1500};  // how long the unit must stay up
   std::chrono::milliseconds check_timeout{30000};

@@ -202,6 +202,11 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       bool to_itself = !targets.empty() && targets == std::set<uint32_t>{a->uid};
       if (flag["uid_change"] && !to_itself) bad.push_back("User= but the daemon changes identity itself");
       if (to_itself) caps.erase("CAP_SETUID"), caps.erase("CAP_SETGID");
+      // Nor does it need the calls of that switch (or to chown to itself).
+      if (to_itself)
+        for (const char* sc : {"setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid",
+                               "setfsgid", "setgroups", "chown", "fchown", "lchown", "fchownat"})
+          syscalls.erase(sc);
       // Root's checks of file permissions are moot for a user the modes admit.
       for (const char* c : {"CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_CHOWN"})
         caps.erase(c);

@@ -233,6 +233,7 @@ profile::Profile web_profile() {
   for (const char* c : {"CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_NET_BIND_SERVICE"})
     e.capabilities.push_back({c, true, false, 1});
   e.addresses.push_back({"bind", "AF_INET", "0.0.0.0", 80, 1});
+  for (const char* sc : {"setgroups", "setgid", "setuid", "chown"}) e.syscalls[profile::Phase::startup].insert(sc);
   e.files.push_back({"/run/web.pid", profile::kRead | profile::kWrite | profile::kCreate | profile::kDelete, false,
                      0, 0, 0, 2});
   e.files.push_back({"/var/lib/web/body", profile::kCreate | profile::kChown, false, 0, 0, 0, 1});
@@ -258,6 +259,18 @@ TEST(StaticUser, PrivilegedPortIsAnAmbientCapabilityOfTheAccount) {
   EXPECT_NE(r->text.find("binds port 80, below 1024"), std::string::npos) << r->text;
   // The capability only works in the host's user namespace.
   EXPECT_FALSE(has_line(r->text, "PrivateUsers=yes")) << r->text;
+  // The switch's calls are moot for a daemon started as the account: no
+  // @privileged call is left in the allow-list.
+  EXPECT_NE(r->text.find("setuid, setgid, setgroups, chown left out: root used them only to become redis"),
+            std::string::npos)
+      << r->text;
+  auto filter = r->text.substr(r->text.find("\nSystemCallFilter=") + 1);
+  filter = filter.substr(0, filter.find('\n'));
+  for (const char* sc : {" setuid", " setgid", " setgroups", " chown"})
+    EXPECT_EQ((filter + " ").find(std::string(sc) + " "), std::string::npos) << filter;
+  // Kept as root (no facts): the calls stay allowed.
+  auto root = propose_with(web_profile(), SystemFacts{}, kWebUnit);
+  EXPECT_NE(root->text.find(" setuid"), std::string::npos) << root->text;
 }
 
 TEST(StaticUser, PidFileInRootsRunIsCreatedForTheAccountBeforeTheUnitsOwnLines) {

@@ -78,6 +78,37 @@ TEST(Verify, BrokenServiceAndDirectiveNotInEffectFail) {
   EXPECT_FALSE(v2->verified);
 }
 
+TEST(Verify, WorkloadMustSucceedUnderTheDropinAndLeaveTheServiceUp) {
+  auto o = options(kDropin);
+  o.workload = "workload";
+  auto fine = std::make_shared<FakeWorld>();
+  auto v = verify_dropin(o, fake_factory(fine));
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->verified) << verdict_to_text(*v);
+  EXPECT_NE(verdict_to_text(*v).find("the workload too"), std::string::npos);
+
+  // A reload that the sandbox breaks: the workload fails only with the drop-in.
+  auto failing = std::make_shared<FakeWorld>();
+  failing->workload_fails = [](const FakeWorld::Assignments& a) { return has(a, "ProtectSystem=strict"); };
+  v = verify_dropin(o, fake_factory(failing));
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->verified);
+  EXPECT_NE(verdict_to_text(*v).find("the workload failed"), std::string::npos) << verdict_to_text(*v);
+
+  // A log reopen that kills the daemon: the workload "succeeds", the unit is gone.
+  auto killing = std::make_shared<FakeWorld>();
+  killing->workload_kills = [](const FakeWorld::Assignments& a) { return has(a, "PrivateTmp=yes"); };
+  v = verify_dropin(o, fake_factory(killing));
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->verified);
+  EXPECT_NE(verdict_to_text(*v).find("did not survive the workload"), std::string::npos) << verdict_to_text(*v);
+
+  // Without the workload option, the same world verifies (the check alone passes).
+  v = verify_dropin(options(kDropin), fake_factory(killing));
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->verified);
+}
+
 TEST(Verify, DirectiveItemCompares) {
   Directive d{"Service", "RestrictAddressFamilies", "AF_INET AF_INET6", 1};
   EXPECT_EQ(directive_item(d, {{"RestrictAddressFamilies", "AF_INET AF_INET6"}}, {}).status, ItemStatus::passed);
