@@ -132,7 +132,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a/b; else pr
 median() { printf "%s\n" "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 json_rows=()
-printf "%-13s %-11s %-11s %-5s %-9s %-9s %-6s %-22s %s\n" daemon "sdh b->a" "analyze" check controls "allow s/v" "auto s" "cost prof/strace" relaxed >"$work/table"
+printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" "cost prof/strace" relaxed >"$work/table"
 for name in "${daemons[@]}"; do
   def=$here/$name.def
   [[ -f $def ]] || { echo "bench: no definition $def"; continue; }
@@ -186,12 +186,13 @@ for name in "${daemons[@]}"; do
   jq -r '[.daemon, "\(.exposure.sdharden_before)->\(.exposure.sdharden_after)",
           "\(.exposure.analyze_before)->\(.exposure.analyze_after)",
           (if .report.check_passed then "pass" else "FAIL" end),
+          (if .report.workload_passed then "pass" else "FAIL" end),
           "\([.report.negative_controls[]? | select(.status == "passed")] | length)/\([.report.negative_controls[]? | select(.status != "skipped")] | length)",
           "\(.report.allow_list.startup // "?")/\(.report.allow_list.serving // "?")",
           (.auto_seconds | tostring),
           "\(.throughput.profiled_ratio // "-" | tostring | .[0:5])/\(.throughput.strace_ratio // "-" | tostring | .[0:5])",
           ([.report.relaxed[]?.directive] | join(" "))] | @tsv' "$d/row.json" |
-    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-9s %-9s %-6s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9}' >>"$work/table"
+    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10}' >>"$work/table"
 done
 echo
 if [[ -n ${BENCH_ONLY_COST:-} ]]; then

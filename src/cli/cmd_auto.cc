@@ -104,15 +104,20 @@ nlohmann::json auto_report(const std::string& unit, const verify::HardenResult& 
   j["exposure_after_tenths"] = after ? nlohmann::json(*after) : nlohmann::json(nullptr);
   j["exposure_before"] = before ? tenths(*before) : "?";
   j["exposure_after"] = after ? tenths(*after) : "?";
-  bool check = false;
+  bool check = false, workload = false;
   nlohmann::json controls = nlohmann::json::array();
   for (const auto& i : r.verdict.items) {
-    if (i.stage == verify::Stage::hardened && i.name == "check passes") check = i.status == verify::ItemStatus::passed;
+    // "check passes", or with a workload "check passes, the workload too, ...".
+    if (i.stage == verify::Stage::hardened && i.name.rfind("check passes", 0) == 0) {
+      check = i.status == verify::ItemStatus::passed;
+      workload = check && i.name != "check passes";
+    }
     if (i.stage == verify::Stage::negative_control) {
       controls.push_back({{"name", i.name}, {"status", verify::to_string(i.status)}, {"detail", i.detail}});
     }
   }
   j["check_passed"] = check;
+  j["workload_passed"] = workload;  // the workload ran under the drop-in and the check passed after it
   j["negative_controls"] = controls;
   j["allow_list"] = {{"observed_all", sizes.observed_all},   {"startup", sizes.observed_startup},
                      {"serving", sizes.observed_serving},    {"emitted", sizes.emitted},

@@ -61,13 +61,14 @@ bool permission_cap(const std::string& cap) {
 // The unit's PID file, created by the daemon in a directory `who` may
 // search but not write (nginx's /run/nginx.pid): systemd can create it for
 // `who` before the start, and removes it after the stop itself. Only the
-// PIDFile= is known to be a plain file the daemon opens by name (a created
-// path may be a directory or socket; an existing file would be replaced).
+// PIDFile= is known to be a plain file the daemon opens by name (another
+// created path may be a directory or socket); one left by a running instance
+// on this machine is rewritten at every start anyway.
 bool precreatable(const SystemFacts& facts, const UnitSetup& setup, const Account& who, const PathUse& use) {
   if (setup.pid_file.empty() || use.path != setup.pid_file || use.is_socket || use.is_device) return false;
   if (!(use.access & profile::kCreate) || (use.access & (profile::kRename | profile::kMknod | profile::kList)))
     return false;
-  if (facts.file(use.path)) return false;
+  if (const FileFacts* f = facts.file(use.path); f && f->directory) return false;
   std::string dir = dirname_of(use.path);
   const FileFacts* d = facts.file(dir);
   return d && d->directory && !permits(facts, who, dir, 3) && permits(facts, who, dir, 1);

@@ -66,6 +66,7 @@ Result<std::string> FakeHost::active_state(const std::string& unit) {
 Result<ExecResult> FakeHost::run(const std::string& command, std::chrono::milliseconds) {
   ExecResult r;
   if (command == world_->workload_command) {
+    ++world_->workload_runs;
     r.exit_code = 0;
     for (auto& [unit, state] : state_) {
       if (state != "active") continue;

@@ -38,6 +38,7 @@ struct FakeWorld {
   // Counters for tests.
   int boots = 0;
   int starts = 0;
+  int workload_runs = 0;
   std::map<std::string, std::string> last_files;  // files of the most recent host
 };
 

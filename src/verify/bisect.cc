@@ -63,6 +63,7 @@ std::vector<DeniedOperation> traced_run(const systemd::HostFactory& factory, con
   (void)h.start(options.unit);
   std::this_thread::sleep_for(options.settle);
   (void)h.run(options.check, options.check_timeout);
+  if (!options.workload.empty()) (void)h.run(options.workload, options.workload_timeout);
   (void)h.stop(options.unit);
   auto out = h.run(fmt::format("grep -hE '= -1 E(PERM|ACCES|AFNOSUPPORT|ROFS|NOSYS)|SIGSYS|unfinished' {}/trace*",
                                kTraceDir), 30s);
@@ -140,6 +141,10 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   for (size_t i = 0; i < directives.size(); ++i) (only_grants(directives[i].key) ? granting : restricting).push_back(i);
 
   std::map<std::vector<size_t>, RunOutcome> cache;
+  // Trials run the workload only when the whole drop-in failed there: a
+  // failure at start or check needs no workload to reproduce (memcached's
+  // takes 20 s).
+  VerifyOptions trial_options = options;
   Error infra;
   bool infra_failed = false;
   // `subset` indexes `restricting`; the empty subset is the bare unit.
@@ -158,7 +163,7 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
       run.failure = "cannot create a host";
     } else {
       ++result.runs;
-      run = run_service(**host, options, subset.empty() ? "" : render_dropin(chosen));
+      run = run_service(**host, trial_options, subset.empty() ? "" : render_dropin(chosen));
       (void)(*host)->shutdown();
     }
     return cache.emplace(subset, std::move(run)).first->second;
@@ -174,6 +179,7 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   const auto& full = outcome(all);
   result.full_dropin_fails = !full.ok();
   result.full_failure = full.failure;
+  if (!full.ok() && !full.failed_in_workload) trial_options.workload.clear();
   if (!result.full_dropin_fails || restricting.empty()) {
     result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
     return result;
@@ -195,8 +201,8 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   if (result.denied.empty() && bisect_options.trace && !filters_syscalls) {
     std::vector<Directive> with_grants = result.culprit;
     for (size_t i : granting) with_grants.push_back(directives[i]);
-    auto hardened = traced_run(factory, options, render_dropin(with_grants), &result.runs);
-    auto plain = traced_run(factory, options, "", &result.runs);
+    auto hardened = traced_run(factory, trial_options, render_dropin(with_grants), &result.runs);
+    auto plain = traced_run(factory, trial_options, "", &result.runs);
     result.denied = only_in(hardened, plain);
     if (!result.denied.empty()) result.diagnosis_method = "trace";
   }

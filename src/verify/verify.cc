@@ -140,6 +140,7 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     return observed();
   }
   if (options.workload.empty()) return observed();
+  r.failed_in_workload = true;  // until it all passes
   // The rare paths: a reload or log reopen that the sandbox breaks only
   // shows here.
   auto work = host.run(options.workload, options.workload_timeout);
@@ -165,7 +166,9 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
                                     tail(check->err.empty() ? check->out : check->err, 3))
                       : "running the check: " + check.error().to_string();
     if (check) r.check = *check;
+    return observed();
   }
+  r.failed_in_workload = false;
   return observed();
 }
 

@@ -59,6 +59,7 @@ struct RunOutcome {
   bool started = false;
   bool stayed_up = false;
   bool check_passed = false;
+  bool failed_in_workload = false;  // started, checked, then the workload (or what followed) failed
   std::string failure;   // first thing that went wrong, human words
   systemd::ExecResult check;
   std::string journal;

@@ -31,6 +31,7 @@ value() { jq -r ".daemons[] | select(.daemon == \"$1\") | $2" "$out/results.json
 for d in redis-server memcached; do
   expect $d "auto verified the drop-in" '.report.verified == true'
   expect $d "check passed under the hardened unit" '.report.check_passed == true'
+  expect $d "workload passed under the hardened unit, check after it" '.report.workload_passed == true'
   expect $d "negative controls ran" '([.report.negative_controls[] | select(.status != "skipped")] | length) > 0'
   expect $d "every negative control held" '([.report.negative_controls[] | select(.status == "failed")] | length) == 0'
   expect $d "auto under 5 minutes ($(value $d .auto_seconds) s)" '.auto_seconds < 300'

@@ -283,6 +283,11 @@ TEST(StaticUser, PidFileInRootsRunIsCreatedForTheAccountBeforeTheUnitsOwnLines) 
   // root:root /var/lib/web is handed to the account: nobody else could write it.
   EXPECT_TRUE(has_line(r->text, "StateDirectory=web")) << r->text;
 
+  // A PID file left by an instance running on this machine changes nothing.
+  auto running = web_facts();
+  running.files["/run/web.pid"] = {0, 0, 0644, false};
+  EXPECT_TRUE(has_line(propose_with(web_profile(), running, kWebUnit)->text, "User=redis"));
+
   // Without a PIDFile= the removal at exit would fail as redis: root stays.
   auto plain = propose_with(web_profile(), web_facts(), "[Service]\nExecStart=/usr/bin/redis-server\n");
   EXPECT_FALSE(has_line(plain->text, "User=redis")) << plain->text;

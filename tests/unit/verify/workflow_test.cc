@@ -165,6 +165,28 @@ TEST(Bisect, GrantingDirectivesRideAlongInEveryTrial) {
   EXPECT_EQ(r->culprit[0].assignment(), "StateDirectory=unbound");
 }
 
+TEST(Bisect, WorkloadRunsInTrialsOnlyWhenTheFailureNeedsIt) {
+  auto o = options(kDropin);
+  o.workload = "workload";
+  // Broken at start: the baseline runs the workload once, no trial does.
+  auto at_start = std::make_shared<FakeWorld>();
+  at_start->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "ProtectHome=yes"); };
+  auto r = bisect_dropin(o, fake_factory(at_start));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->culprit.size(), 1u);
+  EXPECT_EQ(r->culprit[0].key, "ProtectHome");
+  EXPECT_EQ(at_start->workload_runs, 1);
+  // Broken by the workload (a reload): every trial needs it to tell.
+  auto in_workload = std::make_shared<FakeWorld>();
+  in_workload->workload_fails = [](const FakeWorld::Assignments& a) { return has(a, "PrivateTmp=yes"); };
+  r = bisect_dropin(o, fake_factory(in_workload));
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->culprit.size(), 1u);
+  EXPECT_EQ(r->culprit[0].key, "PrivateTmp");
+  EXPECT_NE(r->full_failure.find("the workload failed"), std::string::npos) << r->full_failure;
+  EXPECT_GT(in_workload->workload_runs, 3);
+}
+
 TEST(Bisect, NothingToDoWhenTheDropinWorks) {
   auto world = std::make_shared<FakeWorld>();
   auto r = bisect_dropin(options(kDropin), fake_factory(world), BisectOptions{false});
