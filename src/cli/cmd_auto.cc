@@ -226,6 +226,13 @@ int run_auto(const AutoArgs& a) {
              before ? tenths(*before) : "?", after ? tenths(*after) : "?", r->iterations, secs);
   if (!a.report.empty()) {
     auto j = auto_report(target->unit, *r, plan->syscalls, before, after, secs);
+    // What a change outside the drop-in would allow (a static User= refused now).
+    if (plan->beyond_dropin)
+      j["beyond_dropin"] = {{"user", plan->beyond_dropin->user},
+                            {"blockers", plan->beyond_dropin->blockers},
+                            {"exposure", tenths(plan->beyond_dropin->exposure_tenths)}};
+    else
+      j["beyond_dropin"] = nullptr;
     if (auto w = sdh::write_file_atomically(a.report, j.dump(2) + "\n"); !w) {
       fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
       return kExitUsage;

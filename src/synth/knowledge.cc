@@ -202,7 +202,7 @@ StaticUserAnalysis static_user_analysis(const Context& c, const Account* forced 
     std::string dir = managed_base(m->first) + m->second;
     return !c.ev.paths_under(dir, kWriteBits).empty() && hand_over_harmless(c.facts, dir, who.uid, who.gid);
   };
-  return analyse_static_user(c.ev, c.facts, setup, forced);
+  return analyse_static_user(c.ev, c.facts, setup, forced, c.waive_static_user_blockers);
 }
 
 std::vector<const PathUse*> writes_needing_rw(const Context& c) {

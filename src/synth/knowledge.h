@@ -37,6 +37,9 @@ struct Context {
   const std::vector<Directive>& plan;
   unit::SystemdVersion version;
   const SystemFacts& facts;  // owners and accounts of the machine (may be empty)
+  // What-if plan: a static User= whose blockers a change outside the drop-in
+  // would remove (see HardeningPlan::beyond_dropin).
+  bool waive_static_user_blockers = false;
 
   const Directive* planned(const std::string& key) const;
   bool planned_is(const std::string& key, const std::string& value) const;

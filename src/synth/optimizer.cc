@@ -3,6 +3,7 @@
 // with our exposure scorer, and keeps the best one when it lowers the score
 // (or is a required companion). Greedy is enough because the exposure items
 // are additive and the rules that interact read the plan so far.
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -13,6 +14,7 @@
 #include "synth/optimizer.h"
 #include "synth/syscall_groups.h"
 #include "synth/synth.h"
+#include "util/strings.h"
 
 #ifdef SDH_HAVE_SCORER
 #include "exposure/assess.h"
@@ -143,7 +145,8 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   }
 
   for (const auto& rule : knowledge_base()) {
-    Context ctx{ev, unit.settings, plan.directives, options.version, options.facts};
+    Context ctx{ev, unit.settings, plan.directives, options.version, options.facts,
+                options.waive_static_user_blockers};
     RuleOutcome out = rule.decide(ctx);
     for (auto& n : out.not_set) plan.not_set.push_back(std::move(n));
     const Option* best = nullptr;
@@ -166,6 +169,32 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   }
   plan.exposure_after_tenths = current.tenths;
   update_allow_list_size(plan, options.version);
+
+  // A static User= refused for reasons outside the drop-in's reach (a socket
+  // in root's /run, a wrapper that insists on root): what would it give?
+  bool has_user = std::any_of(plan.directives.begin(), plan.directives.end(),
+                              [](const Directive& d) { return d.key == "User" || d.key == "DynamicUser"; });
+  auto refused = std::find_if(plan.not_set.begin(), plan.not_set.end(), [](const NotSet& n) {
+    return n.rule == "user" && n.directive.rfind("User=", 0) == 0;
+  });
+  if (options.beyond_dropin && !options.waive_static_user_blockers && !has_user && refused != plan.not_set.end()) {
+    ProposeOptions what_if = options;
+    what_if.waive_static_user_blockers = true;
+    auto alt = propose(unit, profile, what_if);
+    std::string user = refused->directive.substr(5);
+    if (alt && alt->exposure_after_tenths >= 0 && alt->exposure_after_tenths < plan.exposure_after_tenths &&
+        std::any_of(alt->directives.begin(), alt->directives.end(),
+                    [&](const Directive& d) { return d.key == "User" && d.values.back() == user; })) {
+      BeyondDropin b;
+      b.user = user;
+      b.exposure_tenths = alt->exposure_after_tenths;
+      for (auto part : split(refused->reason, ';')) {
+        while (!part.empty() && part.front() == ' ') part.erase(0, 1);
+        if (!part.empty()) b.blockers.push_back(part);
+      }
+      plan.beyond_dropin = std::move(b);
+    }
+  }
   return plan;
 }
 

@@ -54,6 +54,15 @@ std::string render_dropin(const HardeningPlan& plan) {
     out += "\n# Not set, and the observation that forbids it:\n";
     for (const auto& n : plan.not_set) out += "#   " + n.directive + ": " + one_line(n.reason) + "\n";
   }
+  if (plan.beyond_dropin && plan.exposure_before_tenths >= 0) {
+    const auto& b = *plan.beyond_dropin;
+    auto tenths = [](int t) { return fmt::format("{}.{}", t / 10, t % 10); };
+    out += fmt::format("\n# Beyond this drop-in: started as {}, the service would score {} -> {} (this drop-in: {}).\n",
+                       b.user, tenths(plan.exposure_before_tenths), tenths(b.exposure_tenths),
+                       tenths(plan.exposure_after_tenths));
+    out += "# That takes a change to the daemon's configuration or packaging that removes:\n";
+    for (const auto& why : b.blockers) out += "#   - " + one_line(why) + "\n";
+  }
   if (!plan.not_counted.empty()) {
     out += "\n# Traced but not counted (they do not run inside this sandbox):\n";
     for (const auto& [exe, why] : plan.not_counted) out += "#   " + exe + ": " + one_line(why) + "\n";
@@ -100,6 +109,10 @@ std::string plan_to_json(const HardeningPlan& plan) {
       {"directives", directives},
       {"not_set", not_set},
       {"relaxed", relaxed},
+      {"beyond_dropin", plan.beyond_dropin ? json{{"user", plan.beyond_dropin->user},
+                                                  {"blockers", plan.beyond_dropin->blockers},
+                                                  {"exposure", score(plan.beyond_dropin->exposure_tenths)}}
+                                           : json(nullptr)},
       {"dropin", render_dropin(plan)},
   };
   return j.dump(2) + "\n";

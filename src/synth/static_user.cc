@@ -87,7 +87,7 @@ bool binds_low_port(const Evidence& ev, std::string* port) {
 }  // namespace
 
 StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts, const UnitSetup& setup,
-                                       const Account* forced) {
+                                       const Account* forced, bool waive) {
   StaticUserAnalysis a;
   if (facts.empty()) {
     a.blockers.push_back("no file owners known");
@@ -125,13 +125,13 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
       continue;
     }
     const FileFacts* f = facts.file(path);
-    auto need = [&](const std::string& p, uint32_t rwx, const char* what) {
+    auto need = [&](const std::string& p, uint32_t rwx, const std::string& what) {
       if (!permits(facts, u, p, rwx)) denied.push_back(fmt::format("{} {}", what, p));
     };
     // An open with O_CREAT of a file that exists creates nothing: it writes.
     if ((use.access & (profile::kDelete | profile::kRename | profile::kMknod)) ||
         ((use.access & profile::kCreate) && !f))
-      need(existing_parent(facts, path), 3, "create in");
+      need(existing_parent(facts, path), 3, "create " + path + " in");
     if (f) {
       if (use.access & (profile::kWrite | profile::kCreate)) need(path, 2, "write");
       if (use.access & (profile::kRead | profile::kList)) need(path, 4, "read");
@@ -143,7 +143,7 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
       }
       if (f->uid == u.uid) a.owned_paths.push_back(path);
     } else if (use.access & profile::kWrite) {
-      need(existing_parent(facts, path), 3, "create in");
+      need(existing_parent(facts, path), 3, "create " + path + " in");
     }
   }
   if (!denied.empty()) {
@@ -155,7 +155,7 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
 
   for (const auto& [cap, w] : ev.capabilities) {
     if (permission_cap(cap)) {
-      if (cap == "CAP_CHOWN" && chowns_foreign) continue;  // already a blocker
+      if (cap == "CAP_CHOWN" && chowns_foreign && !waive) continue;  // already a blocker
       a.obviated_caps[cap] = fmt::format("root's permission checks on files; the modes grant {} every access seen",
                                          u.name);
       continue;
@@ -181,8 +181,11 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
       a.ambient_caps[cap] = fmt::format("{} binds port {}, below 1024", who(w.executables), port);
       continue;
     }
-    a.blockers.push_back(fmt::format("{} uses {}", who(w.executables), cap));
+    std::string blocker = fmt::format("{} uses {}", who(w.executables), cap);
+    if (waive) a.obviated_caps[cap] = "assumed unneeded after the change: " + blocker;
+    a.blockers.push_back(std::move(blocker));
   }
+  if (waive) a.waived = std::move(a.blockers), a.blockers.clear();
   return a;
 }
 

@@ -43,6 +43,9 @@ struct StaticUserAnalysis {
   // The unit's PIDFile=, when the daemon creates it where the account may
   // not (nginx's /run/nginx.pid): systemd creates it for the account first.
   std::vector<std::string> precreated;
+  // What-if analysis (`waive`): the blockers a change outside the drop-in
+  // would have to remove; `blockers` is then empty when there is an account.
+  std::vector<std::string> waived;
   bool usable() const { return account && blockers.empty(); }
 };
 
@@ -55,7 +58,10 @@ struct UnitSetup {
 };
 
 // `forced`: analyse this account instead of choosing the owner of the writes.
+// `waive`: what-if mode, for the exposure a configuration or packaging change
+// would allow: blockers go to `waived`, capabilities that blocked count as
+// obviated.
 StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts, const UnitSetup& setup,
-                                       const Account* forced = nullptr);
+                                       const Account* forced = nullptr, bool waive = false);
 
 }  // namespace sdh::synth

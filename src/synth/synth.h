@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,10 +54,20 @@ struct AllowListSizes {
   size_t emitted_serving = 0;   // names an allow-list built from the serving phase alone would allow
 };
 
+// What a change outside the drop-in (the daemon's configuration or
+// packaging) would allow: the static User= it is refused now, and the
+// exposure of the plan built around it.
+struct BeyondDropin {
+  std::string user;                   // "unbound"
+  std::vector<std::string> blockers;  // what the change must remove, as the analysis words it
+  int exposure_tenths = -1;
+};
+
 struct HardeningPlan {
   std::string unit;                 // "nginx.service"
   std::vector<Directive> directives;
   std::vector<NotSet> not_set;
+  std::optional<BeyondDropin> beyond_dropin;
   std::vector<Relaxation> relaxed;
   std::vector<std::string> warnings;  // e.g. incomplete profile
   // Executables traced in the unit's cgroup whose operations were not counted,
@@ -102,6 +113,10 @@ struct ProposeOptions {
   // Owners and modes of the files the profile names, and the user accounts,
   // of the machine the service runs on; empty: no static User= is proposed.
   SystemFacts facts;
+  // Also score the plan a static User= would allow if what refuses it were
+  // changed outside the drop-in (HardeningPlan::beyond_dropin).
+  bool beyond_dropin = true;
+  bool waive_static_user_blockers = false;  // internal: building that plan
 };
 
 // Builds the tightest plan the profile allows: minimises our exposure score

@@ -291,13 +291,25 @@ TEST(StaticUser, PidFileInRootsRunIsCreatedForTheAccountBeforeTheUnitsOwnLines) 
   // Without a PIDFile= the removal at exit would fail as redis: root stays.
   auto plain = propose_with(web_profile(), web_facts(), "[Service]\nExecStart=/usr/bin/redis-server\n");
   EXPECT_FALSE(has_line(plain->text, "User=redis")) << plain->text;
-  EXPECT_NE(plain->text.find("create in /run"), std::string::npos) << plain->text;
+  EXPECT_NE(plain->text.find("create /run/web.pid in /run"), std::string::npos) << plain->text;
 
   // A socket bound in /run cannot be created ahead: root stays.
   auto sock = web_profile();
   sock.executables[0].addresses.push_back({"bind", "AF_UNIX", "/run/web.ctl", 0, 1});
   auto s = propose_with(sock, web_facts(), kWebUnit);
   EXPECT_FALSE(has_line(s->text, "User=redis")) << s->text;
+
+  // What the socket costs is said: the plan started as redis, scored, and
+  // what a change outside the drop-in must remove.
+  ASSERT_TRUE(s->plan.beyond_dropin.has_value()) << s->text;
+  EXPECT_EQ(s->plan.beyond_dropin->user, "redis");
+  EXPECT_LT(s->plan.beyond_dropin->exposure_tenths, s->plan.exposure_after_tenths);
+  EXPECT_NE(s->text.find("# Beyond this drop-in: started as redis, the service would score 9.6 -> "),
+            std::string::npos)
+      << s->text;
+  EXPECT_NE(s->text.find("#   - as redis it could not create /run/web.ctl in /run"), std::string::npos) << s->text;
+  // Nothing to say when the static user is in the drop-in already.
+  EXPECT_FALSE(propose_with(web_profile(), web_facts(), kWebUnit)->plan.beyond_dropin.has_value());
 
   // A /var/lib/web that another account may write is not handed over.
   auto f = web_facts();
