@@ -208,6 +208,12 @@ int run_auto(const AutoArgs& a) {
       auto as_root = synth::propose(*loaded, *prof, po);
       if (!as_root) return verify::remove_directives(text, drop, reason);
       fmt::print("== the static user breaks the service ({}): continuing from the proposal without it\n", reason);
+      // What the user would have given, had the daemon accepted it.
+      for (const auto& d : plan->directives) {
+        if (d.key != "User" || d.values.empty()) continue;
+        as_root->beyond_dropin = synth::BeyondDropin{
+            d.values.back(), {"started as " + d.values.back() + " it " + reason}, plan->exposure_after_tenths};
+      }
       plan = std::move(as_root);
       return "# User= and Group= dropped: " + reason + "\n" + synth::render_dropin(*plan);
     };
