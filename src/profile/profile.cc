@@ -177,4 +177,6 @@ bool is_service_manager(const std::string& exe) {
          exe == "(comm systemd-executor)";
 }
 
+bool same_program(const std::string& a, const std::string& b) { return a == b || "/usr" + a == b || a == "/usr" + b; }
+
 }  // namespace sdh::profile

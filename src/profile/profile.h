@@ -136,6 +136,10 @@ ExecutableProfile& executable(Profile& p, const std::string& path);
 // service: it runs in the unit's cgroup, but its operations are not the service's.
 bool is_service_manager(const std::string& exe);
 
+// Two spellings of one program: /bin/x is /usr/bin/x on merged-/usr systems,
+// and a trace may name either.
+bool same_program(const std::string& a, const std::string& b);
+
 // Merges several runs (or several ExecStart processes) into one profile.
 Profile merge(const std::vector<Profile>& profiles);
 

@@ -463,7 +463,7 @@ RuleOutcome decide_syscall_filter(const Context& c) {
   // shows whether it copes.
   std::set<std::string> needed = c.ev.syscalls_all;
   std::vector<std::string> moot;
-  if (c.switch_obviated_by_user()) {
+  if (auto su = c.planned_user_analysis(); su && su->drops_to_it) {
     static const char* const kSwitch[] = {"setuid",   "setgid",   "setreuid", "setregid", "setresuid",
                                           "setresgid", "setfsuid", "setfsgid", "setgroups", "chown",
                                           "fchown",    "lchown",   "fchownat"};
@@ -1506,21 +1506,18 @@ const Directive* Context::planned_static_user() const {
   return d && !d->values.empty() && !is_root_name(d->values.back()) ? d : nullptr;
 }
 
-std::map<std::string, std::string> Context::caps_obviated_by_user() const {
-  const Directive* d = planned_static_user();
-  if (!d) return {};
-  const Account* a = facts.account(d->values.back());
-  if (!a) return {};
-  auto su = static_user_analysis(*this, a);
-  return su.usable() ? su.obviated_caps : std::map<std::string, std::string>{};
-}
-
-bool Context::switch_obviated_by_user() const {
+std::optional<StaticUserAnalysis> Context::planned_user_analysis() const {
   const Directive* d = planned_static_user();
   const Account* a = d ? facts.account(d->values.back()) : nullptr;
-  if (!a) return false;
+  if (!a) return std::nullopt;
   auto su = static_user_analysis(*this, a);
-  return su.usable() && su.drops_to_it;
+  if (!su.usable()) return std::nullopt;
+  return su;
+}
+
+std::map<std::string, std::string> Context::caps_obviated_by_user() const {
+  auto su = planned_user_analysis();
+  return su ? su->obviated_caps : std::map<std::string, std::string>{};
 }
 
 bool Context::private_tmp() const { return unit.private_tmp || dynamic_user() || planned_is("PrivateTmp", "yes"); }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "synth/evidence.h"
+#include "synth/static_user.h"
 #include "synth/synth.h"
 #include "synth/system_facts.h"
 #include "unit/settings.h"
@@ -48,13 +49,12 @@ struct Context {
   bool unprivileged() const;
   // The static non-root User= the plan sets (nullptr: none, or the unit's own).
   const Directive* planned_static_user() const;
-  // Capability checks observed that only served to reach files (the kernel's
-  // permission checks) and that the planned static user does not need, because
-  // the file modes grant it every access seen: "CAP_DAC_OVERRIDE" -> why.
+  // The analysis behind the planned static user, when there is one and it is
+  // usable: its obviated_caps are the capability checks the user does not
+  // need ("CAP_DAC_OVERRIDE" -> why), and with drops_to_it the calls of the
+  // daemon's own switch to it (setuid(), setgroups(), chown() to it) are moot.
+  std::optional<StaticUserAnalysis> planned_user_analysis() const;
   std::map<std::string, std::string> caps_obviated_by_user() const;
-  // The planned static user is the account the daemon switched to itself:
-  // the calls of that switch (setuid(), setgroups(), chown() to it) are moot.
-  bool switch_obviated_by_user() const;
   bool dynamic_user() const;
   bool private_tmp() const;
   // Why an option that implies NoNewPrivileges for an unprivileged service is

@@ -121,10 +121,8 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   for (const auto& [key, exes] : unit.settings.unsandboxed_commands)
     for (const auto& exe : exes) unsandboxed[exe] = key;
   auto exempt = [&](const std::string& path) -> const std::string* {
-    for (const auto& [exe, key] : unsandboxed) {
-      // /bin is /usr/bin on merged-/usr systems; either spelling may be traced.
-      if (path == exe || path == "/usr" + exe || "/usr" + path == exe) return &key;
-    }
+    for (const auto& [exe, key] : unsandboxed)
+      if (profile::same_program(path, exe)) return &key;
     return nullptr;
   };
   std::map<std::string, std::string> exempted;

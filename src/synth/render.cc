@@ -56,7 +56,6 @@ std::string render_dropin(const HardeningPlan& plan) {
   }
   if (plan.beyond_dropin && plan.exposure_before_tenths >= 0) {
     const auto& b = *plan.beyond_dropin;
-    auto tenths = [](int t) { return fmt::format("{}.{}", t / 10, t % 10); };
     out += fmt::format("\n# Beyond this drop-in: started as {}, the service would score {} -> {} (this drop-in: {}).\n",
                        b.user, tenths(plan.exposure_before_tenths), tenths(b.exposure_tenths),
                        tenths(plan.exposure_after_tenths));

@@ -637,6 +637,13 @@ void apply_delegate(const Ctx& x) {
   x.s.delegate = true;
 }
 
+// Length of an Exec*= value's prefix characters ("-", "@", ":", "+", "!").
+size_t exec_prefix_length(const std::string& v) {
+  size_t i = 0;
+  while (i < v.size() && std::strchr("-@:+!", v[i])) ++i;
+  return i;
+}
+
 void apply_exec_command(const Ctx& x) {
   bool main = x.a.key == "ExecStart";
   if (x.a.value.empty()) {
@@ -649,20 +656,25 @@ void apply_exec_command(const Ctx& x) {
     return;
   }
   x.s.exec_lines[x.a.key].push_back(x.a.value);
-  std::string v = x.a.value;
-  size_t i = 0;
-  while (i < v.size() && std::strchr("-@:+!", v[i])) ++i;
-  std::vector<std::string> words;
-  (void)split_words(v.substr(i), true, words);
-  if (v.substr(0, i).find('+') != std::string::npos && !words.empty())
-    x.s.unsandboxed_commands[x.a.key].push_back(words[0]);
+  if (auto program = unsandboxed_program(x.a.value)) x.s.unsandboxed_commands[x.a.key].push_back(*program);
   if (main) {
+    std::vector<std::string> words;
+    (void)split_words(x.a.value.substr(exec_prefix_length(x.a.value)), true, words);
     x.s.exec_start_raw.push_back(x.a.value);
     x.s.exec_start.push_back(std::move(words));
   }
 }
 
 }  // namespace
+
+std::optional<std::string> unsandboxed_program(const std::string& exec_value) {
+  size_t i = exec_prefix_length(exec_value);
+  if (exec_value.substr(0, i).find('+') == std::string::npos) return std::nullopt;
+  std::vector<std::string> words;
+  (void)split_words(exec_value.substr(i), true, words);
+  if (words.empty()) return std::nullopt;
+  return words[0];
+}
 
 std::string dynamic_user_name(const std::string& unit_name) {
   auto n = parse_unit_name(unit_name);

@@ -2,6 +2,8 @@
 // semantics, then adds the settings systemd implies at load time.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "unit/loader.h"
@@ -27,6 +29,10 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
 // sandbox, capability drops, PrivateDevices' device policy, ProtectClock's
 // DeviceAllow entry, RootImage's loop devices.
 void apply_implied_settings(UnitSettings& s);
+
+// The program an Exec*= value runs with full privileges, outside the
+// sandbox (a "+" among its prefixes): "+/bin/kill -HUP $MAINPID" -> "/bin/kill".
+std::optional<std::string> unsandboxed_program(const std::string& exec_value);
 
 // The user name DynamicUser= derives from the unit name when User= is unset.
 std::string dynamic_user_name(const std::string& unit_name);

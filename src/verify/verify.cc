@@ -13,6 +13,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "unit/apply.h"
 #include "verify/controls.h"
 
 namespace sdh::verify {
@@ -259,7 +260,9 @@ std::vector<std::string> new_failures(const profile::Profile& baseline, const pr
   };
   for (const auto& e : hardened.executables)
     for (const auto& f : e.failures) {
-      if (profile::is_service_manager(e.path) || unsandboxed.count(e.path) || !refusal(f.error)) continue;
+      bool outside = std::any_of(unsandboxed.begin(), unsandboxed.end(),
+                                 [&](const std::string& u) { return profile::same_program(e.path, u); });
+      if (profile::is_service_manager(e.path) || outside || !refusal(f.error)) continue;
       auto k = key(e, f);
       if (!before.count(k) && seen.insert(k).second) out.push_back(k);
     }
@@ -371,15 +374,9 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   } else {
     // What the drop-in's own "+" lines run is outside the sandbox, new by design.
     std::set<std::string> unsandboxed;
-    for (const auto& d : directives) {
-      if (d.key.rfind("Exec", 0) != 0) continue;
-      size_t i = d.value.find_first_not_of("-@:+!");
-      if (i == std::string::npos || d.value.substr(0, i).find('+') == std::string::npos) continue;
-      std::string exe = d.value.substr(i, d.value.find(' ', i) - i);
-      unsandboxed.insert(exe);
-      if (exe.rfind("/usr/", 0) == 0) unsandboxed.insert(exe.substr(4));  // merged /usr: either spelling
-      else unsandboxed.insert("/usr" + exe);
-    }
+    for (const auto& d : directives)
+      if (d.key.rfind("Exec", 0) == 0)
+        if (auto program = unit::unsandboxed_program(d.value)) unsandboxed.insert(*program);
     auto diff = new_failures(*baseline_profile, *run.profile, unsandboxed);
     // Reported, not failed: a daemon may probe and fall back by design; the
     // list is what a human must look at.

@@ -367,6 +367,13 @@ TEST(BuilderHelpers, ServiceManagerChildIsKnownByItsNames) {
     EXPECT_FALSE(is_service_manager(exe)) << exe;
 }
 
+TEST(BuilderHelpers, SameProgramAcrossMergedUsr) {
+  EXPECT_TRUE(same_program("/bin/kill", "/usr/bin/kill"));
+  EXPECT_TRUE(same_program("/usr/bin/kill", "/bin/kill"));
+  EXPECT_TRUE(same_program("/bin/kill", "/bin/kill"));
+  EXPECT_FALSE(same_program("/bin/kill", "/usr/sbin/kill"));
+}
+
 TEST(BuilderHelpers, NormalizeAndParse) {
   EXPECT_EQ(normalize_path("/a/./b/../c//d/"), "/a/c/d");
   EXPECT_EQ(normalize_path("/.."), "/");

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "unit/apply.h"
 #include "unit/cached_fs.h"
 #include "unit/loader.h"
 #include "unit/syscalls.h"
@@ -89,6 +90,14 @@ TEST(Loader, ExtraDropinsAndFatalFragment) {
   ASSERT_TRUE(lu.has_value());
   EXPECT_TRUE(lu->settings.private_network);
   EXPECT_FALSE(load_unit(fs, "bad.service").has_value());
+}
+
+TEST(ExecLines, UnsandboxedProgramIsTheFirstWordOfAPlusLine) {
+  EXPECT_EQ(unsandboxed_program("+/bin/kill -HUP $MAINPID"), "/bin/kill");
+  EXPECT_EQ(unsandboxed_program("-+\"/usr/lib/a b\" x"), "/usr/lib/a b");  // prefixes combine, quotes hold
+  EXPECT_EQ(unsandboxed_program("/bin/true"), std::nullopt);
+  EXPECT_EQ(unsandboxed_program("!/usr/sbin/d"), std::nullopt);  // "!" only skips User=/Group=
+  EXPECT_EQ(unsandboxed_program("+"), std::nullopt);
 }
 
 TEST(SyscallTables, GroupsPerVersion) {
