@@ -25,7 +25,7 @@
 #include "trace/session.h"
 #include "unit/loader.h"
 #include "util/fs.h"
-#include "verify/harden_loop.h"
+#include "harden/auto_loop.h"
 #include "verify/target.h"
 
 namespace sdh::cli {
@@ -40,6 +40,7 @@ struct AutoArgs {
   std::vector<std::string> files;  // --file DEST=SRC: installed in the container first
   std::string save_profile;        // --save-profile: the profile the proposal was built from
   bool no_static_user = false;     // --no-static-user
+  bool write_unverified = false;   // --write-unverified: -o even when not verified, marked
   int settle_ms = 1500;
 };
 
@@ -94,8 +95,8 @@ Result<int> exposure_with(const FileSystem& fs, const std::string& unit_arg, con
 std::string tenths(int t) { return fmt::format("{}.{}", t / 10, t % 10); }
 
 // The --report JSON: everything a benchmark needs from one `auto` run.
-nlohmann::json auto_report(const std::string& unit, const verify::HardenResult& r, const synth::AllowListSizes& sizes,
-                           Result<int> before, Result<int> after, double secs) {
+nlohmann::json auto_report(const std::string& unit, const harden::AutoResult& r, Result<int> before,
+                           Result<int> after, double secs) {
   nlohmann::json j;
   j["unit"] = unit;
   j["verified"] = r.verified;
@@ -119,15 +120,25 @@ nlohmann::json auto_report(const std::string& unit, const verify::HardenResult& 
   j["check_passed"] = check;
   j["workload_passed"] = workload;  // the workload ran under the drop-in and the check passed after it
   j["negative_controls"] = controls;
+  const auto& sizes = r.plan.syscalls;
   j["allow_list"] = {{"observed_all", sizes.observed_all},   {"startup", sizes.observed_startup},
                      {"serving", sizes.observed_serving},    {"emitted", sizes.emitted},
                      {"emitted_serving", sizes.emitted_serving}};
   nlohmann::json relaxed = nlohmann::json::array();
-  for (const auto& x : r.relaxed) relaxed.push_back({{"directive", x.directive}, {"reason", x.reason}});
+  for (const auto& x : r.plan.relaxed)
+    relaxed.push_back({{"directive", x.directive}, {"kind", x.kind}, {"from", x.from}, {"to", x.to}, {"reason", x.reason}});
   j["relaxed"] = relaxed;
+  auto justified = harden::count_justified(r.dropin);
+  j["justified"] = {{"lines", justified.lines}, {"justified", justified.justified}};
+  j["static_user_dropped"] = r.static_user_dropped;
   j["iterations"] = r.iterations;
   j["wall_seconds"] = secs;
   j["dropin"] = r.dropin;
+  // What a change outside the drop-in would allow (a static User= refused now).
+  if (const auto& b = r.plan.beyond_dropin)
+    j["beyond_dropin"] = {{"user", b->user}, {"blockers", b->blockers}, {"exposure", tenths(b->exposure_tenths)}};
+  else
+    j["beyond_dropin"] = nullptr;
   return j;
 }
 
@@ -184,74 +195,55 @@ int run_auto(const AutoArgs& a) {
     fmt::print(stderr, "sdharden auto: propose: {}\n", plan.error().to_string());
     return kExitFailed;
   }
-  std::string dropin = synth::render_dropin(*plan);
   fmt::print("== proposed {} directives\n", plan->directives.size());
 
-  target->dropin_text = dropin;
   target->workload = a.workload;  // verified too: reloads and log reopens are where drop-ins break
   target->observer = make_profiler_observer();  // silent-fallback diff of the verify runs
-  verify::HardenSteps steps;
+  harden::AutoHooks hooks;
+  hooks.progress = [](const std::string& line) { fmt::print("   {}\n", line); };
+  hooks.score = [&](const synth::HardeningPlan& p) { return synth::score_plan(*loaded, p, po); };
   // A static User= rests on the daemon starting unprivileged (some wrappers
-  // refuse to). When verification blames it, continue from the proposal
-  // made without it (root, with the capabilities seen) instead of removing
-  // lines one by one from a plan built around that user.
-  bool static_user = std::any_of(plan->directives.begin(), plan->directives.end(),
-                                 [](const synth::Directive& d) { return d.key == "User" && d.rule == "user"; });
-  if (static_user) {
-    steps.relax = [&, po](const std::string& text, const std::vector<verify::Directive>& drop,
-                          const std::string& reason) mutable {
-      bool blames_user = std::any_of(drop.begin(), drop.end(), [](const verify::Directive& d) {
-        return d.key == "User" || d.key == "Group";
-      });
-      if (!blames_user) return verify::remove_directives(text, drop, reason);
-      po.facts = {};
-      auto as_root = synth::propose(*loaded, *prof, po);
-      if (!as_root) return verify::remove_directives(text, drop, reason);
-      fmt::print("== the static user breaks the service ({}): continuing from the proposal without it\n", reason);
-      // What the user would have given, had the daemon accepted it.
-      for (const auto& d : plan->directives) {
-        if (d.key != "User" || d.values.empty()) continue;
-        as_root->beyond_dropin = synth::BeyondDropin{
-            d.values.back(), {"started as " + d.values.back() + " it " + reason}, plan->exposure_after_tenths};
-      }
-      plan = std::move(as_root);
-      return "# User= and Group= dropped: " + reason + "\n" + synth::render_dropin(*plan);
-    };
-  }
-  auto r = verify::harden_until_verified(*target, systemd::container_factory(), steps);
+  // refuse to): the loop continues from the proposal made without it.
+  hooks.propose_without_static_user = [&, po]() mutable {
+    po.facts = {};
+    return synth::propose(*loaded, *prof, po);
+  };
+  auto r = harden::harden_until_verified(*plan, *target, systemd::container_factory(), hooks);
   if (!r) {
     fmt::print(stderr, "sdharden auto: {}\n", r.error().to_string());
     return kExitFailed;
   }
   fmt::print("{}", verify::verdict_to_text(r->verdict));
-  for (const auto& x : r->relaxed) fmt::print("relaxed: {} -- {}\n", x.directive, x.reason);
+  for (const auto& x : r->plan.relaxed)
+    fmt::print("relaxed [{}]: {} -> {} -- {}\n", x.kind, x.from.empty() ? x.directive : x.from,
+               x.to.empty() ? "(removed)" : x.to, x.reason);
   auto before = exposure_with(fs, unit_arg, "");
   auto after = exposure_with(fs, unit_arg, r->dropin);
+  auto justified = harden::count_justified(r->dropin);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  fmt::print("exposure of {}: {} -> {}; {} iteration(s), {:.0f} s\n", target->unit,
-             before ? tenths(*before) : "?", after ? tenths(*after) : "?", r->iterations, secs);
+  fmt::print("exposure of {}: {} -> {}; justified={}/{}; {} iteration(s), {:.0f} s\n", target->unit,
+             before ? tenths(*before) : "?", after ? tenths(*after) : "?", justified.justified, justified.lines,
+             r->iterations, secs);
   if (!a.report.empty()) {
-    auto j = auto_report(target->unit, *r, plan->syscalls, before, after, secs);
-    // What a change outside the drop-in would allow (a static User= refused now).
-    if (plan->beyond_dropin)
-      j["beyond_dropin"] = {{"user", plan->beyond_dropin->user},
-                            {"blockers", plan->beyond_dropin->blockers},
-                            {"exposure", tenths(plan->beyond_dropin->exposure_tenths)}};
-    else
-      j["beyond_dropin"] = nullptr;
+    auto j = auto_report(target->unit, *r, before, after, secs);
     if (auto w = sdh::write_file_atomically(a.report, j.dump(2) + "\n"); !w) {
       fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
       return kExitUsage;
     }
   }
-  if (!a.output.empty()) {
-    if (auto w = sdh::write_file_atomically(a.output, r->dropin); !w) {
+  // Only a verified drop-in goes to -o as it is; an unverified one only on
+  // request, and then its first line says so.
+  std::string text = r->verified ? r->dropin : harden::mark_unverified(r->dropin, r->error);
+  if (!a.output.empty() && (r->verified || a.write_unverified)) {
+    if (auto w = sdh::write_file_atomically(a.output, text); !w) {
       fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
       return kExitUsage;
     }
-    fmt::print("drop-in written to {}\n", a.output);
+    fmt::print("{} drop-in written to {}\n", r->verified ? "verified" : "UNVERIFIED", a.output);
+  } else if (!a.output.empty()) {
+    fmt::print(stderr, "sdharden auto: not verified, {} not written (--write-unverified keeps it, marked)\n", a.output);
   } else {
-    fmt::print("\n{}", r->dropin);
+    fmt::print("\n{}", text);
   }
   if (!r->verified) fmt::print(stderr, "sdharden auto: {}\n", r->error);
   return r->verified ? kExitOk : kExitFailed;
@@ -267,12 +259,14 @@ void add_auto_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--check", args->check, "shell command that must succeed while the service runs")->required();
   cmd->add_option("--workload", args->workload, "shell command exercising the service while it is profiled, and again under the drop-in "
                                             "(it must succeed there and the check pass after it)");
-  cmd->add_option("-o,--output", args->output, "write the verified drop-in here");
+  cmd->add_option("-o,--output", args->output, "write the verified drop-in here (nothing is written when it is not verified)");
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
   cmd->add_option("--report", args->report, "write a JSON report (exposure, verdict, controls, allow-lists, relaxed)");
   cmd->add_option("--file", args->files, "DEST=SRC: install local file SRC at DEST in the container first");
   cmd->add_flag("--no-static-user", args->no_static_user,
                 "Never propose User= from the owners of the files the daemon used");
+  cmd->add_flag("--write-unverified", args->write_unverified,
+                "Write -o even when verification fails, with a first line saying NOT VERIFIED and why");
   cmd->add_option("--save-profile", args->save_profile, "write the profile the proposal was built from (JSON)");
   cmd->footer("Exit codes: 0 verified drop-in, 1 could not reach a verified drop-in, 2 usage error.");
   cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_auto(*args); }; });

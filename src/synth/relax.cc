@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "synth/grant.h"
 #include "synth/optimizer.h"
 #include "synth/synth.h"
 
@@ -32,20 +33,6 @@ const std::map<std::string, std::vector<std::string>>& companions() {
   return m;
 }
 
-// One step looser for graded settings; "" means remove.
-std::string looser(const std::string& key, const std::string& value) {
-  if (key == "ProtectSystem") {
-    if (value == "strict") return "full";
-    if (value == "full") return "yes";
-  }
-  if (key == "ProtectHome") {
-    if (value == "yes" || value == "tmpfs") return "read-only";
-  }
-  if (key == "ProtectProc" && value == "invisible") return "ptraceable";
-  if (key == "DevicePolicy" && value == "strict") return "closed";
-  return "";
-}
-
 // List-valued directives that can take one more item.
 bool list_key(const std::string& key) {
   static const char* kKeys[] = {"SystemCallFilter", "RestrictAddressFamilies", "CapabilityBoundingSet",
@@ -57,7 +44,7 @@ bool list_key(const std::string& key) {
 // Directives that take one path/entry per line and may be added anew.
 bool additive_key(const std::string& key) {
   return key == "ReadWritePaths" || key == "DeviceAllow" || key == "BindReadOnlyPaths" || key == "IPAddressAllow" ||
-         key == "SocketBindAllow";
+         key == "SocketBindAllow" || key == "RuntimeDirectory";
 }
 
 }  // namespace
@@ -84,12 +71,30 @@ Result<HardeningPlan> relax(const HardeningPlan& plan, const std::string& direct
     out.directives.push_back(d);
   } else if (!item.empty() && list_key(key)) {
     rel.from = rendered(*it);
+    // A deny-list line ("~@privileged ptrace") stops naming the item; the
+    // allow-list (the last line that is not a deny-list) names it.
+    for (auto& v : it->values) {
+      if (v.empty() || v[0] != '~') continue;
+      std::string words = " " + v.substr(1) + " ";
+      for (size_t at; (at = words.find(" " + item + " ")) != std::string::npos;) words.erase(at, item.size() + 1);
+      v = "~" + words.substr(1, words.size() > 1 ? words.size() - 2 : 0);
+    }
+    // In an allow-list, a later deny line removes what a group admits (the
+    // call may sit in "~@privileged"): a line of its own after it admits it.
     std::string& last = it->values.back();
-    if (last.empty() || last == "none" || last == "yes" || last == "~") {
+    bool deny_first = std::any_of(it->values.begin(), it->values.end(),
+                                  [](const std::string& v) { return !v.empty(); }) &&
+                      std::find_if(it->values.begin(), it->values.end(), [](const std::string& v) {
+                        return !v.empty();
+                      })->front() == '~';
+    if (last.empty() || last == "none" || last == "yes") {
       last = item;
-    } else if (key == "CapabilityBoundingSet" || key == "AmbientCapabilities" || (" " + last + " ").find(" " + item + " ") == std::string::npos) {
+    } else if (last[0] == '~') {
+      if (!deny_first) it->values.push_back(item);  // a deny-list already lost the item above
+    } else if ((" " + last + " ").find(" " + item + " ") == std::string::npos) {
       last += " " + item;
     }
+    it->values.erase(std::remove(it->values.begin(), it->values.end(), std::string("~")), it->values.end());
     it->justification += "; relaxed: " + reason;
     rel.to = rendered(*it);
   } else if (!item.empty() && additive_key(key)) {
@@ -101,10 +106,11 @@ Result<HardeningPlan> relax(const HardeningPlan& plan, const std::string& direct
     out.directives.push_back(d);
   } else {
     rel.from = rendered(*it);
-    std::string next = looser(key, it->values.empty() ? "" : it->values.back());
+    std::string next = looser_value(key, it->values.empty() ? "" : it->values.back());
     if (!next.empty()) {
       it->values = {next};
-      it->justification = "relaxed from " + rel.from + ": " + reason;
+      // The evidence for the directive still holds for the weaker value.
+      it->justification += "; relaxed from " + rel.from + ": " + reason;
       rel.to = rendered(*it);
     } else {
       out.directives.erase(std::remove_if(out.directives.begin(), out.directives.end(),

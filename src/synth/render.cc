@@ -69,8 +69,9 @@ std::string render_dropin(const HardeningPlan& plan) {
   if (!plan.relaxed.empty()) {
     out += "\n# Relaxed after verification:\n";
     for (const auto& r : plan.relaxed) {
-      out += fmt::format("#   {}: {} -> {}: {}\n", r.directive, r.from.empty() ? "(unset)" : r.from,
-                         r.to.empty() ? "(removed)" : r.to, one_line(r.reason));
+      out += fmt::format("#   {}{}: {} -> {}: {}\n", r.kind.empty() ? "" : "[" + r.kind + "] ", r.directive,
+                         r.from.empty() ? "(unset)" : one_line(r.from), r.to.empty() ? "(removed)" : one_line(r.to),
+                         one_line(r.reason));
     }
   }
   return out;
@@ -89,7 +90,8 @@ std::string plan_to_json(const HardeningPlan& plan) {
   }
   json relaxed = json::array();
   for (const auto& r : plan.relaxed) {
-    relaxed.push_back({{"directive", r.directive}, {"from", r.from}, {"to", r.to}, {"reason", r.reason}});
+    relaxed.push_back(
+        {{"directive", r.directive}, {"kind", r.kind}, {"from", r.from}, {"to", r.to}, {"reason", r.reason}});
   }
   auto score = [](int t) { return t < 0 ? json(nullptr) : json(t / 10.0); };
   json j = {

@@ -42,6 +42,7 @@ struct Relaxation {
   std::string from;       // rendered value(s) before, "" when newly allowed
   std::string to;         // rendered value(s) after, "" when removed
   std::string reason;
+  std::string kind;       // what was granted: "path", "syscall", "step down", "removed"... (grant.h)
 };
 
 // Syscall allow-list sizes (distinct syscall names actually observed, and the

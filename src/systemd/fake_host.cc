@@ -36,7 +36,8 @@ Status FakeHost::start(const std::string& unit) {
     state_[unit] = "failed";
     journal_[unit] += "Started " + unit + ".\n" + world_->journal_on_failure +
                       unit + ": Main process exited, code=exited, status=1/FAILURE\n";
-    return fail("Job for " + unit + " failed");
+    // Worded like systemctl, over two lines.
+    return fail("Job for " + unit + " failed because the control process exited with error code.\nSee \"systemctl status " + unit + "\" for details.");
   }
   state_[unit] = "active";
   journal_[unit] += "Started " + unit + ".\n";
@@ -78,6 +79,11 @@ Result<ExecResult> FakeHost::run(const std::string& command, std::chrono::millis
     }
     return r;
   }
+  // Bisect's traced run reads the strace output back with grep.
+  if (world_->strace_output && command.rfind("grep ", 0) == 0 && command.find("trace") != std::string::npos) {
+    for (const auto& [unit, state] : state_) r.out += world_->strace_output(dropin_assignments(unit));
+    return r;
+  }
   if (command != world_->check_command) {
     r.exit_code = 127;
     r.err = "fake: unknown command " + command;
@@ -117,6 +123,9 @@ Result<Properties> FakeHost::show(const std::string& unit, const std::vector<std
   auto st = active_state(unit);
   all["ActiveState"] = *st;
   all["NRestarts"] = "0";
+  if (!world_->exec_start.empty() && !all.count("ExecStart"))
+    all["ExecStart"] = "{ path=" + world_->exec_start.substr(0, world_->exec_start.find(' ')) +
+                       " ; argv[]=" + world_->exec_start + " ; ignore_errors=no }";
   if (names.empty()) return all;
   Properties out;
   for (const auto& n : names) out[n] = all.count(n) ? all[n] : "";

@@ -33,6 +33,11 @@ struct FakeWorld {
   std::function<bool(const Assignments&)> workload_fails = [](const Assignments&) { return false; };
   std::function<bool(const Assignments&)> workload_kills = [](const Assignments&) { return false; };
   std::string journal_on_failure;  // appended to the journal of a failed start
+  // The unit's ExecStart= command line as `systemctl show` gives it, and what
+  // a run under strace prints for these assignments (bisect's traced run):
+  // both empty, no trace can be taken.
+  std::string exec_start;
+  std::function<std::string(const Assignments&)> strace_output;
   std::string kernel_log;
 
   // Counters for tests.

@@ -2,6 +2,8 @@
 
 #include <sys/syscall.h>
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -65,6 +67,27 @@ bool is_denial(const std::string& e) {
 
 }  // namespace
 
+void fill_operands(DeniedOperation& op) {
+  const std::string& t = op.operation;
+  size_t paren = t.find('(');
+  if (paren != std::string::npos && paren > 0) {
+    std::string name = t.substr(0, paren);
+    if (std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
+      op.syscall = name;
+  }
+  // The first quoted absolute path (strace quotes strings; sun_path too).
+  static const std::regex quoted(R"re("(/[^"]*)")re");
+  std::smatch m;
+  if (std::regex_search(t, m, quoted)) op.path = m[1].str();
+  static const std::regex family(R"re(\b(AF_[A-Z0-9]+|PF_[A-Z0-9]+)\b)re");
+  if (op.syscall == "socket" || op.syscall == "socketpair") {
+    if (std::regex_search(t, m, family)) {
+      op.family = m[1].str();
+      if (op.family.rfind("PF_", 0) == 0) op.family = "AF_" + op.family.substr(3);
+    }
+  }
+}
+
 std::string syscall_name(long number) {
   for (const auto& s : kSyscalls)
     if (s.number == number) return s.name;
@@ -83,7 +106,9 @@ std::vector<DeniedOperation> seccomp_kills(const std::string& kernel_log) {
     std::string name = syscall_name(nr);
     if (name.empty()) name = "syscall " + std::to_string(nr);
     std::string sig = m[2] == "31" ? "SIGSYS" : "signal " + m[2].str();
-    out.push_back({name + "()", sig, "kernel audit", "comm=" + m[1].str() + ": " + line});
+    DeniedOperation op{name + "()", sig, "kernel audit", "comm=" + m[1].str() + ": " + line};
+    if (name.find(' ') == std::string::npos) op.syscall = name;
+    out.push_back(std::move(op));
   }
   return out;
 }
@@ -104,11 +129,15 @@ std::vector<DeniedOperation> traced_denials(const std::string& strace_output) {
       // Addresses differ between runs; they must not make two calls distinct.
       static const std::regex address("0x[0-9a-f]+");
       std::string args = std::regex_replace(m[3].str(), address, "0x..");
-      if (args.size() > 80) args = args.substr(0, 80) + "...";
-      out.push_back({m[2].str() + "(" + args + ")", m[4], "trace", line});
+      DeniedOperation op{m[2].str() + "(" + args + ")", m[4], "trace", line};
+      fill_operands(op);  // from the whole argument list, before it is shortened
+      if (args.size() > 80) op.operation = m[2].str() + "(" + args.substr(0, 80) + "...)";
+      out.push_back(std::move(op));
     } else if (std::regex_search(line, m, killed)) {
       auto it = last_call.find(m[1]);
-      out.push_back({it == last_call.end() ? "unknown call" : it->second + ")", "SIGSYS", "trace", line});
+      DeniedOperation op{it == last_call.end() ? "unknown call" : it->second + ")", "SIGSYS", "trace", line};
+      fill_operands(op);
+      out.push_back(std::move(op));
     } else if (std::regex_search(line, m, unfinished)) {
       last_call[m[1]] = m[2].str() + "(" + m[3].str().substr(0, 80);
     }

@@ -14,8 +14,16 @@ struct DeniedOperation {
   std::string error;      // "EAFNOSUPPORT", "SIGSYS"
   std::string source;     // "trace", "kernel audit", "journal"
   std::string evidence;   // the line it came from
+  // What the operation touched, when the source tells (empty otherwise):
+  std::string syscall;    // "openat"
+  std::string path;       // its first path argument, "/run/x/y.pid"
+  std::string family;     // "AF_INET6" (socket())
   std::string key() const { return operation + " " + error; }
 };
+
+// Fills syscall, path and family of `op` from its operation text
+// ("openat(AT_FDCWD, \"/run/x\", O_WRONLY|O_CREAT, 0644)", "bind(3, {sa_family=AF_UNIX, sun_path=\"/run/s\"}, 110)").
+void fill_operands(DeniedOperation& op);
 
 // x86-64 syscall name for a number seen in an audit line ("" if unknown).
 std::string syscall_name(long number);

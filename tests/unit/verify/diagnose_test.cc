@@ -40,3 +40,22 @@ TEST(Diagnose, JournalPatterns) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].error, "EAFNOSUPPORT");
 }
+
+TEST(Diagnose, OperandsOfATracedDenial) {
+  auto d = traced_denials(
+      "77 openat(AT_FDCWD, \"/run/web/a-very-long-name-that-goes-on-and-on-and-on/and-on-further/web.pid\", "
+      "O_WRONLY|O_CREAT|O_TRUNC, 0644) = -1 EROFS (Read-only file system)\n"
+      "78 socket(AF_INET6, SOCK_DGRAM|SOCK_CLOEXEC, IPPROTO_IP) = -1 EAFNOSUPPORT (Address family not supported)\n"
+      "79 bind(4, {sa_family=AF_UNIX, sun_path=\"/run/web.sock\"}, 110) = -1 EROFS (Read-only file system)\n");
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0].syscall, "openat");
+  // The path comes whole from the call, though the operation text is shortened.
+  EXPECT_EQ(d[0].path, "/run/web/a-very-long-name-that-goes-on-and-on-and-on/and-on-further/web.pid");
+  EXPECT_NE(d[0].operation.find("..."), std::string::npos);
+  EXPECT_EQ(d[1].syscall, "socket");
+  EXPECT_EQ(d[1].family, "AF_INET6");
+  EXPECT_TRUE(d[1].path.empty());
+  EXPECT_EQ(d[2].syscall, "bind");
+  EXPECT_EQ(d[2].path, "/run/web.sock");
+  EXPECT_TRUE(d[2].family.empty());
+}

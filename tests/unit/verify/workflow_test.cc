@@ -195,23 +195,6 @@ TEST(Bisect, NothingToDoWhenTheDropinWorks) {
   EXPECT_EQ(r->runs, 2);
 }
 
-#include "verify/harden_loop.h"
-
-TEST(HardenLoop, RelaxesTheCulpritUntilVerified) {
-  auto world = std::make_shared<FakeWorld>();
-  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "RestrictAddressFamilies=AF_UNIX"); };
-  world->check_fails = [](const FakeWorld::Assignments& a) { return has(a, "ProtectHome=yes"); };
-  auto r = harden_until_verified(options(kDropin), fake_factory(world), HardenSteps{nullptr, BisectOptions{false}, 8});
-  ASSERT_TRUE(r);
-  EXPECT_TRUE(r->verified) << r->error;
-  std::set<std::string> relaxed;
-  for (const auto& x : r->relaxed) relaxed.insert(x.directive);
-  EXPECT_EQ(relaxed, (std::set<std::string>{"RestrictAddressFamilies=AF_UNIX", "ProtectHome=yes"}));
-  EXPECT_EQ(r->dropin.find("\nProtectHome=yes"), std::string::npos);
-  EXPECT_NE(r->dropin.find("NoNewPrivileges=yes"), std::string::npos);
-  EXPECT_NE(r->dropin.find("# relaxed: ProtectHome=yes"), std::string::npos);
-}
-
 TEST(Fallback, NewFailuresIgnoreBaselineAndTheManager) {
   sdh::profile::Profile base, hard;
   sdh::profile::ExecutableProfile nginx;

@@ -1,0 +1,233 @@
+#include "harden/auto_loop.h"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include "verify/controls.h"
+
+namespace sdh::harden {
+
+namespace {
+
+// Messages from systemctl and the journal span lines ("Job for x failed.\n
+// See ..."): a reason is one line, or it would break the drop-in's comment.
+std::string first_line(const std::string& s) {
+  std::string line = s.substr(0, s.find('\n'));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '.')) line.pop_back();
+  return line;
+}
+
+std::string trim(const std::string& s) {
+  size_t b = s.find_first_not_of(" \t");
+  size_t e = s.find_last_not_of(" \t\r");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// One change the loop makes: relax()'s argument, why, and its kind ("" to
+// tell from the result: a step down or a removal).
+struct Step {
+  std::string relax;
+  std::string reason;
+  std::string kind;
+};
+
+bool service_broken(const verify::Verdict& v) {
+  return std::any_of(v.items.begin(), v.items.end(), [](const verify::VerdictItem& i) {
+    return i.stage == verify::Stage::hardened && i.status == verify::ItemStatus::failed;
+  });
+}
+
+// What was claimed and is not true: the directives `systemctl show` does not
+// report and the negative controls that were not refused. Each is stepped
+// down (ProtectSystem=strict -> full) before it is removed.
+std::vector<Step> not_in_effect(const verify::Verdict& v, const std::string& dropin) {
+  std::vector<Step> out;
+  auto parsed = verify::parse_dropin(dropin);
+  if (!parsed) return out;
+  auto controls = verify::plan_controls(*parsed);
+  auto add = [&](const std::string& key, const std::string& why) {
+    bool dup = std::any_of(out.begin(), out.end(), [&](const Step& s) { return s.relax == key; });
+    if (!dup) out.push_back({key, why, ""});
+  };
+  for (const auto& item : v.items) {
+    if (item.status != verify::ItemStatus::failed) continue;
+    std::string detail = item.detail.empty() ? "" : ": " + first_line(item.detail);
+    if (item.stage == verify::Stage::directive) {
+      add(item.name.substr(0, item.name.find('=')), "not in effect under the verifying systemd (" + item.name + detail + ")");
+    } else if (item.stage == verify::Stage::negative_control) {
+      for (const auto& c : controls)
+        if (c.name == item.name)
+          for (const auto& key : c.directives) add(key, "negative control \"" + c.name + "\" was not refused" + detail);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Justified count_justified(const std::string& dropin) {
+  Justified j;
+  bool pending = false;  // a comment block waits for its directive
+  std::string block_key;
+  size_t pos = 0;
+  while (pos <= dropin.size()) {
+    size_t end = dropin.find('\n', pos);
+    std::string line = trim(dropin.substr(pos, end == std::string::npos ? std::string::npos : end - pos));
+    pos = end == std::string::npos ? dropin.size() + 1 : end + 1;
+    if (line.empty() || line[0] == '[') {
+      pending = false;
+      block_key.clear();
+    } else if (line[0] == '#' || line[0] == ';') {
+      pending = true;
+      block_key.clear();
+    } else if (auto eq = line.find('='); eq != std::string::npos) {
+      std::string key = trim(line.substr(0, eq));
+      ++j.lines;
+      if (pending || key == block_key) {
+        ++j.justified;
+        block_key = key;  // the directive's further lines share its comment
+      }
+      pending = false;
+    }
+  }
+  return j;
+}
+
+std::optional<std::string> static_user_of(const synth::HardeningPlan& plan) {
+  for (const auto& d : plan.directives)
+    if (d.key == "User" && d.rule == "user" && !d.values.empty()) return d.values.back();
+  return std::nullopt;
+}
+
+std::vector<synth::Denial> denials_of(const std::vector<verify::DeniedOperation>& denied) {
+  std::vector<synth::Denial> out;
+  for (const auto& d : denied) out.push_back({d.syscall, d.path, d.family, d.error, d.operation});
+  return out;
+}
+
+std::string mark_unverified(const std::string& dropin, const std::string& why) {
+  return "# NOT VERIFIED: " + first_line(why) +
+         "\n# (kept with --write-unverified; sdharden could not prove it under systemd: do not install it as it is)\n" +
+         dropin;
+}
+
+Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify::VerifyOptions& options,
+                                         const systemd::HostFactory& factory, const AutoHooks& hooks) {
+  AutoResult r;
+  auto say = [&](const std::string& s) {
+    if (hooks.progress) hooks.progress(s);
+  };
+  auto rescore = [&](synth::HardeningPlan& p) {
+    p.exposure_after_tenths = -1;
+    if (hooks.score)
+      if (auto s = hooks.score(p)) p.exposure_after_tenths = *s;
+  };
+  std::set<std::string> tried;  // relax() arguments applied so far
+  std::vector<Step> applied;    // in order, to carry over to another proposal
+  for (r.iterations = 1; r.iterations <= hooks.max_iterations; ++r.iterations) {
+    std::string dropin = synth::render_dropin(plan);
+    verify::VerifyOptions o = options;
+    o.dropin_text = dropin;
+    say(fmt::format("verify, iteration {}: {} directives", r.iterations, plan.directives.size()));
+    auto verdict = verify::verify_dropin(o, factory);
+    if (!verdict) return fail(verdict.error());
+    r.plan = plan;
+    r.dropin = dropin;
+    r.verdict = *verdict;
+    if (verdict->verified) {
+      r.verified = true;
+      return r;
+    }
+    if (!verdict->error.empty()) {
+      r.error = first_line(verdict->error);
+      return r;
+    }
+
+    std::vector<Step> steps;
+    if (service_broken(*verdict)) {
+      say("the service fails under the drop-in: bisecting to the directive and the denied operation");
+      auto b = verify::bisect_dropin(o, factory, hooks.bisect);
+      if (!b) return fail(b.error());
+      if (b->culprit.empty()) {
+        r.error = "the service fails under the drop-in, but no directive subset reproduces it (flaky check?)";
+        return r;
+      }
+      std::vector<std::string> keys;
+      for (const auto& d : b->culprit)
+        if (std::find(keys.begin(), keys.end(), d.key) == keys.end()) keys.push_back(d.key);
+      std::string failure = first_line(
+          b->denied.empty() ? b->culprit_failure : b->denied[0].operation + " -> " + b->denied[0].error);
+      say(fmt::format("culprit: {}; {}", fmt::join(keys, ", "), failure));
+
+      // A static User= rests on the daemon starting unprivileged (some
+      // wrappers refuse to): continue from the proposal made without it
+      // instead of taking the plan built around that user apart.
+      auto user = static_user_of(plan);
+      bool blames_user = std::any_of(keys.begin(), keys.end(), [](const std::string& k) {
+        return k == "User" || k == "Group";
+      });
+      if (blames_user && user && hooks.propose_without_static_user) {
+        auto as_root = hooks.propose_without_static_user();
+        if (as_root) {
+          say(fmt::format("the static User={} breaks the service: continuing from the proposal without it", *user));
+          as_root->beyond_dropin =
+              synth::BeyondDropin{*user, {"started as " + *user + " it fails: " + failure}, plan.exposure_after_tenths};
+          // Grants found so far still hold for the daemon; what no longer fits the new plan is skipped.
+          for (const auto& s : applied)
+            if (auto x = synth::relax(*as_root, s.relax, s.reason)) {
+              x->relaxed.back().kind = s.kind;
+              as_root = std::move(x);
+            }
+          as_root->relaxed.insert(as_root->relaxed.begin(),
+                                  synth::Relaxation{"User=" + *user, "User=" + *user, "",
+                                                    "the service fails started as " + *user + ": " + failure,
+                                                    "static user dropped"});
+          plan = std::move(*as_root);
+          r.static_user_dropped = true;
+          rescore(plan);
+          continue;
+        }
+      }
+      for (const auto& g : synth::narrowest_grants(plan, keys, denials_of(b->denied), tried))
+        steps.push_back({g.relax, "breaks the service: " + first_line(g.evidence), synth::to_string(g.kind)});
+      if (steps.empty()) {
+        r.error = fmt::format("{} breaks the service ({}), and the plan has no such directive to relax",
+                              fmt::join(keys, ", "), failure);
+        return r;
+      }
+    } else {
+      steps = not_in_effect(*verdict, dropin);
+      if (steps.empty()) {
+        r.error = "verification failed for a reason no directive explains";
+        return r;
+      }
+    }
+
+    bool changed = false;
+    for (auto& s : steps) {
+      auto next = synth::relax(plan, s.relax, s.reason);
+      if (!next) continue;  // already gone with a companion
+      auto& rec = next->relaxed.back();
+      std::string outcome = rec.to.empty() ? "removed" : rec.from.empty() ? "" : "step down";
+      if (s.kind.empty()) s.kind = "not in effect, " + outcome;
+      rec.kind = s.kind;
+      say(fmt::format("relaxed [{}] {}: {} -> {}", rec.kind, s.relax, rec.from.empty() ? "(unset)" : rec.from,
+                      rec.to.empty() ? "(removed)" : rec.to));
+      tried.insert(s.relax);
+      applied.push_back(s);
+      plan = std::move(*next);
+      changed = true;
+    }
+    if (!changed) {
+      r.error = "no relaxation applies to what failed";
+      return r;
+    }
+    rescore(plan);
+  }
+  r.error = fmt::format("not verified after {} iterations", hooks.max_iterations);
+  return r;
+}
+
+}  // namespace sdh::harden

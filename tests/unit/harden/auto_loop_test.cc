@@ -1,0 +1,221 @@
+// The auto loop on FakeHosts: the narrowest grant first, step down and
+// removal only after it, the static-user fallback, evidence kept through
+// iterations, and nothing unverified reported as verified.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sys/syscall.h>
+
+#include "harden/auto_loop.h"
+#include "systemd/fake_host.h"
+#include "verify/dropin.h"
+
+using namespace sdh;
+using namespace sdh::harden;
+using systemd::FakeWorld;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool has(const FakeWorld::Assignments& a, const std::string& s) { return std::find(a.begin(), a.end(), s) != a.end(); }
+
+bool has_prefix(const FakeWorld::Assignments& a, const std::string& p) {
+  return std::any_of(a.begin(), a.end(), [&](const std::string& x) { return x.rfind(p, 0) == 0; });
+}
+
+synth::Directive dir(const std::string& key, std::vector<std::string> values, const std::string& why,
+                     const std::string& rule = "test") {
+  synth::Directive d;
+  d.key = key;
+  d.values = std::move(values);
+  d.justification = why;
+  d.rule = rule;
+  return d;
+}
+
+synth::HardeningPlan plan_of(std::vector<synth::Directive> ds) {
+  synth::HardeningPlan p;
+  p.unit = "web.service";
+  p.directives = std::move(ds);
+  p.exposure_before_tenths = 92;
+  p.exposure_after_tenths = 21;
+  return p;
+}
+
+synth::HardeningPlan typical_plan() {
+  return plan_of({dir("ProtectSystem", {"strict"}, "writes only under /var/lib/web (seen: 12 writes)"),
+                  dir("PrivateTmp", {"yes"}, "no file under /tmp shared with others"),
+                  dir("NoNewPrivileges", {"yes"}, "no setuid executable ran"),
+                  dir("SystemCallFilter", {"@system-service"}, "41 system calls observed"),
+                  dir("SystemCallErrorNumber", {"EPERM"}, "a refused call fails instead of killing the daemon"),
+                  dir("RestrictAddressFamilies", {"AF_UNIX AF_INET"}, "families used: AF_UNIX AF_INET")});
+}
+
+verify::VerifyOptions options() {
+  verify::VerifyOptions o;
+  o.unit = "web.service";
+  o.check = "check";
+  o.settle = 0ms;
+  o.check_grace = 0ms;
+  return o;
+}
+
+AutoHooks hooks() {
+  AutoHooks h;
+  h.bisect.trace = true;  // the fake answers the traced run
+  h.score = [](const synth::HardeningPlan& p) -> sdh::Result<int> { return static_cast<int>(p.directives.size()); };
+  return h;
+}
+
+const synth::Relaxation* relaxed(const synth::HardeningPlan& p, const std::string& kind) {
+  for (const auto& r : p.relaxed)
+    if (r.kind == kind) return &r;
+  return nullptr;
+}
+
+void expect_sound_dropin(const AutoResult& r) {
+  auto parsed = verify::parse_dropin(r.dropin);
+  EXPECT_TRUE(parsed.has_value()) << r.dropin;
+  auto j = count_justified(r.dropin);
+  EXPECT_GT(j.lines, 0u);
+  EXPECT_TRUE(j.complete()) << j.justified << "/" << j.lines << "\n" << r.dropin;
+  for (const auto& x : r.plan.relaxed) EXPECT_EQ(x.reason.find('\n'), std::string::npos) << x.reason;
+}
+
+}  // namespace
+
+TEST(AutoLoop, GrantsTheOnePathAndKeepsTheDirective) {
+  auto world = std::make_shared<FakeWorld>();
+  auto broken = [](const FakeWorld::Assignments& a) {
+    return has(a, "ProtectSystem=strict") && !has(a, "ReadWritePaths=-/run/web");
+  };
+  world->start_fails = broken;
+  world->exec_start = "/usr/sbin/web -d";
+  world->strace_output = [broken](const FakeWorld::Assignments& a) -> std::string {
+    return broken(a) ? "412 openat(AT_FDCWD, \"/run/web/web.pid\", O_WRONLY|O_CREAT|O_TRUNC, 0644) = -1 EROFS "
+                       "(Read-only file system)\n"
+                     : "";
+  };
+  auto r = harden_until_verified(typical_plan(), options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_NE(r->dropin.find("\nProtectSystem=strict\n"), std::string::npos) << r->dropin;
+  EXPECT_NE(r->dropin.find("\nReadWritePaths=-/run/web\n"), std::string::npos) << r->dropin;
+  const auto* rel = relaxed(r->plan, "path");
+  ASSERT_NE(rel, nullptr) << r->dropin;
+  EXPECT_NE(rel->reason.find("/run/web/web.pid"), std::string::npos) << rel->reason;
+  EXPECT_EQ(r->plan.relaxed.size(), 1u);
+  EXPECT_EQ(r->plan.exposure_after_tenths, 7);  // re-scored: six directives and the grant
+  expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, StepsDownOnlyAfterTheNarrowerGrantsFailed) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "ProtectSystem=strict"); };
+  world->exec_start = "/usr/sbin/web -d";
+  world->strace_output = [](const FakeWorld::Assignments& a) -> std::string {
+    return has(a, "ProtectSystem=strict") ? "9 openat(AT_FDCWD, \"/run/web/ctl\", O_RDWR|O_CREAT, 0600) = -1 EROFS (Read-only file system)\n" : "";
+  };
+  auto r = harden_until_verified(typical_plan(), options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  std::vector<std::string> kinds;
+  for (const auto& x : r->plan.relaxed) kinds.push_back(x.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"path", "managed directory", "step down"})) << r->dropin;
+  EXPECT_NE(r->dropin.find("\nProtectSystem=full\n"), std::string::npos) << r->dropin;
+  // The relaxed line keeps its original evidence beside the relaxation's.
+  EXPECT_NE(r->dropin.find("writes only under /var/lib/web (seen: 12 writes); relaxed from ProtectSystem=strict"),
+            std::string::npos)
+      << r->dropin;
+  EXPECT_NE(r->dropin.find("NoNewPrivileges=yes"), std::string::npos);
+  expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, AddsTheDeniedSyscallInsteadOfDroppingTheFilter) {
+  auto world = std::make_shared<FakeWorld>();
+  auto refused = [](const FakeWorld::Assignments& a) {
+    return has_prefix(a, "SystemCallFilter=@system-service") && !has_prefix(a, "SystemCallFilter=@system-service ptrace");
+  };
+  world->start_fails = refused;
+  world->kernel_log = "audit: type=1326 audit(1.2:3): auid=0 uid=0 pid=77 comm=\"web\" exe=\"/usr/sbin/web\" sig=31 "
+                      "arch=c000003e syscall=" + std::to_string(SYS_ptrace) + " compat=0 ip=0x1 code=0x0\n";
+  auto r = harden_until_verified(typical_plan(), options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_NE(r->dropin.find("\nSystemCallFilter=@system-service ptrace\n"), std::string::npos) << r->dropin;
+  EXPECT_NE(r->dropin.find("SystemCallErrorNumber=EPERM"), std::string::npos);
+  ASSERT_NE(relaxed(r->plan, "syscall"), nullptr);
+  expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "User=web"); };
+  auto with_user = typical_plan();
+  with_user.directives.push_back(dir("User", {"web"}, "owns every file it writes", "user"));
+  with_user.exposure_after_tenths = 12;
+  AutoHooks h = hooks();
+  int proposals = 0;
+  h.propose_without_static_user = [&]() -> sdh::Result<synth::HardeningPlan> {
+    ++proposals;
+    return typical_plan();
+  };
+  auto r = harden_until_verified(with_user, options(), systemd::fake_factory(world), h);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_TRUE(r->static_user_dropped);
+  EXPECT_EQ(proposals, 1);
+  ASSERT_TRUE(r->plan.beyond_dropin.has_value());
+  EXPECT_EQ(r->plan.beyond_dropin->user, "web");
+  EXPECT_EQ(r->plan.beyond_dropin->exposure_tenths, 12);
+  EXPECT_EQ(r->dropin.find("\nUser="), std::string::npos) << r->dropin;
+  ASSERT_NE(relaxed(r->plan, "static user dropped"), nullptr) << r->dropin;
+  expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, WhatIsNotInEffectIsSteppedDownBeforeItIsRemoved) {
+  auto world = std::make_shared<FakeWorld>();
+  world->hidden_properties = {"PrivateTmp"};
+  auto r = harden_until_verified(typical_plan(), options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_EQ(r->dropin.find("\nPrivateTmp="), std::string::npos);
+  const auto* rel = relaxed(r->plan, "not in effect, removed");
+  ASSERT_NE(rel, nullptr) << r->dropin;
+  EXPECT_NE(rel->reason.find("PrivateTmp=yes"), std::string::npos) << rel->reason;
+  EXPECT_NE(r->dropin.find("ProtectSystem=strict"), std::string::npos);
+  expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, ABaselineThatFailsIsNotVerified) {
+  auto world = std::make_shared<FakeWorld>();
+  world->check_fails = [](const FakeWorld::Assignments&) { return true; };
+  auto r = harden_until_verified(typical_plan(), options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->verified);
+  EXPECT_FALSE(r->error.empty());
+  EXPECT_EQ(r->error.find('\n'), std::string::npos);
+  std::string marked = mark_unverified(r->dropin, r->error + "\nsecond line");
+  EXPECT_EQ(marked.rfind("# NOT VERIFIED: ", 0), 0u);
+  EXPECT_EQ(marked.find("second line"), std::string::npos);
+  EXPECT_TRUE(verify::parse_dropin(marked).has_value());
+}
+
+TEST(AutoLoop, GivesUpWithinItsIterations) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return !a.empty(); };  // anything breaks it
+  AutoHooks h = hooks();
+  h.max_iterations = 3;
+  auto r = harden_until_verified(typical_plan(), options(), systemd::fake_factory(world), h);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->verified);
+  EXPECT_LE(r->iterations, 4);
+}
+
+TEST(Justified, CountsEveryAssignmentUnderItsComment) {
+  EXPECT_EQ(count_justified("[Service]\n# why\nA=1\nA=2\n# why b\nB=1\n").justified, 3u);
+  auto j = count_justified("[Service]\n# why\nA=1\nB=2\n\nC=3\n");
+  EXPECT_EQ(j.lines, 3u);
+  EXPECT_EQ(j.justified, 1u);
+  EXPECT_FALSE(j.complete());
+}
