@@ -36,6 +36,10 @@ for d in redis-server memcached; do
   expect $d "every negative control held" '([.report.negative_controls[] | select(.status == "failed")] | length) == 0'
   expect $d "auto under 5 minutes ($(value $d .auto_seconds) s)" '.auto_seconds < 300'
   expect $d "sdharden's score equals systemd-analyze's" '.exposure.sdharden_after == .exposure.analyze_after'
+  expect $d "every line of the drop-in justified ($(value $d '"\(.report.justified.justified)/\(.report.justified.lines)"'))" \
+    '.report.justified.lines > 0 and .report.justified.justified == .report.justified.lines'
+  expect $d "no directive removed where a narrower grant was possible" \
+    '[.report.relaxed[] | select(.kind == "removed" and (.reason | test("no narrower grant") | not))] | length == 0'
 done
 expect redis-server "exposure after <= 1.2 (systemd-analyze: $(value redis-server .exposure.analyze_after))" \
   '(.exposure.analyze_after | tonumber) <= 1.2'

@@ -25,6 +25,11 @@ run_auto() {  # run_auto UNIT CHECK [MAX_EXPOSURE]
   line=$(grep '^exposure of' "$out/auto.txt")
   before=$(sed -n 's/.*: \([0-9.]*\) -> .*/\1/p' <<<"$line")
   after=$(sed -n 's/.* -> \([0-9.]*\);.*/\1/p' <<<"$line")
+  local justified
+  justified=$(sed -n 's/.*justified=\([0-9]*\/[0-9]*\).*/\1/p' <<<"$line")
+  if [[ -z $justified || ${justified%/*} != "${justified#*/}" ]]; then
+    echo "FAIL: auto $1: not every line of the drop-in is justified ($justified)"; failures=$((failures + 1))
+  fi
   if [[ $rc -eq 0 && -s $out/dropin.conf && -n $after ]] && awk "BEGIN{exit !($after < $before && $after <= $max)}" && ((took < 300)); then
     echo "ok: auto $1: verified, exposure $before -> $after in ${took} s"
   else
@@ -33,6 +38,18 @@ run_auto() {  # run_auto UNIT CHECK [MAX_EXPOSURE]
   fi
 }
 run_auto "$here/web.service" 'curl -fsS -o /dev/null http://127.0.0.1:8080/'
+# A check that fails even without the drop-in proves nothing: exit 1, no -o,
+# and with --write-unverified a drop-in whose first line says so.
+rm -f "$out/unverified.conf"
+timeout 300 "$SDHARDEN" auto "$here/web.service" --check 'false' -o "$out/unverified.conf" >"$out/unv.txt" 2>&1
+rc=$?
+if [[ $rc -eq 1 && ! -e $out/unverified.conf ]]; then echo "ok: unverified auto exits 1 and writes nothing"
+else echo "FAIL: unverified auto: exit $rc, -o $(test -e "$out/unverified.conf" && echo written || echo absent)"; tail -5 "$out/unv.txt"; failures=$((failures + 1)); fi
+timeout 300 "$SDHARDEN" auto "$here/web.service" --check 'false' -o "$out/unverified.conf" --write-unverified >"$out/unv.txt" 2>&1
+rc=$?
+if [[ $rc -eq 1 ]] && head -1 "$out/unverified.conf" 2>/dev/null | grep -q '^# NOT VERIFIED: '; then
+  echo "ok: --write-unverified marks the drop-in: $(head -1 "$out/unverified.conf")"
+else echo "FAIL: --write-unverified: exit $rc, first line '$(head -1 "$out/unverified.conf" 2>/dev/null)'"; failures=$((failures + 1)); fi
 if dpkg-query -W -f='${Status}' nginx 2>/dev/null | grep -q "install ok installed"; then
   # nginx from 9.6 to at most 1.6, verified, under 5 minutes: it starts as
   # root only to bind port 80, write /run/nginx.pid and switch to www-data,
