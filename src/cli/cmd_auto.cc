@@ -55,8 +55,13 @@ Result<profile::Profile> profile_in_container(const verify::VerifyOptions& o, co
   std::string base = h.cgroup_v2_dir();
   if (base.empty()) return fail("cannot find the container's cgroup v2 directory");
   // Created ahead so the profiler can follow it before the first process;
-  // the container's systemd reuses an existing cgroup directory.
-  std::string cg = base + "/payload/system.slice/" + o.unit;
+  // the container's systemd reuses an existing cgroup directory. The slice
+  // comes from the manager: template instances (postgresql@15-main) live in
+  // system-NAME.slice, and Slice= may put a unit anywhere.
+  auto shown = h.show(o.unit, {"Slice"});
+  std::string slice = shown && !(*shown)["Slice"].empty() ? (*shown)["Slice"] : "system.slice";
+  std::string slice_dir = systemd::slice_cgroup_path(slice);
+  std::string cg = base + "/payload/" + (slice_dir.empty() ? "" : slice_dir + "/") + o.unit;
   std::error_code ec;
   std::filesystem::create_directories(cg, ec);
   if (ec) return fail("creating " + cg + ": " + ec.message());

@@ -23,6 +23,22 @@ Result<bool> ServiceHost::is_active(const std::string& unit) {
   return *state == "active" || *state == "reloading";
 }
 
+std::string slice_cgroup_path(const std::string& slice) {
+  const std::string suffix = ".slice";
+  if (slice.size() <= suffix.size() || slice.compare(slice.size() - suffix.size(), suffix.size(), suffix) != 0 ||
+      slice == "-.slice")
+    return "";
+  std::string name = slice.substr(0, slice.size() - suffix.size());
+  std::string path;
+  // Escaped dashes ("\x2d") are part of a level's name, not separators.
+  for (size_t dash = name.find('-'); ; dash = name.find('-', dash + 1)) {
+    std::string prefix = dash == std::string::npos ? name : name.substr(0, dash);
+    if (!prefix.empty()) path += (path.empty() ? "" : "/") + prefix + suffix;
+    if (dash == std::string::npos) break;
+  }
+  return path;
+}
+
 Properties parse_show_output(const std::string& text) {
   Properties props;
   std::istringstream in(text);

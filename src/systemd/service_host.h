@@ -73,4 +73,11 @@ using HostFactory = std::function<Result<std::unique_ptr<ServiceHost>>()>;
 // "KEY=value" lines of `systemctl show` output into a map.
 Properties parse_show_output(const std::string& text);
 
+// Where a slice's control group sits below the manager's root: each "-" of
+// the name opens a level ("system-postgresql.slice" ->
+// "system.slice/system-postgresql.slice"; "-.slice" -> ""). Template
+// instances live in "system-NAME.slice" unless Slice= says otherwise, so
+// ask the manager for the unit's Slice property and pass it here.
+std::string slice_cgroup_path(const std::string& slice);
+
 }  // namespace sdh::systemd

@@ -38,6 +38,17 @@ run_auto() {  # run_auto UNIT CHECK [MAX_EXPOSURE]
   fi
 }
 run_auto "$here/web.service" 'curl -fsS -o /dev/null http://127.0.0.1:8080/'
+# A forking template instance behind a wrapper: its cgroup sits in
+# system-NAME.slice; the profile must see the daemon, the drop-in verify.
+# (Installed where the container sees it: its /etc is an overlay of ours.)
+tmpl=/etc/systemd/system/sdh-e2e-forker@.service
+cp "$here/sdh-e2e-forker@.service" "$tmpl"
+trap 'rm -rf "$out"; rm -f "$tmpl"' EXIT
+run_auto sdh-e2e-forker@8089.service 'curl -fsS -o /dev/null http://127.0.0.1:8089/'
+if grep -qE '^   [1-9][0-9]* events, [1-9][0-9]* executables' "$out/auto.txt"; then
+  echo "ok: the template instance was profiled: $(grep -E 'events, .* executables' "$out/auto.txt" | head -1)"
+else echo "FAIL: the template instance's profile is empty: $(grep -E 'events' "$out/auto.txt" | head -1)"; failures=$((failures + 1)); fi
+rm -f "$tmpl"
 # A check that fails even without the drop-in proves nothing: exit 1, no -o,
 # and with --write-unverified a drop-in whose first line says so.
 rm -f "$out/unverified.conf"

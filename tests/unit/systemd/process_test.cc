@@ -58,3 +58,12 @@ TEST(ParseShow, SplitsAtTheFirstEquals) {
   EXPECT_EQ(p["ExecStart"], "{ path=/bin/x ; argv[]=/bin/x a=b }");
   EXPECT_EQ(p.size(), 2u);
 }
+
+TEST(SliceCgroupPath, EachDashOpensALevel) {
+  EXPECT_EQ(sdh::systemd::slice_cgroup_path("system.slice"), "system.slice");
+  EXPECT_EQ(sdh::systemd::slice_cgroup_path("system-postgresql.slice"), "system.slice/system-postgresql.slice");
+  EXPECT_EQ(sdh::systemd::slice_cgroup_path("system-foo\\x2dbar.slice"), "system.slice/system-foo\\x2dbar.slice");
+  EXPECT_EQ(sdh::systemd::slice_cgroup_path("a-b-c.slice"), "a.slice/a-b.slice/a-b-c.slice");
+  EXPECT_EQ(sdh::systemd::slice_cgroup_path("-.slice"), "");
+  EXPECT_EQ(sdh::systemd::slice_cgroup_path("nonsense"), "");
+}
