@@ -12,6 +12,7 @@
 #include "synth/evidence.h"
 #include "synth/knowledge.h"
 #include "synth/optimizer.h"
+#include "synth/sessions.h"
 #include "synth/syscall_groups.h"
 #include "synth/synth.h"
 #include "util/strings.h"
@@ -142,10 +143,19 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
         SyscallGroups::builtin(options.version).expand(syscall_allow_list(ev.syscalls_serving, options.version)).size();
   }
 
+  // A daemon that starts login sessions passes its sandbox on to them.
+  SessionEvidence sessions = recognise_sessions(ev, options.facts);
+  std::vector<std::string> kept_for_sessions;
   for (const auto& rule : knowledge_base()) {
     Context ctx{ev, unit.settings, plan.directives, options.version, options.facts,
                 options.waive_static_user_blockers};
     RuleOutcome out = rule.decide(ctx);
+    if (sessions.starts_sessions) {
+      std::vector<std::vector<Directive>*> lists;
+      for (auto& opt : out.options) lists.push_back(&opt.directives);
+      keep_sessions_whole(lists, sessions, plan.not_set, kept_for_sessions);
+      std::erase_if(out.options, [](const Option& o) { return o.directives.empty(); });
+    }
     for (auto& n : out.not_set) plan.not_set.push_back(std::move(n));
     const Option* best = nullptr;
     Score best_score;

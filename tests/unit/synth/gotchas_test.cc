@@ -220,5 +220,54 @@ TEST(Gotchas, MemoryAccountingSysAdminChecksAreNotANeed) {
   EXPECT_NE(m->text.find("CapabilityBoundingSet=CAP_SYS_ADMIN"), std::string::npos) << m->text;
 }
 
+// A daemon that opens PAM sessions for login accounts passes its sandbox on
+// to them: nothing that would break sudo, homes or the users' programs.
+profile::Profile session_daemon(bool runs_shells) {
+  auto p = base();
+  auto& e = p.executables[0];
+  e.files.push_back({"/etc/pam.d/g", profile::kRead, false, 0, 0, 0, 2});
+  e.uid_change = e.gid_change = true;
+  e.uid_targets = {1000};
+  e.gid_targets = {1000};
+  e.syscalls[profile::Phase::serving].insert({"setresuid", "setresgid", "setgroups"});
+  e.capabilities.push_back({"CAP_SETUID", true, false, 2});
+  e.capabilities.push_back({"CAP_SETGID", true, false, 2});
+  if (runs_shells) {
+    profile::ExecutableProfile sh;
+    sh.path = "/bin/bash";
+    sh.elf_machine = "x86-64";
+    sh.syscalls[profile::Phase::serving] = {"read", "write", "execve"};
+    p.executables.push_back(sh);
+  }
+  return p;
+}
+
+TEST(Gotchas, SessionsKeepWhatSudoAndTheUsersNeed) {
+  auto c = run("", session_daemon(true));
+  for (const char* key : {"NoNewPrivileges=", "ProtectHome=", "CapabilityBoundingSet=", "SystemCallFilter=",
+                          "RestrictSUIDSGID=", "ProtectSystem=", "MemoryDenyWriteExecute=", "PrivateNetwork=",
+                          "InaccessiblePaths=", "UMask="})
+    EXPECT_EQ(("\n" + c->text).find(std::string("\n") + key), std::string::npos) << key << "\n" << c->text;
+  EXPECT_NE(c->text.find("starts login sessions (uses PAM (/etc/pam.d/g) and switches to the login account 1000; "
+                         "executes /bin/bash)"),
+            std::string::npos)
+      << c->text;
+  EXPECT_NE(c->text.find("NoNewPrivileges=yes: starts login sessions: sessions inherit it: sudo"), std::string::npos)
+      << c->text;
+}
+
+TEST(Gotchas, SessionsThatRunNoCommandsKeepTheFilter) {
+  auto c = run("", session_daemon(false));
+  EXPECT_FALSE(has_line(c->text, "NoNewPrivileges=yes")) << c->text;
+  EXPECT_EQ(c->text.find("\nProtectHome="), std::string::npos) << c->text;
+  EXPECT_NE(c->text.find("\nSystemCallFilter="), std::string::npos) << c->text;
+  EXPECT_NE(c->text.find("\nProtectSystem="), std::string::npos) << c->text;
+  // The same daemon without PAM is no session daemon: NoNewPrivileges= comes back.
+  auto plain = session_daemon(false);
+  plain.executables[0].files.erase(plain.executables[0].files.end() - 1);
+  auto d = run("", plain);
+  EXPECT_TRUE(has_line(d->text, "NoNewPrivileges=yes")) << d->text;
+}
+
 }  // namespace
 }  // namespace sdh::synth

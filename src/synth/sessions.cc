@@ -1,0 +1,123 @@
+#include "synth/sessions.h"
+
+#include <algorithm>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+namespace sdh::synth {
+
+namespace {
+
+struct SessionRule {
+  const char* key;
+  bool only_with_commands;  // harmless to sessions that run no commands (FTP)
+  const char* why;
+};
+
+// What a login session inherits from the daemon that starts it, and why an
+// expert leaves it out. Rules as data: one row per directive.
+const SessionRule kSessionRules[] = {
+    {"NoNewPrivileges", false, "sessions inherit it: sudo, su and PAM's setuid helpers (unix_chkpwd) stop working"},
+    {"ProtectHome", false, "the users' sessions live in their home directories"},
+    {"PrivateUsers", false, "the users the sessions run as would not be mapped"},
+    {"DynamicUser", false, "starting a session needs root to switch to the user"},
+    {"RestrictSUIDSGID", false, "users' sessions create and use setuid/setgid files"},
+    {"CapabilityBoundingSet", true, "sessions inherit the bounding set: sudo could not regain what it leaves out"},
+    {"SystemCallFilter", true, "programs users run in their sessions call what the daemon never did"},
+    {"SystemCallErrorNumber", true, "goes with SystemCallFilter=, which sessions cannot have"},
+    {"SystemCallArchitectures", true, "users may run programs of another architecture"},
+    {"RestrictAddressFamilies", true, "programs users run need any address family"},
+    {"RestrictNamespaces", true, "users run containers and sandboxed programs that create namespaces"},
+    {"MemoryDenyWriteExecute", true, "users run JIT compilers (Java, browsers, PCRE)"},
+    {"LockPersonality", true, "users' programs may change their personality (setarch)"},
+    {"RestrictRealtime", true, "users' audio and real-time programs"},
+    {"ProtectSystem", true, "an administrator's sudo in a session must be able to change the system"},
+    {"PrivateTmp", true, "sessions share /tmp with the rest of the system"},
+    {"PrivateDevices", true, "sessions use terminals and devices"},
+    {"DevicePolicy", true, "sessions use terminals and devices"},
+    {"DeviceAllow", true, "sessions use terminals and devices"},
+    {"PrivateIPC", true, "sessions share System V IPC with the rest of the system"},
+    {"ProtectKernelTunables", true, "an administrator's sudo in a session sets sysctls"},
+    {"ProtectKernelModules", true, "an administrator's sudo in a session loads modules"},
+    {"ProtectKernelLogs", true, "an administrator's sudo in a session reads the kernel log"},
+    {"ProtectClock", true, "an administrator's sudo in a session sets the clock"},
+    {"ProtectHostname", true, "an administrator's sudo in a session sets the host name"},
+    {"ProtectControlGroups", true, "an administrator's sudo in a session manages control groups"},
+    {"ProtectProc", true, "users run ps and top in their sessions"},
+    {"ProcSubset", true, "users run ps and top in their sessions"},
+    {"IPAddressDeny", true, "sessions reach any address"},
+    {"PrivateNetwork", true, "sessions reach the network"},
+    {"PrivateMounts", true, "an administrator's mounts in a session must reach the system"},
+    {"UMask", true, "sessions would create every file private to its user"},
+    {"InaccessiblePaths", true, "sudo in a session reads /etc/sudoers and /etc/shadow"},
+    {"ReadOnlyPaths", true, "an administrator's sudo in a session must be able to change the system"},
+};
+
+bool no_login(const std::string& shell) {
+  return shell.empty() || shell.find("nologin") != std::string::npos || shell.find("false") != std::string::npos ||
+         shell == "/bin/sync";
+}
+
+bool is_shell(const std::string& path, const SystemFacts& facts) {
+  std::string base = path.substr(path.rfind('/') + 1);
+  static const char* kShells[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "fish", "tcsh", "csh", "rbash"};
+  if (std::any_of(std::begin(kShells), std::end(kShells), [&](const char* s) { return base == s; })) return true;
+  for (const auto& a : facts.accounts)
+    if (!a.shell.empty() && a.shell == path && !no_login(a.shell)) return true;
+  return false;
+}
+
+
+}  // namespace
+
+SessionEvidence recognise_sessions(const Evidence& ev, const SystemFacts& facts) {
+  SessionEvidence s;
+  if (ev.pam_files.empty()) return s;
+  std::vector<std::string> logins;
+  for (uint32_t uid : ev.uid_targets) {
+    if (uid == 0 || uid >= 65534) continue;
+    const Account* a = facts.account(uid);
+    bool login = a ? !no_login(a->shell) || uid >= 1000 : uid >= 1000;
+    if (login) logins.push_back(a ? fmt::format("{} ({})", uid, a->name) : std::to_string(uid));
+  }
+  if (logins.empty()) return s;
+  s.starts_sessions = true;
+  s.why = fmt::format("uses PAM ({}) and switches to the login account{} {}", *ev.pam_files.begin(),
+                      logins.size() > 1 ? "s" : "", fmt::join(logins, ", "));
+  for (const auto& exe : ev.executables) {
+    if (!is_shell(exe, facts)) continue;
+    s.runs_commands = true;
+    s.why += "; executes " + exe;
+    break;
+  }
+  return s;
+}
+
+std::string cripples_sessions(const std::string& key, const SessionEvidence& s) {
+  if (!s.starts_sessions) return "";
+  for (const auto& r : kSessionRules)
+    if (key == r.key && (!r.only_with_commands || s.runs_commands)) return r.why;
+  return "";
+}
+
+void keep_sessions_whole(std::vector<std::vector<Directive>*> options, const SessionEvidence& s,
+                         std::vector<NotSet>& not_set, std::vector<std::string>& reported) {
+  if (!s.starts_sessions) return;
+  for (auto* directives : options) {
+    std::erase_if(*directives, [&](const Directive& d) {
+      std::string why = cripples_sessions(d.key, s);
+      if (why.empty()) return false;
+      if (std::find(reported.begin(), reported.end(), d.key) == reported.end()) {
+        reported.push_back(d.key);
+        std::string value = d.values.empty() ? "" : d.values.back();
+        // The evidence once, on the first entry; the others point to it.
+        std::string head = reported.size() == 1 ? "starts login sessions (" + s.why + ")" : "starts login sessions";
+        not_set.push_back({d.key + "=" + value, head + ": " + why, "sessions"});
+      }
+      return true;
+    });
+  }
+}
+
+}  // namespace sdh::synth
