@@ -9,6 +9,8 @@
 #      BENCH_ONLY_COST=1 measures only the profiling cost (no `sdharden auto`,
 #      no scores); BENCH_NO_STRACE=1 skips the strace -f run;
 #      BENCH_COST_RUNS=N runs untraced/profiled N times each (default 3).
+#      BENCH_KEEP=DIR copies each daemon's work folder (auto.txt, report.json,
+#      dropin.conf, the baseline unit) to DIR/NAME before the temp dir goes.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 sdh=$here/../../build/src/cli/sdharden
@@ -39,6 +41,10 @@ install_packages() {
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [[ ${#missing[@]} -eq 0 ]] && return 0
+  # Debconf answers (PRESEED, debconf-set-selections lines) before the install.
+  if [[ -n ${PRESEED:-} ]]; then
+    printf '%s\n' "$PRESEED" | debconf-set-selections || { echo "bench: debconf-set-selections failed"; return 1; }
+  fi
   local saved=
   [[ -e /usr/sbin/policy-rc.d ]] && { saved=$work/policy-rc.d.saved; cp -p /usr/sbin/policy-rc.d "$saved"; }
   printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
@@ -132,11 +138,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a/b; else pr
 median() { printf "%s\n" "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 json_rows=()
-printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" "cost prof/strace" relaxed >"$work/table"
+printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" justified "cost prof/strace" "relaxed [kind]" >"$work/table"
 for name in "${daemons[@]}"; do
   def=$here/$name.def
   [[ -f $def ]] || { echo "bench: no definition $def"; continue; }
-  unset NAME UNIT PACKAGES CHECK WORKLOAD THROUGHPUT THROUGHPUT_PACKAGES REFERENCE SETUP_FILES HOST_CMD HOST_SETUP READY PORT
+  unset NAME UNIT UNIT_FILE PRESEED PACKAGES CHECK WORKLOAD THROUGHPUT THROUGHPUT_PACKAGES REFERENCE SETUP_FILES HOST_CMD HOST_SETUP READY PORT
   for i in 0 1 2 3; do unset "SETUP_CONTENT_$i"; done
   # shellcheck disable=SC1090
   source "$def"
@@ -146,7 +152,8 @@ for name in "${daemons[@]}"; do
   install_packages $PACKAGES ${THROUGHPUT_PACKAGES:-} strace || continue
   d=$work/$NAME
   mkdir -p "$d"
-  "$here/strip-sandboxing.sh" "/lib/systemd/system/$UNIT" >"$d/$UNIT"
+  # UNIT_FILE: the file Debian ships, when UNIT is an instance of a template.
+  "$here/strip-sandboxing.sh" "/lib/systemd/system/${UNIT_FILE:-$UNIT}" >"$d/$UNIT"
   file_args=()
   i=0
   for f in ${SETUP_FILES:-}; do
@@ -183,6 +190,7 @@ for name in "${daemons[@]}"; do
                    strace_ratio: (if $plain > 0 then $strc / $plain else null end)},
       report: $rep[0]}' >"$d/row.json"
   json_rows+=("$d/row.json")
+  if [[ -n ${BENCH_KEEP:-} ]]; then mkdir -p "$BENCH_KEEP" && rm -rf "${BENCH_KEEP:?}/$NAME" && cp -a "$d" "$BENCH_KEEP/$NAME"; fi
   jq -r '[.daemon, "\(.exposure.sdharden_before)->\(.exposure.sdharden_after)",
           "\(.exposure.analyze_before)->\(.exposure.analyze_after)",
           (if .report.check_passed then "pass" else "FAIL" end),
@@ -190,9 +198,10 @@ for name in "${daemons[@]}"; do
           "\([.report.negative_controls[]? | select(.status == "passed")] | length)/\([.report.negative_controls[]? | select(.status != "skipped")] | length)",
           "\(.report.allow_list.startup // "?")/\(.report.allow_list.serving // "?")",
           (.auto_seconds | tostring),
+          "\(.report.justified.justified // "?")/\(.report.justified.lines // "?")",
           "\(.throughput.profiled_ratio // "-" | tostring | .[0:5])/\(.throughput.strace_ratio // "-" | tostring | .[0:5])",
-          ([.report.relaxed[]?.directive] | join(" "))] | @tsv' "$d/row.json" |
-    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10}' >>"$work/table"
+          ([.report.relaxed[]? | "\(.directive)[\(.kind // "?")]"] | join(" "))] | @tsv' "$d/row.json" |
+    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}' >>"$work/table"
 done
 echo
 if [[ -n ${BENCH_ONLY_COST:-} ]]; then

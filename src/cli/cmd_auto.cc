@@ -58,10 +58,7 @@ Result<profile::Profile> profile_in_container(const verify::VerifyOptions& o, co
   // the container's systemd reuses an existing cgroup directory. The slice
   // comes from the manager: template instances (postgresql@15-main) live in
   // system-NAME.slice, and Slice= may put a unit anywhere.
-  auto shown = h.show(o.unit, {"Slice"});
-  std::string slice = shown && !(*shown)["Slice"].empty() ? (*shown)["Slice"] : "system.slice";
-  std::string slice_dir = systemd::slice_cgroup_path(slice);
-  std::string cg = base + "/payload/" + (slice_dir.empty() ? "" : slice_dir + "/") + o.unit;
+  std::string cg = base + "/payload/" + systemd::unit_cgroup_path(h, o.unit);
   std::error_code ec;
   std::filesystem::create_directories(cg, ec);
   if (ec) return fail("creating " + cg + ": " + ec.message());

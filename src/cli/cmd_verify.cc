@@ -45,9 +45,9 @@ class CgroupProfiler final : public verify::RunObserver {
     std::string cg;
     if (auto* c = dynamic_cast<systemd::ContainerHost*>(&host)) {
       if (c->cgroup_v2_dir().empty()) return;
-      cg = c->cgroup_v2_dir() + "/payload/system.slice/" + unit;
+      cg = c->cgroup_v2_dir() + "/payload/" + systemd::unit_cgroup_path(host, unit);
     } else if (host.kind() == "host") {
-      cg = "/sys/fs/cgroup/system.slice/" + unit;
+      cg = "/sys/fs/cgroup/" + systemd::unit_cgroup_path(host, unit);
     } else {
       return;
     }

@@ -191,6 +191,10 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
     }
     std::this_thread::sleep_for(20ms);
   }
+  // Booted to a minimal target, nothing runs systemd-user-sessions, so the
+  // /run/nologin that tmpfiles creates at boot would refuse every non-root
+  // login a check makes (FTP, SSH, su): logins are allowed, as after a full boot.
+  (void)host->inside({"rm", "-f", "/run/nologin"}, 5000ms);
   host->boot_seconds_ = std::chrono::duration<double>(Clock::now() - started).count();
   return host;
 }

@@ -39,6 +39,13 @@ std::string slice_cgroup_path(const std::string& slice) {
   return path;
 }
 
+std::string unit_cgroup_path(ServiceHost& host, const std::string& unit) {
+  auto shown = host.show(unit, {"Slice"});
+  std::string slice = shown && !(*shown)["Slice"].empty() ? (*shown)["Slice"] : "system.slice";
+  std::string dir = slice_cgroup_path(slice);
+  return (dir.empty() ? "" : dir + "/") + unit;
+}
+
 Properties parse_show_output(const std::string& text) {
   Properties props;
   std::istringstream in(text);

@@ -80,4 +80,9 @@ Properties parse_show_output(const std::string& text);
 // ask the manager for the unit's Slice property and pass it here.
 std::string slice_cgroup_path(const std::string& slice);
 
+// The unit's control group below the manager's root ("system.slice/x.service",
+// "system.slice/system-pg.slice/pg@15-main.service"), from the Slice the
+// manager reports (system.slice when it reports none).
+std::string unit_cgroup_path(ServiceHost& host, const std::string& unit);
+
 }  // namespace sdh::systemd

@@ -49,6 +49,8 @@ int main() {
     boot_total += (*host)->boot_seconds();
     auto r = (*host)->run("test \"$(cat /proc/1/comm)\" = systemd && echo inside", 10s);
     expect(r && r->ok() && r->out == "inside\n", "round " + std::to_string(i) + ": command runs inside, PID 1 is systemd");
+    auto nologin = (*host)->run("test ! -e /run/nologin && echo allowed", 10s);
+    expect(nologin && nologin->out == "allowed\n", "logins allowed: no /run/nologin after the minimal boot");
     auto net = (*host)->run("ls /sys/class/net", 10s);
     expect(net && net->out.find("lo") != std::string::npos && net->out.find("eth") == std::string::npos,
            "private network: loopback only");
