@@ -25,6 +25,12 @@ std::string syscall_name(int nr) {
   return name.get();
 }
 
+std::string syscall_name_of_arch(int nr, uint32_t audit_arch) {
+  std::unique_ptr<char, decltype(&std::free)> name(
+      seccomp_syscall_resolve_num_arch(audit_arch == 0 ? SCMP_ARCH_NATIVE : audit_arch, nr), &std::free);
+  return name ? std::string(name.get()) : "";
+}
+
 int syscall_number(const std::string& name) {
   int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_NATIVE, name.c_str());
   return nr == __NR_SCMP_ERROR ? -1 : nr;

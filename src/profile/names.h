@@ -9,6 +9,9 @@ namespace sdh::profile {
 
 // Native-architecture syscall name, "syscall_N" when unknown.
 std::string syscall_name(int nr);
+// Name of syscall `nr` of an architecture given as its AUDIT_ARCH_* value
+// (as audit records carry it; 0 = native); "" when unknown.
+std::string syscall_name_of_arch(int nr, uint32_t audit_arch);
 // Native-architecture number of a syscall name, -1 when unknown.
 int syscall_number(const std::string& name);
 // "x86-64", "aarch64", ... for the architecture this binary runs on.

@@ -25,9 +25,6 @@ struct DeniedOperation {
 // ("openat(AT_FDCWD, \"/run/x\", O_WRONLY|O_CREAT, 0644)", "bind(3, {sa_family=AF_UNIX, sun_path=\"/run/s\"}, 110)").
 void fill_operands(DeniedOperation& op);
 
-// x86-64 syscall name for a number seen in an audit line ("" if unknown).
-std::string syscall_name(long number);
-
 // "audit: type=1326 ... sig=31 ... syscall=41 ..." lines: seccomp kills.
 std::vector<DeniedOperation> seccomp_kills(const std::string& kernel_log);
 

@@ -59,3 +59,16 @@ TEST(Diagnose, OperandsOfATracedDenial) {
   EXPECT_EQ(d[2].path, "/run/web.sock");
   EXPECT_TRUE(d[2].family.empty());
 }
+
+TEST(Diagnose, SeccompKillsAreNamedForTheCallersArchitecture) {
+  // Number 101 is ptrace on x86-64 and ioperm on i386.
+  auto d = seccomp_kills(
+      "audit: type=1326 audit(1.1:2): pid=7 comm=\"a\" exe=\"/a\" sig=31 arch=c000003e syscall=101 compat=0\n"
+      "audit: type=1326 audit(1.1:3): pid=8 comm=\"b\" exe=\"/b\" sig=31 arch=40000003 syscall=101 compat=1\n"
+      "audit: type=1326 audit(1.1:4): pid=9 comm=\"c\" exe=\"/c\" sig=31 arch=c000003e syscall=99999 compat=0\n");
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0].syscall, "ptrace");
+  EXPECT_EQ(d[1].syscall, "ioperm");
+  EXPECT_EQ(d[2].syscall, "");
+  EXPECT_EQ(d[2].operation, "syscall 99999()");
+}
