@@ -217,10 +217,14 @@ void ProfileBuilder::on_exec(const TraceEvent& e) {
   if (path.empty()) path = kUnknownExe;
   if (path[0] != '/' && path != kUnknownExe) path = resolve(proc, AT_FDCWD, path, "");
   uint64_t old_key = proc.exe_key;
+  // The manager's child (not exec'd yet, or still systemd) execs the
+  // command line's program: that program starts the tree.
+  if (proc.origin.empty() || old_key == 0 || is_service_manager(exe_path(old_key))) proc.origin = path;
   exe_paths_[e.exe_key] = path;
   proc.exe_key = e.exe_key;
   ExecutableProfile* exe = exe_for(e.exe_key);
   exe->processes++;
+  if (!is_service_manager(path)) exe->started_by.insert(proc.origin);
   if (exe->elf_machine.empty()) exe->elf_machine = inspector_.elf_machine(path);
   auto facts = inspector_.inspect(path);
   if (facts && facts->setid) {
@@ -253,6 +257,11 @@ void ProfileBuilder::add(const TraceEvent& e) {
       exe_paths_[e.exe_key] = e.exe_path.empty() ? kUnknownExe : e.exe_path;
       ExecutableProfile* exe = exe_for(e.exe_key);
       exe->processes++;
+      // Met already running: its own program is all we know of its tree.
+      if (!is_service_manager(exe->path)) {
+        if (proc.origin.empty()) proc.origin = exe->path;
+        exe->started_by.insert(proc.origin);
+      }
       if (exe->elf_machine.empty()) exe->elf_machine = inspector_.elf_machine(exe->path);
       break;
     }

@@ -35,6 +35,7 @@ class ProfileBuilder {
     int pid = 0;  // as the tracer sees it
     std::string cwd;
     uint64_t exe_key = 0;
+    std::string origin;  // the program that started its process tree ("" before the manager's child execs)
     std::map<int, std::string> fds;          // fd -> absolute path (from opens)
     std::map<int, int> socket_family;        // fd -> family (from socket())
     std::map<int, std::string> bound;        // fd -> raw sockaddr given to bind()

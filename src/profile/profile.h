@@ -109,6 +109,11 @@ struct ExecutableProfile {
   std::set<uint32_t> gid_targets;
   bool exec_setuid = false;         // executed a setuid/setgid binary
   std::vector<int> socket_activation_fds;  // LISTEN_FDS received
+  // The programs that started the process trees it ran in: the first
+  // program the service manager's child exec'd (one per Exec*= line run),
+  // inherited through forks and execs. Tells a unit's start and reload
+  // helpers (ExecStartPost=, ExecReload=) apart from the daemon.
+  std::set<std::string> started_by;
 };
 
 struct Profile {

@@ -73,6 +73,7 @@ json executable_to_json(const ExecutableProfile& e) {
       {"gid_targets", e.gid_targets},
       {"exec_setuid", e.exec_setuid},
       {"socket_activation_fds", e.socket_activation_fds},
+      {"started_by", e.started_by},
   };
 }
 
@@ -181,6 +182,7 @@ ExecutableProfile executable_from_json(const json& j) {
   get_opt(j, "gid_targets", e.gid_targets);
   get_opt(j, "exec_setuid", e.exec_setuid);
   get_opt(j, "socket_activation_fds", e.socket_activation_fds);
+  get_opt(j, "started_by", e.started_by);
   return e;
 }
 

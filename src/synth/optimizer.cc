@@ -15,6 +15,7 @@
 #include "synth/sessions.h"
 #include "synth/syscall_groups.h"
 #include "synth/synth.h"
+#include "unit/apply.h"
 #include "util/strings.h"
 
 #ifdef SDH_HAVE_SCORER
@@ -91,8 +92,106 @@ void update_allow_list_size(HardeningPlan& plan, unit::SystemdVersion version) {
   }
 }
 
+Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::Profile& profile,
+                                   const ProposeOptions& options);
+
+namespace {
+
+// The unit's start, stop and reload helpers: Exec*= keys (ExecStart= aside)
+// whose lines started process trees of their own, and the executables that
+// ran only in those trees.
+struct Helpers {
+  std::map<std::string, std::set<std::string>> keys;  // key -> executables seen in its trees
+  std::set<std::string> executables;
+};
+
+Helpers find_helpers(const unit::UnitSettings& u, const profile::Profile& profile) {
+  Helpers h;
+  std::vector<std::string> main;
+  for (const auto& line : u.exec_start_raw)
+    if (auto p = unit::exec_program(line)) main.push_back(*p);
+  std::vector<std::pair<std::string, std::string>> helper_programs;  // (key, program)
+  for (const auto& [key, lines] : u.exec_lines) {
+    if (key == "ExecStart") continue;
+    for (const auto& line : lines)
+      if (!unit::unsandboxed_program(line))
+        if (auto p = unit::exec_program(line)) helper_programs.emplace_back(key, *p);
+  }
+  if (helper_programs.empty()) return h;
+  for (const auto& e : profile.executables) {
+    if (e.started_by.empty() || profile::is_service_manager(e.path)) continue;
+    std::set<std::string> keys;
+    bool only_helpers = true;
+    for (const auto& origin : e.started_by) {
+      bool is_main = std::any_of(main.begin(), main.end(),
+                                 [&](const std::string& m) { return profile::same_program(m, origin); });
+      bool found = false;
+      for (const auto& [key, program] : helper_programs)
+        if (profile::same_program(program, origin)) keys.insert(key), found = true;
+      if (is_main || !found) only_helpers = false;
+    }
+    if (!only_helpers) continue;
+    h.executables.insert(e.path);
+    for (const auto& k : keys) h.keys[k].insert(e.path);
+  }
+  return h;
+}
+
+}  // namespace
+
 Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profile& profile,
                               const ProposeOptions& options) {
+  auto plan = propose_plan(unit, profile, options);
+  if (!plan || !options.privileged_helpers) return plan;
+  Helpers helpers = find_helpers(unit.settings, profile);
+  if (helpers.keys.empty()) return plan;
+  // The same unit with those lines privileged: what they do no longer binds
+  // the sandbox, nor a static User=.
+  unit::LoadedUnit privileged = unit;
+  for (const auto& [key, exes] : helpers.keys) {
+    auto& lines = privileged.settings.exec_lines[key];
+    for (auto& line : lines) {
+      line = unit::privileged_exec_line(line);
+      if (auto p = unit::exec_program(line)) privileged.settings.unsandboxed_commands[key].push_back(*p);
+    }
+  }
+  ProposeOptions o = options;
+  o.privileged_helpers = false;
+  auto alt = propose_plan(privileged, profile, o);
+  if (!alt || alt->exposure_after_tenths < 0 || alt->exposure_after_tenths >= plan->exposure_after_tenths) return plan;
+  // The re-listed lines go first (a rule that re-lists the same key itself,
+  // the static user's PID file, has the privileged lines already).
+  std::vector<Directive> relisted;
+  for (const auto& [key, exes] : helpers.keys) {
+    bool emitted = std::any_of(alt->directives.begin(), alt->directives.end(),
+                               [&](const Directive& d) { return d.key == key; });
+    if (emitted) continue;
+    std::vector<std::string> values = {""};
+    const auto& lines = privileged.settings.exec_lines[key];
+    values.insert(values.end(), lines.begin(), lines.end());
+    relisted.push_back(Directive{
+        "Service", key, values,
+        fmt::format("the unit's own {}= lines, re-listed with \"+\": {} run{} there with full privileges, as before, "
+                    "so the sandbox{} fit{} the daemon alone ({} -> {} against keeping them inside)",
+                    key, who(exes), exes.size() == 1 ? "s" : "",
+                    std::any_of(alt->directives.begin(), alt->directives.end(),
+                                [](const Directive& d) { return d.key == "User"; })
+                        ? " and User="
+                        : "",
+                    std::any_of(alt->directives.begin(), alt->directives.end(),
+                                [](const Directive& d) { return d.key == "User"; })
+                        ? ""
+                        : "s",
+                    fmt::format("{}.{}", plan->exposure_after_tenths / 10, plan->exposure_after_tenths % 10),
+                    fmt::format("{}.{}", alt->exposure_after_tenths / 10, alt->exposure_after_tenths % 10)),
+        "helpers"});
+  }
+  alt->directives.insert(alt->directives.begin(), relisted.begin(), relisted.end());
+  return alt;
+}
+
+Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::Profile& profile,
+                                   const ProposeOptions& options) {
   HardeningPlan plan;
   plan.unit = unit.name;
   plan.systemd_version = options.version == unit::SystemdVersion::v252 ? "252" : "latest";
@@ -121,14 +220,23 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   std::map<std::string, std::string> unsandboxed;
   for (const auto& [key, exes] : unit.settings.unsandboxed_commands)
     for (const auto& exe : exes) unsandboxed[exe] = key;
-  auto exempt = [&](const std::string& path) -> const std::string* {
+  auto exempt_program = [&](const std::string& path) -> const std::string* {
     for (const auto& [exe, key] : unsandboxed)
       if (profile::same_program(path, exe)) return &key;
     return nullptr;
   };
+  // The program itself, or a process tree only "+" lines started (what a
+  // privileged helper script runs is privileged too).
+  auto exempt = [&](const profile::ExecutableProfile& e) -> const std::string* {
+    if (const std::string* key = exempt_program(e.path)) return key;
+    const std::string* key = nullptr;
+    for (const auto& origin : e.started_by)
+      if (!(key = exempt_program(origin))) return nullptr;
+    return key;
+  };
   std::map<std::string, std::string> exempted;
   std::erase_if(sandboxed.executables, [&](const profile::ExecutableProfile& e) {
-    const std::string* key = exempt(e.path);
+    const std::string* key = exempt(e);
     if (key) exempted[e.path] = "runs from " + *key + "=+, outside the sandbox";
     return key != nullptr;
   });
@@ -188,7 +296,7 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   if (options.beyond_dropin && !options.waive_static_user_blockers && !has_user && refused != plan.not_set.end()) {
     ProposeOptions what_if = options;
     what_if.waive_static_user_blockers = true;
-    auto alt = propose(unit, profile, what_if);
+    auto alt = propose_plan(unit, profile, what_if);
     std::string user = refused->directive.substr(5);
     if (alt && alt->exposure_after_tenths >= 0 && alt->exposure_after_tenths < plan.exposure_after_tenths &&
         std::any_of(alt->directives.begin(), alt->directives.end(),

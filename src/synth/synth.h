@@ -118,6 +118,12 @@ struct ProposeOptions {
   // changed outside the drop-in (HardeningPlan::beyond_dropin).
   bool beyond_dropin = true;
   bool waive_static_user_blockers = false;  // internal: building that plan
+  // Also try the plan in which the unit's start and reload helpers
+  // (ExecStartPost= and the like, told apart by the process trees they
+  // start) run with full privileges ("+", as they ran before), so that the
+  // sandbox and a static User= need fit the daemon alone; the better-scoring
+  // plan wins.
+  bool privileged_helpers = true;
 };
 
 // Builds the tightest plan the profile allows: minimises our exposure score

@@ -676,6 +676,19 @@ std::optional<std::string> unsandboxed_program(const std::string& exec_value) {
   return words[0];
 }
 
+std::optional<std::string> exec_program(const std::string& exec_value) {
+  std::vector<std::string> words;
+  (void)split_words(exec_value.substr(exec_prefix_length(exec_value)), true, words);
+  if (words.empty()) return std::nullopt;
+  return words[0];
+}
+
+std::string privileged_exec_line(const std::string& exec_value) {
+  std::string prefix = exec_value.substr(0, exec_prefix_length(exec_value));
+  if (prefix.find_first_of("+!") != std::string::npos) return exec_value;
+  return "+" + exec_value;
+}
+
 std::string dynamic_user_name(const std::string& unit_name) {
   auto n = parse_unit_name(unit_name);
   std::string prefix = n ? n->prefix : unit_name;

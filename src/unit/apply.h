@@ -34,6 +34,14 @@ void apply_implied_settings(UnitSettings& s);
 // sandbox (a "+" among its prefixes): "+/bin/kill -HUP $MAINPID" -> "/bin/kill".
 std::optional<std::string> unsandboxed_program(const std::string& exec_value);
 
+// The program an Exec*= value runs, whatever its prefixes:
+// "-+/usr/lib/x/helper install" -> "/usr/lib/x/helper"; nullopt when empty.
+std::optional<std::string> exec_program(const std::string& exec_value);
+
+// The same command line run with full privileges, outside the sandbox: "+"
+// added to its prefixes (kept as it is when it has "+" or "!" already).
+std::string privileged_exec_line(const std::string& exec_value);
+
 // The user name DynamicUser= derives from the unit name when User= is unset.
 std::string dynamic_user_name(const std::string& unit_name);
 

@@ -235,6 +235,35 @@ TEST_F(BuilderTest, ForkExecAttributesToEachProgram) {
   EXPECT_EQ(child.syscalls.at(Phase::startup), std::set<std::string>{"read"});
 }
 
+TEST_F(BuilderTest, EachTreeRemembersTheProgramThatStartedIt) {
+  // pid 100 runs /usr/sbin/demo (the daemon's tree). The manager forks a
+  // child for ExecStartPost=, met under its "(name)", which execs a script
+  // that forks update-alternatives; the daemon's own fork+exec of a helper
+  // stays in the daemon's tree.
+  TraceEvent child;
+  child.kind = TraceEventKind::discover;
+  child.pid = child.tid = 200;
+  child.exe_key = 0x77;
+  child.exe_path = "(comm (sh))";
+  builder.add(child);
+  builder.add(exec_event(200, 0x78, "/usr/lib/pkg/post-start", 3));
+  TraceEvent fork;
+  fork.kind = TraceEventKind::fork;
+  fork.pid = 200;
+  fork.child_pid = 201;
+  builder.add(fork);
+  builder.add(exec_event(201, 0x79, "/usr/bin/update-alternatives", 4));
+  fork.pid = 100;
+  fork.child_pid = 101;
+  builder.add(fork);
+  builder.add(exec_event(101, kChildKey, "/usr/lib/helper32", 5));
+  Profile p = builder.build();
+  EXPECT_EQ(find(p, "/usr/sbin/demo").started_by, std::set<std::string>{"/usr/sbin/demo"});
+  EXPECT_EQ(find(p, "/usr/lib/helper32").started_by, std::set<std::string>{"/usr/sbin/demo"});
+  EXPECT_EQ(find(p, "/usr/lib/pkg/post-start").started_by, std::set<std::string>{"/usr/lib/pkg/post-start"});
+  EXPECT_EQ(find(p, "/usr/bin/update-alternatives").started_by, std::set<std::string>{"/usr/lib/pkg/post-start"});
+}
+
 TEST_F(BuilderTest, OwnProcEntriesByHostOrContainerPidAreSelf) {
   // Inside a container, process 100 is 7 in its own pid namespace.
   auto in_container = exec_event(100, kKey, "/usr/sbin/demo", 2);

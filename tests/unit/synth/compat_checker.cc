@@ -110,13 +110,29 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
   std::map<std::string, bool> flag;
   std::vector<profile::SocketAddressUse> addrs;
   std::set<std::string> machines;
+  // Programs run with "+": the unit's own and the drop-in's re-listed lines.
+  std::vector<std::string> privileged_programs = in.unsandboxed;
+  for (const auto& [key, value] : lines) {
+    if (key.rfind("Exec", 0) != 0 || value.empty()) continue;
+    size_t n = value.find_first_not_of("-@:+!");
+    if (n == std::string::npos || value.substr(0, n).find('+') == std::string::npos) continue;
+    auto w = words(value.substr(n));
+    if (!w.empty()) privileged_programs.push_back(w[0]);
+  }
   for (const auto& e : p.executables) {
     // systemd's pre-exec child builds the sandbox; what it does is not the service's.
     if (e.path == "/usr/lib/systemd/systemd" || e.path == "/lib/systemd/systemd" || e.path.rfind("(comm (", 0) == 0 ||
         e.path == "(comm systemd)")
       continue;
-    bool outside = false;  // "+" lines run with full privileges
-    for (const auto& u : in.unsandboxed) outside |= e.path == u || e.path == "/usr" + u;
+    // "+" lines run with full privileges, and so does what they start.
+    auto is_outside = [&](const std::string& path) {
+      for (const auto& u : privileged_programs)
+        if (path == u || path == "/usr" + u || "/usr" + path == u) return true;
+      return false;
+    };
+    bool outside = is_outside(e.path);
+    if (!outside && !e.started_by.empty())
+      outside = std::all_of(e.started_by.begin(), e.started_by.end(), is_outside);
     if (outside) continue;
     for (const auto& s : e.sockets) families.insert(s.family);
     for (const auto& [ph, names] : e.syscalls) syscalls.insert(names.begin(), names.end());
@@ -253,13 +269,22 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
           if (std::find(bounding.begin(), bounding.end(), c) == bounding.end())
             bad.push_back("AmbientCapabilities= " + c + " is not in the bounding set");
       }
-    } else if (key == "ExecStartPre") {
-      // Lines with "+" run outside the sandbox: only file creation for User=.
+    } else if (key.rfind("Exec", 0) == 0 && key != "ExecStart") {
+      // Lines with "+" run outside the sandbox: only file creation for User=
+      // (ExecStartPre=), or the unit's own lines of that key with "+" added.
+      auto own = in.unit_exec_lines.find(key);
       auto [b, e] = lines.equal_range(key);
       for (auto it = b; it != e; ++it) {
-        auto w = words(it->second);
-        if (!w.empty() && w[0][0] == '+' && (w[0] != "+/usr/bin/install" || w.size() != 9 || w[4] != static_user))
-          bad.push_back("ExecStartPre=+ that does more than create a file for User=: " + it->second);
+        const std::string& v = it->second;
+        if (v.empty()) continue;
+        auto w = words(v);
+        bool creates = key == "ExecStartPre" && !w.empty() && w[0] == "+/usr/bin/install" && w.size() == 9 &&
+                       w[4] == static_user;
+        bool relisted = own != in.unit_exec_lines.end() &&
+                        std::any_of(own->second.begin(), own->second.end(), [&](const std::string& l) {
+                          return v == l || v == "+" + l;
+                        });
+        if (!creates && !relisted) bad.push_back(key + "= line that is neither the unit's own nor a file for User=: " + v);
       }
     } else if (key == "NoNewPrivileges") {
       // checked above

@@ -4,6 +4,7 @@
 // separately from src/synth so a shared mistake is unlikely.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct CheckInput {
   const profile::Profile* profile = nullptr;
   const SystemFacts* facts = nullptr;  // owners and accounts, for a static User=
   std::vector<std::string> unsandboxed;  // executables of "+" command lines: not bound by the drop-in
+  // The base unit's own Exec*= lines (key -> lines as written): the drop-in
+  // may re-list them with "+" (they then run outside it, their process trees too).
+  std::map<std::string, std::vector<std::string>> unit_exec_lines;
 };
 
 // Violations, one per line; empty when the drop-in is compatible. Also

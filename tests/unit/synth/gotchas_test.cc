@@ -36,6 +36,7 @@ std::unique_ptr<Case> run(const std::string& unit_body, const profile::Profile& 
   in.unit_user = c->unit.settings.user.value_or("");
   for (const auto& [key, exes] : c->unit.settings.unsandboxed_commands)
     in.unsandboxed.insert(in.unsandboxed.end(), exes.begin(), exes.end());
+  in.unit_exec_lines = c->unit.settings.exec_lines;
   in.profile = &c->profile;
   auto bad = testing::check_dropin(in);
   std::string all;
@@ -267,6 +268,46 @@ TEST(Gotchas, SessionsThatRunNoCommandsKeepTheFilter) {
   plain.executables[0].files.erase(plain.executables[0].files.end() - 1);
   auto d = run("", plain);
   EXPECT_TRUE(has_line(d->text, "NoNewPrivileges=yes")) << d->text;
+}
+
+// A start helper (ExecStartPost=) that needs root for what it does (a script
+// that runs update-alternatives): it keeps its privileges through "+", and
+// the sandbox fits the daemon alone.
+profile::Profile with_post_helper(bool trees_known) {
+  auto p = base();
+  p.executables[0].started_by = {"/usr/bin/g"};
+  profile::ExecutableProfile post;
+  post.path = "/usr/lib/g/post-start";
+  post.elf_machine = "x86-64";
+  post.syscalls[profile::Phase::startup] = {"execve", "read"};
+  profile::ExecutableProfile alt;
+  alt.path = "/usr/bin/update-alternatives";
+  alt.elf_machine = "x86-64";
+  alt.syscalls[profile::Phase::startup] = {"openat", "rename", "symlink"};
+  alt.files.push_back({"/etc/alternatives/g.sock", profile::kCreate | profile::kRename, false, 0, 0, 0, 2});
+  alt.files.push_back({"/var/log/alternatives.log", profile::kWrite, false, 0, 0, 0, 1});
+  if (trees_known) {
+    post.started_by = {"/usr/lib/g/post-start"};
+    alt.started_by = {"/usr/lib/g/post-start"};
+  }
+  p.executables.push_back(post);
+  p.executables.push_back(alt);
+  return p;
+}
+
+TEST(Gotchas, StartHelpersKeepTheirPrivilegesThroughPlus) {
+  const std::string unit = "ExecStartPost=-/usr/lib/g/post-start install\n";
+  auto c = run(unit, with_post_helper(true));
+  EXPECT_TRUE(has_line(c->text, "ExecStartPost=")) << c->text;
+  EXPECT_TRUE(has_line(c->text, "ExecStartPost=+-/usr/lib/g/post-start install")) << c->text;
+  EXPECT_EQ(c->text.find("/etc/alternatives"), std::string::npos) << c->text;
+  EXPECT_TRUE(has_line(c->text, "ProtectSystem=strict") || has_line(c->text, "DynamicUser=yes")) << c->text;
+  EXPECT_NE(c->text.find("/usr/bin/update-alternatives: runs from ExecStartPost=+"), std::string::npos) << c->text;
+  // Without the process trees the helper cannot be told from the daemon:
+  // its writes are granted inside the sandbox instead, at a higher score.
+  auto d = run(unit, with_post_helper(false));
+  EXPECT_FALSE(has_line(d->text, "ExecStartPost=+-/usr/lib/g/post-start install")) << d->text;
+  EXPECT_LT(c->plan.exposure_after_tenths, d->plan.exposure_after_tenths);
 }
 
 }  // namespace

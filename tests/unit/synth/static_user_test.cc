@@ -92,6 +92,7 @@ std::unique_ptr<Run> propose_with(const profile::Profile& prof, const SystemFact
   r->text = render_dropin(r->plan);
   testing::CheckInput in;
   in.dropin = r->text;
+  in.unit_exec_lines = u->settings.exec_lines;
   in.profile = &prof;
   in.facts = &facts;
   auto bad = testing::check_dropin(in);
