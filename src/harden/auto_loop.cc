@@ -65,6 +65,47 @@ std::vector<Step> not_in_effect(const verify::Verdict& v, const std::string& dro
   return out;
 }
 
+// How the hardened run failed, in the verdict's words.
+std::string failure_of(const verify::Verdict& v) {
+  for (const auto& i : v.items)
+    if (i.stage == verify::Stage::hardened && i.status == verify::ItemStatus::failed)
+      return i.name + (i.detail.empty() ? "" : ": " + i.detail);
+  return "the service fails";
+}
+
+// Whether the drop-in works once the static user's own lines (User=,
+// Group=, its ambient capabilities and PID file) are left out: one run.
+bool works_without_static_user(const synth::HardeningPlan& plan, const verify::VerifyOptions& options,
+                               const systemd::HostFactory& factory) {
+  synth::HardeningPlan trial = plan;
+  std::erase_if(trial.directives, [](const synth::Directive& d) { return d.rule == "user"; });
+  auto host = factory();
+  if (!host) return false;
+  auto run = verify::run_service(**host, options, synth::render_dropin(trial));
+  (void)(*host)->shutdown();
+  return run.ok();
+}
+
+// The proposal made without the static user, carrying over the grants found
+// so far and what the user would have scored.
+synth::HardeningPlan without_static_user(synth::HardeningPlan as_root, const synth::HardeningPlan& with_user,
+                                         const std::string& user, const std::string& failure,
+                                         const std::vector<Step>& applied) {
+  as_root.beyond_dropin =
+      synth::BeyondDropin{user, {"started as " + user + " it fails: " + failure}, with_user.exposure_after_tenths};
+  // Grants found so far still hold for the daemon; what no longer fits the new plan is skipped.
+  for (const auto& s : applied)
+    if (auto x = synth::relax(as_root, s.relax, s.reason)) {
+      x->relaxed.back().kind = s.kind;
+      as_root = std::move(*x);
+    }
+  as_root.relaxed.insert(as_root.relaxed.begin(),
+                         synth::Relaxation{"User=" + user, "User=" + user, "",
+                                           "the service fails started as " + user + ": " + failure,
+                                           "static user dropped"});
+  return as_root;
+}
+
 }  // namespace
 
 Justified count_justified(const std::string& dropin) {
@@ -146,6 +187,23 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     }
 
     std::vector<Step> steps;
+    auto user = static_user_of(plan);
+    if (service_broken(*verdict) && user && hooks.propose_without_static_user &&
+        works_without_static_user(plan, o, factory)) {
+      // One run tells it: the same drop-in without the static user's lines
+      // works, so the daemon refuses to start as that user (some wrappers
+      // insist on root). Continue from the proposal made without it instead
+      // of bisecting or taking the plan built around that user apart.
+      auto failure = first_line(failure_of(*verdict));
+      if (auto as_root = hooks.propose_without_static_user()) {
+        say(fmt::format("the static User={} breaks the service ({}): continuing from the proposal without it", *user,
+                        failure));
+        plan = without_static_user(std::move(*as_root), plan, *user, failure, applied);
+        r.static_user_dropped = true;
+        rescore(plan);
+        continue;
+      }
+    }
     if (service_broken(*verdict)) {
       say("the service fails under the drop-in: bisecting to the directive and the denied operation");
       auto b = verify::bisect_dropin(o, factory, hooks.bisect);
@@ -161,30 +219,14 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
           b->denied.empty() ? b->culprit_failure : b->denied[0].operation + " -> " + b->denied[0].error);
       say(fmt::format("culprit: {}; {}", fmt::join(keys, ", "), failure));
 
-      // A static User= rests on the daemon starting unprivileged (some
-      // wrappers refuse to): continue from the proposal made without it
-      // instead of taking the plan built around that user apart.
-      auto user = static_user_of(plan);
+      // Bisection blames the static User= itself: as above.
       bool blames_user = std::any_of(keys.begin(), keys.end(), [](const std::string& k) {
         return k == "User" || k == "Group";
       });
       if (blames_user && user && hooks.propose_without_static_user) {
-        auto as_root = hooks.propose_without_static_user();
-        if (as_root) {
+        if (auto as_root = hooks.propose_without_static_user()) {
           say(fmt::format("the static User={} breaks the service: continuing from the proposal without it", *user));
-          as_root->beyond_dropin =
-              synth::BeyondDropin{*user, {"started as " + *user + " it fails: " + failure}, plan.exposure_after_tenths};
-          // Grants found so far still hold for the daemon; what no longer fits the new plan is skipped.
-          for (const auto& s : applied)
-            if (auto x = synth::relax(*as_root, s.relax, s.reason)) {
-              x->relaxed.back().kind = s.kind;
-              as_root = std::move(x);
-            }
-          as_root->relaxed.insert(as_root->relaxed.begin(),
-                                  synth::Relaxation{"User=" + *user, "User=" + *user, "",
-                                                    "the service fails started as " + *user + ": " + failure,
-                                                    "static user dropped"});
-          plan = std::move(*as_root);
+          plan = without_static_user(std::move(*as_root), plan, *user, failure, applied);
           r.static_user_dropped = true;
           rescore(plan);
           continue;

@@ -165,12 +165,32 @@ TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
   EXPECT_TRUE(r->verified) << r->error;
   EXPECT_TRUE(r->static_user_dropped);
   EXPECT_EQ(proposals, 1);
+  // One trial without the user's lines instead of a bisection: verify (2
+  // boots), the trial (1), verify again (2).
+  EXPECT_EQ(world->boots, 5);
   ASSERT_TRUE(r->plan.beyond_dropin.has_value());
   EXPECT_EQ(r->plan.beyond_dropin->user, "web");
   EXPECT_EQ(r->plan.beyond_dropin->exposure_tenths, 12);
   EXPECT_EQ(r->dropin.find("\nUser="), std::string::npos) << r->dropin;
   ASSERT_NE(relaxed(r->plan, "static user dropped"), nullptr) << r->dropin;
   expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, AStaticUserThatIsNotTheCulpritStays) {
+  // PrivateTmp= breaks the service, the user does not: the trial without
+  // the user still fails, so bisection finds PrivateTmp= and the user stays.
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "PrivateTmp=yes"); };
+  auto with_user = typical_plan();
+  with_user.directives.push_back(dir("User", {"web"}, "owns every file it writes", "user"));
+  AutoHooks h = hooks();
+  h.propose_without_static_user = []() -> sdh::Result<synth::HardeningPlan> { return typical_plan(); };
+  auto r = harden_until_verified(with_user, options(), systemd::fake_factory(world), h);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_FALSE(r->static_user_dropped);
+  EXPECT_NE(r->dropin.find("\nUser=web\n"), std::string::npos) << r->dropin;
+  EXPECT_EQ(r->dropin.find("\nPrivateTmp=yes"), std::string::npos) << r->dropin;
 }
 
 TEST(AutoLoop, WhatIsNotInEffectIsSteppedDownBeforeItIsRemoved) {
