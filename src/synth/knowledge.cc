@@ -194,6 +194,7 @@ bool already_writable(const unit::UnitSettings& u, const std::string& path) {
 StaticUserAnalysis static_user_analysis(const Context& c, const Account* forced = nullptr) {
   UnitSetup setup;
   setup.pid_file = c.unit.pid_file;
+  setup.unit_name = c.unit.name;
   setup.handed_over = [&](const std::string& p, const Account& who) {
     if (under_unit_directory(c.unit, p)) return true;
     // Handed over only when written to: the writes rule then lists it.
@@ -271,11 +272,11 @@ RuleOutcome decide_user(const Context& c) {
     auto su = static_user_analysis(c);
     if (!su.usable()) {
       r.not_set.push_back(refuse("DynamicUser=yes", "runs as root because it " + reason, rule));
-      if (su.account) {
-        std::string why;
-        for (const auto& b : su.blockers) why += (why.empty() ? "" : "; ") + b;
-        r.not_set.push_back(refuse("User=" + su.account->name, why, rule));
-      }
+      // Always say why it stays root, with or without an account in view.
+      std::string why;
+      for (const auto& b : su.blockers) why += (why.empty() ? "" : "; ") + b;
+      if (why.empty()) why = "no account to start it as";
+      r.not_set.push_back(refuse("User=" + (su.account ? su.account->name : std::string()), why, rule));
       return r;
     }
     r.not_set.push_back(refuse("DynamicUser=yes", "it " + reason + "; the static User= below covers that", rule));

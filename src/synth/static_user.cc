@@ -1,5 +1,6 @@
 #include "synth/static_user.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/core.h>
@@ -74,6 +75,36 @@ bool precreatable(const SystemFacts& facts, const UnitSetup& setup, const Accoun
   return d && d->directory && !permits(facts, who, dir, 3) && permits(facts, who, dir, 1);
 }
 
+// The package's own system account, when nothing the daemon wrote names one
+// (its folders are handed over by StateDirectory= and friends): the account
+// named like the unit or the daemon ("knot", "_chrony", "knotd" -> "knot").
+const Account* named_account(const SystemFacts& facts, const UnitSetup& setup, const Evidence& ev) {
+  std::vector<std::string> names;
+  auto add = [&](std::string n) {
+    if (n.empty()) return;
+    for (std::string v : {n, "_" + n, n.back() == 'd' ? n.substr(0, n.size() - 1) : std::string()})
+      if (!v.empty() && std::find(names.begin(), names.end(), v) == names.end()) names.push_back(v);
+  };
+  std::string unit = setup.unit_name.substr(0, setup.unit_name.find_first_of("@."));
+  add(unit);
+  for (const auto& exe : ev.executables) add(exe.substr(exe.rfind('/') + 1));
+  for (const auto& n : names)
+    for (const auto& a : facts.accounts)
+      if (a.name == n && a.uid != 0 && a.uid < 1000) return &a;
+  return nullptr;
+}
+
+// Capabilities that make an account root in all but name, or that exist
+// to change identity: never carried over as ambient capabilities.
+bool root_equivalent(const std::string& cap) {
+  static const std::set<std::string> k = {"CAP_SYS_ADMIN", "CAP_SYS_MODULE", "CAP_SYS_RAWIO",    "CAP_SYS_PTRACE",
+                                          "CAP_SETFCAP",   "CAP_SYS_BOOT",   "CAP_MAC_ADMIN",    "CAP_MAC_OVERRIDE",
+                                          "CAP_SETUID",    "CAP_SETGID",     "CAP_BPF",          "CAP_PERFMON",
+                                          "CAP_LINUX_IMMUTABLE", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
+                                          "CAP_FOWNER",    "CAP_CHOWN",      "CAP_FSETID",       "CAP_MKNOD"};
+  return k.count(cap) > 0;
+}
+
 bool binds_low_port(const Evidence& ev, std::string* port) {
   for (const auto& a : ev.addresses) {
     if (a.op == "bind" && a.port > 0 && a.port < 1024) {
@@ -107,6 +138,7 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
     else a.blockers.push_back(fmt::format("{} changes its group itself", who(ev.flags.at("gid_change").executables)));
   }
   a.account = forced ? forced : switched ? switched : candidate(ev, facts);
+  if (!a.account && !ev.flag("uid_change")) a.account = named_account(facts, setup, ev);
   if (!a.account) {
     a.blockers.push_back("no non-root account owns what it writes");
     return a;
@@ -179,6 +211,13 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
     // ambient, it is all the account keeps.
     if (std::string port; cap == "CAP_NET_BIND_SERVICE" && binds_low_port(ev, &port)) {
       a.ambient_caps[cap] = fmt::format("{} binds port {}, below 1024", who(w.executables), port);
+      continue;
+    }
+    // Any other privilege the account keeps as an ambient capability, as
+    // Debian's knot.service does for CAP_SETPCAP: far less than root's
+    // whole set, and the score weighs it.
+    if (!root_equivalent(cap)) {
+      a.ambient_caps[cap] = fmt::format("{} uses {}", who(w.executables), cap);
       continue;
     }
     std::string blocker = fmt::format("{} uses {}", who(w.executables), cap);

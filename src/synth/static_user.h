@@ -55,6 +55,7 @@ struct UnitSetup {
   // (RuntimeDirectory=, StateDirectory=... that take nothing from anyone).
   std::function<bool(const std::string& path, const Account& who)> handed_over;
   std::string pid_file;  // PIDFile=: systemd removes it after the service stops
+  std::string unit_name;  // "knot.service": a system account of that name is the package's
 };
 
 // `forced`: analyse this account instead of choosing the owner of the writes.

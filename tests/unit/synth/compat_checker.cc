@@ -229,12 +229,8 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       bool net_config = families.count("AF_NETLINK") || families.count("AF_PACKET");
       for (const auto& [path, acc] : files) net_config |= under(path, "/proc/sys/net") && (acc & profile::kWrite);
       if (!net_config) caps.erase("CAP_NET_ADMIN");
-      // A privileged port is bound with the ambient capability the user keeps.
-      bool low_port = std::any_of(addrs.begin(), addrs.end(),
-                                  [](const auto& x) { return x.op == "bind" && x.port > 0 && x.port < 1024; });
-      auto ambient = list_of(lines, "AmbientCapabilities");
-      if (low_port && std::find(ambient.begin(), ambient.end(), "CAP_NET_BIND_SERVICE") != ambient.end())
-        caps.erase("CAP_NET_BIND_SERVICE");
+      // What the user keeps as ambient capabilities it has.
+      for (const auto& c : list_of(lines, "AmbientCapabilities")) caps.erase(c);
       if (!caps.empty()) bad.push_back("User= but capabilities used: " + *caps.begin());
     }
   }

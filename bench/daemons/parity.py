@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Expert parity: every restriction of Debian's own (hand-hardened) unit,
+and whether sdharden's drop-in has it; when it has not, the observation its
+drop-in gives for leaving it out ("Not set" section), or "no reason given"
+(a bug to look at).
+
+usage: parity.py DEBIAN_UNIT STRIPPED_UNIT DROPIN  -> JSON on stdout
+"""
+import json
+import re
+import sys
+
+# What a directive of the drop-in implies (systemd's documented implications).
+IMPLIED = {
+    "DynamicUser": {"PrivateTmp", "RemoveIPC", "ProtectSystem", "ProtectHome", "NoNewPrivileges",
+                    "RestrictSUIDSGID", "User", "Group"},
+    "User": {"Group"},
+}
+
+
+def assignments(text):
+    """(key, value) of every assignment, continuations joined, comments out."""
+    out, cont = [], ""
+    for raw in text.splitlines():
+        line = cont + raw.strip()
+        cont = ""
+        if line.endswith("\\"):
+            cont = line[:-1] + " "
+            continue
+        if not line or line[0] in "#;[":
+            continue
+        key, eq, value = line.partition("=")
+        if eq:
+            out.append((key.strip(), value.strip()))
+    return out
+
+
+def not_set_reasons(dropin):
+    """Key -> reason, from the drop-in's "Not set" (and relaxed) comment lines."""
+    reasons = {}
+    for line in dropin.splitlines():
+        m = re.match(r"#   (?:\[[^\]]*\] )?([A-Za-z]+)=([^:]*): (.*)", line)
+        if m:
+            reasons.setdefault(m.group(1), f"{m.group(1)}={m.group(2)}: {m.group(3)}")
+    return reasons
+
+
+def main():
+    debian, stripped, dropin = (open(p).read() for p in sys.argv[1:4])
+    kept = {(k, v) for k, v in assignments(stripped)}
+    debian_restrictions = [(k, v) for k, v in assignments(debian) if (k, v) not in kept]
+    ours = {}
+    for k, v in assignments(dropin):
+        if v == "":
+            ours.pop(k, None)
+        else:
+            ours.setdefault(k, []).append(v)
+    implied = set()
+    for k in ours:
+        implied |= IMPLIED.get(k, set())
+    reasons = not_set_reasons(dropin)
+    rows = []
+    for key, value in debian_restrictions:
+        if key in ours:
+            rows.append({"directive": f"{key}={value}", "ours": " ".join(ours[key]), "status": "has"})
+        elif key in implied:
+            rows.append({"directive": f"{key}={value}", "ours": "implied", "status": "has"})
+        else:
+            rows.append({"directive": f"{key}={value}", "status": "lacks",
+                         "evidence": reasons.get(key, "no reason given in the drop-in")})
+    json.dump({"debian_restrictions": rows,
+               "lacks": [r for r in rows if r["status"] == "lacks"]}, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()
