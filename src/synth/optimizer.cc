@@ -253,6 +253,7 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
 
   // A daemon that starts login sessions passes its sandbox on to them.
   SessionEvidence sessions = recognise_sessions(ev, options.facts);
+  if (sessions.starts_sessions) generalise_homes(ev);
   std::vector<std::string> kept_for_sessions;
   for (const auto& rule : knowledge_base()) {
     Context ctx{ev, unit.settings, plan.directives, options.version, options.facts,

@@ -83,7 +83,14 @@ SessionEvidence recognise_sessions(const Evidence& ev, const SystemFacts& facts)
   }
   if (logins.empty()) return s;
   s.starts_sessions = true;
-  s.why = fmt::format("uses PAM ({}) and switches to the login account{} {}", *ev.pam_files.begin(),
+  // A file of /etc/pam.d names the PAM service better than the folder.
+  std::string pam = *ev.pam_files.begin();
+  for (const auto& f : ev.pam_files)
+    if (f != "/etc/pam.d") {
+      pam = f;
+      break;
+    }
+  s.why = fmt::format("uses PAM ({}) and switches to the login account{} {}", pam,
                       logins.size() > 1 ? "s" : "", fmt::join(logins, ", "));
   for (const auto& exe : ev.executables) {
     if (!is_shell(exe, facts)) continue;
@@ -92,6 +99,31 @@ SessionEvidence recognise_sessions(const Evidence& ev, const SystemFacts& facts)
     break;
   }
   return s;
+}
+
+void generalise_homes(Evidence& ev) {
+  PathUse homes;
+  homes.path = "/home";
+  bool any = false;
+  for (auto it = ev.paths.begin(); it != ev.paths.end();) {
+    if (path_under(it->first, "/home") && it->first != "/home") {
+      homes.access |= it->second.access;
+      homes.count += it->second.count;
+      homes.executables.insert(it->second.executables.begin(), it->second.executables.end());
+      any = true;
+      it = ev.paths.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  if (!any) return;
+  auto& h = ev.paths["/home"];
+  h.path = "/home";
+  // Writes below it are writes in the folder (never a creation of /home).
+  h.access |= homes.access & ~(profile::kCreate | profile::kDelete | profile::kRename);
+  if (homes.access & (profile::kCreate | profile::kDelete | profile::kRename)) h.access |= profile::kWrite;
+  h.count += homes.count;
+  h.executables.insert(homes.executables.begin(), homes.executables.end());
 }
 
 std::string cripples_sessions(const std::string& key, const SessionEvidence& s) {

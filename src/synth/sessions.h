@@ -24,6 +24,11 @@ struct SessionEvidence {
 
 SessionEvidence recognise_sessions(const Evidence& ev, const SystemFacts& facts);
 
+// What one user's session did in its home, every user's session does in
+// theirs: paths under /home/USER/ become /home itself (the profile saw the
+// test login; the drop-in must serve every login).
+void generalise_homes(Evidence& ev);
+
 // Why `key` may not be set for such a daemon ("" when it may).
 std::string cripples_sessions(const std::string& key, const SessionEvidence& s);
 

@@ -258,7 +258,12 @@ TEST(Gotchas, SessionsKeepWhatSudoAndTheUsersNeed) {
 }
 
 TEST(Gotchas, SessionsThatRunNoCommandsKeepTheFilter) {
-  auto c = run("", session_daemon(false));
+  auto p = session_daemon(false);
+  // The test login uploads into its home: every login's home is writable.
+  p.executables[0].files.push_back({"/home/alice/up.bin", profile::kCreate | profile::kWrite, false, 0, 0, 0, 3});
+  auto c = run("", p);
+  EXPECT_TRUE(has_line(c->text, "ReadWritePaths=-/home")) << c->text;
+  EXPECT_EQ(c->text.find("/home/alice"), std::string::npos) << c->text;
   EXPECT_FALSE(has_line(c->text, "NoNewPrivileges=yes")) << c->text;
   EXPECT_EQ(c->text.find("\nProtectHome="), std::string::npos) << c->text;
   EXPECT_NE(c->text.find("\nSystemCallFilter="), std::string::npos) << c->text;
