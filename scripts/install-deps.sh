@@ -22,10 +22,10 @@ else
 fi
 
 # Real daemons the end-to-end tests harden (nginx for `auto`, memcached for the
-# benchmark's CI run). Installed with a policy-rc.d that exits 101 so their
-# init scripts do not start them on this host.
+# benchmark's CI run; sudo for the login-session test). Installed with a
+# policy-rc.d that exits 101 so their init scripts do not start them on this host.
 if [[ ${1:-} == --test-daemons ]]; then
-  DAEMONS=(nginx memcached netcat-openbsd)
+  DAEMONS=(nginx memcached netcat-openbsd sudo)
   need=()
   for p in "${DAEMONS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")

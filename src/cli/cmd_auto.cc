@@ -154,16 +154,9 @@ int run_auto(const AutoArgs& a) {
   }
   target->probe_binary = systemd::locate_helper("sdharden-probe");
   target->settle = std::chrono::milliseconds(a.settle_ms);
-  for (const auto& f : a.files) {
-    auto eq = f.find('=');
-    std::ifstream in(eq == std::string::npos ? "" : f.substr(eq + 1));
-    if (eq == std::string::npos || !in) {
-      fmt::print(stderr, "sdharden auto: --file wants DEST=SRC with a readable SRC: {}\n", f);
-      return kExitUsage;
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    target->extra_files.emplace_back(f.substr(0, eq), text.str());
+  if (auto f = read_extra_files(a.files, *target); !f) {
+    fmt::print(stderr, "sdharden auto: {}\n", f.error().to_string());
+    return kExitUsage;
   }
   std::string unit_arg = a.unit.find('/') != std::string::npos ? std::filesystem::absolute(a.unit).string()
                                                                 : target->unit;
@@ -264,7 +257,7 @@ void add_auto_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("-o,--output", args->output, "write the verified drop-in here (nothing is written when it is not verified)");
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
   cmd->add_option("--report", args->report, "write a JSON report (exposure, verdict, controls, allow-lists, relaxed)");
-  cmd->add_option("--file", args->files, "DEST=SRC: install local file SRC at DEST in the container first");
+  add_file_option(*cmd, args->files);
   cmd->add_flag("--no-static-user", args->no_static_user,
                 "Never propose User= from the owners of the files the daemon used");
   cmd->add_flag("--write-unverified", args->write_unverified,

@@ -1,5 +1,6 @@
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -19,6 +20,7 @@ struct BisectArgs {
   std::string unit, dropin, check, in = "container";
   bool json = false;
   int settle_ms = 1500;
+  std::vector<std::string> files;  // --file DEST=SRC
 };
 
 }  // namespace
@@ -32,6 +34,7 @@ void add_bisect_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--check", args->check, "shell command that must succeed while the service runs")->required();
   cmd->add_option("--in", args->in, "container (default) or host")->check(CLI::IsMember({"container", "host"}));
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
+  add_file_option(*cmd, args->files);
   cmd->add_flag("--json", args->json, "print the result as JSON");
   cmd->footer("Exit codes: 0 the culprit was found (or nothing breaks), 2 usage error or the service fails "
               "even without the drop-in.");
@@ -41,6 +44,10 @@ void add_bisect_command(CLI::App& app, Dispatch& dispatch) {
       auto target = verify::load_target(fs, args->unit, args->dropin, args->check);
       if (!target) {
         fmt::print(stderr, "sdharden bisect: {}\n", target.error().to_string());
+        return kExitUsage;
+      }
+      if (auto f = read_extra_files(args->files, *target); !f) {
+        fmt::print(stderr, "sdharden bisect: {}\n", f.error().to_string());
         return kExitUsage;
       }
       target->settle = std::chrono::milliseconds(args->settle_ms);

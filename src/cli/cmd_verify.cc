@@ -35,6 +35,7 @@ struct VerifyArgs {
   bool json = false;
   bool no_profile = false;
   int settle_ms = 1500;
+  std::vector<std::string> files;  // --file DEST=SRC
 };
 
 // Profiles each run of the unit through its cgroup (created ahead of the
@@ -88,6 +89,22 @@ std::shared_ptr<verify::RunObserver> make_profiler_observer() {
   return std::make_shared<CgroupProfiler>();
 }
 
+void add_file_option(CLI::App& cmd, std::vector<std::string>& specs) {
+  cmd.add_option("--file", specs, "DEST=SRC: install local file SRC at DEST in the container first (repeatable)");
+}
+
+systemd::Status read_extra_files(const std::vector<std::string>& specs, verify::VerifyOptions& target) {
+  RealFileSystem fs;
+  for (const auto& f : specs) {
+    auto eq = f.find('=');
+    if (eq == std::string::npos || eq == 0 || f[0] != '/') return fail("--file wants DEST=SRC with an absolute DEST: " + f);
+    auto text = fs.read_file(f.substr(eq + 1));
+    if (!text) return fail(std::move(text.error()).with_context("--file " + f));
+    target.extra_files.emplace_back(f.substr(0, eq), *text);
+  }
+  return {};
+}
+
 systemd::HostFactory host_factory_for(const std::string& in) {
   if (in == "host") return systemd::host_factory();
   return systemd::container_factory();
@@ -108,6 +125,7 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--in", args->in, "where to run: a disposable container (default) or this host's systemd")
       ->check(CLI::IsMember({"container", "host"}));
   cmd->add_option("--settle", args->settle_ms, "milliseconds the unit must stay up after starting");
+  add_file_option(*cmd, args->files);
   cmd->add_flag("--json", args->json, "print the verdict as JSON");
   cmd->add_flag("--no-profile", args->no_profile, "skip the silent-fallback comparison (no eBPF profiling)");
   cmd->footer("Exit codes: 0 verified, 1 verification failed, 2 usage error or the check fails "
@@ -118,6 +136,10 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       auto target = verify::load_target(fs, args->unit, args->dropin, args->check);
       if (!target) {
         fmt::print(stderr, "sdharden verify: {}\n", target.error().to_string());
+        return kExitUsage;
+      }
+      if (auto f = read_extra_files(args->files, *target); !f) {
+        fmt::print(stderr, "sdharden verify: {}\n", f.error().to_string());
         return kExitUsage;
       }
       target->probe_binary = systemd::locate_helper("sdharden-probe");

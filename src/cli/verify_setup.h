@@ -4,6 +4,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
 
 #include "systemd/service_host.h"
 #include "verify/target.h"
@@ -12,6 +15,11 @@ namespace sdh::cli {
 
 // The host factory for --in (a disposable container, or this host's systemd).
 systemd::HostFactory host_factory_for(const std::string& in);
+
+// --file DEST=SRC (repeatable): local file SRC installed at DEST in the
+// host before the first start (configuration, a zone, a test server).
+void add_file_option(CLI::App& cmd, std::vector<std::string>& specs);
+systemd::Status read_extra_files(const std::vector<std::string>& specs, verify::VerifyOptions& target);
 
 // A profiler for the silent-fallback comparison, or null when this build or
 // this machine cannot profile (no eBPF back-end, not root).
