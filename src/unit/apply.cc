@@ -684,9 +684,12 @@ std::optional<std::string> exec_program(const std::string& exec_value) {
 }
 
 std::string privileged_exec_line(const std::string& exec_value) {
-  std::string prefix = exec_value.substr(0, exec_prefix_length(exec_value));
-  if (prefix.find_first_of("+!") != std::string::npos) return exec_value;
-  return "+" + exec_value;
+  size_t n = exec_prefix_length(exec_value);
+  std::string prefix = exec_value.substr(0, n);
+  if (prefix.find('+') != std::string::npos) return exec_value;
+  // "!" and "!!" give the identity only, inside the sandbox: "+" replaces them.
+  std::erase(prefix, '!');
+  return "+" + prefix + exec_value.substr(n);
 }
 
 std::string dynamic_user_name(const std::string& unit_name) {

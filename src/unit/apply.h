@@ -39,7 +39,7 @@ std::optional<std::string> unsandboxed_program(const std::string& exec_value);
 std::optional<std::string> exec_program(const std::string& exec_value);
 
 // The same command line run with full privileges, outside the sandbox: "+"
-// added to its prefixes (kept as it is when it has "+" or "!" already).
+// added to its prefixes, in place of "!" or "!!" (which keep the sandbox).
 std::string privileged_exec_line(const std::string& exec_value);
 
 // The user name DynamicUser= derives from the unit name when User= is unset.

@@ -92,6 +92,16 @@ TEST(Loader, ExtraDropinsAndFatalFragment) {
   EXPECT_FALSE(load_unit(fs, "bad.service").has_value());
 }
 
+TEST(ExecLines, ProgramAndPrivilegedLine) {
+  EXPECT_EQ(exec_program("-!/etc/mysql/debian-start"), "/etc/mysql/debian-start");
+  EXPECT_EQ(exec_program("\"/usr/lib/a b\" x"), "/usr/lib/a b");
+  EXPECT_EQ(exec_program(""), std::nullopt);
+  EXPECT_EQ(privileged_exec_line("-/usr/lib/php/helper install"), "+-/usr/lib/php/helper install");
+  EXPECT_EQ(privileged_exec_line("!/etc/mysql/debian-start"), "+/etc/mysql/debian-start");
+  EXPECT_EQ(privileged_exec_line("-!!/bin/x"), "+-/bin/x");
+  EXPECT_EQ(privileged_exec_line("+/bin/kill -HUP $MAINPID"), "+/bin/kill -HUP $MAINPID");
+}
+
 TEST(ExecLines, UnsandboxedProgramIsTheFirstWordOfAPlusLine) {
   EXPECT_EQ(unsandboxed_program("+/bin/kill -HUP $MAINPID"), "/bin/kill");
   EXPECT_EQ(unsandboxed_program("-+\"/usr/lib/a b\" x"), "/usr/lib/a b");  // prefixes combine, quotes hold
