@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -167,12 +168,14 @@ int run_auto(const AutoArgs& a) {
   }
 
   fmt::print("== profile {} in a disposable container (check{})\n", target->unit, a.workload.empty() ? "" : " + workload");
+  std::fflush(stdout);
   auto prof = profile_in_container(*target, a.workload);
   if (!prof) {
     fmt::print(stderr, "sdharden auto: {}\n", prof.error().to_string());
     return kExitFailed;
   }
   fmt::print("   {} events, {} executables\n", prof->events, prof->executables.size());
+  std::fflush(stdout);
   if (!a.save_profile.empty()) {
     if (auto w = sdh::write_file_atomically(a.save_profile, profile::profile_to_json(*prof)); !w) {
       fmt::print(stderr, "sdharden auto: {}\n", w.error().to_string());
@@ -195,7 +198,11 @@ int run_auto(const AutoArgs& a) {
   target->workload = a.workload;  // verified too: reloads and log reopens are where drop-ins break
   target->observer = make_profiler_observer();  // silent-fallback diff of the verify runs
   harden::AutoHooks hooks;
-  hooks.progress = [](const std::string& line) { fmt::print("   {}\n", line); };
+  // Flushed: a log file or a pipe sees each step when it happens.
+  hooks.progress = [](const std::string& line) {
+    fmt::print("   {}\n", line);
+    std::fflush(stdout);
+  };
   hooks.score = [&](const synth::HardeningPlan& p) { return synth::score_plan(*loaded, p, po); };
   // A static User= rests on the daemon starting unprivileged (some wrappers
   // refuse to): the loop continues from the proposal made without it.

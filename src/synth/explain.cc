@@ -6,9 +6,7 @@
 #include "synth/knowledge.h"
 #include "synth/syscall_groups.h"
 
-#ifdef SDH_HAVE_SCORER
 #include "exposure/assess.h"
-#endif
 
 namespace sdh::synth {
 
@@ -140,7 +138,6 @@ std::string observed_section(const profile::Profile& p) {
 }  // namespace
 
 Result<std::string> explain_markdown(const ExplainInput& in) {
-#ifdef SDH_HAVE_SCORER
   if (!in.unit) return fail("explain: no unit");
   auto a = exposure::assess(in.unit->settings, in.version);
   std::string out = fmt::format("# Security posture of `{}`\n\n", in.unit->name);
@@ -204,10 +201,6 @@ Result<std::string> explain_markdown(const ExplainInput& in) {
   }
   if (!na.empty()) out += "Not applicable to this unit: " + na + ".\n";
   return out;
-#else
-  (void)in;
-  return fail("explain needs the exposure scorer, which this build lacks");
-#endif
 }
 
 }  // namespace sdh::synth

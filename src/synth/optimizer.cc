@@ -18,9 +18,7 @@
 #include "unit/apply.h"
 #include "util/strings.h"
 
-#ifdef SDH_HAVE_SCORER
 #include "exposure/assess.h"
-#endif
 
 namespace sdh::synth {
 
@@ -39,7 +37,6 @@ std::string directives_text(const std::vector<Directive>& directives) {
 
 Result<ScoreFunction> make_scorer(const unit::LoadedUnit& unit, const ProposeOptions& options) {
   if (options.scorer) return options.scorer;
-#ifdef SDH_HAVE_SCORER
   std::shared_ptr<const FileSystem> owned;
   const FileSystem* fs = options.fs;
   if (!fs) {
@@ -68,10 +65,6 @@ Result<ScoreFunction> make_scorer(const unit::LoadedUnit& unit, const ProposeOpt
     if (s.weights == 0) s.weights = 1;
     return s;
   });
-#else
-  (void)unit;
-  return fail("no exposure scorer in this build (sdh_unit/sdh_exposure missing); inject ProposeOptions::scorer");
-#endif
 }
 
 void update_allow_list_size(HardeningPlan& plan, unit::SystemdVersion version) {

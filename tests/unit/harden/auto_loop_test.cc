@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 
 #include "harden/auto_loop.h"
-#include "systemd/fake_host.h"
+#include "support/fake_host.h"
 #include "verify/dropin.h"
 
 using namespace sdh;

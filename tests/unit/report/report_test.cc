@@ -7,7 +7,6 @@
 #include "report/audit.h"
 #include "report/audit_html.h"
 #include "report/lint_report.h"
-#include "report/markdown.h"
 #include "report/sarif.h"
 #include "report/text_table.h"
 
@@ -177,13 +176,6 @@ TEST(Lint, JsonAndSarif) {
   EXPECT_EQ(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "file:///etc/systemd/system/a%20b.service");
   EXPECT_EQ(res["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
-}
-
-TEST(Markdown, EscapesAndTables) {
-  EXPECT_EQ(md_escape("a*b_[c]"), "a\\*b\\_\\[c\\]");
-  EXPECT_EQ(md_code("x`y"), "``x`y``");
-  EXPECT_EQ(md_table({"A", "B"}, {{"1|2", "x\ny"}}), "| A | B |\n| --- | --- |\n| 1\\|2 | x<br>y |\n");
-  EXPECT_EQ(md_heading(2, "T"), "## T\n");
 }
 
 TEST(Sarif, FileUriEncodes) {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "systemd/fake_host.h"
+#include "support/fake_host.h"
 
 using namespace sdh::systemd;
 using namespace std::chrono_literals;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "systemd/fake_host.h"
+#include "support/fake_host.h"
 #include "verify/bisect.h"
 #include "verify/verify.h"
 

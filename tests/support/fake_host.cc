@@ -1,4 +1,4 @@
-#include "systemd/fake_host.h"
+#include "support/fake_host.h"
 
 #include <algorithm>
 #include <sstream>
