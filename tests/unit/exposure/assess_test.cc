@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <set>
 
 #include "exposure/assess.h"
@@ -61,19 +64,22 @@ TEST(Assess, NotApplicableRules) {
   for (const auto& it : a.items) EXPECT_TRUE(it.applicable) << it.id;
 }
 
+// The item with this JSON field: it must exist, so a renamed field fails
+// the test instead of skipping its assertions.
+const Item& item(const Assessment& a, const std::string& field) {
+  auto it = std::find_if(a.items.begin(), a.items.end(), [&](const Item& i) { return i.json_field == field; });
+  if (it == a.items.end()) throw std::runtime_error("no assessor item " + field);
+  return *it;
+}
+
 TEST(Assess, SyscallFilterAllowList) {
   unit::UnitSettings s;
   s.system_call_filter.configured = true;
   s.system_call_filter.allow_list = true;
   s.system_call_filter.names = {"read", "write", "swapon"};
-  for (const auto& it : assess(s, SystemdVersion::v252).items) {
-    if (it.json_field == "SystemCallFilter_swap") {
-      EXPECT_EQ(it.badness, 9u);
-    }
-    if (it.json_field == "SystemCallFilter_mount") {
-      EXPECT_EQ(it.badness, 0u);
-    }
-  }
+  auto a = assess(s, SystemdVersion::v252);
+  EXPECT_EQ(item(a, "SystemCallFilter_swap").badness, 9u);
+  EXPECT_EQ(item(a, "SystemCallFilter_mount").badness, 0u);
 }
 
 TEST(Policy, OverridesWeightAndExcludes) {
@@ -81,14 +87,8 @@ TEST(Policy, OverridesWeightAndExcludes) {
   ASSERT_TRUE(p.has_value());
   unit::UnitSettings s;
   auto a = assess(s, SystemdVersion::v252, &*p);
-  for (const auto& it : a.items) {
-    if (it.json_field == "PrivateNetwork") {
-      EXPECT_FALSE(it.applicable);
-    }
-    if (it.json_field == "UMask") {
-      EXPECT_EQ(it.range, 20u);
-    }
-  }
+  EXPECT_FALSE(item(a, "PrivateNetwork").applicable);
+  EXPECT_EQ(item(a, "UMask").range, 20u);
   EXPECT_FALSE(policy_from_json("[1", "bad.json").has_value());
 }
 
