@@ -13,7 +13,7 @@ echo "fuzz: configuring clang build in $BUILD"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DSDHARDEN_FUZZ=ON -DSDHARDEN_TESTS=OFF -DSDHARDEN_BENCH=OFF -DSDHARDEN_BPF=OFF >/dev/null
-ninja -C "$BUILD" -j "${JOBS:-2}" fuzz_unit
+ninja -C "$BUILD" -j "${JOBS:-2}" fuzz_unit fuzz_inputs
 
 corpus=fuzz/corpus-run
 mkdir -p "$corpus" fuzz/artifacts
@@ -32,15 +32,25 @@ echo "fuzz: $n new seeds, $(ls "$corpus" | wc -l) corpus files; fuzzing for ${SE
 set +e
 # -entropic=0: the entropic scheduler spends ~40% of the time on bookkeeping
 # with a corpus this size; plain scheduling runs about twice as many inputs.
-"$BUILD/fuzz/fuzz_unit" -entropic=0 -max_total_time="$SECONDS_BUDGET" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
+"$BUILD/fuzz/fuzz_unit" -entropic=0 -max_total_time="$((SECONDS_BUDGET * 2 / 3))" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$corpus" 2>fuzz/artifacts/last-run.log
 rc=$?
+if ((rc == 0)); then
+  # The other readers (profile JSON, drop-ins, policies, trace text) from
+  # their committed seeds, for the rest of the budget.
+  inputs=fuzz/corpus-inputs-run
+  mkdir -p "$inputs" && cp -n fuzz/corpus/inputs/* "$inputs/" 2>/dev/null
+  echo "fuzz: fuzz_inputs for $((SECONDS_BUDGET / 3))s"
+  "$BUILD/fuzz/fuzz_inputs" -max_total_time="$((SECONDS_BUDGET / 3))" -timeout=20 -rss_limit_mb=2560 \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$inputs" 2>fuzz/artifacts/last-run.log
+  rc=$?
+fi
 set -e
 tail -n 15 fuzz/artifacts/last-run.log
 if ((rc != 0)); then
   echo "fuzz: FAILED (exit $rc); reproducer(s):"
   ls -1 fuzz/artifacts/ | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || true
-  echo "fuzz: reproduce with $BUILD/fuzz/fuzz_unit fuzz/artifacts/<file>"
+  echo "fuzz: reproduce with $BUILD/fuzz/fuzz_unit (or fuzz_inputs) fuzz/artifacts/<file>"
   exit 1
 fi
 echo "fuzz: no crash in ${SECONDS_BUDGET}s"

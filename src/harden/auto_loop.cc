@@ -73,15 +73,12 @@ std::string failure_of(const verify::Verdict& v) {
   return "the service fails";
 }
 
-// Whether the drop-in works once the static user's own lines (User=,
-// Group=, its ambient capabilities and PID file) are left out: one run.
-bool works_without_static_user(const synth::HardeningPlan& plan, const verify::VerifyOptions& options,
-                               const systemd::HostFactory& factory) {
-  synth::HardeningPlan trial = plan;
-  std::erase_if(trial.directives, [](const synth::Directive& d) { return d.rule == "user"; });
+// Whether the service works under this plan's drop-in: one run.
+bool works_with(const synth::HardeningPlan& plan, const verify::VerifyOptions& options,
+                const systemd::HostFactory& factory) {
   auto host = factory();
   if (!host) return false;
-  auto run = verify::run_service(**host, options, synth::render_dropin(trial));
+  auto run = verify::run_service(**host, options, synth::render_dropin(plan));
   (void)(*host)->shutdown();
   return run.ok();
 }
@@ -188,16 +185,16 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
 
     std::vector<Step> steps;
     auto user = static_user_of(plan);
-    if (service_broken(*verdict) && user && hooks.propose_without_static_user &&
-        works_without_static_user(plan, o, factory)) {
-      // One run tells it: the same drop-in without the static user's lines
-      // works, so the daemon refuses to start as that user (some wrappers
-      // insist on root). Continue from the proposal made without it instead
-      // of bisecting or taking the plan built around that user apart.
-      auto failure = first_line(failure_of(*verdict));
-      if (auto as_root = hooks.propose_without_static_user()) {
-        say(fmt::format("the static User={} breaks the service ({}): continuing from the proposal without it", *user,
-                        failure));
+    if (service_broken(*verdict) && user && hooks.propose_without_static_user) {
+      // One run tells it: the proposal made without the static user works,
+      // so the daemon refuses to start as that user (some wrappers insist
+      // on root). Continue from it instead of bisecting or taking the plan
+      // built around that user apart.
+      auto as_root = hooks.propose_without_static_user();
+      if (as_root && works_with(*as_root, o, factory)) {
+        auto failure = first_line(failure_of(*verdict));
+        say(fmt::format("the static User={} breaks the service ({}); the proposal without it works: continuing from it",
+                        *user, failure));
         plan = without_static_user(std::move(*as_root), plan, *user, failure, applied);
         r.static_user_dropped = true;
         rescore(plan);

@@ -165,8 +165,8 @@ TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
   EXPECT_TRUE(r->verified) << r->error;
   EXPECT_TRUE(r->static_user_dropped);
   EXPECT_EQ(proposals, 1);
-  // One trial without the user's lines instead of a bisection: verify (2
-  // boots), the trial (1), verify again (2).
+  // One trial of the proposal without the user instead of a bisection:
+  // verify (2 boots), the trial (1), verify again (2).
   EXPECT_EQ(world->boots, 5);
   ASSERT_TRUE(r->plan.beyond_dropin.has_value());
   EXPECT_EQ(r->plan.beyond_dropin->user, "web");
@@ -177,8 +177,9 @@ TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
 }
 
 TEST(AutoLoop, AStaticUserThatIsNotTheCulpritStays) {
-  // PrivateTmp= breaks the service, the user does not: the trial without
-  // the user still fails, so bisection finds PrivateTmp= and the user stays.
+  // PrivateTmp= breaks the service, the user does not: the proposal without
+  // the user (PrivateTmp= too) still fails, so bisection finds PrivateTmp=
+  // and the user stays.
   auto world = std::make_shared<FakeWorld>();
   world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "PrivateTmp=yes"); };
   auto with_user = typical_plan();
