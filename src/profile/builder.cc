@@ -535,7 +535,10 @@ Profile ProfileBuilder::build() const {
     for (const auto& [path, f] : files) exes[exe_path].files.push_back(f);
   }
 
-  for (auto& [path, e] : exes) {
+  for (auto& entry : exes) {
+    // Named references, not a structured binding: the lambdas below capture
+    // it, which clang before 16 refuses for bindings.
+    ExecutableProfile& e = entry.second;
     std::set<std::string> all;
     for (const auto& [phase, names] : e.syscalls) all.insert(names.begin(), names.end());
     auto used = [&](std::initializer_list<const char*> names) {

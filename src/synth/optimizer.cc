@@ -155,7 +155,9 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   // The re-listed lines go first (a rule that re-lists the same key itself,
   // the static user's PID file, has the privileged lines already).
   std::vector<Directive> relisted;
-  for (const auto& [key, exes] : helpers.keys) {
+  for (const auto& helper : helpers.keys) {
+    const std::string& key = helper.first;  // (a binding cannot be captured before clang 16)
+    const std::set<std::string>& exes = helper.second;
     bool emitted = std::any_of(alt->directives.begin(), alt->directives.end(),
                                [&](const Directive& d) { return d.key == key; });
     if (emitted) continue;
