@@ -177,14 +177,23 @@ for name in "${daemons[@]}"; do
   # sdharden's number is the one `auto` computed (its scorer, unit + drop-in).
   sb=$(jq -r '.exposure_before // empty' "$d/report.json") sa=$(jq -r '.exposure_after // empty' "$d/report.json")
   ab=$(analyze_score "$d/$UNIT") aa=$(analyze_score "$d/$UNIT" "$dropin")
+  # Expert parity: Debian's own unit, scored the same way, and each of its
+  # restrictions the drop-in lacks with the drop-in's reason (parity.py).
+  mkdir -p "$d/debian" && cp "/lib/systemd/system/${UNIT_FILE:-$UNIT}" "$d/debian/$UNIT"
+  deb=$(analyze_score "$d/debian/$UNIT")
+  python3 "$here/parity.py" "$d/debian/$UNIT" "$d/$UNIT" "${dropin:-/dev/null}" >"$d/parity.json" 2>/dev/null ||
+    echo '{"lacks": [], "debian_restrictions": []}' >"$d/parity.json"
   plain=0 prof=0 strc=0
   [[ -z ${BENCH_NO_COST:-} && -n ${HOST_CMD:-} ]] && measure_all_cost
   jq -n --arg name "$NAME" --arg unit "$UNIT" --argjson rc "$rc" --argjson took "$took" \
     --arg sb "${sb:-}" --arg sa "${sa:-}" --arg ab "${ab:-}" --arg aa "${aa:-}" --arg ref "${REFERENCE:-}" \
     --argjson plain "${plain:-0}" --argjson prof "${prof:-0}" --argjson strc "${strc:-0}" \
+    --arg deb "${deb:-}" --slurpfile parity "$d/parity.json" \
     --slurpfile rep "$d/report.json" '{
       daemon: $name, unit: $unit, auto_exit: $rc, auto_seconds: $took, reference: $ref,
-      exposure: {sdharden_before: $sb, sdharden_after: $sa, analyze_before: $ab, analyze_after: $aa},
+      exposure: {sdharden_before: $sb, sdharden_after: $sa, analyze_before: $ab, analyze_after: $aa,
+                 debian_unit: $deb},
+      parity: $parity[0],
       throughput: {untraced: $plain, profiled: $prof, strace: $strc,
                    profiled_ratio: (if $plain > 0 then $prof / $plain else null end),
                    strace_ratio: (if $plain > 0 then $strc / $plain else null end)},
@@ -209,6 +218,14 @@ if [[ -n ${BENCH_ONLY_COST:-} ]]; then
   exit 0
 fi
 cat "$work/table"
+# Expert parity, where Debian's unit has restrictions of its own.
+echo
+echo "expert parity (Debian's unit as shipped vs the drop-in on the stripped unit; systemd-analyze):"
+for r in "${json_rows[@]}"; do
+  jq -r 'select((.parity.debian_restrictions | length) > 0) |
+    "  \(.daemon): Debian \(.exposure.debian_unit), sdharden \(.exposure.analyze_after)" +
+    ([.parity.lacks[] | "\n    lacks \(.directive): \(.evidence)"] | join(""))' "$r"
+done
 if [[ ${#json_rows[@]} -gt 0 ]]; then
   jq -s --arg date "$(date -u +%FT%TZ)" --arg nproc "$(nproc)" --arg kernel "$(uname -r)" \
     --arg systemd "$(systemctl --version | head -1)" \

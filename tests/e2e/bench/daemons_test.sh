@@ -38,6 +38,10 @@ for d in redis-server memcached; do
   expect $d "sdharden's score equals systemd-analyze's" '.exposure.sdharden_after == .exposure.analyze_after'
   expect $d "every line of the drop-in justified ($(value $d '"\(.report.justified.justified)/\(.report.justified.lines)"'))" \
     '.report.justified.lines > 0 and .report.justified.justified == .report.justified.lines'
+  expect $d "expert parity: no worse than Debian's own unit ($(value $d .exposure.debian_unit))" \
+    '(.exposure.analyze_after | tonumber) <= (.exposure.debian_unit | tonumber)'
+  expect $d "each of Debian's restrictions the drop-in lacks has the drop-in's reason" \
+    '[.parity.lacks[] | select(.evidence | test("no reason given"))] | length == 0'
   expect $d "no directive removed where a narrower grant was possible" \
     '[.report.relaxed[] | select(.kind == "removed" and (.reason | test("no narrower grant") | not))] | length == 0'
 done
