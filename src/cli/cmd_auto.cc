@@ -134,6 +134,7 @@ nlohmann::json auto_report(const std::string& unit, const harden::AutoResult& r,
   auto justified = harden::count_justified(r.dropin);
   j["justified"] = {{"lines", justified.lines}, {"justified", justified.justified}};
   j["static_user_dropped"] = r.static_user_dropped;
+  j["containment"] = nlohmann::json::parse(verify::containment_to_json(r.verdict.containment));
   j["iterations"] = r.iterations;
   j["wall_seconds"] = secs;
   j["dropin"] = r.dropin;

@@ -78,7 +78,9 @@ bool works_with(const synth::HardeningPlan& plan, const verify::VerifyOptions& o
                 const systemd::HostFactory& factory) {
   auto host = factory();
   if (!host) return false;
-  auto run = verify::run_service(**host, options, synth::render_dropin(plan));
+  verify::VerifyOptions trial = options;
+  trial.containment_battery = false;
+  auto run = verify::run_service(**host, trial, synth::render_dropin(plan));
   (void)(*host)->shutdown();
   return run.ok();
 }
@@ -176,6 +178,15 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     r.verdict = *verdict;
     if (verdict->verified) {
       r.verified = true;
+      // What the verified run's battery found still possible goes into the
+      // drop-in's header (comments only: the assignments are the ones verified).
+      if (verdict->containment.ran) {
+        r.plan.containment = synth::ContainmentSummary{verdict->containment.possible_baseline(),
+                                                       verdict->containment.possible_hardened(),
+                                                       static_cast<int>(verdict->containment.rows.size()),
+                                                       verdict->containment.still_possible()};
+        r.dropin = synth::render_dropin(r.plan);
+      }
       return r;
     }
     if (!verdict->error.empty()) {

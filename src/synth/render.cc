@@ -39,6 +39,16 @@ std::string render_dropin(const HardeningPlan& plan) {
     }
     out += ".\n";
   }
+  if (plan.containment) {
+    const auto& c = *plan.containment;
+    out += fmt::format("# Containment battery (verified run): {} of {} attempts possible without this drop-in, {} with it.\n",
+                       c.possible_baseline, c.attempts, c.possible_hardened);
+    if (!c.still_possible.empty()) {
+      std::string list;
+      for (const auto& s : c.still_possible) list += (list.empty() ? "" : "; ") + s;
+      out += "# Still possible inside: " + one_line(list) + ".\n";
+    }
+  }
   for (const auto& w : plan.warnings) out += "# WARNING: " + one_line(w) + "\n";
   std::string section;
   for (const auto& d : plan.directives) {

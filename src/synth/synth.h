@@ -64,6 +64,14 @@ struct BeyondDropin {
   int exposure_tenths = -1;
 };
 
+// What the containment battery found in the verified run (verify/battery.h).
+struct ContainmentSummary {
+  int possible_baseline = 0;
+  int possible_hardened = 0;
+  int attempts = 0;
+  std::vector<std::string> still_possible;  // "read /etc/shadow", ...
+};
+
 struct HardeningPlan {
   std::string unit;                 // "nginx.service"
   std::vector<Directive> directives;
@@ -82,6 +90,7 @@ struct HardeningPlan {
   uint64_t events = 0;
   uint64_t lost_events = 0;
   std::string systemd_version;  // "252" or "latest"
+  std::optional<ContainmentSummary> containment;  // set once verified with the battery
 };
 
 // An exposure score: the shown value and the exact sums behind it, so the

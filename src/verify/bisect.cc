@@ -150,6 +150,7 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   // failure at start or check needs no workload to reproduce (memcached's
   // takes 20 s).
   VerifyOptions trial_options = options;
+  trial_options.containment_battery = false;  // trials only tell whether the service works
   Error infra;
   bool infra_failed = false;
   // `subset` indexes `restricting`; the empty subset is the bare unit.

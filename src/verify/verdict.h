@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "verify/battery.h"
+
 namespace sdh::verify {
 
 enum class ItemStatus { passed, failed, inconclusive, skipped };
@@ -27,11 +29,17 @@ struct Verdict {
   bool verified = false;  // no failed item and no error
   std::string error;      // a stop before the end (e.g. the check fails without the drop-in)
   std::vector<VerdictItem> items;
+  // What code inside the service could still do, baseline and hardened.
+  Containment containment;
   double seconds = 0;
   int failed_count() const;
 };
 
 std::string verdict_to_json(const Verdict& v);
 std::string verdict_to_text(const Verdict& v);
+// The battery's outcome: counts per class, baseline -> hardened, and what
+// stays possible under the drop-in.
+std::string containment_to_text(const Containment& c);
+std::string containment_to_json(const Containment& c);
 
 }  // namespace sdh::verify

@@ -73,6 +73,7 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   auto finish = [&]() -> RunOutcome& {
     if (auto j = host.journal(options.unit)) r.journal = *j;
     if (auto k = host.kernel_log()) r.kernel_log = *k;
+    r.battery = parse_battery(r.journal);
     return r;
   };
   if (auto s = prepare_host(host, options); !s) {
@@ -84,6 +85,12 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
       r.failure = "installing the drop-in: " + s.error().to_string();
       return finish();
     }
+  // The battery runs as an ExecStartPost= of the unit itself: same user,
+  // namespaces, filter, capabilities and mounts as the service. "-": its
+  // failure (a sandbox that refuses even to run it) does not fail the unit.
+  if (options.containment_battery && !options.probe_binary.empty())
+    (void)host.install_dropin(options.unit, kBatteryDropinName,
+                              fmt::format("[Service]\nExecStartPost=-{} battery\n", kProbePath));
   if (auto s = host.daemon_reload(); !s) {
     r.failure = "daemon-reload: " + s.error().to_string();
     return finish();
@@ -289,6 +296,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   systemd::Properties baseline_props;
   std::optional<profile::Profile> baseline_profile;
   std::vector<systemd::ExecResult> plain_runs;
+  std::vector<BatteryLine> baseline_battery;
   {
     auto host = factory();
     if (!host) return fail(std::move(host.error()).with_context("starting the baseline host"));
@@ -308,6 +316,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::passed,
                        "check " + run.check.status_text()});
     baseline_profile = run.profile;
+    baseline_battery = run.battery;
     if (auto p = (*host)->show(options.unit, keys)) baseline_props = *p;
     for (const auto& c : controls) {
       auto r = (*host)->run_sandboxed({}, c.argv, 30s);
@@ -373,7 +382,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
                        "a run could not be profiled"});
   } else {
     // What the drop-in's own "+" lines run is outside the sandbox, new by design.
-    std::set<std::string> unsandboxed;
+    std::set<std::string> unsandboxed = {kProbePath};  // the battery fails on purpose
     for (const auto& d : directives)
       if (d.key.rfind("Exec", 0) == 0)
         if (auto program = unit::unsandboxed_program(d.value)) unsandboxed.insert(*program);
@@ -386,6 +395,13 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
                                     : fmt::format("{}", fmt::join(diff, "; "))});
   }
   (void)(*host)->shutdown();
+  if (options.containment_battery && !options.probe_binary.empty()) {
+    v.containment = compare_battery(baseline_battery, run.battery);
+    if (!v.containment.ran)
+      v.containment.note = "the battery did not report under the drop-in (the sandbox refused to run sdharden-probe)";
+  } else {
+    v.containment.note = options.probe_binary.empty() ? "sdharden-probe not found" : "not run";
+  }
   v.verified = v.failed_count() == 0 && v.error.empty();
   v.seconds = elapsed();
   return v;

@@ -14,12 +14,15 @@
 
 #include "profile/profile.h"
 #include "systemd/service_host.h"
+#include "verify/battery.h"
 #include "verify/dropin.h"
 #include "verify/verdict.h"
 
 namespace sdh::verify {
 
 inline constexpr const char* kDropinName = "50-sdharden.conf";
+// The battery's own drop-in: after the one verified, so its line comes last.
+inline constexpr const char* kBatteryDropinName = "95-sdharden-battery.conf";
 
 // Watches each run of the unit (a profiler in practice): told before the unit
 // starts and after the check; returns what it saw, if anything.
@@ -52,6 +55,10 @@ struct VerifyOptions {
   std::vector<std::string> omit_from_probes;
   // Silent-fallback detection: profiles the baseline and hardened runs.
   std::shared_ptr<RunObserver> observer;
+  // Run the containment battery (verify/battery.h) inside the unit's own
+  // sandbox, as an ExecStartPost= of the unit, in the baseline and hardened
+  // runs (needs probe_binary). Bisect's trials leave it out.
+  bool containment_battery = true;
 };
 
 // One start of the unit with a given drop-in (possibly empty) and the check.
@@ -65,6 +72,7 @@ struct RunOutcome {
   std::string journal;
   std::string kernel_log;
   std::optional<profile::Profile> profile;  // from the observer
+  std::vector<BatteryLine> battery;         // what the battery reported (empty: it did not run)
   bool ok() const { return started && stayed_up && check_passed; }
 };
 

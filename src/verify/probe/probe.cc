@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "verify/probe/battery_attempts.h"
+
 namespace {
 
 struct Named {
@@ -121,6 +123,7 @@ int usage() {
                "  write DIR...            create and remove a file in each directory\n"
                "  read PATH...            open each path for reading\n"
                "  device PATH...          open each device node read-write\n"
+               "  battery                 the containment battery: what code inside could still do\n"
                "  wx                      map memory writable and executable\n"
                "  unshare NS...           create each namespace type (cgroup ipc net mnt pid user uts)\n"
                "  nnp                     whether privileges can still be gained (no_new_privs)\n"
@@ -174,6 +177,8 @@ int main(int argc, char** argv) {
       if (fd >= 0) { close(fd); report(op, p, true, "0"); }
       else report(op, p, false, errno_name(errno));
     }
+  } else if (op == "battery") {
+    sdh::probe::run_battery();
   } else if (op == "device") {
     for (const auto& p : args) {
       int fd = open(p.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
