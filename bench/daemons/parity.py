@@ -15,7 +15,21 @@ IMPLIED = {
     "DynamicUser": {"PrivateTmp", "RemoveIPC", "ProtectSystem", "ProtectHome", "NoNewPrivileges",
                     "RestrictSUIDSGID", "User", "Group"},
     "User": {"Group"},
+    "PrivateDevices": {"DevicePolicy"},
 }
+
+# Keys that only widen what a restriction allows: not restrictions themselves.
+GRANTS = {"ReadWritePaths", "ReadWriteDirectories", "BindPaths", "BindReadOnlyPaths", "DeviceAllow",
+          "AmbientCapabilities", "IPAddressAllow", "SocketBindAllow", "ExecPaths", "SupplementaryGroups",
+          "StateDirectory", "RuntimeDirectory", "LogsDirectory", "CacheDirectory", "ConfigurationDirectory"}
+# Keys whose empty assignment is a value (drop every capability), not a reset.
+EMPTY_IS_VALUE = {"CapabilityBoundingSet", "AmbientCapabilities"}
+# Where the reason for leaving out one key is given under another.
+REASON_FROM = {"Group": "User", "DevicePolicy": "PrivateDevices"}
+
+
+def turned_off(value):
+    return value.lower() in ("no", "false", "0", "off")
 
 
 def assignments(text):
@@ -51,7 +65,7 @@ def main():
     debian_restrictions = [(k, v) for k, v in assignments(debian) if (k, v) not in kept]
     ours = {}
     for k, v in assignments(dropin):
-        if v == "":
+        if v == "" and k not in EMPTY_IS_VALUE:
             ours.pop(k, None)
         else:
             ours.setdefault(k, []).append(v)
@@ -61,13 +75,19 @@ def main():
     reasons = not_set_reasons(dropin)
     rows = []
     for key, value in debian_restrictions:
+        if key in GRANTS or turned_off(value):
+            continue  # widens, or turns a restriction off: nothing an expert added
+        if key == "UMask" and key in ours and (int(ours[key][-1], 8) & int(value, 8)) == int(value, 8):
+            rows.append({"directive": f"{key}={value}", "ours": ours[key][-1], "status": "has"})
+            continue
         if key in ours:
             rows.append({"directive": f"{key}={value}", "ours": " ".join(ours[key]), "status": "has"})
         elif key in implied:
             rows.append({"directive": f"{key}={value}", "ours": "implied", "status": "has"})
         else:
             rows.append({"directive": f"{key}={value}", "status": "lacks",
-                         "evidence": reasons.get(key, "no reason given in the drop-in")})
+                         "evidence": reasons.get(key) or reasons.get(REASON_FROM.get(key, ""))
+                                     or "no reason given in the drop-in"})
     json.dump({"debian_restrictions": rows,
                "lacks": [r for r in rows if r["status"] == "lacks"]}, sys.stdout, indent=1)
 

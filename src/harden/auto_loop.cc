@@ -98,6 +98,10 @@ synth::HardeningPlan without_static_user(synth::HardeningPlan as_root, const syn
       x->relaxed.back().kind = s.kind;
       as_root = std::move(*x);
     }
+  // The proposal without facts says "no file owners known"; the reason is
+  // what verification showed.
+  std::erase_if(as_root.not_set, [](const synth::NotSet& n) { return n.directive.rfind("User=", 0) == 0; });
+  as_root.not_set.push_back({"User=" + user, "started as " + user + " the service fails: " + failure, "user"});
   as_root.relaxed.insert(as_root.relaxed.begin(),
                          synth::Relaxation{"User=" + user, "User=" + user, "",
                                            "the service fails started as " + user + ": " + failure,

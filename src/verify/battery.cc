@@ -35,7 +35,7 @@ const std::vector<BatteryRow>& battery_rows() {
       {"write-var-lib", "persistence", "create a file in /var/lib", {"ProtectSystem", "User", "DynamicUser"}},
       {"write-root-home", "persistence", "create a file in /root", {"ProtectHome", "User", "DynamicUser"}},
       {"write-run", "persistence", "create a file in /run", {"ProtectSystem", "User", "DynamicUser"}},
-      {"write-dev-shm", "persistence", "create a file in /dev/shm shared with others", {"PrivateDevices", "PrivateIPC"}},
+      {"write-dev-shm", "persistence", "create a file in /dev/shm", {"PrivateDevices", "PrivateIPC"}},
       {"write-var-tmp", "persistence", "create a file in a /var/tmp shared with others", {"PrivateTmp"}},
       // execution
       {"exec-in-tmp", "execution", "execute a file dropped in /tmp", {"NoExecPaths", "ExecPaths"}},

@@ -173,6 +173,7 @@ TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
   EXPECT_EQ(r->plan.beyond_dropin->exposure_tenths, 12);
   EXPECT_EQ(r->dropin.find("\nUser="), std::string::npos) << r->dropin;
   ASSERT_NE(relaxed(r->plan, "static user dropped"), nullptr) << r->dropin;
+  EXPECT_NE(r->dropin.find("#   User=web: started as web the service fails"), std::string::npos) << r->dropin;
   expect_sound_dropin(*r);
 }
 
