@@ -138,7 +138,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a/b; else pr
 median() { printf "%s\n" "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 json_rows=()
-printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" justified "cost prof/strace" "relaxed [kind]" >"$work/table"
+printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" justified "battery" "cost prof/strace" "relaxed [kind]" >"$work/table"
 for name in "${daemons[@]}"; do
   def=$here/$name.def
   [[ -f $def ]] || { echo "bench: no definition $def"; continue; }
@@ -208,9 +208,10 @@ for name in "${daemons[@]}"; do
           "\(.report.allow_list.startup // "?")/\(.report.allow_list.serving // "?")",
           (.auto_seconds | tostring),
           "\(.report.justified.justified // "?")/\(.report.justified.lines // "?")",
+          "\(.report.containment.possible_baseline // "?")->\(.report.containment.possible_hardened // "?")",
           "\(.throughput.profiled_ratio // "-" | tostring | .[0:5])/\(.throughput.strace_ratio // "-" | tostring | .[0:5])",
           ([.report.relaxed[]? | "\(.directive)[\(.kind // "?")]"] | join(" "))] | @tsv' "$d/row.json" |
-    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11}' >>"$work/table"
+    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12}' >>"$work/table"
 done
 echo
 if [[ -n ${BENCH_ONLY_COST:-} ]]; then

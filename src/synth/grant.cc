@@ -146,6 +146,15 @@ const std::vector<GrantRule>& grant_rules() {
          std::string ns = namespace_of(d);
          return ns.empty() ? std::string() : "RestrictNamespaces=" + ns;
        }},
+      // A program the service runs that the profile never saw run.
+      {"exec-path",
+       {"NoExecPaths", "ExecPaths"},
+       GrantKind::path,
+       [](const Denial& d, const HardeningPlan&) {
+         if (!one_of(d.syscall, {"execve", "execveat"}) || d.path.empty() || !one_of(d.error, {"EACCES", "EPERM"}))
+           return std::string();
+         return "ExecPaths=" + d.path;
+       }},
       {"address",
        {"IPAddressDeny"},
        GrantKind::path,

@@ -7,7 +7,9 @@
 
 #include "synth/static_user.h"
 #include "synth/syscall_groups.h"
+#include "unit/apply.h"
 #include "util/fs.h"
+#include "util/strings.h"
 #include "util/linux_names.h"
 
 namespace sdh::synth {
@@ -43,7 +45,8 @@ NotSet refuse(const std::string& directive, std::string reason, const std::strin
   return NotSet{directive, std::move(reason), rule};
 }
 
-std::string join(const std::set<std::string>& s, const std::string& sep = " ") {
+template <typename Container>
+std::string join(const Container& s, const std::string& sep = " ") {
   std::string out;
   for (const auto& x : s) {
     if (!out.empty()) out += sep;
@@ -1440,6 +1443,93 @@ RuleOutcome decide_inaccessible_secrets(const Context& c) {
   return r;
 }
 
+// A folder the service may write is a place to drop code. When every
+// program it ran is a known ELF binary, nothing else may be executed
+// (NoExecPaths=/ with ExecPaths= of those programs and the library folders,
+// as Debian's redis unit does); otherwise the folders it may write are
+// noexec. Neither moves the exposure score: this is the battery's objective
+// (execute a dropped file, execute a shell).
+RuleOutcome decide_exec_paths(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "exec-paths";
+  if (!c.unit.exec_paths.empty() || !c.unit.no_exec_paths.empty() || c.ev.flag("mounts")) return r;
+  std::set<std::string> programs = c.ev.executables;
+  bool all_known = true;
+  for (const auto& [key, lines] : c.unit.exec_lines)
+    for (const auto& line : lines) {
+      if (unit::unsandboxed_program(line)) continue;
+      auto p = unit::exec_program(line);
+      if (!p) continue;
+      if ((*p)[0] != '/') all_known = false;  // looked up in $PATH: the file is not certain
+      else if (!std::any_of(programs.begin(), programs.end(),
+                            [&](const std::string& e) { return profile::same_program(e, *p); }))
+        programs.insert(*p), all_known = false;  // never seen run: its interpreter is unknown
+    }
+  // A script's interpreter is loaded by the kernel and never shows as an
+  // executable of its own: only ELF programs make the list complete.
+  for (const auto& p : programs)
+    if (!c.ev.machines.count(p)) all_known = false;
+  if (all_known && !programs.empty()) {
+    std::vector<std::string> paths(programs.begin(), programs.end());
+    for (const char* lib : {"/usr/lib", "-/lib", "-/usr/lib64", "-/lib64"}) paths.push_back(lib);
+    Option o;
+    o.required = true;
+    // The scratch folders are mounts of their own (private /tmp, /dev/shm):
+    // "/" alone does not reach them.
+    o.directives.push_back(make("NoExecPaths", {"/ -/tmp -/var/tmp -/dev/shm -/run"},
+                                "nothing but the programs below may be executed, from any folder", rule));
+    o.directives.push_back(make("ExecPaths", {join(paths)},
+                                fmt::format("the {} program{} run, all ELF ({}), and the libraries they map ({})",
+                                            programs.size(), programs.size() == 1 ? "" : "s", sample(paths, 3),
+                                            c.scope()),
+                                rule));
+    r.options.push_back(o);
+    return r;
+  }
+  std::set<std::string> writable = {"/tmp", "/var/tmp", "/dev/shm", "/run"};
+  for (const auto& d : c.plan)
+    if (d.key == "ReadWritePaths")
+      for (const auto& v : d.values)
+        for (auto w : split(v, ' '))
+          if (!w.empty()) writable.insert(w[0] == '-' ? w.substr(1) : w);
+  std::vector<std::string> noexec;
+  for (const auto& w : writable) {
+    bool executed = false;
+    for (const auto& [path, use] : c.ev.paths)
+      if (path_under(path, w) && (use.access & profile::kExec)) executed = true;
+    for (const auto& p : programs)
+      if (path_under(p, w)) executed = true;
+    if (!executed) noexec.push_back("-" + w);
+  }
+  if (noexec.empty()) return r;
+  Option o;
+  o.required = true;
+  o.directives.push_back(make("NoExecPaths", {join(noexec)},
+                              fmt::format("nothing was executed from a folder it may write ({}); a program list would "
+                                          "need the interpreters of its scripts",
+                                          c.scope()),
+                              rule));
+  r.options.push_back(o);
+  return r;
+}
+
+// /dev/shm is writable by every account and, unlike /tmp, not made private
+// by PrivateTmp=: a place to leave files for others or keep code. A service
+// that never used POSIX shared memory or semaphores there loses it.
+RuleOutcome decide_shared_memory(const Context& c) {
+  RuleOutcome r;
+  if (!c.ev.paths_under("/dev/shm", ~0u).empty() || c.ev.flag("mounts")) return r;
+  for (const auto& p : c.unit.inaccessible_paths)
+    if (p == "/dev/shm" || p == "-/dev/shm") return r;
+  Option o;
+  o.required = true;
+  o.directives.push_back(make("InaccessiblePaths", {"-/dev/shm"},
+                              fmt::format("no POSIX shared memory or semaphore under /dev/shm used ({})", c.scope()),
+                              "shared-memory"));
+  r.options.push_back(o);
+  return r;
+}
+
 RuleOutcome decide_unused_views(const Context&) { return {}; }
 
 RuleOutcome decide_root_directory(const Context& c) {
@@ -1633,6 +1723,10 @@ const std::vector<Rule>& knowledge_base() {
       {"inaccessible-secrets", {"InaccessiblePaths"}, {}, false, true,
        "reading host keys, password hashes, private keys, other services' private state, /boot",
        "", decide_inaccessible_secrets},
+      {"exec-paths", {"NoExecPaths", "ExecPaths"}, {}, false, true,
+       "executing a program from a folder it can write, or one not seen run", "", decide_exec_paths},
+      {"shared-memory", {"InaccessiblePaths"}, {}, false, true,
+       "a file under /dev/shm (shm_open, sem_open)", "", decide_shared_memory},
       {"unused-views", {"ReadOnlyPaths", "TemporaryFileSystem"}, {}, false, true,
        "never emitted: ProtectSystem=strict and ProtectHome=tmpfs + BindReadOnlyPaths= give the same view", "",
        decide_unused_views},

@@ -44,7 +44,7 @@ bool list_key(const std::string& key) {
 // Directives that take one path/entry per line and may be added anew.
 bool additive_key(const std::string& key) {
   return key == "ReadWritePaths" || key == "DeviceAllow" || key == "BindReadOnlyPaths" || key == "IPAddressAllow" ||
-         key == "SocketBindAllow" || key == "RuntimeDirectory";
+         key == "SocketBindAllow" || key == "RuntimeDirectory" || key == "ExecPaths";
 }
 
 }  // namespace

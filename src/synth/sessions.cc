@@ -52,6 +52,8 @@ const SessionRule kSessionRules[] = {
     {"UMask", true, "sessions would create every file private to its user"},
     {"InaccessiblePaths", true, "sudo in a session reads /etc/sudoers and /etc/shadow"},
     {"ReadOnlyPaths", true, "an administrator's sudo in a session must be able to change the system"},
+    {"NoExecPaths", true, "users run programs of their own in their sessions"},
+    {"ExecPaths", true, "users run programs of their own in their sessions"},
 };
 
 bool no_login(const std::string& shell) {

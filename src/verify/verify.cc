@@ -90,7 +90,8 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   // failure (a sandbox that refuses even to run it) does not fail the unit.
   if (options.containment_battery && !options.probe_binary.empty())
     (void)host.install_dropin(options.unit, kBatteryDropinName,
-                              fmt::format("[Service]\nExecStartPost=-{} battery\n", kProbePath));
+                              fmt::format("[Service]\nExecStartPost=-{} battery\nExecPaths=-{}\n", kProbePath,
+                                          dirname_of(kProbePath)));
   if (auto s = host.daemon_reload(); !s) {
     r.failure = "daemon-reload: " + s.error().to_string();
     return finish();
@@ -348,6 +349,10 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
         options.omit_from_probes.end())
       probe_directives.push_back(d);
   auto assignments = service_assignments(probe_directives);
+  // The probes are programs of their own: a NoExecPaths= of the drop-in
+  // must not keep them from running (the service's sandbox is unchanged).
+  const std::string probes_exec = "ExecPaths=-" + dirname_of(kProbePath) + " -/usr/bin -/bin";
+  assignments.push_back(probes_exec);
   for (size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
     auto r = (*host)->run_sandboxed(assignments, c.argv, 30s);
@@ -361,6 +366,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       for (const auto& d : probe_directives)
         if (d.section == "Service" && std::find(c.directives.begin(), c.directives.end(), d.key) != c.directives.end())
           only.push_back(d.assignment());
+      only.push_back(probes_exec);
       auto r2 = (*host)->run_sandboxed(only, c.argv, 30s);
       if (r2) {
         outcome = evaluate_control(c, *r2, plain_runs[i]);
@@ -383,6 +389,8 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   } else {
     // What the drop-in's own "+" lines run is outside the sandbox, new by design.
     std::set<std::string> unsandboxed = {kProbePath};  // the battery fails on purpose
+    for (const auto& e : run.profile->executables)
+      if (e.path.find("/.sdharden-battery-") != std::string::npos) unsandboxed.insert(e.path);
     for (const auto& d : directives)
       if (d.key.rfind("Exec", 0) == 0)
         if (auto program = unit::unsandboxed_program(d.value)) unsandboxed.insert(*program);

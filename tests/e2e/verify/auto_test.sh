@@ -30,6 +30,16 @@ run_auto() {  # run_auto UNIT CHECK [MAX_EXPOSURE]
   if [[ -z $justified || ${justified%/*} != "${justified#*/}" ]]; then
     echo "FAIL: auto $1: not every line of the drop-in is justified ($justified)"; failures=$((failures + 1))
   fi
+  # The containment battery ran inside the unit's sandbox both ways, and the
+  # drop-in removed leaves more possible (the battery can tell them apart).
+  local battery
+  battery=$(grep -m1 '^containment battery:' "$out/auto.txt")
+  if [[ $battery =~ ([0-9]+)\ of\ [0-9]+\ attempts\ possible\ without\ the\ drop-in,\ ([0-9]+)\ with ]] &&
+     ((BASH_REMATCH[2] < BASH_REMATCH[1])); then
+    echo "ok: auto $1: $battery"
+  else
+    echo "FAIL: auto $1: the containment battery does not show the drop-in's effect: '$battery'"; failures=$((failures + 1))
+  fi
   if [[ $rc -eq 0 && -s $out/dropin.conf && -n $after ]] && awk "BEGIN{exit !($after < $before && $after <= $max)}" && ((took < 300)); then
     echo "ok: auto $1: verified, exposure $before -> $after in ${took} s"
   else

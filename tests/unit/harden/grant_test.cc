@@ -81,6 +81,12 @@ TEST(Grant, SyscallFamilyNamespaceDeviceAndAddress) {
                              {})[0]
                 .relax,
             "IPAddressAllow=192.0.2.1");
+  auto ex = plan_with({{"NoExecPaths", "/"}, {"ExecPaths", "/usr/sbin/web /usr/lib"}});
+  auto e = narrowest_grants(ex, {"NoExecPaths"},
+                            {denial("execve", "/usr/lib/web/helper", "EACCES", "execve(\"/usr/lib/web/helper\", ...)")}, {});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].relax, "ExecPaths=/usr/lib/web/helper");
+  EXPECT_EQ(e[0].kind, GrantKind::path);
   // A culprit the plan does not hold gets nothing (it is the unit's own).
   EXPECT_TRUE(narrowest_grants(p, {"PrivateNetwork"}, {}, {}).empty());
 }

@@ -119,6 +119,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     auto w = words(value.substr(n));
     if (!w.empty()) privileged_programs.push_back(w[0]);
   }
+  std::set<std::string> ran;  // programs executed inside the sandbox
   for (const auto& e : p.executables) {
     // systemd's pre-exec child builds the sandbox; what it does is not the service's.
     if (e.path == "/usr/lib/systemd/systemd" || e.path == "/lib/systemd/systemd" || e.path.rfind("(comm (", 0) == 0 ||
@@ -134,6 +135,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     if (!outside && !e.started_by.empty())
       outside = std::all_of(e.started_by.begin(), e.started_by.end(), is_outside);
     if (outside) continue;
+    ran.insert(e.path);
     for (const auto& s : e.sockets) families.insert(s.family);
     for (const auto& [ph, names] : e.syscalls) syscalls.insert(names.begin(), names.end());
     for (const auto& c : e.capabilities) if (c.granted || c.inferred) caps.insert(c.capability);
@@ -265,6 +267,20 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
           if (std::find(bounding.begin(), bounding.end(), c) == bounding.end())
             bad.push_back("AmbientCapabilities= " + c + " is not in the bounding set");
       }
+    } else if (key == "NoExecPaths" || key == "ExecPaths") {
+      // Every program run inside must stay executable: under an ExecPaths=
+      // entry when NoExecPaths= covers it.
+      auto no_exec = list_of(lines, "NoExecPaths");
+      auto exec = list_of(lines, "ExecPaths");
+      auto strip = [](std::string w) { return w[0] == '-' ? w.substr(1) : w; };
+      auto covered = [&](const std::vector<std::string>& list, const std::string& path) {
+        for (const auto& w : list)
+          if (under(path, strip(w)) || under("/usr" + path, strip(w))) return true;
+        return false;
+      };
+      if (key == "NoExecPaths")
+        for (const auto& prog : ran)
+          if (covered(no_exec, prog) && !covered(exec, prog)) bad.push_back("NoExecPaths= forbids running " + prog);
     } else if (key.rfind("Exec", 0) == 0 && key != "ExecStart") {
       // Lines with "+" run outside the sandbox: only file creation for User=
       // (ExecStartPre=), or the unit's own lines of that key with "+" added.
