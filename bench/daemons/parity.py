@@ -4,7 +4,10 @@ and whether sdharden's drop-in has it; when it has not, the observation its
 drop-in gives for leaving it out ("Not set" section), or "no reason given"
 (a bug to look at).
 
-usage: parity.py DEBIAN_UNIT STRIPPED_UNIT DROPIN  -> JSON on stdout
+usage: parity.py DEBIAN_UNIT STRIPPED_UNIT DROPIN [DEBIAN_DROPIN_OUT]  -> JSON on stdout
+DEBIAN_DROPIN_OUT: also write what the stripping removed as a drop-in, so
+that Debian's own sandbox can be verified (and its battery run) on the
+stripped unit.
 """
 import json
 import re
@@ -88,6 +91,9 @@ def main():
             rows.append({"directive": f"{key}={value}", "status": "lacks",
                          "evidence": reasons.get(key) or reasons.get(REASON_FROM.get(key, ""))
                                      or "no reason given in the drop-in"})
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], "w") as out:
+            out.write("[Service]\n" + "".join(f"{k}={v}\n" for k, v in debian_restrictions))
     json.dump({"debian_restrictions": rows,
                "lacks": [r for r in rows if r["status"] == "lacks"]}, sys.stdout, indent=1)
 

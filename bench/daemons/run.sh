@@ -181,19 +181,28 @@ for name in "${daemons[@]}"; do
   # restrictions the drop-in lacks with the drop-in's reason (parity.py).
   mkdir -p "$d/debian" && cp "/lib/systemd/system/${UNIT_FILE:-$UNIT}" "$d/debian/$UNIT"
   deb=$(analyze_score "$d/debian/$UNIT")
-  python3 "$here/parity.py" "$d/debian/$UNIT" "$d/$UNIT" "${dropin:-/dev/null}" >"$d/parity.json" 2>/dev/null ||
+  python3 "$here/parity.py" "$d/debian/$UNIT" "$d/$UNIT" "${dropin:-/dev/null}" "$d/debian.conf" >"$d/parity.json" 2>/dev/null ||
     echo '{"lacks": [], "debian_restrictions": []}' >"$d/parity.json"
+  # Debian's own sandbox, verified on the same stripped unit: its battery
+  # count beside ours (only where Debian's unit has restrictions).
+  deb_battery=null
+  if [[ $(jq '.debian_restrictions | length' "$d/parity.json") -gt 0 ]]; then
+    timeout 600 "$sdh" verify "$d/$UNIT" --dropin "$d/debian.conf" --check "$CHECK" --workload "$WORKLOAD" \
+      "${file_args[@]}" --no-profile --json >"$d/debian-verify.json" 2>"$d/debian-verify.err"
+    deb_battery=$(jq '.containment.possible_hardened // null' "$d/debian-verify.json" 2>/dev/null || echo null)
+    [[ -n $deb_battery ]] || deb_battery=null
+  fi
   plain=0 prof=0 strc=0
   [[ -z ${BENCH_NO_COST:-} && -n ${HOST_CMD:-} ]] && measure_all_cost
   jq -n --arg name "$NAME" --arg unit "$UNIT" --argjson rc "$rc" --argjson took "$took" \
     --arg sb "${sb:-}" --arg sa "${sa:-}" --arg ab "${ab:-}" --arg aa "${aa:-}" --arg ref "${REFERENCE:-}" \
     --argjson plain "${plain:-0}" --argjson prof "${prof:-0}" --argjson strc "${strc:-0}" \
-    --arg deb "${deb:-}" --slurpfile parity "$d/parity.json" \
+    --arg deb "${deb:-}" --slurpfile parity "$d/parity.json" --argjson deb_battery "$deb_battery" \
     --slurpfile rep "$d/report.json" '{
       daemon: $name, unit: $unit, auto_exit: $rc, auto_seconds: $took, reference: $ref,
       exposure: {sdharden_before: $sb, sdharden_after: $sa, analyze_before: $ab, analyze_after: $aa,
                  debian_unit: $deb},
-      parity: $parity[0],
+      parity: ($parity[0] + {debian_battery: $deb_battery}),
       throughput: {untraced: $plain, profiled: $prof, strace: $strc,
                    profiled_ratio: (if $plain > 0 then $prof / $plain else null end),
                    strace_ratio: (if $plain > 0 then $strc / $plain else null end)},
@@ -224,7 +233,7 @@ echo
 echo "expert parity (Debian's unit as shipped vs the drop-in on the stripped unit; systemd-analyze):"
 for r in "${json_rows[@]}"; do
   jq -r 'select((.parity.debian_restrictions | length) > 0) |
-    "  \(.daemon): Debian \(.exposure.debian_unit), sdharden \(.exposure.analyze_after)" +
+    "  \(.daemon): Debian \(.exposure.debian_unit), sdharden \(.exposure.analyze_after); battery (possible of \(.report.containment.attempts // "?")): Debian \(.parity.debian_battery // "?"), sdharden \(.report.containment.possible_hardened // "?")" +
     ([.parity.lacks[] | "\n    lacks \(.directive): \(.evidence)"] | join(""))' "$r"
 done
 if [[ ${#json_rows[@]} -gt 0 ]]; then
