@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "verify/battery.h"
 #include "profile/profile.h"
 #include "synth/explain.h"
 #include "synth/synth.h"
@@ -30,6 +31,28 @@ Result<std::string> slurp(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// What the containment battery would try, class by class, and which of the
+// directives meant to refuse each attempt the unit sets. A reading of the
+// unit, not a measurement: `verify` runs the battery inside the sandbox.
+std::string containment_section(const unit::LoadedUnit& u) {
+  auto set = [&](const std::string& key) { return u.settings.origin.count("Service." + key) > 0; };
+  std::string out = "\n## Containment: what code inside the service could try\n\n";
+  out += fmt::format("`sdharden verify` and `auto` run {} benign attempts inside the unit's own sandbox and report "
+                     "which stay possible. Below, per attempt, the directives meant to refuse it that this unit "
+                     "sets (a reading of the unit, not a measurement).\n\n",
+                     verify::battery_rows().size());
+  out += "| class | attempt | refused by (set here) | open unless |\n| --- | --- | --- | --- |\n";
+  for (const auto& r : verify::battery_rows()) {
+    std::string yes, no;
+    for (const auto& k : r.closed_by) {
+      std::string& list = set(k) ? yes : no;
+      list += (list.empty() ? "`" : ", `") + k + "=`";
+    }
+    out += fmt::format("| {} | {} | {} | {} |\n", r.klass, r.tries, yes.empty() ? "—" : yes, yes.empty() ? no : "");
+  }
+  return out;
 }
 
 int run_explain(const ExplainArgs& a) {
@@ -97,6 +120,7 @@ int run_explain(const ExplainArgs& a) {
     fmt::print(stderr, "sdharden explain: {}\n", md.error().to_string());
     return kExitUsage;
   }
+  *md += containment_section(*loaded);
   if (plan && !plan->directives.empty()) {
     *md += fmt::format("\nFurther hardening the evidence allows ({} directive{}): run `sdharden propose`.\n",
                        plan->directives.size(), plan->directives.size() == 1 ? "" : "s");
