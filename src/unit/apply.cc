@@ -142,59 +142,6 @@ bool parse_enum(const Ctx& x, const std::vector<std::pair<const char*, Enum>>& n
   return false;
 }
 
-bool* bool_field(UnitSettings& s, const std::string& key) {
-  static const std::pair<const char*, bool UnitSettings::*> kFields[] = {
-      {"DefaultDependencies", &UnitSettings::default_dependencies},
-      {"DynamicUser", &UnitSettings::dynamic_user},
-      {"PrivateDevices", &UnitSettings::private_devices},
-      {"PrivateMounts", &UnitSettings::private_mounts},
-      {"PrivateNetwork", &UnitSettings::private_network},
-      {"PrivateTmp", &UnitSettings::private_tmp},
-      {"PrivateUsers", &UnitSettings::private_users},
-      {"PrivateIPC", &UnitSettings::private_ipc},
-      {"ProtectControlGroups", &UnitSettings::protect_control_groups},
-      {"ProtectKernelModules", &UnitSettings::protect_kernel_modules},
-      {"ProtectKernelTunables", &UnitSettings::protect_kernel_tunables},
-      {"ProtectKernelLogs", &UnitSettings::protect_kernel_logs},
-      {"ProtectClock", &UnitSettings::protect_clock},
-      {"ProtectHostname", &UnitSettings::protect_hostname},
-      {"NoNewPrivileges", &UnitSettings::no_new_privileges},
-      {"LockPersonality", &UnitSettings::lock_personality},
-      {"MemoryDenyWriteExecute", &UnitSettings::memory_deny_write_execute},
-      {"RestrictRealtime", &UnitSettings::restrict_realtime},
-      {"RestrictSUIDSGID", &UnitSettings::restrict_suid_sgid},
-      {"RemoveIPC", &UnitSettings::remove_ipc},
-  };
-  for (auto& [n, f] : kFields)
-    if (key == n) return &(s.*f);
-  return nullptr;
-}
-
-std::vector<std::string>* list_field(UnitSettings& s, const std::string& key) {
-  static const std::pair<const char*, std::vector<std::string> UnitSettings::*> kFields[] = {
-      {"ReadWritePaths", &UnitSettings::read_write_paths},
-      {"ReadOnlyPaths", &UnitSettings::read_only_paths},
-      {"InaccessiblePaths", &UnitSettings::inaccessible_paths},
-      {"ExecPaths", &UnitSettings::exec_paths},
-      {"NoExecPaths", &UnitSettings::no_exec_paths},
-      {"TemporaryFileSystem", &UnitSettings::temporary_file_system},
-      {"BindPaths", &UnitSettings::bind_paths},
-      {"BindReadOnlyPaths", &UnitSettings::bind_read_only_paths},
-      {"StateDirectory", &UnitSettings::state_directory},
-      {"CacheDirectory", &UnitSettings::cache_directory},
-      {"LogsDirectory", &UnitSettings::logs_directory},
-      {"RuntimeDirectory", &UnitSettings::runtime_directory},
-      {"ConfigurationDirectory", &UnitSettings::configuration_directory},
-      {"SocketBindAllow", &UnitSettings::socket_bind_allow},
-      {"SocketBindDeny", &UnitSettings::socket_bind_deny},
-      {"IPIngressFilterPath", &UnitSettings::ip_ingress_filter_path},
-      {"IPEgressFilterPath", &UnitSettings::ip_egress_filter_path},
-  };
-  for (auto& [n, f] : kFields)
-    if (key == n) return &(s.*f);
-  return nullptr;
-}
-
 // --- rules ---------------------------------------------------------------
 
 void apply_capabilities(const Ctx& x) {
@@ -746,7 +693,7 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
         x.warn("invalid boolean for " + a.key + "=, ignored");
         return true;
       }
-      *bool_field(s, a.key) = *b;
+      s.*(d->flag) = *b;
       return true;
     }
     case ParseRule::protect_system:
@@ -811,7 +758,7 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
     case ParseRule::delegate: apply_delegate(x); return true;
     case ParseRule::ip_prefixes: apply_ip_prefixes(x); return true;
     case ParseRule::ip_filter_path: {
-      auto* list = list_field(s, a.key);
+      auto* list = &(s.*(d->list));
       if (a.value.empty()) {
         list->clear();
         return true;
@@ -827,7 +774,7 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
       return true;
     }
     case ParseRule::path_list: {
-      auto* list = list_field(s, a.key);
+      auto* list = &(s.*(d->list));
       if (a.value.empty()) {
         list->clear();
         return true;

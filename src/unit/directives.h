@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "unit/settings.h"
+
 namespace sdh::unit {
 
 enum class DirectiveScope { unit, service, exec, cgroup };  // exec/cgroup: any unit type with that context
@@ -35,6 +37,10 @@ struct DirectiveInfo {
   ParseRule rule;
   Accumulation accumulation;
   EmptyAssignment empty;
+  // The UnitSettings field a boolean or path-list directive sets: adding
+  // one is this row and the field (the table test checks every row is bound).
+  bool UnitSettings::* flag = nullptr;
+  std::vector<std::string> UnitSettings::* list = nullptr;
 };
 
 const std::vector<DirectiveInfo>& directive_table();
