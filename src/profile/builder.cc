@@ -226,6 +226,7 @@ void ProfileBuilder::on_exec(const TraceEvent& e) {
   exe->processes++;
   if (!is_service_manager(path)) exe->started_by.insert(proc.origin);
   if (exe->elf_machine.empty()) exe->elf_machine = inspector_.elf_machine(path);
+  if (exe->interpreter.empty()) exe->interpreter = inspector_.interpreter(path);
   auto facts = inspector_.inspect(path);
   if (facts && facts->setid) {
     exe->setuid_binary = true;

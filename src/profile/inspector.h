@@ -25,12 +25,15 @@ class FileInspector {
   // "x86-64", "i386", "aarch64", ... from the ELF header (following one "#!"
   // to the interpreter); "" when unreadable.
   virtual std::string elf_machine(const std::string& path) const = 0;
+  // The "#!" interpreter of a script ("/usr/bin/perl"); "" for anything else.
+  virtual std::string interpreter(const std::string& path) const = 0;
 };
 
 class FakeInspector final : public FileInspector {
  public:
   std::map<std::string, FileFacts> files;
   std::map<std::string, std::string> machines;
+  std::map<std::string, std::string> interpreters;
   std::optional<FileFacts> inspect(const std::string& path) const override {
     auto it = files.find(path);
     if (it == files.end()) return std::nullopt;
@@ -39,6 +42,10 @@ class FakeInspector final : public FileInspector {
   std::string elf_machine(const std::string& path) const override {
     auto it = machines.find(path);
     return it == machines.end() ? "" : it->second;
+  }
+  std::string interpreter(const std::string& path) const override {
+    auto it = interpreters.find(path);
+    return it == interpreters.end() ? "" : it->second;
   }
 };
 

@@ -79,6 +79,7 @@ void merge_executable(ExecutableProfile& into, const ExecutableProfile& from) {
   into.gid_targets.insert(from.gid_targets.begin(), from.gid_targets.end());
   into.exec_setuid |= from.exec_setuid;
   into.started_by.insert(from.started_by.begin(), from.started_by.end());
+  if (into.interpreter.empty()) into.interpreter = from.interpreter;
   for (int fd : from.socket_activation_fds) {
     if (std::find(into.socket_activation_fds.begin(), into.socket_activation_fds.end(), fd) ==
         into.socket_activation_fds.end())

@@ -83,6 +83,7 @@ struct FailedOperation {
 struct ExecutableProfile {
   std::string path;                 // "/usr/sbin/nginx"
   std::string elf_machine;          // "x86-64", "i386", "aarch64", ... (from the ELF header)
+  std::string interpreter;          // a script's "#!" program ("/usr/bin/perl"), "" for ELF
   bool setuid_binary = false;       // the file has S_ISUID/S_ISGID
   uint64_t processes = 0;
   std::map<Phase, std::set<std::string>> syscalls;  // names per phase

@@ -74,6 +74,7 @@ json executable_to_json(const ExecutableProfile& e) {
       {"exec_setuid", e.exec_setuid},
       {"socket_activation_fds", e.socket_activation_fds},
       {"started_by", e.started_by},
+      {"interpreter", e.interpreter},
   };
 }
 
@@ -183,6 +184,7 @@ ExecutableProfile executable_from_json(const json& j) {
   get_opt(j, "exec_setuid", e.exec_setuid);
   get_opt(j, "socket_activation_fds", e.socket_activation_fds);
   get_opt(j, "started_by", e.started_by);
+  get_opt(j, "interpreter", e.interpreter);
   return e;
 }
 

@@ -121,6 +121,7 @@ Evidence digest(const profile::Profile& p) {
     }
     ev.executables.insert(exe);
     if (!e.elf_machine.empty()) ev.machines[exe] = e.elf_machine;
+    if (!e.interpreter.empty()) ev.interpreters[exe] = e.interpreter;
     if (e.setuid_binary) ev.setuid_executables.insert(exe);
     for (const auto& [phase, names] : e.syscalls) {
       ev.syscalls_all.insert(names.begin(), names.end());

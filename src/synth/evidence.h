@@ -53,6 +53,7 @@ struct Evidence {
   std::map<std::string, Witness> flags;         // "wx_mapping", "mounts", ... -> who
   std::map<std::string, Witness> namespaces;    // "user", "net", ...
   std::map<std::string, std::string> machines;  // executable -> ELF machine
+  std::map<std::string, std::string> interpreters;  // script -> its "#!" program
   std::set<std::string> setuid_executables;     // setuid/setgid binaries that ran
   std::set<uint32_t> uid_targets, gid_targets;  // ids the daemon changed to itself
   bool socket_activated = false;                // LISTEN_FDS seen

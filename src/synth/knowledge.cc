@@ -1466,9 +1466,16 @@ RuleOutcome decide_exec_paths(const Context& c) {
         programs.insert(*p), all_known = false;  // never seen run: its interpreter is unknown
     }
   // A script's interpreter is loaded by the kernel and never shows as an
-  // executable of its own: only ELF programs make the list complete.
+  // executable of its own: the profile names it, and it must stay executable.
+  for (const auto& [script, interp] : c.ev.interpreters) {
+    // "#!/usr/bin/env NAME" finds its program in $PATH: not certain.
+    if (interp[0] != '/' || interp.size() < 4 || interp.compare(interp.size() - 4, 4, "/env") == 0) all_known = false;
+    programs.insert(interp);
+  }
   for (const auto& p : programs)
-    if (!c.ev.machines.count(p)) all_known = false;
+    if (!c.ev.machines.count(p) && !std::any_of(c.ev.interpreters.begin(), c.ev.interpreters.end(),
+                                                [&](const auto& kv) { return kv.second == p; }))
+      all_known = false;
   if (all_known && !programs.empty()) {
     std::vector<std::string> paths(programs.begin(), programs.end());
     for (const char* lib : {"/usr/lib", "-/lib", "-/usr/lib64", "-/lib64"}) paths.push_back(lib);
@@ -1479,7 +1486,8 @@ RuleOutcome decide_exec_paths(const Context& c) {
     o.directives.push_back(make("NoExecPaths", {"/ -/tmp -/var/tmp -/dev/shm -/run"},
                                 "nothing but the programs below may be executed, from any folder", rule));
     o.directives.push_back(make("ExecPaths", {join(paths)},
-                                fmt::format("the {} program{} run, all ELF ({}), and the libraries they map ({})",
+                                fmt::format("the {} program{} run and their interpreters ({}), and the libraries they "
+                                            "map ({})",
                                             programs.size(), programs.size() == 1 ? "" : "s", sample(paths, 3),
                                             c.scope()),
                                 rule));

@@ -38,6 +38,15 @@ std::optional<profile::FileFacts> RealInspector::inspect(const std::string& path
   return f;
 }
 
+std::string RealInspector::interpreter(const std::string& path) const {
+  std::string h = head(path, 256);
+  if (h.size() < 2 || h[0] != '#' || h[1] != '!') return "";
+  size_t start = h.find_first_not_of(" \t", 2);
+  if (start == std::string::npos) return "";
+  size_t end = h.find_first_of(" \t\n", start);
+  return h.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 std::string RealInspector::elf_machine(const std::string& path) const {
   std::string h = head(path, 256);
   if (h.size() >= 2 && h[0] == '#' && h[1] == '!') {

@@ -136,6 +136,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       outside = std::all_of(e.started_by.begin(), e.started_by.end(), is_outside);
     if (outside) continue;
     ran.insert(e.path);
+    if (!e.interpreter.empty()) ran.insert(e.interpreter);  // the kernel runs it too
     for (const auto& s : e.sockets) families.insert(s.family);
     for (const auto& [ph, names] : e.syscalls) syscalls.insert(names.begin(), names.end());
     for (const auto& c : e.capabilities) if (c.granted || c.inferred) caps.insert(c.capability);

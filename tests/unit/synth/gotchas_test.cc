@@ -315,5 +315,25 @@ TEST(Gotchas, StartHelpersKeepTheirPrivilegesThroughPlus) {
   EXPECT_LT(c->plan.exposure_after_tenths, d->plan.exposure_after_tenths);
 }
 
+// Only the programs run may be executed; a script's interpreter is one of
+// them, and "#!/usr/bin/env" makes the list uncertain (writable folders
+// are then noexec instead).
+TEST(Gotchas, ExecPathsNameTheProgramsAndTheirInterpreters) {
+  auto p = base();
+  p.executables[0].started_by = {"/usr/bin/g"};
+  auto c = run("", p);
+  EXPECT_TRUE(has_line(c->text, "NoExecPaths=/ -/tmp -/var/tmp -/dev/shm -/run")) << c->text;
+  EXPECT_TRUE(has_line(c->text, "ExecPaths=/usr/bin/g /usr/lib -/lib -/usr/lib64 -/lib64")) << c->text;
+  auto script = base();
+  script.executables[0].interpreter = "/usr/bin/perl";
+  auto s = run("", script);
+  EXPECT_TRUE(has_line(s->text, "ExecPaths=/usr/bin/g /usr/bin/perl /usr/lib -/lib -/usr/lib64 -/lib64")) << s->text;
+  auto env = base();
+  env.executables[0].interpreter = "/usr/bin/env";
+  auto e = run("", env);
+  EXPECT_FALSE(has_line(e->text, "NoExecPaths=/ -/tmp -/var/tmp -/dev/shm -/run")) << e->text;
+  EXPECT_NE(e->text.find("\nNoExecPaths=-"), std::string::npos) << e->text;
+}
+
 }  // namespace
 }  // namespace sdh::synth
