@@ -74,6 +74,9 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     if (auto j = host.journal(options.unit)) r.journal = *j;
     if (auto k = host.kernel_log()) r.kernel_log = *k;
     r.battery = parse_battery(r.journal);
+    if (options.containment_battery && !options.probe_binary.empty())
+      if (auto out = host.run(std::string("cat ") + kBatteryOutput, 10s); out && out->ok())
+        if (auto from_file = parse_battery(out->out); !from_file.empty()) r.battery = std::move(from_file);
     return r;
   };
   if (auto s = prepare_host(host, options); !s) {
@@ -88,10 +91,15 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   // The battery runs as an ExecStartPost= of the unit itself: same user,
   // namespaces, filter, capabilities and mounts as the service. "-": its
   // failure (a sandbox that refuses even to run it) does not fail the unit.
-  if (options.containment_battery && !options.probe_binary.empty())
+  if (options.containment_battery && !options.probe_binary.empty()) {
+    // Its results also go to a file any user may append to, made writable
+    // for this one path (a unit may send its output nowhere).
+    (void)host.install_file(kBatteryOutput, "", 0666);
     (void)host.install_dropin(options.unit, kBatteryDropinName,
-                              fmt::format("[Service]\nExecStartPost=-{} battery\nExecPaths=-{}\n", kProbePath,
-                                          dirname_of(kProbePath)));
+                              fmt::format("[Service]\nExecStartPost=-{} battery {}\nExecPaths=-{}\n"
+                                          "ReadWritePaths=-{}\n",
+                                          kProbePath, kBatteryOutput, dirname_of(kProbePath), kBatteryOutput));
+  }
   if (auto s = host.daemon_reload(); !s) {
     r.failure = "daemon-reload: " + s.error().to_string();
     return finish();

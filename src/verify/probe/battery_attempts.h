@@ -18,7 +18,8 @@ struct Outcome {
 // Row id -> the attempt. Every row of verify::battery_rows() has one.
 const std::map<std::string, std::function<Outcome()>>& battery_attempts();
 
-// Runs every attempt and prints "battery ID possible|refused|n/a DETAIL".
-void run_battery();
+// Runs every attempt and prints "battery ID possible|refused|n/a DETAIL",
+// on stdout and appended to `out_path` when it is given.
+void run_battery(const std::string& out_path = "");
 
 }  // namespace sdh::probe

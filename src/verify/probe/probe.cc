@@ -123,7 +123,7 @@ int usage() {
                "  write DIR...            create and remove a file in each directory\n"
                "  read PATH...            open each path for reading\n"
                "  device PATH...          open each device node read-write\n"
-               "  battery                 the containment battery: what code inside could still do\n"
+               "  battery [FILE]          the containment battery: what code inside could still do\n"
                "  wx                      map memory writable and executable\n"
                "  unshare NS...           create each namespace type (cgroup ipc net mnt pid user uts)\n"
                "  nnp                     whether privileges can still be gained (no_new_privs)\n"
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
       else report(op, p, false, errno_name(errno));
     }
   } else if (op == "battery") {
-    sdh::probe::run_battery();
+    sdh::probe::run_battery(args.empty() ? "" : args[0]);
   } else if (op == "device") {
     for (const auto& p : args) {
       int fd = open(p.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
