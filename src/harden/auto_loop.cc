@@ -168,11 +168,15 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     if (hooks.score)
       if (auto s = hooks.score(p)) p.exposure_after_tenths = *s;
   };
+  // The unit without a drop-in is the same in every iteration: its run is
+  // verified once and kept.
+  verify::VerifyOptions base = options;
+  if (!base.baseline_cache) base.baseline_cache = std::make_shared<verify::BaselineCache>();
   std::set<std::string> tried;  // relax() arguments applied so far
   std::vector<Step> applied;    // in order, to carry over to another proposal
   for (r.iterations = 1; r.iterations <= hooks.max_iterations; ++r.iterations) {
     std::string dropin = synth::render_dropin(plan);
-    verify::VerifyOptions o = options;
+    verify::VerifyOptions o = base;
     o.dropin_text = dropin;
     say(fmt::format("verify, iteration {}: {} directives", r.iterations, plan.directives.size()));
     auto verdict = verify::verify_dropin(o, factory);

@@ -301,12 +301,11 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
 
   // Baseline: the service and the check must work without the drop-in,
-  // else verification has nothing to say about the drop-in.
-  systemd::Properties baseline_props;
-  std::optional<profile::Profile> baseline_profile;
-  std::vector<systemd::ExecResult> plain_runs;
-  std::vector<BatteryLine> baseline_battery;
-  {
+  // else verification has nothing to say about the drop-in. It does not
+  // depend on the drop-in: a cache shared across drop-ins is used as is.
+  std::optional<BaselineRun> cached_baseline;
+  const bool baseline_from_cache = options.baseline_cache && options.baseline_cache->run.has_value();
+  if (!baseline_from_cache) {
     auto host = factory();
     if (!host) return fail(std::move(host.error()).with_context("starting the baseline host"));
     v.host = (*host)->kind();
@@ -322,20 +321,30 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       v.seconds = elapsed();
       return v;
     }
-    v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::passed,
-                       "check " + run.check.status_text()});
-    baseline_profile = run.profile;
-    baseline_battery = run.battery;
-    if (auto p = (*host)->show(options.unit, keys)) baseline_props = *p;
-    for (const auto& c : controls) {
-      auto r = (*host)->run_sandboxed({}, c.argv, 30s);
-      plain_runs.push_back(r ? *r : systemd::ExecResult{-1, 0, false, "", r.error().to_string()});
-    }
+    BaselineRun b;
+    b.check_status = run.check.status_text();
+    b.profile = run.profile;
+    b.battery = run.battery;
+    if (auto p = (*host)->show(options.unit, {})) b.properties = *p;
     (void)(*host)->shutdown();
+    cached_baseline = std::move(b);
+  } else {
+    cached_baseline = *options.baseline_cache->run;
   }
+  if (options.baseline_cache && !options.baseline_cache->run) options.baseline_cache->run = cached_baseline;
+  const BaselineRun& baseline = *cached_baseline;
+  v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::passed,
+                     "check " + baseline.check_status +
+                         (baseline_from_cache ? " (from this unit's earlier run)" : "")});
+  systemd::Properties baseline_props;
+  for (const auto& k : keys)
+    if (auto it = baseline.properties.find(k); it != baseline.properties.end()) baseline_props[k] = it->second;
+  const std::optional<profile::Profile>& baseline_profile = baseline.profile;
+  const std::vector<BatteryLine>& baseline_battery = baseline.battery;
 
   auto host = factory();
   if (!host) return fail(std::move(host.error()).with_context("starting the hardened host"));
+  v.host = (*host)->kind();
   auto run = run_service(**host, options, options.dropin_text);
   v.items.push_back({Stage::hardened, "unit starts and stays up",
                      run.started && run.stayed_up ? ItemStatus::passed : ItemStatus::failed,
@@ -363,9 +372,13 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   assignments.push_back(probes_exec);
   for (size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
+    // Without the sandbox: a transient unit of its own, so this host serves
+    // as well as a baseline host would.
+    auto plain_r = (*host)->run_sandboxed({}, c.argv, 30s);
+    systemd::ExecResult plain = plain_r ? *plain_r : systemd::ExecResult{-1, 0, false, "", plain_r.error().to_string()};
     auto r = (*host)->run_sandboxed(assignments, c.argv, 30s);
     systemd::ExecResult sandboxed = r ? *r : systemd::ExecResult{-1, 0, false, "", r.error().to_string()};
-    auto outcome = evaluate_control(c, sandboxed, plain_runs[i]);
+    auto outcome = evaluate_control(c, sandboxed, plain);
     std::string how = "full drop-in sandbox";
     if (outcome.status == ItemStatus::inconclusive && sandboxed.out.empty()) {
       // The whole drop-in may not apply to a bare transient unit (paths that
@@ -377,7 +390,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       only.push_back(probes_exec);
       auto r2 = (*host)->run_sandboxed(only, c.argv, 30s);
       if (r2) {
-        outcome = evaluate_control(c, *r2, plain_runs[i]);
+        outcome = evaluate_control(c, *r2, plain);
         how = "this class's directives only";
       }
     }

@@ -34,6 +34,19 @@ class RunObserver {
   virtual std::optional<profile::Profile> after_run(systemd::ServiceHost& host) = 0;
 };
 
+// What verification learns from the unit without the drop-in. It does not
+// depend on the drop-in, so `auto` keeps it across its iterations instead of
+// booting a baseline for each (verify_dropin fills it on first use).
+struct BaselineRun {
+  std::string check_status;                 // "exit 0"
+  systemd::Properties properties;           // every property systemctl shows
+  std::optional<profile::Profile> profile;  // from the observer
+  std::vector<BatteryLine> battery;
+};
+struct BaselineCache {
+  std::optional<BaselineRun> run;
+};
+
 struct VerifyOptions {
   std::string unit;          // unit name inside the host
   std::string unit_text;     // installed as unit_dir()/unit when non-empty
@@ -60,6 +73,8 @@ struct VerifyOptions {
   // sandbox, as an ExecStartPost= of the unit, in the baseline and hardened
   // runs (needs probe_binary). Bisect's trials leave it out.
   bool containment_battery = true;
+  // Shared by the verifications of one unit with several drop-ins.
+  std::shared_ptr<BaselineCache> baseline_cache;
 };
 
 // One start of the unit with a given drop-in (possibly empty) and the check.

@@ -55,6 +55,30 @@ TEST(Verify, PassesWhenEverythingHolds) {
   EXPECT_TRUE(world->last_files.count("/etc/systemd/system/web.service.d/50-sdharden.conf"));
 }
 
+TEST(Verify, TheBaselineIsKeptAcrossDropinsOfOneUnit) {
+  auto world = std::make_shared<FakeWorld>();
+  auto o = options(kDropin);
+  o.baseline_cache = std::make_shared<BaselineCache>();
+  auto first = verify_dropin(o, fake_factory(world));
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->verified);
+  EXPECT_EQ(world->boots, 2);
+  o.dropin_text = "[Service]\nPrivateTmp=yes\n";
+  auto second = verify_dropin(o, fake_factory(world));
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->verified) << verdict_to_text(*second);
+  EXPECT_EQ(world->boots, 3);  // the hardened run only
+  EXPECT_NE(verdict_to_text(*second).find("from this unit's earlier run"), std::string::npos);
+  // A baseline that fails is not kept: the next verification tries again.
+  auto broken = std::make_shared<FakeWorld>();
+  broken->check_fails = [](const FakeWorld::Assignments&) { return true; };
+  auto b = options(kDropin);
+  b.baseline_cache = std::make_shared<BaselineCache>();
+  b.check_grace = 0ms;
+  ASSERT_TRUE(verify_dropin(b, fake_factory(broken)));
+  EXPECT_FALSE(b.baseline_cache->run.has_value());
+}
+
 TEST(Verify, BaselineCheckFailureIsAClearError) {
   auto world = std::make_shared<FakeWorld>();
   world->check_fails = [](const FakeWorld::Assignments&) { return true; };
