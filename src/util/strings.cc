@@ -1,5 +1,7 @@
 #include "util/strings.h"
 
+#include <cctype>
+
 namespace sdh {
 
 std::vector<std::string> split(std::string_view s, char sep) {
@@ -10,6 +12,18 @@ std::vector<std::string> split(std::string_view s, char sep) {
     if (j == std::string_view::npos) j = s.size();
     out.emplace_back(s.substr(i, j - i));
     i = j + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> words(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    size_t start = i;
+    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (i > start) out.emplace_back(s.substr(start, i - start));
   }
   return out;
 }

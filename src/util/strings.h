@@ -9,5 +9,7 @@ namespace sdh {
 
 // Every field between separators, empty ones included ("a,,b" -> a, "", b).
 std::vector<std::string> split(std::string_view s, char sep);
+// The words between runs of blanks (spaces, tabs, newlines), none empty.
+std::vector<std::string> words(std::string_view s);
 
 }  // namespace sdh

@@ -1,19 +1,16 @@
 #include "verify/battery.h"
 
+#include "util/strings.h"
+
 #include <algorithm>
 #include <sstream>
 
 namespace sdh::verify {
 
+using sdh::words;
+
 namespace {
 
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string w;
-  while (in >> w) out.push_back(w);
-  return out;
-}
 
 }  // namespace
 

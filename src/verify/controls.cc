@@ -1,5 +1,7 @@
 #include "verify/controls.h"
 
+#include "util/strings.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -11,6 +13,8 @@
 #include "util/linux_names.h"
 
 namespace sdh::verify {
+
+using sdh::words;
 
 namespace {
 
@@ -24,13 +28,6 @@ const char* const kProbeSyscalls[] = {"ptrace", "perf_event_open", "process_vm_r
                                       "umount2", "pivot_root", "reboot", "add_key", "keyctl",
                                       "bpf", "userfaultfd", "chroot", "syslog", "setns"};
 
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string w;
-  while (in >> w) out.push_back(w);
-  return out;
-}
 
 // Collects a list-valued directive across assignments: an empty assignment
 // resets, "~" starts a deny-list.
