@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target for the other untrusted texts sdharden reads: profile
 // JSON (profile -o, --profile), drop-ins (--dropin, auto's own), policy
 // files (--policy), and the strace, audit and journal text bisect reads

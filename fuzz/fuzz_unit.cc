@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // libFuzzer target: feeds arbitrary bytes through the unit parser, loader,
 // exposure scorer, linter and report writers. The input is used three ways
 // (chosen by its length so unit files on disk are valid seeds as they are):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs the fuzz target once per file given on the command line (or every
 // file in the directories given): the crash reproducers in fuzz/regressions
 // become an ordinary test that needs no libFuzzer.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fuzz/run.sh [SECONDS]: builds the libFuzzer target with clang in build-fuzz,
 # seeds a corpus with every unit file on this machine (plus fuzz/regressions),
 # fuzzes for SECONDS (default 120) and fails on a crash, leak or timeout.

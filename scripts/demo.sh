@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's main job, on a fresh Debian 12 machine (as root):
 #   build sdharden, install nginx from Debian's packages without starting it on
 #   this host, score its unit, harden it, prove the drop-in under a real systemd

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what sdharden needs to build and test, from Debian 12 packages.
 set -euo pipefail
 PKGS=(

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's test command: installs dependencies, builds from scratch, runs
 # every test (unit, exactness against systemd-analyze, privileged end-to-end),
 # the unit tests again under ASan+UBSan, and the fuzzer for a bounded time.
@@ -7,12 +8,12 @@ cd "$(dirname "$0")/.."
 if [[ $(id -u) -eq 0 ]]; then scripts/install-deps.sh --test-daemons; else echo "test: not root, skipping apt-get"; fi
 
 echo "== build (RelWithDebInfo)"
-BUILD_DIR=build scripts/build.sh
+BUILD_DIR=build scripts/build.sh -DSDHARDEN_WERROR=ON
 echo "== tests"
 ctest --test-dir build --output-on-failure -j 2 --timeout 1800
 
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DSDHARDEN_SANITIZE=ON -DSDHARDEN_BENCH=OFF -DSDHARDEN_BPF=OFF
+BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DSDHARDEN_WERROR=ON -DSDHARDEN_SANITIZE=ON -DSDHARDEN_BENCH=OFF -DSDHARDEN_BPF=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j 2 -L unit
 

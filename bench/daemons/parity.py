@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Expert parity: every restriction of Debian's own (hand-hardened) unit,
 and whether sdharden's drop-in has it; when it has not, the observation its
 drop-in gives for leaving it out ("Not set" section), or "no reason given"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The real-daemon benchmark (../../shared/bench/DAEMONS.md, issue 6): for each
 # definition in this folder, harden Debian's unit stripped of its sandboxing
 # with `sdharden auto`, score before/after with sdharden and with

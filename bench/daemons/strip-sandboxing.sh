@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Prints a unit file with every sandboxing directive removed: the benchmark's
 # baseline, so sdharden starts from nothing as it does for most daemons.
 # Usage: strip-sandboxing.sh UNIT_FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Closed-loop request rate against a loopback daemon, for the profiling-cost
 columns: tp.py memcached|dns PORT [SECONDS] [CLIENTS] -> prints requests/s."""
 import socket, struct, sys, threading, time

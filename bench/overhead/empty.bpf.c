@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SPDX-License-Identifier: GPL-2.0
 /* The floor of the overhead benchmark: a program that does nothing, on the
  * hook sdharden's profiler uses for every syscall (a BTF raw tracepoint at

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Runs a command with the BPF programs of an object file attached, detaching
  * them when it exits: the floor measurement of bench/overhead/run.sh.
  * usage: floor OBJECT.bpf.o COMMAND [ARGS...]   (as root) */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Syscall-bound loop for the overhead benchmark: 1-byte reads from /dev/zero
  * for SECONDS seconds; prints the number of reads per second. */
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Overhead of `sdharden profile` against no tracing and `strace -f`, in one run:
 #  1. a syscall-bound loop (1-byte reads from /dev/zero), reads per second;
 #  2. a real daemon: redis-benchmark (SET and GET) against a loopback

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Speed of `sdharden score` against `systemd-analyze security --offline=yes`
 on the same corpus: N generated units plus this machine's services.
 sdharden scores the whole corpus in one process; systemd-analyze is run once

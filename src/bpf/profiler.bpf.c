@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // SPDX-License-Identifier: GPL-2.0
 /* sdharden's profiler: follows a set of processes (a command and its
  * descendants, or everything in a cgroup v2 subtree), counts their syscalls,

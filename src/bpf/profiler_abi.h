@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Records shared by the BPF programs (profiler.bpf.c) and their user-space
  * reader (src/trace/ebpf_tracer.cc). Plain C, fixed-width types only. */
 #ifndef SDH_PROFILER_ABI_H

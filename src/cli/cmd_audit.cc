@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden audit: every service of the host (or --root), scored offline,
 // sorted by exposure, with a summary. Exit 0 on success, 2 on usage or
 // output errors. Units that cannot be scored are listed, not fatal.
@@ -161,9 +162,9 @@ int run_audit(const AuditArgs& args) {
   if (args.format == "json") {
     out = report::audit_json(report);
   } else if (args.format == "sarif") {
-    out = report::audit_sarif(report, "0.1.0");
+    out = report::audit_sarif(report, SDHARDEN_VERSION);
   } else if (args.format == "html") {
-    out = report::audit_html(report, "0.1.0");
+    out = report::audit_html(report, SDHARDEN_VERSION);
   } else {
     out = report::audit_table(report);
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden auto: profile the unit in a disposable container -> propose a
 // drop-in -> verify it there -> on failure bisect and relax the culprit ->
 // repeat; ends with a verified drop-in and exposure before -> after.

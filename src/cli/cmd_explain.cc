@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden explain: a Markdown security posture for a project's docs.
 #include <filesystem>
 #include <fstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden lint UNIT|FILE...: hardening gotchas and contradictions with
 // file:line, the reason and a fix. Exit 0: no warnings or errors (notes are
 // fine); 1: at least one warning or error; 2: a unit could not be read.
@@ -109,7 +110,7 @@ int run_lint(const LintArgs& args) {
   if (args.format == "json") {
     fmt::print("{}", report::lint_json(linted));
   } else if (args.format == "sarif") {
-    fmt::print("{}", report::lint_sarif(linted, "0.1.0"));
+    fmt::print("{}", report::lint_sarif(linted, SDHARDEN_VERSION));
   } else {
     bool color = args.color == "always" || (args.color == "auto" && isatty(STDOUT_FILENO));
     fmt::print("{}", report::lint_text(linted, color));

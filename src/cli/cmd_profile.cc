@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden profile: trace a command or a cgroup with eBPF and write a Profile.
 #include <signal.h>
 #include <sys/wait.h>

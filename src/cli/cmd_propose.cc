@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden propose: the tightest drop-in a profile allows, every directive
 // with its evidence, every omission with the observation that forbids it.
 #include <unistd.h>

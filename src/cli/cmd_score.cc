@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden score: the exposure of units, as `systemd-analyze security
 // --offline=yes` computes it, with an explanation per assessor.
 #include <fmt/core.h>

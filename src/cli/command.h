@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Each subcommand lives in its own cmd_<name>.cc and registers itself here.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include <cstdio>
 #include <exception>
 
@@ -9,7 +10,7 @@ int main(int argc, char** argv) {
   using namespace sdh::cli;
   CLI::App app{"sdharden: harden systemd services with evidence"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "sdharden 0.1.0");
+  app.set_version_flag("--version", "sdharden " SDHARDEN_VERSION);
   app.footer(
       "Exit codes: 0 ok, 1 threshold exceeded or verification failed, 2 usage or input error.\n"
       "Run 'sdharden COMMAND --help' for a command's options.");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "cli/system_facts.h"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reads what the synthesiser needs to know about this machine's files and
 // accounts (owners, modes, passwd, group) for the paths a profile names.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Set-up shared by the commands that run a unit under a real systemd
 // (verify, bisect, auto); defined in cmd_verify.cc.
 #pragma once

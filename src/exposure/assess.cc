@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "exposure/assess.h"
 
 #include <fmt/core.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The exposure score, as `systemd-analyze security --offline=yes` computes it.
 #pragma once
 

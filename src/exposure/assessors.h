@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The assessor tables (ids, JSON field names, weights, ranges) per systemd
 // version, read from data/exposure-assessors-*.tsv embedded at build time.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The `auto` loop as a library: verify the plan's drop-in under a real
 // systemd; when the service breaks, bisect to the directive(s) and the denied
 // operation and grant that one operation (synth/grant.h), stepping a

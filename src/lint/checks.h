@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The predicates behind the rule table (rules.cc). Each appends one Hit per
 // place the rule fires; none of them touch anything but the LintContext.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading just enough of an ELF header to know which architecture a binary
 // was built for (SystemCallArchitectures= checks), through the FileSystem seam.
 #pragma once

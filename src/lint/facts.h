@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Questions the lint predicates ask about a loaded unit: where a directive
 // was set, which list entries survive empty resets, what each Exec line runs.
 #pragma once

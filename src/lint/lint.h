@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Linting a loaded unit: runs every rule and turns the parser's diagnostics
 // into findings, each with file:line, the reason and a suggested fix.
 #pragma once

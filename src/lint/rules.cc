@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The rule table. Reasons and fixes are ours; the behaviour they describe is
 // systemd 252's (checked against its documentation and source semantics).
 #include "lint/rules.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The lint rules as data: an id, a severity, why it matters and how to fix
 // it, plus the predicate that finds it. Adding a rule is adding a row.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ProfileBuilder: folds TraceEvents into a Profile, per executable and phase.
 // Pure logic: facts from the file system come through a FileInspector.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // FileInspector: the facts ProfileBuilder needs from the file system at event
 // time (device numbers, ELF machine, set-id bits). The real one lives in
 // src/trace (it touches the OS); tests use FakeInspector.

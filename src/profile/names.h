@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Names for numbers seen in traces: syscalls (per architecture, via
 // libseccomp), address families, socket types, capabilities, errno values.
 #pragma once

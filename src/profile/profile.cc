@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Enum names and the merge of several profiles.
 #include "profile/profile.h"
 

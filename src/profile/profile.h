@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Profile: what a service was observed to do, aggregated per executable and
 // per phase. Produced by trace/ (through ProfileBuilder), consumed by synth/
 // and verify/. Serialised as JSON (schema: docs/profile-schema.md).

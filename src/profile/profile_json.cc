@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // JSON form of Profile (docs/profile-schema.md). Reading is lenient about
 // missing members (they keep their defaults) and strict about wrong types.
 #include <nlohmann/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The host audit as a value (every service and its assessment) and its
 // renderings: terminal table, JSON, SARIF; HTML lives in audit_html.h.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The host audit as one self-contained HTML file: no external resources, an
 // inline SVG histogram of the exposure distribution and a sortable table.
 #pragma once

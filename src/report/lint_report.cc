@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "report/lint_report.h"
 
 #include <fmt/core.h>

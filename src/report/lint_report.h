@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Rendering lint findings: compiler-like text, JSON, SARIF 2.1.0.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Helpers shared by the SARIF 2.1.0 writers (lint and audit).
 #pragma once
 

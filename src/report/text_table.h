@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Plain-text tables for terminals: columns padded to their widest cell.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Evidence: the facts of a Profile that the knowledge base reasons about,
 // digested once (unions over executables and runs) and phrased for comments.
 #pragma once

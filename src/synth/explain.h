@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A Markdown security posture of a unit (optionally with a drop-in and the
 // profile's evidence): what is restricted, what is not and why, what was seen.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The narrowest grant for a verified failure. When a drop-in breaks the
 // service, bisection names the directive(s) and the diagnosis the denied
 // operation; an expert then grants that one operation (a path, a syscall, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The directive knowledge base: one rule per directive (or tightly coupled
 // group of directives), as data (what it forbids, what it implies, which
 // exposure items it moves) plus a predicate that turns Evidence into the

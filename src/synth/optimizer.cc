@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The optimiser: walks the knowledge base in order, asks each rule for the
 // options the evidence permits, scores each option on top of the plan so far
 // with our exposure scorer, and keeps the best one when it lowers the score

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Internal helpers shared by the optimiser, relax() and the renderer.
 #pragma once
 

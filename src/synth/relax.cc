@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // relax(): loosen or remove one directive after verification showed that it
 // breaks the service, keeping the reason in the plan (and the drop-in).
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Drop-in text and JSON for a HardeningPlan.
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Daemons that start login sessions (sshd, FTP and mail servers with local
 // users, cron) pass their sandbox on to every session they start: with
 // NoNewPrivileges= or a narrow bounding set, `sudo` can no longer work for

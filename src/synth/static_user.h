@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Can a daemon that runs as root run as its package's own account instead?
 // Many daemons run as root only because they start that way: the profile
 // shows the kernel's permission checks (CAP_DAC_OVERRIDE on redis.conf,

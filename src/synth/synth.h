@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The synthesiser's public face: Profile + LoadedUnit -> HardeningPlan ->
 // drop-in text. Everything here is pure (no printing, no OS access except
 // through the FileSystem used to re-load the unit for scoring).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // systemd's syscall groups (@system-service, @privileged, ...) as data, for
 // building allow-lists and for knowing which groups the exposure score checks.
 #pragma once

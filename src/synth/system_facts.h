@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the machine says about the files a daemon touched and about its user
 // accounts: owners, modes, passwd and group entries. The synthesiser needs
 // them to propose a static User= (a daemon run as root only to reach files

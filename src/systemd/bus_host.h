@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // BusHost: the machine's own systemd (--in host), driven over D-Bus with
 // sd-bus. Units under test get runtime drop-ins in /run/systemd/system (gone
 // at reboot, removed at shutdown()); probes run as transient units.

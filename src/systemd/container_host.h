@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ContainerHost: a disposable systemd booted with systemd-nspawn from the
 // machine's own root, with throw-away layers over /etc and /var, so the
 // installed daemons are there and nothing leaks back. Commands run inside by

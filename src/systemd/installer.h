@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Installing a drop-in for real (`sdharden apply`): atomically (temp file,
 // fsync, rename, fsync of the directory), with the previous state kept, and
 // rolled back when the service or its check fails afterwards. Killed at any

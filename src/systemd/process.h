@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Running a child process with a deadline and captured output. Every
 // OS-facing ServiceHost funnels its commands through here so that nothing
 // can hang the caller and no child outlives its deadline.

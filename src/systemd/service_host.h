@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ServiceHost: a systemd that sdharden can drive. verify/, bisect and apply
 // are written against this interface only; the implementations are a
 // disposable container (ContainerHost), the machine's own systemd over D-Bus

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The eBPF back-end: loads src/bpf/profiler.bpf.c (embedded as a skeleton),
 // follows a pid tree or a cgroup, and turns its records into TraceEvents.
 #include <bpf/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Built when SDHARDEN_BPF is OFF (e.g. the sanitizer build): no back-end.
 #include "trace/tracer.h"
 

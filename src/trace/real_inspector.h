@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // FileInspector backed by stat(2) and the files' own ELF headers.
 #pragma once
 

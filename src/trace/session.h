@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Profiling sessions: run a tracer over a command or a cgroup and build the
 // Profile. `sdharden profile` calls these; the unit/container harness reuses
 // profile_cgroup with its own stop condition (e.g. "the workload finished").

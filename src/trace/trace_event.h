@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // TraceEvent: one observation from a tracer back-end, as a plain value.
 // The eBPF back-end (ebpf_tracer.cc) produces them from kernel records; tests
 // build them by hand. ProfileBuilder (src/profile/builder.h) consumes them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Tracer: the interface between the profiler session and a kernel back-end.
 // The eBPF back-end (ebpf_tracer.cc) is the real one; tests can drive
 // ProfileBuilder directly with synthetic TraceEvents instead.

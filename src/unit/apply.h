@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Applies parsed assignments to UnitSettings with systemd 252's per-directive
 // semantics, then adds the settings systemd implies at load time.
 #pragma once

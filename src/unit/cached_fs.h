@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A FileSystem decorator that remembers every answer (kind, lkind, list_dir,
 // read_link, file contents). Scoring many units in one run asks the same
 // questions about the same search-path folders over and over, and reads the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The directive registry: for each directive the unit model interprets, its
 // section, how its value is parsed, whether repeated assignments accumulate
 // and what an empty assignment does. Everything else systemd accepts is

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sdh_embed_data(OUT_CC SYMBOL_PREFIX FILE...): writes a .cc that defines, for
 # each data file, `const char* const <prefix>_<stem>` holding its text, so an
 # installed binary needs no data directory. Re-runs when a file changes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Finding a unit like systemd does (search path, drop-ins, templates) and
 // turning its files into a LoadedUnit: the raw assignments in application
 // order, the effective UnitSettings and the diagnostics met on the way.

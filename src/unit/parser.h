@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The unit-file lexer: lines, comments, continuations, sections, "Key=Value".
 #pragma once
 

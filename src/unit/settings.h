@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // UnitSettings: the plain value that every analysis consumes. It holds the
 // effective settings of one unit after all files, drop-ins, list accumulation,
 // empty-assignment resets and systemd's implied settings have been applied.

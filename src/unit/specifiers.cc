@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "unit/specifiers.h"
 
 #include "unit/unit_name.h"

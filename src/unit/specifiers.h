@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The "%x" specifiers systemd expands in unit files, as far as they can be
 // known offline (no running manager needed).
 #pragma once

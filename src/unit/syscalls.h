@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // System call names and systemd's "@group" sets, per systemd version. The
 // tables are data (data/syscall-groups-*.tsv, data/syscalls-x86_64.txt)
 // embedded into the binary at build time.

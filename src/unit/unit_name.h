@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit names as systemd understands them: "prefix@instance.type".
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Writing a user's output file so that it is never seen half-written.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Errors are values: every fallible library call returns Result<T>.
 #pragma once
 

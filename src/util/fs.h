@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The file-system seam: pure modules read files only through FileSystem, so
 // tests (and the synthesiser's what-if scoring) can use an in-memory tree.
 #pragma once

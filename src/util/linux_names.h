@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The kernel's names for capability and address-family numbers
 // (linux/capability.h, sys/socket.h): one table for every module.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/battery.h"
 
 #include "util/strings.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The containment battery: what an attacker who runs code inside the
 // service could still do. Each row is one benign attempt, undone at once
 // (a file created is removed, a namespace lives in a child that exits, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // bisect: delta debugging (ddmin) over a drop-in's directives down to the
 // smallest set that still breaks the service, then the denied operation
 // behind it. Written against ServiceHost; unit-tested with the FakeHost.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Negative controls: for each restriction class a drop-in sets, a probe that
 // must be refused inside the drop-in's sandbox and must succeed without it.
 // The plan is data (which directive, which probe, what to expect); the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Naming the denied operation behind a failure: seccomp kills from the
 // kernel's audit lines, failed syscalls from a trace of the service, and the
 // journal's error messages. Pure text analysis, unit-tested on samples.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A drop-in as a list of directive assignments: what verify applies, what
 // bisect splits, what negative controls copy into a probe's sandbox.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Turning the command line's UNIT, --dropin and --check into VerifyOptions:
 // a unit name is used as the host knows it; a path to a unit file is
 // installed into the host under its base name.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Verdict: the outcome of `verify`, one item per thing checked, as a plain
 // value for the CLI (human text, --json) and for `auto`.
 #pragma once

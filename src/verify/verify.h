@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The verification workflow: baseline run without the drop-in, hardened run
 // with it, directives read back through `systemctl show`, negative controls,
 // and (when a profiler is plugged in) a behaviour diff. Written against

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // FakeHost: an in-memory systemd for unit tests of verify/, bisect and apply.
 // A unit "starts" unless the test's rule says the installed drop-in
 // assignments break it; the check passes while the unit is active and the

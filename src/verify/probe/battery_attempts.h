@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The containment battery's attempts as sdharden-probe runs them: one
 // function per row of verify/battery.h, each benign and undone at once.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // sdharden-probe: tries one kind of operation and says whether the kernel let
 // it through. verify runs it twice per restriction class, inside the same
 // sandbox as the service and without it (negative control). One line per

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # sdharden apply killed (SIGKILL) at each step leaves the old drop-in or the
 # new one, never a partial file; then a full apply installs the new one and
 # keeps the old one as backup. Runs in a --root tree: no root needed.

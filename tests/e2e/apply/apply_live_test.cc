@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end: `sdharden apply` on a live systemd (inside a disposable
 // container, where PID 1 is systemd): installs, reloads, restarts, checks;
 // a drop-in that breaks the service is rolled back; killed during reload,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Reduced real-daemon benchmark for CI: bench/daemons/run.sh on redis-server
 # and memcached, asserting that auto verified the drop-in, the check passed
 # under the hardened unit, every negative control held, auto took < 5 min,

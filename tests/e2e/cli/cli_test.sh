@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # cli_test.sh SDHARDEN CASE: one end-to-end case of the sdharden CLI.
 # Exit 0 pass, 1 fail, 77 skip (with the reason printed).
 set -uo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end: the disposable systemd container boots repeatably, runs
 // commands and transient units inside, applies hardening, and leaves nothing
 // behind (no nspawn process, no mount, no temp file). Prints boot/stop cost.

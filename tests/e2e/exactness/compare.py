@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Exactness check: sdharden score --json against
 `SYSTEMD_ANALYZE_DEBUG=1 systemd-analyze security --offline=yes --json=short`
 (items) and its text output ("Overall exposure level") for every given unit

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Seeded random unit files for the exactness test: combinations of the
 directives systemd-analyze assesses, drop-ins (NAME.d, template, dash-prefix,
 type-level), templates, empty resets, list accumulation, "~" inversions,

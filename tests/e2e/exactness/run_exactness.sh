@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Exactness e2e test: every unit file on the machine plus 5,000 generated units,
 # sdharden score vs systemd-analyze security --offline=yes (systemd 252).
 # Usage: run_exactness.sh SDHARDEN [COUNT] [SEED]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Checks that a profile of tests/e2e/profile/probe.c holds exactly the facts
 the probe and its child produce. usage: check_probe.py PROFILE DIR UDP_PORT PROBE CHILD MODE
 MODE is "accept" (boundary: first accept) or "ready" (READY=1 sent to $NOTIFY_SOCKET=NOTIFY,

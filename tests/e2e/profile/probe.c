@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* A program with a known behaviour, for the profiler's end-to-end test.
  * usage: probe DIR UDP_PORT CHILD_BINARY
  * Start-up: sched_yield, a dirfd-relative create, a cwd-relative create, a

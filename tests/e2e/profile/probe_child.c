@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* The probe's child (exec'd by probe): usage: probe_child DIR TCP_PORT.
  * Connects to [::1]:TCP_PORT, creates DIR/child.txt and makes it set-uid,
  * enters a new UTS namespace and sets its host name there. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: the profiler never leaves its workload stopped, killed or traced.
 # For SIGKILL and SIGINT sent to `sdharden profile` mid-run: the workload keeps
 # running to its end, is never in the stopped state, and the profiler's BPF

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: profile the probe (and the child it execs) and check the facts, once
 # with the accept boundary and once with READY=1 on $NOTIFY_SOCKET.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: what the profiler learns at a syscall's exit. A syscall a seccomp filter
 # refused is a failure but not a use; one that the filter allowed and that
 # failed on its own is both; rt_sigreturn (which leaves no syscall number in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Probe for tests/e2e/profile/run_seccomp.sh: syscalls that only the exit of a
  * syscall shows as they are. Under a seccomp filter that refuses uname with
  * EPERM, it calls uname (refused: a failure, not a use), kill(1, 0) as

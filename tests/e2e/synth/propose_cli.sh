@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: the propose/explain command lines: refusal of an incomplete profile
 # (exit 2) unless --allow-incomplete, atomic -o, --json, several profiles.
 # Usage: SCRIPT SDHARDEN DATA_DIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # e2e: for every profile fixture, `sdharden propose` predicts the exposure of
 # the unit with its drop-in applied; `systemd-analyze security --offline=yes`
 # on the unit file with NAME.service.d/ next to it must agree, before and after.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: `sdharden auto` (profile -> propose -> verify -> bisect/relax)
 # on the python3 http.server unit, and on nginx when it is installed: each
 # must end with a verified drop-in that lowers the exposure, in < 5 minutes.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """e2e: a daemon that starts login sessions, as cron or sshd do: for each
 connection it opens a PAM session for the named login account (runuser -l)
 and runs a command in it through the account's shell. The command is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: a daemon that starts login sessions (PAM through runuser -l,
 # the account's shell, a command in it) must get a drop-in under which
 # `sudo -n true` still works in the sessions it starts: auto must recognise

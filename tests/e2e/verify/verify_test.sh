@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: a python3 http.server unit hardened and verified in a disposable
 # systemd container; a wrong drop-in (RestrictAddressFamilies=AF_UNIX for a TCP
 # server) fails and bisect names that directive and the refused socket(AF_INET);

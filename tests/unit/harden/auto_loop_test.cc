@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The auto loop on FakeHosts: the narrowest grant first, step down and
 // removal only after it, the static-user fallback, evidence kept through
 // iterations, and nothing unverified reported as verified.

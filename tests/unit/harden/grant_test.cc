@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The grant rules: one path, syscall, family, capability, device or
 // namespace for a denied operation; step down or removal otherwise.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Builds LoadedUnit values by hand for lint tests: assignments with real
 // line numbers, and the effective settings the test states explicitly.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ProfileBuilder with synthetic TraceEvents: no kernel, no root.
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An independent compatibility checker for proposed drop-ins: it reads the
 // drop-in TEXT and the raw Profile (not the optimiser's Evidence or rules)
 // and reports every directive that would forbid something observed. Written

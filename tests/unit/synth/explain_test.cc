@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The Markdown posture: restricted items, open items with their evidence.
 #include <gtest/gtest.h>
 

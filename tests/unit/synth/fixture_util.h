@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Loading the profile fixtures and their base units for tests.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The synthesiser on the hand-written profile fixtures: golden drop-ins, the
 // independent compatibility checker, the acceptance thresholds, and the
 // knowledge each fixture exists to exercise.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The field gotchas of DESIGN.md, each on a small profile, with the real
 // scorer and the independent checker.
 #include <gtest/gtest.h>

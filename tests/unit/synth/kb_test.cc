@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Consistency of the knowledge base and its data tables.
 #include <gtest/gtest.h>
 

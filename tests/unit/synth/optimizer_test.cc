@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The optimiser against an injected scorer, profile-completeness handling,
 // never-weaken, tie-breaks, and relax().
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A root daemon that only needs its package account's files gets a static
 // User= (redis: the Debian package runs it as redis); anything else keeps root.
 #include <gtest/gtest.h>

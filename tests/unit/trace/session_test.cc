@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Profiling sessions driven by a fake tracer: no kernel, no root.
 #include <gtest/gtest.h>
 #include <sys/wait.h>

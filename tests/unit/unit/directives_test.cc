@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The directive registry is the single source of how a boolean or a path
 // list reaches UnitSettings: every such row is bound to its field, and an
 // assignment through the real loader sets, clears and resets that field.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Bad input never crashes the loader or the scorer: seeded random bytes and
 // random mixes of unit-file fragments, fragment and drop-ins alike.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The containment battery as data: every row has a class, an attempt in the
 // probe and directives meant to refuse it that the unit model knows; the
 // probe's lines parse and compare baseline -> hardened.
