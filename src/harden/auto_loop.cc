@@ -74,18 +74,6 @@ std::string failure_of(const verify::Verdict& v) {
   return "the service fails";
 }
 
-// Whether the service works under this plan's drop-in: one run.
-bool works_with(const synth::HardeningPlan& plan, const verify::VerifyOptions& options,
-                const systemd::HostFactory& factory) {
-  auto host = factory();
-  if (!host) return false;
-  verify::VerifyOptions trial = options;
-  trial.containment_battery = false;
-  auto run = verify::run_service(**host, trial, synth::render_dropin(plan));
-  (void)(*host)->shutdown();
-  return run.ok();
-}
-
 // The proposal made without the static user, carrying over the grants found
 // so far and what the user would have scored.
 synth::HardeningPlan without_static_user(synth::HardeningPlan as_root, const synth::HardeningPlan& with_user,
@@ -173,6 +161,22 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
   // verified once and kept.
   verify::VerifyOptions base = options;
   if (!base.baseline_cache) base.baseline_cache = std::make_shared<verify::BaselineCache>();
+  // The verified result: the verified run's battery goes into the drop-in's
+  // header (comments only: the assignments are the ones verified).
+  auto verified = [&](const synth::HardeningPlan& p, const std::string& text,
+                      const verify::Verdict& v) -> Result<AutoResult> {
+    r.verified = true;
+    r.plan = p;
+    r.dropin = text;
+    r.verdict = v;
+    if (v.containment.ran) {
+      r.plan.containment =
+          synth::ContainmentSummary{v.containment.possible_baseline(), v.containment.possible_hardened(),
+                                    static_cast<int>(v.containment.rows.size()), v.containment.still_possible()};
+      r.dropin = synth::render_dropin(r.plan);
+    }
+    return r;
+  };
   std::set<std::string> tried;  // relax() arguments applied so far
   std::vector<Step> applied;    // in order, to carry over to another proposal
   for (r.iterations = 1; r.iterations <= hooks.max_iterations; ++r.iterations) {
@@ -185,19 +189,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     r.plan = plan;
     r.dropin = dropin;
     r.verdict = *verdict;
-    if (verdict->verified) {
-      r.verified = true;
-      // What the verified run's battery found still possible goes into the
-      // drop-in's header (comments only: the assignments are the ones verified).
-      if (verdict->containment.ran) {
-        r.plan.containment = synth::ContainmentSummary{verdict->containment.possible_baseline(),
-                                                       verdict->containment.possible_hardened(),
-                                                       static_cast<int>(verdict->containment.rows.size()),
-                                                       verdict->containment.still_possible()};
-        r.dropin = synth::render_dropin(r.plan);
-      }
-      return r;
-    }
+    if (verdict->verified) return verified(plan, dropin, *verdict);
     if (!verdict->error.empty()) {
       r.error = first_line(verdict->error);
       return r;
@@ -206,19 +198,25 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     std::vector<Step> steps;
     auto user = static_user_of(plan);
     if (service_broken(*verdict) && user && hooks.propose_without_static_user) {
-      // One run tells it: the proposal made without the static user works,
-      // so the daemon refuses to start as that user (some wrappers insist
-      // on root). Continue from it instead of bisecting or taking the plan
-      // built around that user apart.
-      auto as_root = hooks.propose_without_static_user();
-      if (as_root && works_with(*as_root, o, factory)) {
+      // The proposal made without the static user, verified at once: when
+      // it holds, the daemon refuses to start as that user (some wrappers
+      // insist on root), and it is the answer; when it does not, the user
+      // plan is bisected as any other.
+      if (auto as_root = hooks.propose_without_static_user()) {
         auto failure = first_line(failure_of(*verdict));
-        say(fmt::format("the static User={} breaks the service ({}); the proposal without it works: continuing from it",
-                        *user, failure));
-        plan = without_static_user(std::move(*as_root), plan, *user, failure, applied);
-        r.static_user_dropped = true;
-        rescore(plan);
-        continue;
+        auto fallback = without_static_user(std::move(*as_root), plan, *user, failure, applied);
+        rescore(fallback);
+        verify::VerifyOptions fo = base;
+        fo.dropin_text = synth::render_dropin(fallback);
+        say(fmt::format("the static User={} breaks the service ({}): verifying the proposal without it", *user,
+                        failure));
+        auto fv = verify::verify_dropin(fo, factory);
+        if (!fv) return fail(fv.error());
+        if (fv->verified) {
+          r.static_user_dropped = true;
+          return verified(fallback, fo.dropin_text, *fv);
+        }
+        say("the proposal without the static user fails too: bisecting the one with it");
       }
     }
     if (service_broken(*verdict)) {

@@ -166,9 +166,9 @@ TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
   EXPECT_TRUE(r->verified) << r->error;
   EXPECT_TRUE(r->static_user_dropped);
   EXPECT_EQ(proposals, 1);
-  // One trial of the proposal without the user instead of a bisection:
-  // verify (2 boots), the trial (1), verify again (1: the baseline is kept).
-  EXPECT_EQ(world->boots, 4);
+  // The proposal without the user verified at once instead of a bisection:
+  // verify (2 boots), then its hardened run (1: the baseline is kept).
+  EXPECT_EQ(world->boots, 3);
   ASSERT_TRUE(r->plan.beyond_dropin.has_value());
   EXPECT_EQ(r->plan.beyond_dropin->user, "web");
   EXPECT_EQ(r->plan.beyond_dropin->exposure_tenths, 12);
