@@ -37,7 +37,7 @@ unit=nginx.service
 check='curl -fsS -o /dev/null http://127.0.0.1/'
 
 echo "== exposure before"
-"$SDH" score "$unit" --summary | tail -1
+"$SDH" score "$unit" --summary | sed "/^$/d" | tail -1
 
 dropin=$work/50-sdharden.conf
 start=$(date +%s)
