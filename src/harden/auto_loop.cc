@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "util/strings.h"
 #include "verify/controls.h"
 
 namespace sdh::harden {
@@ -20,11 +21,6 @@ std::string first_line(const std::string& s) {
   return line;
 }
 
-std::string trim(const std::string& s) {
-  size_t b = s.find_first_not_of(" \t");
-  size_t e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
 
 // One change the loop makes: relax()'s argument, why, and its kind ("" to
 // tell from the result: a step down or a removal).
@@ -179,12 +175,22 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
   };
   std::set<std::string> tried;  // relax() arguments applied so far
   std::vector<Step> applied;    // in order, to carry over to another proposal
+  // The proposal without the static user, once verified and failed: if
+  // bisection then blames the user, the loop continues from it with this
+  // verdict instead of proposing and verifying it again.
+  std::optional<std::pair<synth::HardeningPlan, verify::Verdict>> failed_fallback;
+  std::optional<verify::Verdict> known;  // the verdict of `plan`, when already had
   for (r.iterations = 1; r.iterations <= hooks.max_iterations; ++r.iterations) {
+    failed_fallback.reset();  // it holds for the iteration that verified it
     std::string dropin = synth::render_dropin(plan);
     verify::VerifyOptions o = base;
     o.dropin_text = dropin;
-    say(fmt::format("verify, iteration {}: {} directives", r.iterations, plan.directives.size()));
-    auto verdict = verify::verify_dropin(o, factory);
+    Result<verify::Verdict> verdict = known ? Result<verify::Verdict>(std::move(*known)) : fail("not verified yet");
+    known.reset();
+    if (!verdict) {
+      say(fmt::format("verify, iteration {}: {} directives", r.iterations, plan.directives.size()));
+      verdict = verify::verify_dropin(o, factory);
+    }
     if (!verdict) return fail(verdict.error());
     r.plan = plan;
     r.dropin = dropin;
@@ -217,6 +223,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
           return verified(fallback, fo.dropin_text, *fv);
         }
         say("the proposal without the static user fails too: bisecting the one with it");
+        failed_fallback.emplace(std::move(fallback), std::move(*fv));
       }
     }
     if (service_broken(*verdict)) {
@@ -238,14 +245,13 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
       bool blames_user = std::any_of(keys.begin(), keys.end(), [](const std::string& k) {
         return k == "User" || k == "Group";
       });
-      if (blames_user && user && hooks.propose_without_static_user) {
-        if (auto as_root = hooks.propose_without_static_user()) {
-          say(fmt::format("the static User={} breaks the service: continuing from the proposal without it", *user));
-          plan = without_static_user(std::move(*as_root), plan, *user, failure, applied);
-          r.static_user_dropped = true;
-          rescore(plan);
-          continue;
-        }
+      if (blames_user && failed_fallback) {
+        say(fmt::format("the static User={} breaks the service: continuing from the proposal without it", *user));
+        plan = std::move(failed_fallback->first);
+        known = std::move(failed_fallback->second);
+        failed_fallback.reset();
+        r.static_user_dropped = true;
+        continue;
       }
       for (const auto& g : synth::narrowest_grants(plan, keys, denials_of(b->denied), tried))
         steps.push_back({g.relax, "breaks the service: " + first_line(g.evidence), synth::to_string(g.kind)});

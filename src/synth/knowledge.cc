@@ -1468,15 +1468,15 @@ RuleOutcome decide_exec_paths(const Context& c) {
     }
   // A script's interpreter is loaded by the kernel and never shows as an
   // executable of its own: the profile names it, and it must stay executable.
+  std::set<std::string> interpreters;
   for (const auto& [script, interp] : c.ev.interpreters) {
     // "#!/usr/bin/env NAME" finds its program in $PATH: not certain.
     if (interp[0] != '/' || interp.size() < 4 || interp.compare(interp.size() - 4, 4, "/env") == 0) all_known = false;
-    programs.insert(interp);
+    interpreters.insert(interp);
   }
+  programs.insert(interpreters.begin(), interpreters.end());
   for (const auto& p : programs)
-    if (!c.ev.machines.count(p) && !std::any_of(c.ev.interpreters.begin(), c.ev.interpreters.end(),
-                                                [&](const auto& kv) { return kv.second == p; }))
-      all_known = false;
+    if (!c.ev.machines.count(p) && !interpreters.count(p)) all_known = false;
   if (all_known && !programs.empty()) {
     std::vector<std::string> paths(programs.begin(), programs.end());
     for (const char* lib : {"/usr/lib", "-/lib", "-/usr/lib64", "-/lib64"}) paths.push_back(lib);
@@ -1499,8 +1499,7 @@ RuleOutcome decide_exec_paths(const Context& c) {
   for (const auto& d : c.plan)
     if (d.key == "ReadWritePaths")
       for (const auto& v : d.values)
-        for (auto w : split(v, ' '))
-          if (!w.empty()) writable.insert(w[0] == '-' ? w.substr(1) : w);
+        for (const auto& w : words(v)) writable.insert(w[0] == '-' ? w.substr(1) : w);
   std::vector<std::string> noexec;
   for (const auto& w : writable) {
     bool executed = false;

@@ -156,6 +156,8 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   // The re-listed lines go first (a rule that re-lists the same key itself,
   // the static user's PID file, has the privileged lines already).
   std::vector<Directive> relisted;
+  const bool has_user = std::any_of(alt->directives.begin(), alt->directives.end(),
+                                    [](const Directive& d) { return d.key == "User"; });
   for (const auto& helper : helpers.keys) {
     const std::string& key = helper.first;  // (a binding cannot be captured before clang 16)
     const std::set<std::string>& exes = helper.second;
@@ -169,15 +171,7 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
         "Service", key, values,
         fmt::format("the unit's own {}= lines, re-listed with \"+\": {} run{} there with full privileges, as before, "
                     "so the sandbox{} fit{} the daemon alone ({} -> {} against keeping them inside)",
-                    key, who(exes), exes.size() == 1 ? "s" : "",
-                    std::any_of(alt->directives.begin(), alt->directives.end(),
-                                [](const Directive& d) { return d.key == "User"; })
-                        ? " and User="
-                        : "",
-                    std::any_of(alt->directives.begin(), alt->directives.end(),
-                                [](const Directive& d) { return d.key == "User"; })
-                        ? ""
-                        : "s",
+                    key, who(exes), exes.size() == 1 ? "s" : "", has_user ? " and User=" : "", has_user ? "" : "s",
                     fmt::format("{}.{}", plan->exposure_after_tenths / 10, plan->exposure_after_tenths % 10),
                     fmt::format("{}.{}", alt->exposure_after_tenths / 10, alt->exposure_after_tenths % 10)),
         "helpers"});

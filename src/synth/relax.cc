@@ -83,11 +83,8 @@ Result<HardeningPlan> relax(const HardeningPlan& plan, const std::string& direct
     // In an allow-list, a later deny line removes what a group admits (the
     // call may sit in "~@privileged"): a line of its own after it admits it.
     std::string& last = it->values.back();
-    bool deny_first = std::any_of(it->values.begin(), it->values.end(),
-                                  [](const std::string& v) { return !v.empty(); }) &&
-                      std::find_if(it->values.begin(), it->values.end(), [](const std::string& v) {
-                        return !v.empty();
-                      })->front() == '~';
+    auto first = std::find_if(it->values.begin(), it->values.end(), [](const std::string& v) { return !v.empty(); });
+    bool deny_first = first != it->values.end() && first->front() == '~';
     if (last.empty() || last == "none" || last == "yes") {
       last = item;
     } else if (last[0] == '~') {

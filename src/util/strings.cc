@@ -17,6 +17,13 @@ std::vector<std::string> split(std::string_view s, char sep) {
   return out;
 }
 
+std::string trim(std::string_view s) {
+  size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
 std::vector<std::string> words(std::string_view s) {
   std::vector<std::string> out;
   size_t i = 0;

@@ -15,6 +15,10 @@
 
 namespace sdh::verify {
 
+// Files the battery creates (and removes) start with this name; verify's
+// behaviour diff leaves what runs from them out.
+inline constexpr const char* kBatteryScratchPrefix = ".sdharden-battery-";
+
 struct BatteryRow {
   std::string id;                      // "read-shadow"
   std::string klass;                   // "secrets", "persistence", ...

@@ -7,18 +7,11 @@
 
 #include <fmt/core.h>
 
+#include "util/strings.h"
+
 namespace sdh::verify {
 
-namespace {
-
-std::string trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
-}
-
-}  // namespace
+using sdh::trim;
 
 Result<std::vector<Directive>> parse_dropin(const std::string& text) {
   std::vector<Directive> out;

@@ -82,8 +82,9 @@ std::string containment_to_text(const Containment& c) {
   std::string out = fmt::format("containment battery: {} of {} attempts possible without the drop-in, {} with it\n",
                                 c.possible_baseline(), c.rows.size(), c.possible_hardened());
   std::string classes;
+  const auto per_class = c.per_class();
   for (const auto& k : battery_classes()) {
-    auto counts = c.per_class().at(k);
+    auto counts = per_class.at(k);
     classes += fmt::format("{}{} {}->{}", classes.empty() ? "" : ", ", k, counts.first, counts.second);
   }
   out += "  per class (baseline->hardened): " + classes + "\n";

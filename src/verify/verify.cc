@@ -304,12 +304,12 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   // Baseline: the service and the check must work without the drop-in,
   // else verification has nothing to say about the drop-in. It does not
   // depend on the drop-in: a cache shared across drop-ins is used as is.
-  std::optional<BaselineRun> cached_baseline;
-  const bool baseline_from_cache = options.baseline_cache && options.baseline_cache->run.has_value();
+  // Without a cache shared by the caller, one for this verification alone.
+  auto cache = options.baseline_cache ? options.baseline_cache : std::make_shared<BaselineCache>();
+  const bool baseline_from_cache = cache->run.has_value();
   if (!baseline_from_cache) {
     auto host = factory();
     if (!host) return fail(std::move(host.error()).with_context("starting the baseline host"));
-    v.host = (*host)->kind();
     auto run = run_service(**host, options, "");
     if (!run.ok()) {
       v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::failed,
@@ -324,16 +324,13 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     }
     BaselineRun b;
     b.check_status = run.check.status_text();
-    b.profile = run.profile;
-    b.battery = run.battery;
+    b.profile = std::move(run.profile);
+    b.battery = std::move(run.battery);
     if (auto p = (*host)->show(options.unit, {})) b.properties = *p;
     (void)(*host)->shutdown();
-    cached_baseline = std::move(b);
-  } else {
-    cached_baseline = *options.baseline_cache->run;
+    cache->run = std::move(b);
   }
-  if (options.baseline_cache && !options.baseline_cache->run) options.baseline_cache->run = cached_baseline;
-  const BaselineRun& baseline = *cached_baseline;
+  const BaselineRun& baseline = *cache->run;
   v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::passed,
                      "check " + baseline.check_status +
                          (baseline_from_cache ? " (from this unit's earlier run)" : "")});
@@ -412,7 +409,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     // What the drop-in's own "+" lines run is outside the sandbox, new by design.
     std::set<std::string> unsandboxed = {kProbePath};  // the battery fails on purpose
     for (const auto& e : run.profile->executables)
-      if (e.path.find("/.sdharden-battery-") != std::string::npos) unsandboxed.insert(e.path);
+      if (e.path.find(std::string("/") + kBatteryScratchPrefix) != std::string::npos) unsandboxed.insert(e.path);
     for (const auto& d : directives)
       if (d.key.rfind("Exec", 0) == 0)
         if (auto program = unit::unsandboxed_program(d.value)) unsandboxed.insert(*program);

@@ -85,7 +85,9 @@ Outcome listed(const char* dir) {
   return any ? possible() : refused("empty (an inaccessible node, or nothing there)");
 }
 
-std::string scratch_name(const std::string& dir) { return dir + "/.sdharden-battery-" + std::to_string(getpid()); }
+std::string scratch_name(const std::string& dir) {
+  return dir + "/" + verify::kBatteryScratchPrefix + std::to_string(getpid());
+}
 
 // Creates and removes a file in `dir`.
 Outcome created_in(const std::string& dir) {

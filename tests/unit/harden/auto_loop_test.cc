@@ -68,6 +68,23 @@ AutoHooks hooks() {
   return h;
 }
 
+// A typical plan with a static User=web, and hooks whose proposal without
+// it (the typical plan) counts its calls.
+synth::HardeningPlan with_static_user() {
+  auto p = typical_plan();
+  p.directives.insert(p.directives.begin(), dir("User", {"web"}, "owns every file it writes", "user"));
+  return p;
+}
+
+AutoHooks counting_fallback(int& proposals) {
+  AutoHooks h = hooks();
+  h.propose_without_static_user = [&proposals]() -> sdh::Result<synth::HardeningPlan> {
+    ++proposals;
+    return typical_plan();
+  };
+  return h;
+}
+
 const synth::Relaxation* relaxed(const synth::HardeningPlan& p, const std::string& kind) {
   for (const auto& r : p.relaxed)
     if (r.kind == kind) return &r;
@@ -152,16 +169,10 @@ TEST(AutoLoop, AddsTheDeniedSyscallInsteadOfDroppingTheFilter) {
 TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
   auto world = std::make_shared<FakeWorld>();
   world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "User=web"); };
-  auto with_user = typical_plan();
-  with_user.directives.push_back(dir("User", {"web"}, "owns every file it writes", "user"));
+  auto with_user = with_static_user();
   with_user.exposure_after_tenths = 12;
-  AutoHooks h = hooks();
   int proposals = 0;
-  h.propose_without_static_user = [&]() -> sdh::Result<synth::HardeningPlan> {
-    ++proposals;
-    return typical_plan();
-  };
-  auto r = harden_until_verified(with_user, options(), systemd::fake_factory(world), h);
+  auto r = harden_until_verified(with_user, options(), systemd::fake_factory(world), counting_fallback(proposals));
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->verified) << r->error;
   EXPECT_TRUE(r->static_user_dropped);
@@ -184,16 +195,32 @@ TEST(AutoLoop, AStaticUserThatIsNotTheCulpritStays) {
   // and the user stays.
   auto world = std::make_shared<FakeWorld>();
   world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "PrivateTmp=yes"); };
-  auto with_user = typical_plan();
-  with_user.directives.push_back(dir("User", {"web"}, "owns every file it writes", "user"));
-  AutoHooks h = hooks();
-  h.propose_without_static_user = []() -> sdh::Result<synth::HardeningPlan> { return typical_plan(); };
-  auto r = harden_until_verified(with_user, options(), systemd::fake_factory(world), h);
+  int proposals = 0;
+  auto r = harden_until_verified(with_static_user(), options(), systemd::fake_factory(world),
+                                 counting_fallback(proposals));
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->verified) << r->error;
   EXPECT_FALSE(r->static_user_dropped);
   EXPECT_NE(r->dropin.find("\nUser=web\n"), std::string::npos) << r->dropin;
   EXPECT_EQ(r->dropin.find("\nPrivateTmp=yes"), std::string::npos) << r->dropin;
+}
+
+TEST(AutoLoop, AFailedFallbackIsContinuedFromWithoutProposingItAgain) {
+  // Both the static user and PrivateTmp= break the service: the proposal
+  // without the user fails too. When bisection blames the user, the loop
+  // continues from that proposal (proposed once) and then grants its way on.
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "User=web") || has(a, "PrivateTmp=yes"); };
+  int proposals = 0;
+  auto r = harden_until_verified(with_static_user(), options(), systemd::fake_factory(world),
+                                 counting_fallback(proposals));
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_TRUE(r->static_user_dropped);
+  EXPECT_EQ(proposals, 1);
+  EXPECT_EQ(r->dropin.find("\nUser=web"), std::string::npos) << r->dropin;
+  EXPECT_EQ(r->dropin.find("\nPrivateTmp=yes"), std::string::npos) << r->dropin;
+  expect_sound_dropin(*r);
 }
 
 TEST(AutoLoop, WhatIsNotInEffectIsSteppedDownBeforeItIsRemoved) {
