@@ -12,7 +12,7 @@ Result<Policy> policy_from_json(const std::string& text, const std::string& file
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     return fail(Error(std::string("invalid JSON: ") + e.what()).with_context("reading policy " + file));
   }
   if (!j.is_object()) return fail(Error("a policy must be a JSON object").with_context("reading policy " + file));

@@ -93,5 +93,13 @@ TEST(Policy, OverridesWeightAndExcludes) {
   EXPECT_FALSE(policy_from_json("[1", "bad.json").has_value());
 }
 
+// A number too large for any type is an error of the file, not an exception
+// that escapes (found by fuzz_inputs).
+TEST(Policy, OverflowingNumberIsAnError) {
+  auto p = policy_from_json(R"({"UMask": {"weight": 30888e8888}})", "big.json");
+  ASSERT_FALSE(p.has_value());
+  EXPECT_NE(p.error().to_string().find("big.json"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sdh::exposure
