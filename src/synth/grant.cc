@@ -8,6 +8,7 @@
 
 #include "synth/evidence.h"
 #include "util/fs.h"
+#include "util/strings.h"
 
 namespace sdh::synth {
 
@@ -233,7 +234,7 @@ std::string capability_for(const Denial& d) {
   if (d.syscall == "bind" && d.text.find("htons(") != std::string::npos) {
     static const std::regex port(R"re(htons\((\d+)\))re");
     std::smatch m;
-    if (std::regex_search(d.text, m, port) && std::stoi(m[1].str()) < 1024) return "CAP_NET_BIND_SERVICE";
+    if (std::regex_search(d.text, m, port) && to_number<unsigned>(m[1].str()).value_or(65536) < 1024) return "CAP_NET_BIND_SERVICE";
     return "";
   }
   if (d.syscall == "socket" && (d.family == "AF_PACKET" || d.text.find("SOCK_RAW") != std::string::npos))

@@ -941,7 +941,7 @@ std::optional<std::pair<uint32_t, uint32_t>> service_ids(const Context& c) {
     for (const auto& a : c.facts.accounts)
       if (a.group == *group) by_group = &a;
     if (by_group) gid = by_group->gid;
-    else if (is_pid_name(*group)) gid = static_cast<uint32_t>(std::stoul(*group));
+    else if (auto n = to_number<uint32_t>(*group)) gid = *n;
     else return std::nullopt;
   }
   return std::make_pair(uid, gid);

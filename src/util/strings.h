@@ -2,6 +2,8 @@
 // Small string helpers shared by the table loaders.
 #pragma once
 
+#include <charconv>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +16,15 @@ std::vector<std::string> split(std::string_view s, char sep);
 std::string trim(std::string_view s);
 // The words between runs of blanks (spaces, tabs, newlines), none empty.
 std::vector<std::string> words(std::string_view s);
+// The whole of `s` as an unsigned number in `base`; nothing when it is empty,
+// has other characters or does not fit (unlike std::stoul, which throws on
+// what untrusted text may hold).
+template <typename T>
+std::optional<T> to_number(std::string_view s, int base = 10) {
+  T v{};
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
 
 }  // namespace sdh

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/diagnose.h"
 
-#include "profile/names.h"
-
-
 #include <algorithm>
 #include <cctype>
 #include <map>
 #include <regex>
 #include <sstream>
+
+#include "profile/names.h"
+#include "util/strings.h"
 
 namespace sdh::verify {
 
@@ -55,13 +55,14 @@ std::vector<DeniedOperation> seccomp_kills(const std::string& kernel_log) {
   while (std::getline(in, line)) {
     std::smatch m;
     if (!std::regex_search(line, m, audit)) continue;
-    long nr = std::stol(m[3]);
+    auto nr = to_number<int>(m[3].str());
+    if (!nr) continue;
     // The audit record names the caller's architecture (AUDIT_ARCH_*, which
     // is also libseccomp's token): a foreign binary's numbers are its own.
     std::smatch am;
-    uint32_t audit_arch = std::regex_search(line, am, arch) ? std::stoul(am[1].str(), nullptr, 16) : 0;
-    std::string name = profile::syscall_name_of_arch(static_cast<int>(nr), audit_arch);
-    if (name.empty()) name = "syscall " + std::to_string(nr);
+    uint32_t audit_arch = std::regex_search(line, am, arch) ? to_number<uint32_t>(am[1].str(), 16).value_or(0) : 0;
+    std::string name = profile::syscall_name_of_arch(*nr, audit_arch);
+    if (name.empty()) name = "syscall " + std::to_string(*nr);
     std::string sig = m[2] == "31" ? "SIGSYS" : "signal " + m[2].str();
     DeniedOperation op{name + "()", sig, "kernel audit", "comm=" + m[1].str() + ": " + line};
     if (name.find(' ') == std::string::npos) op.syscall = name;

@@ -73,3 +73,13 @@ TEST(Diagnose, SeccompKillsAreNamedForTheCallersArchitecture) {
   EXPECT_EQ(d[2].syscall, "");
   EXPECT_EQ(d[2].operation, "syscall 99999()");
 }
+
+// Numbers too large for any type (a garbled log line) are skipped, not thrown
+// (found by fuzz_inputs).
+TEST(Diagnose, SeccompKillsSkipOverlongNumbers) {
+  auto d = seccomp_kills(
+      "audit: type=1326 audit(1.1:2): pid=7 comm=\"a\" sig=31 arch=c000003BBBBBBBBBBBBBBBBBBBBBBBB syscall=1 compat=0\n"
+      "audit: type=1326 audit(1.1:3): pid=7 comm=\"a\" sig=31 arch=c000003e syscall=99999999999999999999 compat=0\n");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].syscall, "write");
+}
