@@ -199,6 +199,24 @@ Evidence digest(const profile::Profile& p) {
       ev.capabilities.erase(it);
     }
   }
+  // The kernel checks CAP_NET_ADMIN where an unprivileged path exists too:
+  // opening /proc/sys/net files (to treat root as their owner; reading them
+  // needs no privilege) and the socket options programs try before their
+  // unprivileged fallback (SO_RCVBUFFORCE before SO_RCVBUF). Without a
+  // netlink or packet socket, a write under /proc/sys/net or the tun device,
+  // the check shows no configuration of the network: the capability is left
+  // out on trial, and verification grants it back if the service needs it.
+  if (auto it = ev.capabilities.find("CAP_NET_ADMIN"); it != ev.capabilities.end()) {
+    bool configures = ev.families.count("AF_NETLINK") || ev.families.count("AF_PACKET") ||
+                      !ev.paths_under("/proc/sys/net", kWriteBits).empty() || ev.paths.count("/dev/net/tun");
+    if (!configures) {
+      ev.ignored_capabilities["CAP_NET_ADMIN"] =
+          fmt::format("{} granted checks but no netlink or packet socket, no write under /proc/sys/net and no tun "
+                      "device: reading /proc/sys/net and socket options with an unprivileged fallback check it",
+                      it->second.count);
+      ev.capabilities.erase(it);
+    }
+  }
   // A setuid exec whose binary was not profiled itself: name who ran it.
   if (ev.setuid_executables.empty() && ev.flag("exec_setuid")) {
     for (const auto& e : ev.flags.at("exec_setuid").executables) ev.setuid_executables.insert("a binary run by " + e);

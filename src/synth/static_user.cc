@@ -198,16 +198,6 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
       a.obviated_caps[cap] = fmt::format("used only to switch to {}, which it is started as", u.name);
       continue;
     }
-    // The kernel asks for CAP_NET_ADMIN when /proc/sys/net files are opened,
-    // to treat root as their owner; reading them needs no privilege, and no
-    // netlink or packet socket (configuration) was used.
-    if (cap == "CAP_NET_ADMIN" && !ev.paths_under("/proc/sys/net", profile::kRead).empty() &&
-        ev.paths_under("/proc/sys/net", kWriteBits).empty() && !ev.families.count("AF_NETLINK") &&
-        !ev.families.count("AF_PACKET")) {
-      a.obviated_caps[cap] = "checked when /proc/sys/net was opened for reading, which needs no privilege; "
-                             "no netlink or packet socket";
-      continue;
-    }
     // Binding a port below 1024 is the one privilege no file mode grants;
     // ambient, it is all the account keeps.
     if (std::string port; cap == "CAP_NET_BIND_SERVICE" && binds_low_port(ev, &port)) {

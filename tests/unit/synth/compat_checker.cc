@@ -172,6 +172,16 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     }
     if (!admin) caps.erase("CAP_SYS_ADMIN");
   }
+  // CAP_NET_ADMIN is a need only where the network is configured (netlink,
+  // packet sockets, /proc/sys/net writes, tun): elsewhere the check comes
+  // from reads of /proc/sys/net or socket options with a fallback, left out
+  // on trial (verification brings it back).
+  if (caps.count("CAP_NET_ADMIN")) {
+    bool net_config = families.count("AF_NETLINK") || families.count("AF_PACKET");
+    for (const auto& [path, acc] : files)
+      net_config |= (under(path, "/proc/sys/net") && (acc & profile::kWrite)) || path == "/dev/net/tun";
+    if (!net_config) caps.erase("CAP_NET_ADMIN");
+  }
   bool dynamic = in.unit_dynamic_user || has(lines, "DynamicUser", "yes");
   std::string static_user = lines.count("User") ? list_of(lines, "User").back() : "";
   if (!static_user.empty() && static_user != "root" && !dynamic) {
@@ -230,9 +240,6 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       // Root's checks of file permissions are moot for a user the modes admit.
       for (const char* c : {"CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_CHOWN"})
         caps.erase(c);
-      bool net_config = families.count("AF_NETLINK") || families.count("AF_PACKET");
-      for (const auto& [path, acc] : files) net_config |= under(path, "/proc/sys/net") && (acc & profile::kWrite);
-      if (!net_config) caps.erase("CAP_NET_ADMIN");
       // What the user keeps as ambient capabilities it has.
       for (const auto& c : list_of(lines, "AmbientCapabilities")) caps.erase(c);
       if (!caps.empty()) bad.push_back("User= but capabilities used: " + *caps.begin());

@@ -222,6 +222,28 @@ TEST(Gotchas, MemoryAccountingSysAdminChecksAreNotANeed) {
   EXPECT_NE(m->text.find("CapabilityBoundingSet=CAP_SYS_ADMIN"), std::string::npos) << m->text;
 }
 
+// A root daemon whose CAP_NET_ADMIN checks came with plain IP sockets (a
+// socket option with a fallback, a read of /proc/sys/net) goes without it on
+// trial; a netlink socket or a /proc/sys/net write makes it a need.
+TEST(Gotchas, NetAdminChecksWithoutNetworkConfigurationAreNotANeed) {
+  auto p = base();
+  auto& e = p.executables[0];
+  e.capabilities.push_back({"CAP_NET_ADMIN", true, false, 3});
+  e.capabilities.push_back({"CAP_CHOWN", true, false, 1});
+  e.sockets.push_back({"AF_INET", "SOCK_DGRAM", 0, 1});
+  e.files.push_back({"/proc/sys/net/core/somaxconn", profile::kRead, false, 0, 0, 0, 1});
+  auto c = run("", p);
+  EXPECT_TRUE(has_line(c->text, "CapabilityBoundingSet=CAP_CHOWN")) << c->text;
+  EXPECT_NE(c->text.find("CAP_NET_ADMIN dropped: 3 granted checks"), std::string::npos) << c->text;
+  auto configured = p;
+  configured.executables[0].files.push_back({"/proc/sys/net/ipv4/ip_forward", profile::kWrite, false, 0, 0, 0, 1});
+  auto w = run("", configured);
+  EXPECT_TRUE(has_line(w->text, "CapabilityBoundingSet=CAP_CHOWN CAP_NET_ADMIN")) << w->text;
+  p.executables[0].sockets.push_back({"AF_NETLINK", "SOCK_RAW", 0, 1});
+  auto n = run("", p);
+  EXPECT_TRUE(has_line(n->text, "CapabilityBoundingSet=CAP_CHOWN CAP_NET_ADMIN")) << n->text;
+}
+
 // A daemon that opens PAM sessions for login accounts passes its sandbox on
 // to them: nothing that would break sudo, homes or the users' programs.
 profile::Profile session_daemon(bool runs_shells) {
