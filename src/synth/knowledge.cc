@@ -631,14 +631,26 @@ RuleOutcome decide_ip_address(const Context& c) {
     }
   }
   bool ip_sockets = c.ev.families.count("AF_INET") || c.ev.families.count("AF_INET6");
-  if (!open.empty() || c.ev.socket_activated) {
-    std::string why = !open.empty() ? sample(open) + ": clients can come from anywhere"
-                                    : "socket-activated: clients of the passed sockets are unknown";
+  // Passed sockets bring clients the profile cannot name; sockets that are
+  // not IP (paths, abstract names, netlink...) bring none an IP rule sees.
+  std::vector<std::string> passed, passed_ip;
+  if (c.ev.socket_activated && c.activation) {
+    for (const auto& l : *c.activation) {
+      passed.push_back(fmt::format("{} {}={}", l.socket_unit, l.kind, l.value));
+      if (l.ip()) passed_ip.push_back(passed.back());
+    }
+  }
+  if (!open.empty() || (c.ev.socket_activated && (!c.activation || !passed_ip.empty()))) {
+    std::string why = !open.empty()      ? sample(open) + ": clients can come from anywhere"
+                      : !c.activation    ? "socket-activated: clients of the passed sockets are unknown"
+                                         : sample(passed_ip) + ": clients can come from anywhere";
     r.not_set.push_back(refuse("IPAddressDeny=any", why, rule));
     return r;
   }
   if (!any_ip && !ip_sockets) {
-    r.options.push_back(single("IPAddressDeny", "any", fmt::format("no IP traffic ({})", c.scope()), rule));
+    std::string why = fmt::format("no IP traffic ({})", c.scope());
+    if (!passed.empty()) why += "; the passed sockets are not IP: " + sample(passed);
+    r.options.push_back(single("IPAddressDeny", "any", why, rule));
     return r;
   }
   // NSS modules that talk to directory servers fail over to servers of their

@@ -16,6 +16,7 @@
 #include "synth/static_user.h"
 #include "synth/synth.h"
 #include "synth/system_facts.h"
+#include "unit/activation.h"
 #include "unit/settings.h"
 
 namespace sdh::synth {
@@ -42,6 +43,9 @@ struct Context {
   // What-if plan: a static User= whose blockers a change outside the drop-in
   // would remove (see HardeningPlan::beyond_dropin).
   bool waive_static_user_blockers = false;
+  // What the socket units that start it listen on (nullopt: none found, or
+  // not socket-activated).
+  std::optional<std::vector<unit::ListenSocket>> activation = std::nullopt;
 
   const Directive* planned(const std::string& key) const;
   bool planned_is(const std::string& key, const std::string& value) const;

@@ -245,9 +245,15 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
   SessionEvidence sessions = recognise_sessions(ev, options.facts);
   if (sessions.starts_sessions) generalise_homes(ev);
   std::vector<std::string> kept_for_sessions;
+  // Clients of a socket-activated service come through its socket units.
+  std::optional<std::vector<unit::ListenSocket>> activation;
+  if (ev.socket_activated) {
+    RealFileSystem real;
+    activation = unit::activating_sockets(options.fs ? *options.fs : real, unit, options.load_options);
+  }
   for (const auto& rule : knowledge_base()) {
     Context ctx{ev, unit.settings, plan.directives, options.version, options.facts,
-                options.waive_static_user_blockers};
+                options.waive_static_user_blockers, activation};
     RuleOutcome out = rule.decide(ctx);
     if (sessions.starts_sessions) {
       std::vector<std::vector<Directive>*> lists;

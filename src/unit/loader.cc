@@ -262,6 +262,7 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
       if (std::find(names.begin(), names.end(), a) == names.end()) names.push_back(a);
   }
 
+  ld.out.names = names;
   UnitSettings s = default_settings(name, parsed_name->type, options.user);
   ApplyContext ctx;
   ctx.version = options.version;

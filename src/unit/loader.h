@@ -41,6 +41,7 @@ struct LoadedUnit {
   std::string name;              // "foo@bar.service"
   std::string fragment_path;     // the main unit file as found (may be a symlink)
   bool masked = false;           // linked to /dev/null or empty symlink target
+  std::vector<std::string> names;         // its name, then every alias found (symlinks to its file)
   std::vector<std::string> dropin_paths;  // in application order
   std::vector<Assignment> assignments;    // fragment then drop-ins, in order
   UnitSettings settings;

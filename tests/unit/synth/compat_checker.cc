@@ -326,6 +326,13 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       if (families.count("AF_INET") || families.count("AF_INET6")) bad.push_back("PrivateNetwork= but IP sockets used");
       for (const auto& a : addrs) if (a.family == "AF_UNIX" && !a.address.empty() && a.address[0] == '@') bad.push_back("PrivateNetwork= but abstract socket");
     } else if (key == "IPAddressDeny") {
+      bool activated = false;
+      for (const auto& e : p.executables) activated |= !e.socket_activation_fds.empty();
+      if (activated && in.passed_sockets.empty()) bad.push_back("IPAddressDeny= on passed sockets of unknown kind");
+      for (const auto& l : in.passed_sockets) {
+        bool local = !l.empty() && (l[0] == '/' || l[0] == '@');
+        if (activated && !local) bad.push_back("IPAddressDeny= on a passed IP socket " + l);
+      }
       auto allow = list_of(lines, "IPAddressAllow");
       std::set<std::string> ok(allow.begin(), allow.end());
       for (const auto& a : addrs) {

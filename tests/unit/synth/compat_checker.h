@@ -24,6 +24,9 @@ struct CheckInput {
   // The base unit's own Exec*= lines (key -> lines as written): the drop-in
   // may re-list them with "+" (they then run outside it, their process trees too).
   std::map<std::string, std::vector<std::string>> unit_exec_lines;
+  // Listen*= values of the socket units that start it ("" when unknown):
+  // a passed IP socket takes clients from anywhere.
+  std::vector<std::string> passed_sockets;
 };
 
 // Violations, one per line; empty when the drop-in is compatible. Also

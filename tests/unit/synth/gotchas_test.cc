@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The field gotchas of DESIGN.md, each on a small profile, with the real
 // scorer and the independent checker.
+#include <map>
+
 #include <gtest/gtest.h>
 
 #include "compat_checker.h"
@@ -18,11 +20,14 @@ struct Case {
   profile::Profile profile;
 };
 
-std::unique_ptr<Case> run(const std::string& unit_body, const profile::Profile& prof) {
+std::unique_ptr<Case> run(const std::string& unit_body, const profile::Profile& prof,
+                          const std::map<std::string, std::string>& other_units = {},
+                          const std::vector<std::string>& passed_sockets = {}) {
   auto c = std::make_unique<Case>();
   c->profile = prof;
   c->fs.add_dir("/etc/systemd/system");
   c->fs.add_file("/etc/systemd/system/g.service", "[Service]\nExecStart=/usr/bin/g\n" + unit_body);
+  for (const auto& [name, text] : other_units) c->fs.add_file("/etc/systemd/system/" + name, text);
   auto u = unit::load_unit(c->fs, "g.service");
   if (!u) throw std::runtime_error(u.error().to_string());
   c->unit = *u;
@@ -39,6 +44,7 @@ std::unique_ptr<Case> run(const std::string& unit_body, const profile::Profile& 
     in.unsandboxed.insert(in.unsandboxed.end(), exes.begin(), exes.end());
   in.unit_exec_lines = c->unit.settings.exec_lines;
   in.profile = &c->profile;
+  in.passed_sockets = passed_sockets;
   auto bad = testing::check_dropin(in);
   std::string all;
   for (const auto& b : bad) all += b + "\n";
@@ -242,6 +248,35 @@ TEST(Gotchas, NetAdminChecksWithoutNetworkConfigurationAreNotANeed) {
   p.executables[0].sockets.push_back({"AF_NETLINK", "SOCK_RAW", 0, 1});
   auto n = run("", p);
   EXPECT_TRUE(has_line(n->text, "CapabilityBoundingSet=CAP_CHOWN CAP_NET_ADMIN")) << n->text;
+}
+
+// A socket-activated daemon takes clients through its socket units: an IP
+// allow-list is safe only when none of them listens on IP, found through
+// NAME.socket, an alias's socket (Alias=) or Sockets=.
+TEST(Gotchas, PassedSocketsDecideTheIpAllowList) {
+  auto p = base();
+  p.executables[0].socket_activation_fds = {3};
+  p.executables[0].sockets.push_back({"AF_UNIX", "SOCK_DGRAM", 0, 1});
+  auto unknown = run("", p);
+  EXPECT_FALSE(has_line(unknown->text, "IPAddressDeny=any")) << unknown->text;
+  EXPECT_NE(unknown->text.find("clients of the passed sockets are unknown"), std::string::npos);
+
+  const std::string install = "[Install]\nAlias=logd.service\n";
+  auto local = run(install, p, {{"logd.socket", "[Socket]\nListenDatagram=/run/logd.sock\n"}},
+                   {"/run/logd.sock"});
+  EXPECT_TRUE(has_line(local->text, "IPAddressDeny=any")) << local->text;
+  EXPECT_NE(local->text.find("the passed sockets are not IP: logd.socket ListenDatagram=/run/logd.sock"),
+            std::string::npos) << local->text;
+
+  auto ip = run("Sockets=web.socket\n", p,
+                {{"web.socket", "[Socket]\nListenStream=/run/web.sock\nListenStream=8080\n"}},
+                {"/run/web.sock", "8080"});
+  EXPECT_FALSE(has_line(ip->text, "IPAddressDeny=any")) << ip->text;
+  EXPECT_NE(ip->text.find("web.socket ListenStream=8080: clients can come from anywhere"), std::string::npos);
+
+  // A socket of the same name that starts another service is not this one's.
+  auto other = run("", p, {{"g.socket", "[Socket]\nListenDatagram=/run/g.sock\nService=h.service\n"}});
+  EXPECT_FALSE(has_line(other->text, "IPAddressDeny=any")) << other->text;
 }
 
 // A daemon that opens PAM sessions for login accounts passes its sandbox on
