@@ -141,7 +141,10 @@ nlohmann::json auto_report(const std::string& unit, const harden::AutoResult& r,
   j["dropin"] = r.dropin;
   // What a change outside the drop-in would allow (a static User= refused now).
   if (const auto& b = r.plan.beyond_dropin)
-    j["beyond_dropin"] = {{"user", b->user}, {"blockers", b->blockers}, {"exposure", tenths(b->exposure_tenths)}};
+    j["beyond_dropin"] = {{"change", b->change},
+                          {"user", b->user},
+                          {"blockers", b->blockers},
+                          {"exposure", tenths(b->exposure_tenths)}};
   else
     j["beyond_dropin"] = nullptr;
   return j;

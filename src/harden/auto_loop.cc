@@ -75,8 +75,8 @@ std::string failure_of(const verify::Verdict& v) {
 synth::HardeningPlan without_static_user(synth::HardeningPlan as_root, const synth::HardeningPlan& with_user,
                                          const std::string& user, const std::string& failure,
                                          const std::vector<Step>& applied) {
-  as_root.beyond_dropin =
-      synth::BeyondDropin{user, {"started as " + user + " it fails: " + failure}, with_user.exposure_after_tenths};
+  as_root.beyond_dropin = synth::BeyondDropin{"started as " + user, user, {"started as " + user + " it fails: " + failure},
+                                              with_user.exposure_after_tenths};
   // Grants found so far still hold for the daemon; what no longer fits the new plan is skipped.
   for (const auto& s : applied)
     if (auto x = synth::relax(as_root, s.relax, s.reason)) {

@@ -243,6 +243,7 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
 
   // A daemon that starts login sessions passes its sandbox on to them.
   SessionEvidence sessions = recognise_sessions(ev, options.facts);
+  if (options.waive_sessions) sessions = {};
   if (sessions.starts_sessions) generalise_homes(ev);
   std::vector<std::string> kept_for_sessions;
   // Clients of a socket-activated service come through its socket units.
@@ -299,12 +300,30 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
         std::any_of(alt->directives.begin(), alt->directives.end(),
                     [&](const Directive& d) { return d.key == "User" && d.values.back() == user; })) {
       BeyondDropin b;
+      b.change = "started as " + user;
       b.user = user;
       b.exposure_tenths = alt->exposure_after_tenths;
       for (auto part : split(refused->reason, ';')) {
         while (!part.empty() && part.front() == ' ') part.erase(0, 1);
         if (!part.empty()) b.blockers.push_back(part);
       }
+      plan.beyond_dropin = std::move(b);
+    }
+  }
+  // A daemon that starts login sessions keeps out of its drop-in what the
+  // sessions need; configured to serve none (anonymous or virtual users
+  // only), what would it give?
+  if (options.beyond_dropin && !options.waive_static_user_blockers && !options.waive_sessions &&
+      sessions.starts_sessions) {
+    ProposeOptions what_if = options;
+    what_if.waive_sessions = true;
+    auto alt = propose_plan(unit, profile, what_if);
+    int best = plan.beyond_dropin ? plan.beyond_dropin->exposure_tenths : plan.exposure_after_tenths;
+    if (alt && alt->exposure_after_tenths >= 0 && alt->exposure_after_tenths < best) {
+      BeyondDropin b;
+      b.change = "serving no login accounts (no PAM session, no switch to a login user)";
+      b.exposure_tenths = alt->exposure_after_tenths;
+      b.blockers.push_back("the login sessions it starts: " + sessions.why);
       plan.beyond_dropin = std::move(b);
     }
   }

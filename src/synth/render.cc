@@ -67,8 +67,8 @@ std::string render_dropin(const HardeningPlan& plan) {
   }
   if (plan.beyond_dropin && plan.exposure_before_tenths >= 0) {
     const auto& b = *plan.beyond_dropin;
-    out += fmt::format("\n# Beyond this drop-in: started as {}, the service would score {} -> {} (this drop-in: {}).\n",
-                       b.user, tenths(plan.exposure_before_tenths), tenths(b.exposure_tenths),
+    out += fmt::format("\n# Beyond this drop-in: {}, the service would score {} -> {} (this drop-in: {}).\n",
+                       b.change, tenths(plan.exposure_before_tenths), tenths(b.exposure_tenths),
                        tenths(plan.exposure_after_tenths));
     out += "# That takes a change to the daemon's configuration or packaging that removes:\n";
     for (const auto& why : b.blockers) out += "#   - " + one_line(why) + "\n";
@@ -121,7 +121,8 @@ std::string plan_to_json(const HardeningPlan& plan) {
       {"directives", directives},
       {"not_set", not_set},
       {"relaxed", relaxed},
-      {"beyond_dropin", plan.beyond_dropin ? json{{"user", plan.beyond_dropin->user},
+      {"beyond_dropin", plan.beyond_dropin ? json{{"change", plan.beyond_dropin->change},
+                                                  {"user", plan.beyond_dropin->user},
                                                   {"blockers", plan.beyond_dropin->blockers},
                                                   {"exposure", score(plan.beyond_dropin->exposure_tenths)}}
                                            : json(nullptr)},

@@ -60,7 +60,8 @@ struct AllowListSizes {
 // packaging) would allow: the static User= it is refused now, and the
 // exposure of the plan built around it.
 struct BeyondDropin {
-  std::string user;                   // "unbound"
+  std::string change;                 // "started as unbound", "serving no login sessions"
+  std::string user;                   // "unbound"; "" when the change is not a static user
   std::vector<std::string> blockers;  // what the change must remove, as the analysis words it
   int exposure_tenths = -1;
 };
@@ -128,6 +129,7 @@ struct ProposeOptions {
   // changed outside the drop-in (HardeningPlan::beyond_dropin).
   bool beyond_dropin = true;
   bool waive_static_user_blockers = false;  // internal: building that plan
+  bool waive_sessions = false;              // internal: the plan of a daemon that starts no login sessions
   // Also try the plan in which the unit's start and reload helpers
   // (ExecStartPost= and the like, told apart by the process trees they
   // start) run with full privileges ("+", as they ran before), so that the

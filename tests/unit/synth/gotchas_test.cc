@@ -313,6 +313,11 @@ TEST(Gotchas, SessionsKeepWhatSudoAndTheUsersNeed) {
       << c->text;
   EXPECT_NE(c->text.find("NoNewPrivileges=yes: starts login sessions: sessions inherit it: sudo"), std::string::npos)
       << c->text;
+  // What serving no login accounts would allow is said, and scores lower.
+  ASSERT_TRUE(c->plan.beyond_dropin.has_value()) << c->text;
+  EXPECT_LT(c->plan.beyond_dropin->exposure_tenths, c->plan.exposure_after_tenths);
+  EXPECT_NE(c->text.find("# Beyond this drop-in: serving no login accounts"), std::string::npos) << c->text;
+  EXPECT_NE(c->text.find("#   - the login sessions it starts: uses PAM"), std::string::npos) << c->text;
 }
 
 TEST(Gotchas, SessionsThatRunNoCommandsKeepTheFilter) {
