@@ -217,6 +217,19 @@ Evidence digest(const profile::Profile& p) {
       ev.capabilities.erase(it);
     }
   }
+  // CAP_SETPCAP is checked when a process drops capabilities from its
+  // bounding set (libcap-ng's capng_apply() at the end of a daemon's own
+  // privilege drop) or sets securebits. Under a drop-in that narrows the
+  // bounding set, what the daemon would drop is gone already: the capability
+  // is left out on trial, and verification grants it back (prctl() or
+  // capset() refused) if the daemon insists.
+  if (auto it = ev.capabilities.find("CAP_SETPCAP"); it != ev.capabilities.end()) {
+    ev.ignored_capabilities["CAP_SETPCAP"] = fmt::format(
+        "{} granted checks, which come from dropping capabilities or setting securebits: under the narrowed "
+        "bounding set there is nothing left to drop",
+        it->second.count);
+    ev.capabilities.erase(it);
+  }
   // A setuid exec whose binary was not profiled itself: name who ran it.
   if (ev.setuid_executables.empty() && ev.flag("exec_setuid")) {
     for (const auto& e : ev.flags.at("exec_setuid").executables) ev.setuid_executables.insert("a binary run by " + e);

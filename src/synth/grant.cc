@@ -219,7 +219,7 @@ std::string capability_for(const Denial& d) {
       {{"settimeofday", "clock_settime", "adjtimex", "clock_adjtime"}, "CAP_SYS_TIME"},
       {{"setpriority", "sched_setscheduler", "sched_setparam", "sched_setattr", "ioprio_set"}, "CAP_SYS_NICE"},
       {{"setrlimit", "prlimit64"}, "CAP_SYS_RESOURCE"},
-      {{"capset"}, "CAP_SETPCAP"},
+      {{"capset", "prctl"}, "CAP_SETPCAP"},  // prctl: PR_CAPBSET_DROP, PR_SET_SECUREBITS
       {{"mlock", "mlock2", "mlockall"}, "CAP_IPC_LOCK"},
       {{"setsockopt"}, "CAP_NET_ADMIN"},
       {{"sethostname", "setdomainname", "mount", "umount2", "pivot_root", "swapon", "swapoff"}, "CAP_SYS_ADMIN"},

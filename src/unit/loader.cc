@@ -153,9 +153,11 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
       options.search_path.empty() ? default_search_path(options.user) : options.search_path;
   std::string name = name_or_path;
   bool by_path = name_or_path.find('/') != std::string::npos;
+  std::string named_file;  // a file loaded under options.as_name
   if (by_path) {
     std::string path = normalize_path(name_or_path[0] == '/' ? name_or_path : "/" + name_or_path);
     name = basename_of(path);
+    if (!options.as_name.empty()) name = options.as_name, named_file = path;
     // Like systemd-analyze, the file's own directory comes first.
     std::string dir = dirname_of(path);
     search.erase(std::remove(search.begin(), search.end(), dir), search.end());
@@ -175,6 +177,7 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
   std::string fragment;
   std::vector<std::string> candidates = {name};
   if (parsed_name->is_instance()) candidates.push_back(parsed_name->template_name());
+  if (!named_file.empty()) fragment = named_file, candidates.clear();
   for (const auto& cand : candidates) {
     for (const auto& dir : search) {
       std::string p = dir + "/" + cand;

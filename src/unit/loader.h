@@ -58,6 +58,9 @@ struct LoadOptions {
   // Extra drop-ins applied after all others, as (file name, text): used by
   // propose/verify to score "the unit plus this drop-in" without writing it.
   std::vector<std::pair<std::string, std::string>> extra_dropins;
+  // A file loaded by path under this unit name instead of its own (a
+  // template such as contrib/app.service.in); empty: the file's name.
+  std::string as_name;
 };
 
 // The default search path for the system (or user) manager.

@@ -196,4 +196,9 @@ Result<std::string> MemoryFileSystem::read_link(const std::string& path) const {
   return it->second;
 }
 
+Result<std::string> OverlayFileSystem::read_file(const std::string& path) const {
+  if (auto it = replaced_.find(path); it != replaced_.end()) return it->second;
+  return base_.read_file(path);
+}
+
 }  // namespace sdh

@@ -62,6 +62,24 @@ class MemoryFileSystem final : public FileSystem {
   std::map<std::string, bool> dirs_;
 };
 
+// Another file system with some files' contents replaced (paths as the base
+// sees them; a replaced file must exist there): `lint app.service.in` reads
+// the template with its placeholders filled in, everything else as it is.
+class OverlayFileSystem final : public FileSystem {
+ public:
+  explicit OverlayFileSystem(const FileSystem& base) : base_(base) {}
+  void replace(const std::string& path, std::string content) { replaced_[path] = std::move(content); }
+  Result<std::string> read_file(const std::string& path) const override;
+  FileKind kind(const std::string& path) const override { return base_.kind(path); }
+  FileKind lkind(const std::string& path) const override { return base_.lkind(path); }
+  Result<std::vector<std::string>> list_dir(const std::string& path) const override { return base_.list_dir(path); }
+  Result<std::string> read_link(const std::string& path) const override { return base_.read_link(path); }
+
+ private:
+  const FileSystem& base_;
+  std::map<std::string, std::string> replaced_;
+};
+
 // Lexically normalises an absolute path ("//a/./b/../c" -> "/a/c").
 std::string normalize_path(const std::string& path);
 std::string dirname_of(const std::string& path);

@@ -101,6 +101,8 @@ TEST(Grant, CapabilityOfACall) {
   EXPECT_EQ(capability_for(denial("openat", "/etc/ssl/private/k.pem", "EACCES", "openat(AT_FDCWD, \"/etc/ssl/private/k.pem\", O_RDONLY)")),
             "CAP_DAC_READ_SEARCH");
   EXPECT_EQ(capability_for(denial("setuid", "", "EAGAIN", "setuid(33)")), "");
+  // A daemon that insists on dropping its own bounding set (left out on trial).
+  EXPECT_EQ(capability_for(denial("prctl", "", "EPERM", "prctl(PR_CAPBSET_DROP, CAP_CHOWN)")), "CAP_SETPCAP");
   auto p = plan_with({{"CapabilityBoundingSet", "CAP_NET_BIND_SERVICE"}});
   auto g = narrowest_grants(p, {"CapabilityBoundingSet"}, {denial("setgroups", "", "EPERM", "setgroups(1, [33])")}, {});
   EXPECT_EQ(g[0].relax, "CapabilityBoundingSet=CAP_SETGID");
