@@ -3,14 +3,19 @@
 // sorted by exposure, with a summary. Exit 0 on success, 2 on usage or
 // output errors. Units that cannot be scored are listed, not fatal.
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +27,7 @@
 #include "exposure/assess.h"
 #include "report/audit.h"
 #include "report/audit_html.h"
+#include "report/gate.h"
 #include "unit/loader.h"
 #include "util/fs.h"
 
@@ -30,6 +36,10 @@ namespace {
 
 struct AuditArgs {
   std::string root;
+  std::vector<std::string> only;     // --unit PATTERN
+  std::vector<std::string> exclude;  // --exclude PATTERN
+  std::optional<double> threshold;
+  std::string baseline;
   bool user = false;
   std::string format = "table";
   std::string output;
@@ -71,8 +81,18 @@ class Progress {
   bool tty_;
 };
 
+// --unit and --exclude: shell patterns on unit names ("nginx*", "*@*.service").
+bool selected(const AuditArgs& args, const std::string& name) {
+  auto any = [&](const std::vector<std::string>& patterns) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return fnmatch(p.c_str(), name.c_str(), 0) == 0; });
+  };
+  return (args.only.empty() || any(args.only)) && !any(args.exclude);
+}
+
 void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, const exposure::Policy* policy,
-                 bool quiet, report::AuditReport& report) {
+                 const AuditArgs& args, report::AuditReport& report) {
+  const bool quiet = args.quiet;
   const std::string scope = user ? "user" : "system";
   unit::LoadOptions options;
   options.version = version;
@@ -97,9 +117,10 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
     }
   }
   for (const auto& t : templates) {
-    if (!instantiated.count(t.substr(0, t.size() - 9)))
+    if (!instantiated.count(t.substr(0, t.size() - 9)) && selected(args, t))
       report.skipped.push_back({t, scope, "template without an enabled instance"});
   }
+  std::erase_if(names, [&](const std::string& n) { return !selected(args, n); });
   Progress progress(!quiet);
   std::size_t done = 0;
   for (const auto& name : names) {
@@ -151,11 +172,22 @@ int run_audit(const AuditArgs& args) {
   RealFileSystem fs(args.root);
   report::AuditReport report;
   report.host = args.root.empty() ? host_name() : args.root;
-  report.root = args.root;
+  report.root = args.root.empty() ? "" : std::filesystem::absolute(args.root).lexically_normal().string();
+  while (report.root.size() > 1 && report.root.back() == '/') report.root.pop_back();
   report.systemd_version = unit::to_string(*version);
   report.generated_at = utc_now();
-  audit_scope(fs, false, *version, policy.get(), args.quiet, report);
-  if (args.user) audit_scope(fs, true, *version, policy.get(), args.quiet, report);
+  std::optional<report::Baseline> baseline;
+  if (!args.baseline.empty()) {
+    auto text = RealFileSystem().read_file(args.baseline);
+    Result<report::Baseline> b = text ? report::baseline_from_json(*text, args.baseline) : fail(text.error());
+    if (!b) {
+      fmt::print(stderr, "sdharden audit: --baseline: {}\n", b.error().to_string());
+      return kExitUsage;
+    }
+    baseline = std::move(*b);
+  }
+  audit_scope(fs, false, *version, policy.get(), args, report);
+  if (args.user) audit_scope(fs, true, *version, policy.get(), args, report);
   report::sort_by_exposure(report.entries);
 
   std::string out;
@@ -181,7 +213,15 @@ int run_audit(const AuditArgs& args) {
       fmt::print(stderr, "audit: wrote {} ({} services, {} skipped)\n", args.output, s.total, s.skipped);
     }
   }
-  return kExitOk;
+  if (!baseline && !args.threshold) return kExitOk;
+  std::optional<int> limit;
+  if (args.threshold) limit = static_cast<int>(std::lround(*args.threshold * 10));
+  std::vector<report::Scored> scored;
+  for (const auto& e : report.entries)
+    scored.push_back({e.scope == "user" ? e.unit + " (user)" : e.unit, e.assessment.exposure_tenths});
+  auto gate = report::run_gate(scored, baseline ? &*baseline : nullptr, limit);
+  fmt::print(stderr, "{}", report::gate_text(gate, baseline ? &*baseline : nullptr, limit));
+  return gate.failed ? kExitFailed : kExitOk;
 }
 
 }  // namespace
@@ -200,7 +240,20 @@ void add_audit_command(CLI::App& app, Dispatch& dispatch) {
       ->capture_default_str();
   cmd->add_option("--policy", args->policy, "JSON file with per-assessor weight/range overrides");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress output on stderr");
-  cmd->footer("Exit codes: 0 report produced, 2 usage error or the report could not be written.");
+  // One value per occurrence: a repeatable option must not swallow what follows.
+  cmd->add_option("--unit", args->only, "Only services whose name matches this shell pattern (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--exclude", args->exclude, "Leave out services whose name matches this shell pattern (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--threshold", args->threshold,
+                  "Exit 1 when a service's exposure is above this (0.0-10.0); with --baseline, only new services count")
+      ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--baseline", args->baseline,
+                  "JSON of an earlier run (audit --format json or score --json): exit 1 only for services that got "
+                  "worse, or are new and above --threshold; what changed goes to stderr");
+  cmd->footer(
+      "Exit codes: 0 report produced (and the gate passed), 1 the gate failed (--threshold, --baseline), 2 usage "
+      "error or the report could not be written.");
   cmd->callback([&dispatch, args] { dispatch.action = [args] { return run_audit(*args); }; });
 }
 

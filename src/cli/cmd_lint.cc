@@ -4,6 +4,8 @@
 // fine); 1: at least one warning or error; 2: a unit could not be read.
 #include <unistd.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/unit_args.h"
 #include "lint/lint.h"
 #include "report/lint_report.h"
 #include "unit/loader.h"
@@ -26,6 +29,10 @@ struct LintArgs {
   std::string systemd = "252";
   bool user = false;
   std::string color = "auto";
+  std::vector<std::string> disable;
+  std::string fail_on = "warning";
+  std::vector<std::string> dropins;
+  std::string name;
 };
 
 std::vector<std::string> unit_files(const unit::LoadedUnit& u) {
@@ -33,6 +40,14 @@ std::vector<std::string> unit_files(const unit::LoadedUnit& u) {
   if (!u.fragment_path.empty()) files.push_back(u.fragment_path);
   files.insert(files.end(), u.dropin_paths.begin(), u.dropin_paths.end());
   return files;
+}
+
+// NO_COLOR (https://no-color.org): set and not empty, "auto" means no colour.
+bool colour_wanted(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  return !(no_color && *no_color) && isatty(STDOUT_FILENO);
 }
 
 // True when the last line of `path` (a unit file) ends in a continuation
@@ -61,24 +76,53 @@ int run_lint(const LintArgs& args) {
     fmt::print(stderr, "sdharden lint: --root {}: not a directory\n", args.root);
     return kExitUsage;
   }
+  lint::LintOptions lint_options;
+  for (const auto& id : args.disable) {
+    if (!lint::find_rule(id)) {
+      fmt::print(stderr, "sdharden lint: --disable {}: no such rule (see docs/lint-rules.md or --format json)\n", id);
+      return kExitUsage;
+    }
+    lint_options.disabled.insert(id);
+  }
+  if (!args.name.empty() && args.units.size() != 1) {
+    fmt::print(stderr, "sdharden lint: --name names one unit file; {} given\n", args.units.size());
+    return kExitUsage;
+  }
   RealFileSystem fs(args.root);
   unit::LoadOptions options;
   options.version = *version;
   options.user = args.user;
+  // --dropin: a drop-in of the project, applied after the unit's own, as if installed.
+  RealFileSystem host;
+  for (const auto& d : args.dropins) {
+    std::error_code ec;
+    std::string path = std::filesystem::absolute(d, ec).lexically_normal().string();
+    auto text = host.read_file(path);
+    if (!text) {
+      fmt::print(stderr, "sdharden lint: --dropin {}: {}\n", d, text.error().to_string());
+      return kExitUsage;
+    }
+    options.extra_dropins.emplace_back(path, *text);
+  }
 
   bool input_error = false;
   std::vector<report::LintedUnit> linted;
+  std::vector<UnitInput> inputs;  // kept: findings are read through their file systems
   for (const auto& name : args.units) {
-    auto loaded = unit::load_unit(fs, name, options);
-    if (!loaded) {
-      fmt::print(stderr, "sdharden lint: {}: {}\n", name, loaded.error().to_string());
+    auto in = load_unit_argument(fs, name, !args.root.empty(), options, args.name);
+    if (!in) {
+      fmt::print(stderr, "sdharden lint: {}: {}\n", name, in.error().to_string());
       input_error = true;
       continue;
     }
+    for (const auto& n : in->notes) fmt::print(stderr, "sdharden lint: {}: {}\n", name, n);
+    inputs.push_back(std::move(*in));
+    const UnitInput& input = inputs.back();
+    const unit::LoadedUnit* loaded = &input.unit;
     if (loaded->masked) {
       // Masking by a link to /dev/null is a normal state; an empty file given
       // to lint is not something it can check.
-      if (!loaded->fragment_path.empty() && fs.lkind(loaded->fragment_path) == FileKind::symlink) {
+      if (!loaded->fragment_path.empty() && input.fs().lkind(loaded->fragment_path) == FileKind::symlink) {
         fmt::print(stderr, "sdharden lint: {}: masked ({} links to /dev/null), skipped\n", name,
                    loaded->fragment_path);
       } else {
@@ -89,7 +133,7 @@ int run_lint(const LintArgs& args) {
       continue;
     }
     for (const auto& file : unit_files(*loaded)) {
-      if (ends_inside_continuation(fs, file)) {
+      if (ends_inside_continuation(input.fs(), file)) {
         fmt::print(stderr, "sdharden lint: {}: file ends inside a line continuation (trailing backslash "
                            "on its last line); the file looks truncated\n", file);
         input_error = true;
@@ -103,21 +147,25 @@ int run_lint(const LintArgs& args) {
     report::LintedUnit lu;
     lu.unit = loaded->name.empty() ? name : loaded->name;
     lu.path = loaded->fragment_path;
-    lu.findings = lint::lint_unit(*loaded, fs);
+    lu.findings = lint::lint_unit(*loaded, input.fs(), lint_options);
     linted.push_back(std::move(lu));
   }
 
   if (args.format == "json") {
     fmt::print("{}", report::lint_json(linted));
   } else if (args.format == "sarif") {
-    fmt::print("{}", report::lint_sarif(linted, SDHARDEN_VERSION));
+    std::error_code ec;
+    std::string base = args.root.empty() ? std::filesystem::current_path(ec).string() : "/";
+    std::string disk = args.root.empty() ? "" : std::filesystem::absolute(args.root, ec).lexically_normal().string();
+    fmt::print("{}", report::lint_sarif(linted, SDHARDEN_VERSION, ec ? "" : base, disk));
   } else {
-    bool color = args.color == "always" || (args.color == "auto" && isatty(STDOUT_FILENO));
-    fmt::print("{}", report::lint_text(linted, color));
+    fmt::print("{}", report::lint_text(linted, colour_wanted(args.color)));
   }
   if (input_error) return kExitUsage;
   auto counts = report::count_findings(linted);
-  return counts.errors + counts.warnings > 0 ? kExitFailed : kExitOk;
+  int failing = counts.errors + (args.fail_on != "error" ? counts.warnings : 0) +
+                (args.fail_on == "note" ? counts.notes : 0);
+  return failing > 0 ? kExitFailed : kExitOk;
 }
 
 }  // namespace
@@ -135,12 +183,24 @@ void add_lint_command(CLI::App& app, Dispatch& dispatch) {
       ->check(CLI::IsMember({"252", "latest"}))
       ->capture_default_str();
   cmd->add_flag("--user", args->user, "Look names up in the user manager's search path");
-  cmd->add_option("--color", args->color, "Colour the text output")
+  cmd->add_option("--color", args->color, "Colour the text output (auto: on a terminal, unless NO_COLOR is set)")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  cmd->add_option("--disable", args->disable, "Never report this rule (repeatable); a unit file can waive one "
+                                              "line or itself with a comment '# sdharden: ignore=RULE[,RULE]'")
+      ->allow_extra_args(false);
+  cmd->add_option("--fail-on", args->fail_on, "Lowest severity that makes the exit code 1")
+      ->check(CLI::IsMember({"error", "warning", "note"}))
+      ->capture_default_str();
+  cmd->add_option("--dropin", args->dropins, "A drop-in file to apply after the unit's own, as if installed "
+                                            "(repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--name", args->name, "Read the one unit file given under this unit name (default for FILE.in: "
+                                        "FILE; @bindir@-style placeholders are filled with Debian's paths)");
   cmd->footer(
-      "Exit codes: 0 no warnings or errors (notes allowed), 1 at least one warning or error, "
-      "2 usage error or a unit that cannot be read (missing, masked, not a unit file).");
+      "Exit codes: 0 no finding at or above --fail-on (default warning), 1 at least one, "
+      "2 usage error or a unit that cannot be read (missing, empty, not a unit file). "
+      "A masked unit is skipped with a note.");
   cmd->callback([&dispatch, args] { dispatch.action = [args] { return run_lint(*args); }; });
 }
 

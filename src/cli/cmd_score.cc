@@ -11,7 +11,10 @@
 #include <string_view>
 
 #include "cli/command.h"
+#include "cli/unit_args.h"
 #include "exposure/assess.h"
+#include "report/audit.h"
+#include "report/gate.h"
 #include "unit/cached_fs.h"
 #include "unit/loader.h"
 #include "util/fs.h"
@@ -24,24 +27,16 @@ using namespace std::string_view_literals;
 struct ScoreOptions {
   std::vector<std::string> units;
   bool json = false;
+  std::string format = "text";
   std::optional<double> threshold;
+  std::string baseline;
   std::string systemd = "252";
   std::string root;
   std::string policy_file;
+  std::string name;
   bool user = false;
   bool quiet_items = false;
 };
-
-std::string resolve_argument(const std::string& arg, const FileSystem& fs, bool has_root) {
-  if (arg.find('/') != std::string::npos) {
-    if (arg[0] == '/' || has_root) return arg;
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(arg, ec);
-    return ec ? arg : abs.lexically_normal().string();
-  }
-  (void)fs;
-  return arg;
-}
 
 void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool quiet_items) {
   fmt::print("{} ({})\n", lu.name, lu.fragment_path);
@@ -197,6 +192,11 @@ int run_score(const ScoreOptions& o) {
     fmt::print(stderr, "sdharden score: {}\n", version.error().to_string());
     return kExitUsage;
   }
+  const std::string format = o.json ? "json" : o.format;
+  if (!o.name.empty() && o.units.size() != 1) {
+    fmt::print(stderr, "sdharden score: --name names one unit file; {} given\n", o.units.size());
+    return kExitUsage;
+  }
   std::optional<exposure::Policy> policy;
   RealFileSystem host;
   if (!o.policy_file.empty()) {
@@ -212,14 +212,26 @@ int run_score(const ScoreOptions& o) {
     }
     policy = std::move(*p);
   }
+  std::optional<report::Baseline> baseline;
+  if (!o.baseline.empty()) {
+    auto text = host.read_file(o.baseline);
+    Result<report::Baseline> b = text ? report::baseline_from_json(*text, o.baseline) : fail(text.error());
+    if (!b) {
+      fmt::print(stderr, "sdharden score: --baseline: {}\n", b.error().to_string());
+      return kExitUsage;
+    }
+    baseline = std::move(*b);
+  }
   RealFileSystem real_fs(o.root);
   unit::CachedFileSystem fs(real_fs);  // one run: the tree does not change meanwhile
   unit::LoadOptions lo;
   lo.version = *version;
   lo.user = o.user;
   int errors = 0;
-  bool above = false;
-  int limit = o.threshold ? static_cast<int>(std::lround(*o.threshold * 10)) : 100;
+  std::vector<report::Scored> scored;
+  report::AuditReport sarif;  // --format sarif: the audit's SARIF over these units
+  if (!o.root.empty()) sarif.root = std::filesystem::absolute(o.root).lexically_normal().string();
+  while (sarif.root.size() > 1 && sarif.root.back() == '/') sarif.root.pop_back();
   // JSON is streamed unit by unit (one big document for thousands of units
   // costs more than scoring them), through one buffer reused across units
   // and written out in large pieces.
@@ -231,38 +243,52 @@ int run_score(const ScoreOptions& o) {
     json.clear();
   };
   for (const auto& arg : o.units) {
-    std::string target = resolve_argument(arg, fs, !o.root.empty());
-    auto lu = unit::load_unit(fs, target, lo);
-    if (!lu && target.find('/') == std::string::npos && host.kind(arg) == FileKind::regular) {
-      std::error_code ec;
-      lu = unit::load_unit(fs, std::filesystem::absolute(arg, ec).string(), lo);
-    }
-    if (!lu) {
-      fmt::print(stderr, "sdharden score: {}: {}\n", arg, lu.error().to_string());
+    auto in = load_unit_argument(fs, arg, !o.root.empty(), lo, o.name);
+    if (!in) {
+      fmt::print(stderr, "sdharden score: {}: {}\n", arg, in.error().to_string());
       ++errors;
       continue;
     }
-    if (lu->masked) {
-      fmt::print(stderr, "sdharden score: {}: unit is masked ({})\n", lu->name, lu->fragment_path);
-      ++errors;
+    for (const auto& n : in->notes) fmt::print(stderr, "sdharden score: {}: {}\n", arg, n);
+    const unit::LoadedUnit& lu = in->unit;
+    // A unit masked by a link to /dev/null does not run: nothing to score,
+    // and nothing wrong. An empty file given to score is bad input.
+    if (lu.masked) {
+      if (!lu.fragment_path.empty() && in->fs().lkind(lu.fragment_path) == FileKind::symlink) {
+        fmt::print(stderr, "sdharden score: {}: masked ({} links to /dev/null), skipped\n", lu.name,
+                   lu.fragment_path);
+      } else {
+        fmt::print(stderr, "sdharden score: {}: empty unit file {}: nothing to score\n", arg, lu.fragment_path);
+        ++errors;
+      }
       continue;
     }
-    auto a = exposure::assess(lu->settings, *version, policy ? &*policy : nullptr);
-    if (a.exposure_tenths > limit) above = true;
-    if (o.json) {
+    auto a = exposure::assess(lu.settings, *version, policy ? &*policy : nullptr);
+    scored.push_back({lu.name, a.exposure_tenths});
+    if (format == "json") {
       json += first_json ? "\n" : ",\n";
       first_json = false;
-      append_json(json, *lu, a, o.systemd);
+      append_json(json, lu, a, o.systemd);
       flush_json(1 << 16);
-    } else
-      print_table(*lu, a, o.quiet_items);
+    } else if (format == "sarif") {
+      sarif.entries.push_back({lu.name, lu.fragment_path, o.user ? "user" : "system", std::move(a)});
+    } else {
+      print_table(lu, a, o.quiet_items);
+    }
   }
-  if (o.json) {
+  if (format == "json") {
     json += "\n]\n";
     flush_json(0);
+  } else if (format == "sarif") {
+    fmt::print("{}", report::audit_sarif(sarif, SDHARDEN_VERSION));
   }
   if (errors) return kExitUsage;
-  return above && o.threshold ? kExitFailed : kExitOk;
+  if (!baseline && !o.threshold) return kExitOk;
+  std::optional<int> limit;
+  if (o.threshold) limit = static_cast<int>(std::lround(*o.threshold * 10));
+  auto gate = report::run_gate(scored, baseline ? &*baseline : nullptr, limit);
+  fmt::print(stderr, "{}", report::gate_text(gate, baseline ? &*baseline : nullptr, limit));
+  return gate.failed ? kExitFailed : kExitOk;
 }
 
 }  // namespace
@@ -271,9 +297,20 @@ void add_score_command(CLI::App& app, Dispatch& dispatch) {
   auto opts = std::make_shared<ScoreOptions>();
   auto* cmd = app.add_subcommand("score", "Exposure score of units, exactly as systemd-analyze security --offline=yes");
   cmd->add_option("units", opts->units, "Unit names (looked up like systemd) or unit file paths")->required();
-  cmd->add_flag("--json", opts->json, "JSON output with weight, badness and range per assessor");
-  cmd->add_option("--threshold", opts->threshold, "Exit 1 when any unit's exposure is above this (0.0-10.0)")
+  cmd->add_option("--format", opts->format,
+                  "text; json (weight, badness and range per assessor; the --baseline format); sarif")
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->capture_default_str();
+  cmd->add_flag("--json", opts->json, "Same as --format json");
+  cmd->add_option("--threshold", opts->threshold,
+                  "Exit 1 when a unit's exposure is above this (0.0-10.0); with --baseline, only new units count")
       ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--baseline", opts->baseline,
+                  "JSON of an earlier run (score --json or audit --format json): exit 1 only for units that got "
+                  "worse, or are new and above --threshold; what changed goes to stderr");
+  cmd->add_option("--name", opts->name,
+                  "Read the one unit file given under this unit name (default for FILE.in: FILE; @bindir@-style "
+                  "placeholders are filled with Debian's paths)");
   cmd->add_option("--systemd", opts->systemd, "Assessor and syscall-group tables: 252 or latest")
       ->default_val("252");
   cmd->add_option("--root", opts->root, "Look units up below this root directory");
@@ -281,6 +318,9 @@ void add_score_command(CLI::App& app, Dispatch& dispatch) {
                                                  "(systemd-analyze --security-policy format)");
   cmd->add_flag("--user", opts->user, "Look up user units");
   cmd->add_flag("--summary", opts->quiet_items, "Only the overall score per unit");
+  cmd->footer(
+      "Exit codes: 0 scored (and the gate passed), 1 the gate failed (--threshold, --baseline), 2 usage error or "
+      "a unit that cannot be read. Masked units are skipped with a note.");
   cmd->callback([opts, &dispatch] { dispatch.action = [opts] { return run_score(*opts); }; });
 }
 

@@ -91,7 +91,8 @@ std::shared_ptr<verify::RunObserver> make_profiler_observer() {
 }
 
 void add_file_option(CLI::App& cmd, std::vector<std::string>& specs) {
-  cmd.add_option("--file", specs, "DEST=SRC: install local file SRC at DEST in the container first (repeatable)");
+  cmd.add_option("--file", specs, "DEST=SRC: install local file SRC at DEST in the container first (repeatable)")
+      ->allow_extra_args(false);  // one value per occurrence: the unit may follow
 }
 
 systemd::Status read_extra_files(const std::vector<std::string>& specs, verify::VerifyOptions& target) {

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "exposure/assess.h"
 
-#include <fmt/core.h>
-
 #include <functional>
 #include <map>
 
+#include <fmt/core.h>
+
 #include "exposure/assessors.h"
 #include "unit/syscalls.h"
+#include "util/linux_names.h"
 
 namespace sdh::exposure {
 namespace {
@@ -168,13 +169,19 @@ const std::map<std::string, Rule>& rules() {
                   "runs in its own root file system");
     };
     auto caps = [&m](const char* field, uint64_t mask) {
-      // "CapabilityBoundingSet_CAP_SYS_ADMIN" -> "CAP_SYS_ADMIN"
-      std::string what = std::string(field).substr(std::string("CapabilityBoundingSet_").size());
-      if (!what.empty() && what.back() == ')') what.pop_back();
-      std::string bad = what + " kept in the bounding set", good = what + " dropped from the bounding set";
-      m[field] = [mask, bad, good](const Facts& f, auto) -> Verdict {
-        bool kept = (f.s.capability_bounding_set & mask) != 0;
-        return {kept ? 1u : 0u, kept ? bad : good};
+      // The capabilities' own names, not the item's ("CAP_SET_UID_GID_PCAP"
+      // names none): those kept, or all of the item's when none is.
+      auto names = [](uint64_t bits) {
+        std::string out;
+        for (int n = 0; n < 64; ++n)
+          if (bits & (uint64_t{1} << n)) out += (out.empty() ? "" : ", ") + std::string(sdh::capability_name(n));
+        return out;
+      };
+      std::string good = names(mask) + " dropped from the bounding set";
+      m[field] = [mask, good, names](const Facts& f, auto) -> Verdict {
+        uint64_t kept = f.s.capability_bounding_set & mask;
+        if (!kept) return {0u, good};
+        return {1u, names(kept) + " kept in the bounding set"};
       };
     };
     caps("CapabilityBoundingSet_CAP_SYS_ADMIN", cap(21));
@@ -258,6 +265,7 @@ const std::map<std::string, Rule>& rules() {
     auto af = [&m](const char* field, bool Facts::*member) {
       std::string what = std::string(field).substr(std::string("RestrictAddressFamilies_").size());
       if (what == "OTHER") what = "other (exotic)";
+      if (what == "AF_INET_INET6") what = "AF_INET and AF_INET6";
       std::string bad = "may open " + what + " sockets", good = what + " sockets refused";
       m[field] = [member, bad, good](const Facts& f, auto) -> Verdict {
         bool open = !(f.*member);

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <tuple>
 
 #include "lint/elf.h"
 #include "lint/facts.h"
+#include "util/strings.h"
 
 namespace sdh::lint {
 namespace {
@@ -47,6 +49,13 @@ class LineSource {
   std::map<std::string, std::vector<std::string>> cache_;
 };
 
+std::vector<std::string> files_of(const unit::LoadedUnit& u) {
+  std::vector<std::string> files;
+  if (!u.fragment_path.empty()) files.push_back(u.fragment_path);
+  files.insert(files.end(), u.dropin_paths.begin(), u.dropin_paths.end());
+  return files;
+}
+
 }  // namespace
 
 const char* severity_name(unit::Severity s) {
@@ -56,6 +65,42 @@ const char* severity_name(unit::Severity s) {
     case unit::Severity::error: return "error";
   }
   return "warning";
+}
+
+bool Waivers::waives(const std::string& rule, int line) const {
+  if (whole_file.count(rule)) return true;
+  auto it = at_line.find(line);
+  return it != at_line.end() && it->second.count(rule);
+}
+
+Waivers waivers_in(const std::string& text) {
+  static constexpr std::string_view kMarker = "sdharden: ignore=";
+  Waivers w;
+  std::set<std::string> pending;
+  bool in_section = false;
+  int number = 0;
+  for (const auto& raw : split(text, '\n')) {
+    ++number;
+    std::string line = trim(raw);
+    if (line.empty()) continue;
+    if (line[0] == '#' || line[0] == ';') {
+      if (auto at = line.find(kMarker); at != std::string::npos) {
+        auto ids = words(line.substr(at + kMarker.size()));
+        if (!ids.empty())
+          for (const auto& id : split(ids.front(), ','))
+            if (!id.empty()) pending.insert(id);
+      }
+      continue;
+    }
+    if (line[0] == '[' && !in_section) {
+      w.whole_file.insert(pending.begin(), pending.end());
+    } else if (!pending.empty()) {
+      w.at_line[number].insert(pending.begin(), pending.end());
+    }
+    pending.clear();
+    in_section = in_section || line[0] == '[';
+  }
+  return w;
 }
 
 std::vector<Finding> lint_unit(const unit::LoadedUnit& unit, const FileSystem& fs, const LintOptions& options) {
@@ -92,6 +137,15 @@ std::vector<Finding> lint_unit(const unit::LoadedUnit& unit, const FileSystem& f
       findings.push_back(std::move(f));
     }
   }
+  std::map<std::string, Waivers> waivers;
+  for (const auto& file : files_of(unit))
+    if (auto text = fs.read_file(file)) waivers[file] = waivers_in(*text);
+  std::erase_if(findings, [&](const Finding& f) {
+    if (options.disabled.count(f.rule_id)) return true;
+    auto w = waivers.find(f.location.file);
+    return w != waivers.end() && w->second.waives(f.rule_id, f.location.line);
+  });
+  parser_count = std::min(parser_count, findings.size());
   auto key = [](const Finding& f) { return std::tie(f.location.file, f.location.line, f.rule_id); };
   std::stable_sort(findings.begin() + static_cast<std::ptrdiff_t>(parser_count), findings.end(),
                    [&](const Finding& a, const Finding& b) { return key(a) < key(b); });

@@ -3,6 +3,8 @@
 // into findings, each with file:line, the reason and a suggested fix.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,9 +26,20 @@ struct Finding {
 
 struct LintOptions {
   std::string native_arch;  // empty: this machine's architecture
+  std::set<std::string> disabled;  // rule ids never reported (--disable)
 };
 
-// Findings sorted by file, line, rule id. The parser's diagnostics come
+// Findings a unit file waives itself: a comment "# sdharden: ignore=RULE[,RULE...]"
+// waives those rules on the next line that is not a comment, or in the whole
+// file when it stands before the first section header.
+struct Waivers {
+  std::set<std::string> whole_file;
+  std::map<int, std::set<std::string>> at_line;
+  bool waives(const std::string& rule, int line) const;
+};
+Waivers waivers_in(const std::string& text);
+
+// Findings sorted by file, line, rule id, without the disabled and waived ones. The parser's diagnostics come
 // first in their own file order because they explain later surprises.
 std::vector<Finding> lint_unit(const unit::LoadedUnit& unit, const FileSystem& fs,
                                const LintOptions& options = {});

@@ -14,15 +14,6 @@ namespace sdh::report {
 
 using nlohmann::json;
 
-std::string band_label(exposure::Band b) {
-  switch (b) {
-    case exposure::Band::ok: return "OK";
-    case exposure::Band::medium: return "MEDIUM";
-    case exposure::Band::exposed: return "EXPOSED";
-    case exposure::Band::unsafe: return "UNSAFE";
-  }
-  return "?";
-}
 
 std::string tenths_text(int tenths) { return fmt::format("{}.{}", tenths / 10, tenths % 10); }
 
@@ -84,7 +75,7 @@ std::string audit_table(const AuditReport& report) {
                     {"BAND", Align::left, 7},
                     {"TOP CONTRIBUTORS", Align::left, 70}});
   for (const auto& e : report.entries) {
-    table.add_row({e.unit, e.scope, tenths_text(e.assessment.exposure_tenths), band_label(e.assessment.band),
+    table.add_row({e.unit, e.scope, tenths_text(e.assessment.exposure_tenths), exposure::to_string(e.assessment.band),
                    join(top_contributors(e.assessment, 3), " ")});
   }
   std::string out = table.render();
@@ -110,7 +101,7 @@ std::string audit_json(const AuditReport& report) {
     json items = json::array();
     for (const auto& i : e.assessment.items) {
       items.push_back({{"id", i.id},
-                       {"field", i.json_field},
+                       {"json_field", i.json_field},
                        {"weight", i.weight},
                        {"range", i.range},
                        {"badness", i.badness},
@@ -118,12 +109,14 @@ std::string audit_json(const AuditReport& report) {
                        {"contribution", i.applicable ? i.contribution() : 0},
                        {"description", i.description}});
     }
+    // The same keys as `score --json` for the same facts (docs/json-output.md).
     units.push_back({{"unit", e.unit},
-                     {"path", e.path},
+                     {"fragment_path", e.path},
                      {"scope", e.scope},
                      {"exposure", e.assessment.exposure_tenths / 10.0},
                      {"exposure_tenths", e.assessment.exposure_tenths},
-                     {"band", band_label(e.assessment.band)},
+                     {"band", exposure::to_string(e.assessment.band)},
+                     {"systemd_label", exposure::systemd_label(e.assessment.exposure_tenths)},
                      {"mode", e.assessment.mode},
                      {"items", std::move(items)}});
   }
@@ -172,16 +165,25 @@ std::string audit_sarif(const AuditReport& report, const std::string& tool_versi
     for (std::size_t k = 0; k < std::size(kRules); ++k) {
       if (kRules[k].band != e.assessment.band) continue;
       std::string msg = fmt::format("{} has exposure {} ({}); largest contributors: {}", e.unit,
-                                    tenths_text(e.assessment.exposure_tenths), band_label(e.assessment.band),
+                                    tenths_text(e.assessment.exposure_tenths), exposure::to_string(e.assessment.band),
                                     join(top_contributors(e.assessment, 5), ", "));
       results.push_back(
           {{"ruleId", kRules[k].id},
            {"ruleIndex", k},
            {"level", kRules[k].level},
            {"message", {{"text", msg}}},
+           // Relative to the audited tree (--root), so the same unit has the
+           // same location wherever the tree is mounted.
            {"locations",
             json::array({{{"physicalLocation",
-                           {{"artifactLocation", {{"uri", file_uri(e.path)}}}, {"region", {{"startLine", 1}}}}}}})},
+                           {{"artifactLocation",
+                             {{"uri", file_uri(e.path.substr(e.path.find_first_not_of('/') == std::string::npos
+                                                                 ? e.path.size()
+                                                                 : e.path.find_first_not_of('/')))},
+                              {"uriBaseId", "ROOT"}}},
+                            {"region", {{"startLine", 1}}}}}}})},
+           // One result per unit and band: a CI system follows it across runs.
+           {"partialFingerprints", {{"sdhardenUnit/v1", e.scope + ":" + e.unit + ":" + kRules[k].id}}},
            {"properties", {{"unit", e.unit}, {"scope", e.scope}, {"exposure", e.assessment.exposure_tenths / 10.0}}}});
     }
   }
@@ -191,6 +193,9 @@ std::string audit_sarif(const AuditReport& report, const std::string& tool_versi
                   {"version", tool_version},
                   {"informationUri", kToolUri},
                   {"rules", std::move(rules)}}}}},
+              {"originalUriBaseIds",
+               {{"ROOT", {{"uri", file_uri(report.root.empty() ? "/" : report.root + "/")},
+                          {"description", {{"text", "the root of the audited tree (--root)"}}}}}}},
               {"results", std::move(results)}};
   json doc = {{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

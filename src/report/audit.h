@@ -46,8 +46,6 @@ struct AuditSummary {
 void sort_by_exposure(std::vector<AuditEntry>& entries);
 AuditSummary summarize(const AuditReport& report);
 
-// "UNSAFE", "EXPOSED", "MEDIUM", "OK" as systemd-analyze prints them.
-std::string band_label(exposure::Band b);
 // 92 -> "9.2"
 std::string tenths_text(int tenths);
 // The assessors that contribute most (badness > 0), as their ids.

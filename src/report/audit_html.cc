@@ -137,7 +137,7 @@ std::string audit_html(const AuditReport& report, const std::string& tool_versio
                                   exposure::Band::ok};
   for (auto b : order) {
     h += fmt::format("<div class=\"card\" style=\"border-left:6px solid {}\"><b>{}</b>{}</div>\n", band_color(b),
-                     s.per_band[static_cast<std::size_t>(b)], band_label(b));
+                     s.per_band[static_cast<std::size_t>(b)], exposure::to_string(b));
   }
   h += fmt::format("<div class=\"card\"><b>{}</b>median</div>\n", tenths_text(s.median_tenths));
   if (!s.worst_unit.empty()) {
@@ -159,7 +159,7 @@ std::string audit_html(const AuditReport& report, const std::string& tool_versio
         "style=\"background:{}\">{}</span></td><td class=\"top\">{}</td></tr>\n",
         rank, html_escape(e.unit), html_escape(e.path), html_escape(e.scope), e.assessment.exposure_tenths,
         tenths_text(e.assessment.exposure_tenths), static_cast<int>(e.assessment.band), band_color(e.assessment.band),
-        band_label(e.assessment.band), top);
+        exposure::to_string(e.assessment.band), top);
   }
   h += "</tbody>\n</table>\n";
   if (!report.skipped.empty()) {

@@ -29,7 +29,9 @@ Result<Baseline> baseline_from_json(const std::string& text, const std::string& 
     if (!u.is_object() || !u.contains("unit") || !u["unit"].is_string()) return bad("an entry without \"unit\"");
     if (!u.contains("exposure_tenths") || !u["exposure_tenths"].is_number_integer())
       return bad("entry " + u["unit"].get<std::string>() + " has no integer \"exposure_tenths\"");
-    b.exposure_tenths[u["unit"].get<std::string>()] = u["exposure_tenths"].get<int>();
+    std::string unit = u["unit"].get<std::string>();
+    if (u.contains("scope") && u["scope"] == "user") unit += " (user)";  // as audit names them
+    b.exposure_tenths[unit] = u["exposure_tenths"].get<int>();
   }
   return b;
 }

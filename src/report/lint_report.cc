@@ -96,7 +96,17 @@ std::string lint_json(const std::vector<LintedUnit>& units) {
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& tool_version) {
+std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& tool_version,
+                       const std::string& base_dir, const std::string& base_on_disk) {
+  // Files below base_dir (the checkout a CI job lints) are named relative to
+  // it, as code-scanning services expect; others keep their absolute URI.
+  std::string base = base_dir;
+  if (!base.empty() && base.back() != '/') base += '/';
+  auto location = [&](const std::string& file) {
+    if (!base.empty() && file.rfind(base, 0) == 0)
+      return json{{"uri", file_uri(file.substr(base.size()))}, {"uriBaseId", "SRCROOT"}};
+    return json{{"uri", file_uri(file)}};
+  };
   json rules = json::array();
   std::vector<std::string> ids;
   for (const auto& r : lint::rules()) {
@@ -118,12 +128,15 @@ std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& 
         region["startColumn"] = f.location.column > 0 ? f.location.column : 1;
         if (!f.source_line.empty()) region["snippet"] = {{"text", f.source_line}};
       }
-      json physical = {{"artifactLocation", {{"uri", file_uri(f.location.file)}}}};
+      json physical = {{"artifactLocation", location(f.location.file)}};
       if (!region.empty()) physical["region"] = region;
       json result = {{"ruleId", f.rule_id},
                      {"level", lint::severity_name(f.severity)},
                      {"message", {{"text", f.message + " Fix: " + f.fix}}},
                      {"locations", json::array({{{"physicalLocation", physical}}})},
+                     // Stable across runs and line moves: rule, file, unit, the line's text.
+                     {"partialFingerprints",
+                      {{"sdhardenFinding/v1", f.rule_id + ":" + u.unit + ":" + f.source_line}}},
                      {"properties", {{"unit", u.unit}}}};
       for (std::size_t i = 0; i < ids.size(); ++i) {
         if (ids[i] == f.rule_id) result["ruleIndex"] = i;
@@ -138,6 +151,9 @@ std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& 
                   {"informationUri", kToolUri},
                   {"rules", std::move(rules)}}}}},
               {"results", std::move(results)}};
+  std::string disk = base_on_disk.empty() ? base : base_on_disk;
+  if (!disk.empty() && disk.back() != '/') disk += '/';
+  if (!base.empty()) run["originalUriBaseIds"] = {{"SRCROOT", {{"uri", file_uri(disk)}}}};
   json doc = {{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -25,6 +25,9 @@ LintCounts count_findings(const std::vector<LintedUnit>& units);
 // "file:line:col: warning: message [rule]", the line, reason and fix.
 std::string lint_text(const std::vector<LintedUnit>& units, bool color = false);
 std::string lint_json(const std::vector<LintedUnit>& units);
-std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& tool_version);
+// base_dir: files below it get URIs relative to it (uriBaseId SRCROOT,
+// which is base_on_disk when the files were read below a --root).
+std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& tool_version,
+                       const std::string& base_dir = "", const std::string& base_on_disk = "");
 
 }  // namespace sdh::report

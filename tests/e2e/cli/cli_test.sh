@@ -229,6 +229,108 @@ PY
   run 2 "$BIN" audit --root "$r" -o "$WORK/no/such/dir/report.txt"
   [[ $ERR == *"$WORK/no/such/dir"* ]] || fail "write error does not name the path: $ERR"
   ;;
+score_gate)
+  # A CI gate: against a baseline only what got worse (or is new and above
+  # the threshold) fails, and stderr says what changed.
+  d=$(unit_dir)
+  printf '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\nProtectSystem=strict\n' >"$d/a.service"
+  printf '[Service]\nExecStart=/bin/true\n' >"$d/b.service"
+  run 0 "$BIN" score --json "$d/a.service" "$d/b.service"
+  echo "$OUT" >"$WORK/base.json"
+  run 0 "$BIN" score --baseline "$WORK/base.json" --summary "$d/a.service" "$d/b.service"
+  [[ $ERR == *"gate: passed: 2 units"* ]] || fail "unchanged units do not pass: $ERR"
+  printf '[Service]\nExecStart=/bin/true\n' >"$d/a.service"  # lost its hardening
+  run 1 "$BIN" score --baseline "$WORK/base.json" --summary "$d/a.service" "$d/b.service"
+  [[ $ERR == *"FAIL worse   a.service"* ]] || fail "the worse unit is not named: $ERR"
+  printf '[Service]\nExecStart=/bin/true\n' >"$d/c.service"
+  run 0 "$BIN" score --baseline "$WORK/base.json" --summary "$d/b.service" "$d/c.service"
+  [[ $ERR == *"new     c.service"* && $ERR == *"gone    a.service"* ]] || fail "new/gone not reported: $ERR"
+  run 1 "$BIN" score --baseline "$WORK/base.json" --threshold 5 --summary "$d/b.service" "$d/c.service"
+  [[ $ERR == *"FAIL new     c.service 9.6 (above 5.0)"* ]] || fail "a new unit above the threshold passes: $ERR"
+  run 1 "$BIN" score --threshold 5 --summary "$d/b.service"
+  echo '{"no": "units"}' >"$WORK/bad.json"
+  run 2 "$BIN" score --baseline "$WORK/bad.json" "$d/b.service"
+  [[ $ERR == *"$WORK/bad.json"* ]] || fail "a bad baseline is not named: $ERR"
+  # SARIF with relative locations; relative unit paths; masked units skipped.
+  run 0 "$BIN" score --format sarif "$d/b.service"
+  echo "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+r = d["runs"][0]["results"][0]
+assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "ROOT", r
+assert r["partialFingerprints"], r' || fail "score SARIF wrong"
+  (cd "$d" && "$BIN" score --summary b.service >/dev/null 2>&1) || fail "a unit file in the working directory is not found"
+  (cd "$WORK" && "$BIN" score --summary units/b.service >/dev/null 2>&1) || fail "a relative path is not found"
+  ln -s /dev/null "$d/m.service"
+  run 0 "$BIN" score --summary "$d/m.service"
+  [[ $ERR == *"masked"* ]] || fail "a masked unit is not said to be skipped: $ERR"
+  ;;
+audit_gate)
+  r=$WORK/root
+  mkdir -p "$r/usr/lib/systemd/system"
+  for i in 1 2; do printf '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\n' >"$r/usr/lib/systemd/system/s$i.service"; done
+  printf '[Service]\nExecStart=/bin/true\n' >"$r/usr/lib/systemd/system/other.service"
+  run 0 "$BIN" audit -q --root "$r" --format json -o "$WORK/base.json"
+  run 0 "$BIN" audit -q --root "$r" --unit 's*' --format json
+  echo "$OUT" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert sorted(u["unit"] for u in d["units"]) == ["s1.service", "s2.service"], d["units"]
+u = d["units"][0]
+assert "fragment_path" in u and "json_field" in u["items"][0] and "systemd_label" in u, u.keys()' || fail "--unit or the JSON keys are wrong"
+  run 0 "$BIN" audit -q --root "$r" --exclude 's2*' --format json
+  [[ $OUT != *s2.service* && $OUT == *s1.service* ]] || fail "--exclude did not leave s2 out"
+  run 1 "$BIN" audit -q --root "$r" --threshold 5
+  [[ $ERR == *"FAIL above   other.service"* ]] || fail "--threshold does not name the unit above: $ERR"
+  printf '[Service]\nExecStart=/bin/true\n' >"$r/usr/lib/systemd/system/s1.service"
+  run 1 "$BIN" audit -q --root "$r" --baseline "$WORK/base.json"
+  [[ $ERR == *"FAIL worse   s1.service"* ]] || fail "the baseline gate does not name s1: $ERR"
+  run 0 "$BIN" audit -q --root "$r" --baseline "$WORK/base.json" --exclude 's1*'
+  ;;
+lint_gate)
+  # The upstream-CI use: a template in the source tree, a drop-in of the
+  # project, rules disabled or waived inline, the failing severity chosen.
+  mkdir -p "$WORK/src/contrib"
+  printf '[Service]\nExecStart=@bindir@/app\nDynamicUser=yes\nUser=root\n' >"$WORK/src/contrib/app.service.in"
+  (cd "$WORK/src" && "$BIN" lint --format json contrib/app.service.in >"$WORK/tmpl.json" 2>"$WORK/err")
+  rc=$?
+  [[ $rc == 1 ]] || fail "lint of a template: exit $rc, expected 1: $(cat "$WORK/err")"
+  grep -q "filled @bindir@=/usr/bin" "$WORK/err" || fail "the filled placeholder is not said: $(cat "$WORK/err")"
+  rule=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["units"][0]["findings"][0]["rule"]); assert d["units"][0]["unit"] == "app.service"' "$WORK/tmpl.json") ||
+    fail "no finding in the template, or not named app.service"
+  run 0 "$BIN" lint --fail-on error --disable "$rule" "$WORK/src/contrib/app.service.in" --name app.service
+  run 2 "$BIN" lint --disable no-such-rule "$WORK/src/contrib/app.service.in"
+  [[ $ERR == *no-such-rule* ]] || fail "an unknown rule is not named: $ERR"
+  # Waived inline, at the line it concerns.
+  python3 - "$WORK/src/contrib/app.service.in" "$WORK/tmpl.json" <<'PY'
+import json, sys
+path, report = sys.argv[1], sys.argv[2]
+f = json.load(open(report))["units"][0]["findings"][0]
+lines = open(path).read().split("\n")
+lines.insert(f["line"] - 1, "# sdharden: ignore=" + f["rule"])
+open(path, "w").write("\n".join(lines))
+PY
+  "$BIN" lint --format json "$WORK/src/contrib/app.service.in" >"$WORK/out2" 2>/dev/null
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=sys.argv[2]; assert all(x["rule"] != r for x in d["units"][0]["findings"]), d' \
+    "$WORK/out2" "$rule" || fail "the inline waiver did not waive $rule"
+  # A lone drop-in of the project, linted with the unit it is for.
+  printf '[Service]\nExecStart=/bin/true\n' >"$WORK/src/plain.service"
+  printf '[Service]\nDynamicUser=yes\nUser=root\n' >"$WORK/src/harden.conf"
+  run 1 "$BIN" lint --format json "$WORK/src/plain.service" --dropin "$WORK/src/harden.conf"
+  [[ $OUT == *harden.conf* ]] || fail "a finding of the drop-in is not located in it: $OUT"
+  run 2 "$BIN" lint "$WORK/src/plain.service" --dropin "$WORK/src/missing.conf"
+  [[ $ERR == *missing.conf* ]] || fail "a missing drop-in is not named: $ERR"
+  # Colour on a terminal (script(1) gives one), none there under NO_COLOR.
+  if command -v script >/dev/null; then
+    lint_cmd="'$BIN' lint --color auto '$WORK/src/plain.service' --dropin '$WORK/src/harden.conf'"
+    script -qec "$lint_cmd" /dev/null >"$WORK/tty" 2>/dev/null
+    grep -q $'\e\[' "$WORK/tty" || fail "no colour on a terminal"
+    NO_COLOR=1 script -qec "$lint_cmd" /dev/null >"$WORK/tty" 2>/dev/null
+    grep -q $'\e\[' "$WORK/tty" && fail "NO_COLOR is ignored"
+  else
+    echo "note: script(1) missing, colour on a terminal not checked"
+  fi
+  ;;
 audit_bad_root)
   run 2 "$BIN" audit --root "$WORK/missing-root"
   [[ $ERR == *"$WORK/missing-root"* ]] || fail "bad root not named: $ERR"

@@ -7,6 +7,7 @@
 
 #include "report/audit.h"
 #include "report/audit_html.h"
+#include "report/gate.h"
 #include "report/lint_report.h"
 #include "report/sarif.h"
 #include "report/text_table.h"
@@ -107,10 +108,56 @@ TEST(Audit, SarifHasResultsForMediumAndWorse) {
   for (const auto& res : run["results"]) {
     auto idx = res["ruleIndex"].get<std::size_t>();
     EXPECT_EQ(run["tool"]["driver"]["rules"][idx]["id"], res["ruleId"]);
-    EXPECT_EQ(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].get<std::string>().rfind(
-                  "file:///lib/systemd/system/", 0),
-              0u);
+    // Relative to the audited tree, with a fingerprint per unit and band.
+    const auto& where = res["locations"][0]["physicalLocation"]["artifactLocation"];
+    EXPECT_EQ(where["uri"].get<std::string>().rfind("lib/systemd/system/", 0), 0u) << where;
+    EXPECT_EQ(where["uriBaseId"], "ROOT");
+    EXPECT_EQ(res["partialFingerprints"]["sdhardenUnit/v1"].get<std::string>().rfind("system:", 0), 0u);
   }
+  EXPECT_EQ(run["originalUriBaseIds"]["ROOT"]["uri"], "file:///");
+  auto under = sample_report();
+  under.root = "/srv/img";
+  auto u = json::parse(audit_sarif(under, "0.1.0"));
+  EXPECT_EQ(u["runs"][0]["originalUriBaseIds"]["ROOT"]["uri"], "file:///srv/img/");
+}
+
+TEST(Gate, BaselineFailsOnlyWhatGotWorseOrIsNewAboveTheThreshold) {
+  auto b = baseline_from_json(R"([{"unit": "a.service", "exposure_tenths": 50},
+                                  {"unit": "b.service", "exposure_tenths": 90},
+                                  {"unit": "gone.service", "exposure_tenths": 10}])", "base.json");
+  ASSERT_TRUE(b.has_value()) << b.error().to_string();
+  std::vector<Scored> now{{"a.service", 51}, {"b.service", 20}, {"new-low.service", 30}, {"new-high.service", 96}};
+  auto r = run_gate(now, &*b, 80);
+  EXPECT_TRUE(r.failed);
+  ASSERT_EQ(r.changes.size(), 5u);
+  EXPECT_TRUE(r.changes[0].fails);
+  EXPECT_TRUE(r.changes[1].fails);
+  EXPECT_FALSE(r.changes[2].fails);
+  std::string text = gate_text(r, &*b, 80);
+  EXPECT_NE(text.find("FAIL worse   a.service 5.0 -> 5.1"), std::string::npos) << text;
+  EXPECT_NE(text.find("FAIL new     new-high.service 9.6 (above 8.0)"), std::string::npos) << text;
+  EXPECT_NE(text.find("better  b.service 9.0 -> 2.0"), std::string::npos) << text;
+  EXPECT_NE(text.find("gone    gone.service (was 1.0)"), std::string::npos) << text;
+  EXPECT_NE(text.find("gate: FAILED: 2 of 4 units"), std::string::npos) << text;
+  // Without a threshold a new unit never fails; nothing worse passes.
+  auto ok = run_gate({{"a.service", 50}, {"new-high.service", 96}}, &*b, std::nullopt);
+  EXPECT_FALSE(ok.failed);
+  // Without a baseline, the threshold alone.
+  auto t = run_gate(now, nullptr, 80);
+  EXPECT_TRUE(t.failed);
+  ASSERT_EQ(t.changes.size(), 1u);
+  EXPECT_EQ(t.changes[0].unit, "new-high.service");
+}
+
+TEST(Gate, BaselineReadsScoreAndAuditJsonAndRefusesOthers) {
+  auto audit = baseline_from_json(audit_json(sample_report()), "audit.json");
+  ASSERT_TRUE(audit.has_value());
+  EXPECT_EQ(audit->exposure_tenths.at("a.service"), 96);
+  EXPECT_FALSE(baseline_from_json("{\"x\": 1}", "x.json").has_value());
+  EXPECT_FALSE(baseline_from_json("[{\"unit\": \"a\"}]", "x.json").has_value());
+  auto bad = baseline_from_json("[1", "broken.json");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().to_string().find("broken.json"), std::string::npos);
 }
 
 TEST(Audit, HtmlIsSelfContainedWithHistogram) {
@@ -177,6 +224,13 @@ TEST(Lint, JsonAndSarif) {
   EXPECT_EQ(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "file:///etc/systemd/system/a%20b.service");
   EXPECT_EQ(res["locations"][0]["physicalLocation"]["region"]["startLine"], 4);
+  EXPECT_FALSE(res["partialFingerprints"]["sdhardenFinding/v1"].get<std::string>().empty());
+  // Below the checkout being linted: relative, against SRCROOT.
+  auto rel = json::parse(lint_sarif(units, "0.1.0", "/etc/systemd"));
+  const auto& loc = rel["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  EXPECT_EQ(loc["uri"], "system/a%20b.service");
+  EXPECT_EQ(loc["uriBaseId"], "SRCROOT");
+  EXPECT_EQ(rel["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"], "file:///etc/systemd/");
 }
 
 TEST(Sarif, FileUriEncodes) {
