@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The README's test command: installs dependencies, builds from scratch, runs
 # every test (unit, exactness against systemd-analyze, privileged end-to-end),
-# the unit tests again under ASan+UBSan, and the fuzzer for a bounded time.
+# the unit tests again under ASan+UBSan, the Debian package (built and
+# checked with lintian), and the fuzzer for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ $(id -u) -eq 0 ]]; then scripts/install-deps.sh --test-daemons; else echo "test: not root, skipping apt-get"; fi
@@ -16,6 +17,9 @@ echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DSDHARDEN_WERROR=ON -DSDHARDEN_SANITIZE=ON -DSDHARDEN_BENCH=OFF -DSDHARDEN_BPF=OFF
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j 2 -L unit
+
+echo "== Debian package (dpkg-buildpackage, lintian, what it installs)"
+DEB_BUILD_OPTIONS="nocheck parallel=2" scripts/package.sh
 
 if [[ -x fuzz/run.sh ]]; then
   echo "== fuzzing (bounded)"
