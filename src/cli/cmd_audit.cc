@@ -217,8 +217,12 @@ int run_audit(const AuditArgs& args) {
   std::optional<int> limit;
   if (args.threshold) limit = static_cast<int>(std::lround(*args.threshold * 10));
   std::vector<report::Scored> scored;
-  for (const auto& e : report.entries)
-    scored.push_back({e.scope == "user" ? e.unit + " (user)" : e.unit, e.assessment.exposure_tenths});
+  for (const auto& e : report.entries) {
+    report::Scored one{e.scope == "user" ? e.unit + " (user)" : e.unit, e.assessment.exposure_tenths, {}};
+    for (const auto& it : e.assessment.items)
+      if (it.applicable) one.items[it.id] = it.contribution();
+    scored.push_back(std::move(one));
+  }
   auto gate = report::run_gate(scored, baseline ? &*baseline : nullptr, limit);
   fmt::print(stderr, "{}", report::gate_text(gate, baseline ? &*baseline : nullptr, limit));
   return gate.failed ? kExitFailed : kExitOk;

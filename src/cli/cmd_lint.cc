@@ -42,12 +42,19 @@ std::vector<std::string> unit_files(const unit::LoadedUnit& u) {
   return files;
 }
 
-// NO_COLOR (https://no-color.org): set and not empty, "auto" means no colour.
+// "auto": NO_COLOR (https://no-color.org) set and not empty means none;
+// SYSTEMD_COLORS decides as it does for systemd's tools (a false boolean
+// means none, anything else colour); otherwise colour on a terminal.
 bool colour_wanted(const std::string& mode) {
   if (mode == "always") return true;
   if (mode == "never") return false;
   const char* no_color = std::getenv("NO_COLOR");
-  return !(no_color && *no_color) && isatty(STDOUT_FILENO);
+  if (no_color && *no_color) return false;
+  if (const char* sc = std::getenv("SYSTEMD_COLORS"); sc && *sc) {
+    std::string v = sc;
+    return !(v == "0" || v == "false" || v == "no" || v == "off" || v == "n" || v == "f");
+  }
+  return isatty(STDOUT_FILENO);
 }
 
 // True when the last line of `path` (a unit file) ends in a continuation

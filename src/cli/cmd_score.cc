@@ -26,7 +26,9 @@ using namespace std::string_view_literals;
 
 struct ScoreOptions {
   std::vector<std::string> units;
-  bool json = false;
+  std::string json_mode;  // --json[=pretty|short]
+  std::string offline;
+  bool no_pager = false;
   std::string format = "text";
   std::optional<double> threshold;
   std::string baseline;
@@ -127,7 +129,8 @@ void append_json(std::string& o, const unit::LoadedUnit& lu, const exposure::Ass
     o += "\": "sv;
   };
   o += "  {\n    "sv;
-  key("unit"); json_string(o, lu.name);
+  key("schema_version"); o += "1"sv;  // docs/json-output.md
+  o += ",\n    "sv; key("unit"); json_string(o, lu.name);
   o += ",\n    "sv; key("fragment_path"); json_string(o, lu.fragment_path);
   o += ",\n    "sv; key("dropins"); o += "["sv;
   for (size_t i = 0; i < lu.dropin_paths.size(); ++i) {
@@ -192,7 +195,7 @@ int run_score(const ScoreOptions& o) {
     fmt::print(stderr, "sdharden score: {}\n", version.error().to_string());
     return kExitUsage;
   }
-  const std::string format = o.json ? "json" : o.format;
+  const std::string format = !o.json_mode.empty() ? "json" : o.format;
   if (!o.name.empty() && o.units.size() != 1) {
     fmt::print(stderr, "sdharden score: --name names one unit file; {} given\n", o.units.size());
     return kExitUsage;
@@ -237,8 +240,23 @@ int run_score(const ScoreOptions& o) {
   // and written out in large pieces.
   std::string json = "[";
   bool first_json = true;
-  auto flush_json = [&json](size_t at_least) {
+  // --json=short: one line. JSON strings are escaped, so every raw newline
+  // and the blanks after it are layout.
+  const bool compact = o.json_mode == "short";
+  auto flush_json = [&json, compact](size_t at_least) {
     if (json.size() < at_least) return;
+    if (compact) {
+      std::string one_line;
+      one_line.reserve(json.size());
+      for (size_t i = 0; i < json.size(); ++i) {
+        if (json[i] != '\n') {
+          one_line += json[i];
+          continue;
+        }
+        while (i + 1 < json.size() && json[i + 1] == ' ') ++i;
+      }
+      json.swap(one_line);
+    }
     std::fwrite(json.data(), 1, json.size(), stdout);
     json.clear();
   };
@@ -264,7 +282,10 @@ int run_score(const ScoreOptions& o) {
       continue;
     }
     auto a = exposure::assess(lu.settings, *version, policy ? &*policy : nullptr);
-    scored.push_back({lu.name, a.exposure_tenths});
+    report::Scored one{lu.name, a.exposure_tenths, {}};
+    for (const auto& it : a.items)
+      if (it.applicable) one.items[it.id] = it.contribution();
+    scored.push_back(std::move(one));
     if (format == "json") {
       json += first_json ? "\n" : ",\n";
       first_json = false;
@@ -301,7 +322,12 @@ void add_score_command(CLI::App& app, Dispatch& dispatch) {
                   "text; json (weight, badness and range per assessor; the --baseline format); sarif")
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str();
-  cmd->add_flag("--json", opts->json, "Same as --format json");
+  cmd->add_flag("--json{pretty}", opts->json_mode, "Same as --format json (systemd-analyze's --json=pretty|short too)")
+      ->check(CLI::IsMember({"pretty", "short"}));
+  // systemd-analyze security's own spellings, where they mean the same here.
+  cmd->add_option("--offline", opts->offline, "Accepted for systemd-analyze's --offline=yes: scoring is always offline")
+      ->check(CLI::IsMember({"yes", "true", "1", "on"}));
+  cmd->add_flag("--no-pager", opts->no_pager, "Accepted for systemd-analyze's --no-pager: output is never paged");
   cmd->add_option("--threshold", opts->threshold,
                   "Exit 1 when a unit's exposure is above this (0.0-10.0); with --baseline, only new units count")
       ->check(CLI::Range(0.0, 10.0));
@@ -314,8 +340,8 @@ void add_score_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--systemd", opts->systemd, "Assessor and syscall-group tables: 252 or latest")
       ->default_val("252");
   cmd->add_option("--root", opts->root, "Look units up below this root directory");
-  cmd->add_option("--policy", opts->policy_file, "JSON policy with per-assessor weight/range overrides "
-                                                 "(systemd-analyze --security-policy format)");
+  cmd->add_option("--policy,--security-policy", opts->policy_file,
+                  "JSON policy with per-assessor weight/range overrides (systemd-analyze --security-policy format)");
   cmd->add_flag("--user", opts->user, "Look up user units");
   cmd->add_flag("--summary", opts->quiet_items, "Only the overall score per unit");
   cmd->footer(

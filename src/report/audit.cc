@@ -146,11 +146,12 @@ std::string audit_sarif(const AuditReport& report, const std::string& tool_versi
     const char* id;
     const char* level;
     const char* text;
+    const char* security_severity;  // code scanning's 0.0-10.0: the band's lower bound
   };
   const BandRule kRules[] = {
-      {exposure::Band::unsafe, "exposure-unsafe", "error", "Service exposure is UNSAFE (9.0 or more)"},
-      {exposure::Band::exposed, "exposure-exposed", "warning", "Service exposure is EXPOSED (7.5 to 8.9)"},
-      {exposure::Band::medium, "exposure-medium", "note", "Service exposure is MEDIUM (5.0 to 7.4)"},
+      {exposure::Band::unsafe, "exposure-unsafe", "error", "Service exposure is UNSAFE (9.0 or more)", "9.0"},
+      {exposure::Band::exposed, "exposure-exposed", "warning", "Service exposure is EXPOSED (7.5 to 8.9)", "7.5"},
+      {exposure::Band::medium, "exposure-medium", "note", "Service exposure is MEDIUM (5.0 to 7.4)", "5.0"},
   };
   json rules = json::array();
   for (const auto& r : kRules) {
@@ -158,7 +159,8 @@ std::string audit_sarif(const AuditReport& report, const std::string& tool_versi
                      {"shortDescription", {{"text", r.text}}},
                      {"help", {{"text", "Run 'sdharden score UNIT' for the items behind the score and "
                                         "'sdharden profile/propose' for a drop-in that lowers it."}}},
-                     {"defaultConfiguration", {{"level", r.level}}}});
+                     {"defaultConfiguration", {{"level", r.level}}},
+                     {"properties", {{"security-severity", r.security_severity}, {"tags", {"security"}}}}});
   }
   json results = json::array();
   for (const auto& e : report.entries) {

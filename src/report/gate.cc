@@ -32,6 +32,11 @@ Result<Baseline> baseline_from_json(const std::string& text, const std::string& 
     std::string unit = u["unit"].get<std::string>();
     if (u.contains("scope") && u["scope"] == "user") unit += " (user)";  // as audit names them
     b.exposure_tenths[unit] = u["exposure_tenths"].get<int>();
+    if (u.contains("items") && u["items"].is_array())
+      for (const auto& i : u["items"])
+        if (i.is_object() && i.contains("id") && i["id"].is_string() && i.contains("contribution") &&
+            i["contribution"].is_number_unsigned())
+          b.items[unit][i["id"].get<std::string>()] = i["contribution"].get<uint64_t>();
   }
   return b;
 }
@@ -41,7 +46,24 @@ GateResult run_gate(const std::vector<Scored>& now, const Baseline* baseline, st
   r.units = now.size();
   auto above = [&](int t) { return threshold_tenths && t > *threshold_tenths; };
   std::map<std::string, int> current;
-  for (const auto& s : now) current[s.unit] = s.exposure_tenths;
+  std::map<std::string, const Scored*> by_unit;
+  for (const auto& s : now) current[s.unit] = s.exposure_tenths, by_unit[s.unit] = &s;
+  // The assessors behind a worse score: those that contribute more now.
+  auto worse_items = [&](const std::string& unit) {
+    std::vector<std::pair<uint64_t, std::string>> rose;
+    auto before = baseline->items.find(unit);
+    if (before == baseline->items.end()) return std::vector<std::string>{};
+    for (const auto& [id, points] : by_unit[unit]->items) {
+      auto was = before->second.find(id);
+      uint64_t old_points = was == before->second.end() ? 0 : was->second;
+      if (points > old_points)
+        rose.push_back({points - old_points, fmt::format("{} {} -> {} points", id, old_points, points)});
+    }
+    std::stable_sort(rose.begin(), rose.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::string> out;
+    for (auto& r : rose) out.push_back(std::move(r.second));
+    return out;
+  };
   for (const auto& [unit, t] : current) {
     if (!baseline) {
       if (above(t)) r.changes.push_back({ChangeKind::above, unit, -1, t, true});
@@ -51,7 +73,7 @@ GateResult run_gate(const std::vector<Scored>& now, const Baseline* baseline, st
     if (it == baseline->exposure_tenths.end())
       r.changes.push_back({ChangeKind::added, unit, -1, t, above(t)});
     else if (t > it->second)
-      r.changes.push_back({ChangeKind::worse, unit, it->second, t, true});
+      r.changes.push_back({ChangeKind::worse, unit, it->second, t, true, worse_items(unit)});
     else if (t < it->second)
       r.changes.push_back({ChangeKind::better, unit, it->second, t, false});
   }
@@ -74,6 +96,7 @@ std::string gate_text(const GateResult& r, const Baseline* baseline, std::option
     switch (c.kind) {
       case ChangeKind::worse:
         out += fmt::format("gate: {} worse   {} {} -> {}\n", mark, c.unit, tenths_text(c.before), tenths_text(c.after));
+        for (const auto& i : c.items) out += fmt::format("gate:              {}\n", i);
         break;
       case ChangeKind::better:
         out += fmt::format("gate: {} better  {} {} -> {}\n", mark, c.unit, tenths_text(c.before), tenths_text(c.after));

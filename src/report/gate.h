@@ -4,6 +4,7 @@
 // fails; without one, whatever is above the threshold does.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@ namespace sdh::report {
 struct Scored {
   std::string unit;
   int exposure_tenths = 0;
+  std::map<std::string, uint64_t> items;  // assessor id -> points it contributes
 };
 
 // Exposures by unit name, from `score --json` (an array of units) or
@@ -23,6 +25,7 @@ struct Scored {
 struct Baseline {
   std::string file;
   std::map<std::string, int> exposure_tenths;
+  std::map<std::string, std::map<std::string, uint64_t>> items;  // per unit, when the file has them
 };
 Result<Baseline> baseline_from_json(const std::string& text, const std::string& file);
 
@@ -34,6 +37,7 @@ struct GateChange {
   int before = -1;  // tenths; -1: not in the baseline
   int after = -1;   // tenths; -1: no longer scored
   bool fails = false;
+  std::vector<std::string> items;  // for worse: "ProtectSystem= 0 -> 2000 points", worst first
 };
 
 struct GateResult {

@@ -117,7 +117,13 @@ std::string lint_sarif(const std::vector<LintedUnit>& units, const std::string& 
                      {"fullDescription", {{"text", r.reason}}},
                      {"help", {{"text", r.fix}}},
                      {"defaultConfiguration", {{"level", lint::severity_name(r.severity)}}},
-                     {"properties", {{"kind", lint::to_string(r.kind)}}}});
+                     // Code scanning ranks by security-severity (0.0-10.0).
+                     {"properties",
+                      {{"kind", lint::to_string(r.kind)},
+                       {"tags", {"security"}},
+                       {"security-severity", r.severity == unit::Severity::error     ? "7.0"
+                                             : r.severity == unit::Severity::warning ? "5.0"
+                                                                                      : "2.0"}}}});
   }
   json results = json::array();
   for (const auto& u : units) {

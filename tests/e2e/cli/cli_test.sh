@@ -242,6 +242,7 @@ score_gate)
   printf '[Service]\nExecStart=/bin/true\n' >"$d/a.service"  # lost its hardening
   run 1 "$BIN" score --baseline "$WORK/base.json" --summary "$d/a.service" "$d/b.service"
   [[ $ERR == *"FAIL worse   a.service"* ]] || fail "the worse unit is not named: $ERR"
+  [[ $ERR == *"ProtectSystem= 0 -> "* ]] || fail "the item that got worse is not named: $ERR"
   printf '[Service]\nExecStart=/bin/true\n' >"$d/c.service"
   run 0 "$BIN" score --baseline "$WORK/base.json" --summary "$d/b.service" "$d/c.service"
   [[ $ERR == *"new     c.service"* && $ERR == *"gone    a.service"* ]] || fail "new/gone not reported: $ERR"
@@ -261,6 +262,12 @@ assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] ==
 assert r["partialFingerprints"], r' || fail "score SARIF wrong"
   (cd "$d" && "$BIN" score --summary b.service >/dev/null 2>&1) || fail "a unit file in the working directory is not found"
   (cd "$WORK" && "$BIN" score --summary units/b.service >/dev/null 2>&1) || fail "a relative path is not found"
+  # systemd-analyze's spellings of the same options.
+  run 0 "$BIN" score --offline=yes --no-pager --json=short "$d/b.service"
+  [[ $(echo "$OUT" | wc -l) -le 2 ]] || fail "--json=short is not one line: $(echo "$OUT" | head -3)"
+  echo "$OUT" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[0]["schema_version"] == 1' ||
+    fail "--json=short is not JSON with a schema version"
+  run 2 "$BIN" score --offline=no "$d/b.service"
   ln -s /dev/null "$d/m.service"
   run 0 "$BIN" score --summary "$d/m.service"
   [[ $ERR == *"masked"* ]] || fail "a masked unit is not said to be skipped: $ERR"
@@ -327,6 +334,8 @@ PY
     grep -q $'\e\[' "$WORK/tty" || fail "no colour on a terminal"
     NO_COLOR=1 script -qec "$lint_cmd" /dev/null >"$WORK/tty" 2>/dev/null
     grep -q $'\e\[' "$WORK/tty" && fail "NO_COLOR is ignored"
+    SYSTEMD_COLORS=0 script -qec "$lint_cmd" /dev/null >"$WORK/tty" 2>/dev/null
+    grep -q $'\e\[' "$WORK/tty" && fail "SYSTEMD_COLORS=0 is ignored"
   else
     echo "note: script(1) missing, colour on a terminal not checked"
   fi

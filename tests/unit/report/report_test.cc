@@ -122,11 +122,16 @@ TEST(Audit, SarifHasResultsForMediumAndWorse) {
 }
 
 TEST(Gate, BaselineFailsOnlyWhatGotWorseOrIsNewAboveTheThreshold) {
-  auto b = baseline_from_json(R"([{"unit": "a.service", "exposure_tenths": 50},
+  auto b = baseline_from_json(R"([{"unit": "a.service", "exposure_tenths": 50,
+                                   "items": [{"id": "PrivateTmp=", "contribution": 0},
+                                             {"id": "UMask=", "contribution": 50}]},
                                   {"unit": "b.service", "exposure_tenths": 90},
                                   {"unit": "gone.service", "exposure_tenths": 10}])", "base.json");
   ASSERT_TRUE(b.has_value()) << b.error().to_string();
-  std::vector<Scored> now{{"a.service", 51}, {"b.service", 20}, {"new-low.service", 30}, {"new-high.service", 96}};
+  std::vector<Scored> now{{"a.service", 51, {{"PrivateTmp=", 1000}, {"UMask=", 50}}},
+                          {"b.service", 20, {}},
+                          {"new-low.service", 30, {}},
+                          {"new-high.service", 96, {}}};
   auto r = run_gate(now, &*b, 80);
   EXPECT_TRUE(r.failed);
   ASSERT_EQ(r.changes.size(), 5u);
@@ -135,6 +140,9 @@ TEST(Gate, BaselineFailsOnlyWhatGotWorseOrIsNewAboveTheThreshold) {
   EXPECT_FALSE(r.changes[2].fails);
   std::string text = gate_text(r, &*b, 80);
   EXPECT_NE(text.find("FAIL worse   a.service 5.0 -> 5.1"), std::string::npos) << text;
+  // ...and the assessor behind it, not the unchanged one.
+  ASSERT_EQ(r.changes[0].items.size(), 1u);
+  EXPECT_EQ(r.changes[0].items[0], "PrivateTmp= 0 -> 1000 points");
   EXPECT_NE(text.find("FAIL new     new-high.service 9.6 (above 8.0)"), std::string::npos) << text;
   EXPECT_NE(text.find("better  b.service 9.0 -> 2.0"), std::string::npos) << text;
   EXPECT_NE(text.find("gone    gone.service (was 1.0)"), std::string::npos) << text;
