@@ -150,6 +150,9 @@ void add_explain_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--systemd", args->systemd, "Rules of systemd 252 or latest")->check(CLI::IsMember({"252", "latest"}));
   cmd->add_option("--root", args->root, "Look units up below this directory");
   cmd->add_option("-o,--output", args->output, "Write the Markdown here");
+  cmd->footer(
+      "Exit codes: 0 explanation printed or written, 2 usage or input error (unit not found, unreadable drop-in or "
+      "profile, output not writable).");
   cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_explain(*args); }; });
 }
 

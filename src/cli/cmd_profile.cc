@@ -150,7 +150,9 @@ void add_profile_command(CLI::App& app, Dispatch& dispatch) {
   cmd->footer(
       "SIGUSR1 places the start-up/serving marker explicitly; otherwise the boundary is READY=1 on\n"
       "$NOTIFY_SOCKET, else the first accept (or receive) after a listen. The command is never stopped\n"
-      "or killed by the profiler: when profiling ends first, it keeps running untraced.");
+      "or killed by the profiler: when profiling ends first, it keeps running untraced.\n"
+      "Exit codes: 0 profile written, 1 the tracer is unavailable or failed or the profile could not be written, "
+      "2 usage error.");
   cmd->callback([&dispatch, args] { dispatch.action = [args] { return run_profile(*args); }; });
 }
 
