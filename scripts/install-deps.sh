@@ -9,6 +9,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   systemd systemd-container strace python3 curl jq util-linux
   debhelper dpkg-dev lintian xz-utils
+  ansible-core chromium
 )
 missing=()
 for p in "${PKGS[@]}"; do

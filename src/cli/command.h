@@ -33,5 +33,6 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch);
 void add_bisect_command(CLI::App& app, Dispatch& dispatch);
 void add_auto_command(CLI::App& app, Dispatch& dispatch);
 void add_apply_command(CLI::App& app, Dispatch& dispatch);
+void add_report_command(CLI::App& app, Dispatch& dispatch);
 
 }  // namespace sdh::cli

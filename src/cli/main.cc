@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add_bisect_command(app, dispatch);
   add_auto_command(app, dispatch);
   add_apply_command(app, dispatch);
+  add_report_command(app, dispatch);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -8,16 +8,6 @@
 namespace sdh::report {
 namespace {
 
-const char* band_color(exposure::Band b) {
-  switch (b) {
-    case exposure::Band::ok: return "#2e7d32";
-    case exposure::Band::medium: return "#f9a825";
-    case exposure::Band::exposed: return "#ef6c00";
-    case exposure::Band::unsafe: return "#c62828";
-  }
-  return "#777";
-}
-
 // Small enough to read; sorts the table when a header is clicked.
 constexpr const char* kScript = R"JS(
 document.querySelectorAll('table.sortable th').forEach(function (th, col) {
@@ -55,6 +45,19 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 )CSS";
 
 }  // namespace
+
+const char* band_color(exposure::Band b) {
+  switch (b) {
+    case exposure::Band::ok: return "#2e7d32";
+    case exposure::Band::medium: return "#f9a825";
+    case exposure::Band::exposed: return "#ef6c00";
+    case exposure::Band::unsafe: return "#c62828";
+  }
+  return "#777";
+}
+
+const char* html_style() { return kStyle; }
+const char* html_sort_script() { return kScript; }
 
 std::array<int, 10> exposure_histogram(const AuditReport& report) {
   std::array<int, 10> bins{};

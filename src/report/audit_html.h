@@ -14,6 +14,11 @@ namespace sdh::report {
 std::array<int, 10> exposure_histogram(const AuditReport& report);
 
 std::string html_escape(const std::string& text);
+// Shared by the host and fleet pages: the band's colour, the page's style
+// sheet and the script that sorts a table.sortable by a clicked header.
+const char* band_color(exposure::Band b);
+const char* html_style();
+const char* html_sort_script();
 // The histogram alone, as an <svg> element.
 std::string exposure_histogram_svg(const AuditReport& report);
 std::string audit_html(const AuditReport& report, const std::string& tool_version);

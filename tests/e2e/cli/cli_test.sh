@@ -53,7 +53,7 @@ help_all)
     run 0 "$BIN" "$c" --help
     [[ $OUT == *"$c"* ]] || fail "$c --help does not mention the command"
   done
-  for c in score audit lint profile propose verify bisect auto apply explain; do
+  for c in score audit lint profile propose verify bisect auto apply explain report; do
     [[ " $(echo $cmds) " == *" $c "* ]] || fail "command $c missing from --help"
   done
   ;;

@@ -7,6 +7,7 @@
 
 #include "report/audit.h"
 #include "report/audit_html.h"
+#include "report/fleet.h"
 #include "report/gate.h"
 #include "report/lint_report.h"
 #include "report/sarif.h"
@@ -239,6 +240,41 @@ TEST(Lint, JsonAndSarif) {
   EXPECT_EQ(loc["uri"], "system/a%20b.service");
   EXPECT_EQ(loc["uriBaseId"], "SRCROOT");
   EXPECT_EQ(rel["runs"][0]["originalUriBaseIds"]["SRCROOT"]["uri"], "file:///etc/systemd/");
+}
+
+TEST(Fleet, MergesHostsWorstFirstAndMarksWhatDiffers) {
+  auto host = [](const std::string& name, std::vector<std::pair<std::string, int>> units) {
+    AuditReport r;
+    r.host = name;
+    r.systemd_version = "252";
+    for (auto& [u, t] : units) r.entries.push_back({u, "/lib/systemd/system/" + u, "system", assessment(u, t)});
+    return audit_json(r);
+  };
+  auto f = merge_audits({{"a.json", host("web1", {{"nginx.service", 96}, {"cron.service", 96}})},
+                         {"b.json", host("web2", {{"nginx.service", 14}, {"cron.service", 96}})},
+                         {"c.json", host("db1", {{"cron.service", 96}, {"mariadb.service", 80}})}});
+  ASSERT_TRUE(f.has_value()) << f.error().to_string();
+  ASSERT_EQ(f->hosts.size(), 3u);
+  EXPECT_EQ(f->hosts[2].name, "db1");
+  EXPECT_EQ(f->hosts[0].median_tenths, 96);
+  ASSERT_EQ(f->services.size(), 3u);
+  EXPECT_EQ(f->services[0].unit, "cron.service");  // 9.6, same on all three
+  EXPECT_FALSE(f->services[0].differs);
+  EXPECT_EQ(f->services[1].unit, "nginx.service");  // 9.6 on web1, 1.4 on web2, absent on db1
+  EXPECT_TRUE(f->services[1].differs);
+  EXPECT_EQ(f->services[1].exposure.at("web2"), 14);
+  auto j = json::parse(fleet_json(*f));
+  EXPECT_EQ(j["services"][1]["missing_on"], json::array({"db1"}));
+  EXPECT_EQ(j["hosts"].size(), 3u);
+  std::string html = fleet_html(*f, "0.1.0");
+  EXPECT_NE(html.find("<th data-numeric>db1</th>"), std::string::npos);
+  EXPECT_NE(html.find("absent"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  // The same host twice is a mistake of the caller; so is a file that is no audit.
+  EXPECT_FALSE(merge_audits({{"a.json", host("web1", {})}, {"b.json", host("web1", {})}}).has_value());
+  auto bad = merge_audits({{"x.json", "[1, 2]"}});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().to_string().find("x.json"), std::string::npos);
 }
 
 TEST(Sarif, FileUriEncodes) {

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "report/fleet.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "exposure/assess.h"
+#include "report/audit.h"
+#include "report/audit_html.h"
+
+namespace sdh::report {
+
+using nlohmann::json;
+
+Result<Fleet> merge_audits(const std::vector<std::pair<std::string, std::string>>& files_and_texts) {
+  Fleet f;
+  std::map<std::string, FleetService> by_unit;
+  for (const auto& [file, text] : files_and_texts) {
+    auto bad = [&](const std::string& why) { return fail(Error(why).with_context("reading audit " + file)); };
+    json doc;
+    try {
+      doc = json::parse(text);
+    } catch (const json::exception& e) {
+      return bad(std::string("invalid JSON: ") + e.what());
+    }
+    if (!doc.is_object() || !doc.contains("units") || !doc["units"].is_array())
+      return bad("not the output of `sdharden audit --format json` (no \"units\")");
+    FleetHost h;
+    h.file = file;
+    h.name = doc.value("host", "");
+    if (h.name.empty()) h.name = file.substr(file.rfind('/') + 1);
+    for (const auto& other : f.hosts)
+      if (other.name == h.name) return bad("host " + h.name + " is already in " + other.file);
+    h.systemd = doc.value("systemd", "");
+    h.generated_at = doc.value("generated_at", "");
+    if (doc.contains("skipped") && doc["skipped"].is_array()) h.skipped = static_cast<int>(doc["skipped"].size());
+    std::vector<int> all;
+    for (const auto& u : doc["units"]) {
+      if (!u.is_object() || !u.contains("unit") || !u["unit"].is_string() || !u.contains("exposure_tenths") ||
+          !u["exposure_tenths"].is_number_integer())
+        return bad("a unit without \"unit\" and an integer \"exposure_tenths\"");
+      std::string unit = u["unit"].get<std::string>();
+      if (u.value("scope", "system") == "user") unit += " (user)";
+      int t = u["exposure_tenths"].get<int>();
+      auto& s = by_unit[unit];
+      s.unit = unit;
+      s.exposure[h.name] = t;
+      s.path[h.name] = u.value("fragment_path", "");
+      all.push_back(t);
+    }
+    h.services = static_cast<int>(all.size());
+    if (!all.empty()) {
+      std::sort(all.begin(), all.end());
+      size_t n = all.size();
+      h.median_tenths = n % 2 ? all[n / 2] : (all[n / 2 - 1] + all[n / 2] + 1) / 2;
+    }
+    f.hosts.push_back(std::move(h));
+  }
+  for (auto& [unit, s] : by_unit) {
+    std::set<int> values;
+    for (const auto& [host, t] : s.exposure) values.insert(t), s.worst_tenths = std::max(s.worst_tenths, t);
+    s.differs = values.size() > 1 || s.exposure.size() != f.hosts.size();
+    f.services.push_back(std::move(s));
+  }
+  std::stable_sort(f.services.begin(), f.services.end(), [](const FleetService& a, const FleetService& b) {
+    return a.worst_tenths > b.worst_tenths;
+  });
+  return f;
+}
+
+std::string fleet_json(const Fleet& fleet) {
+  json hosts = json::array();
+  for (const auto& h : fleet.hosts)
+    hosts.push_back({{"host", h.name},
+                     {"file", h.file},
+                     {"systemd", h.systemd},
+                     {"generated_at", h.generated_at},
+                     {"services", h.services},
+                     {"skipped", h.skipped},
+                     {"median", h.median_tenths / 10.0}});
+  json services = json::array();
+  for (const auto& s : fleet.services) {
+    json per_host = json::object();
+    for (const auto& [host, t] : s.exposure)
+      per_host[host] = {{"exposure", t / 10.0}, {"exposure_tenths", t}, {"fragment_path", s.path.at(host)}};
+    json missing = json::array();
+    for (const auto& h : fleet.hosts)
+      if (!s.exposure.count(h.name)) missing.push_back(h.name);
+    services.push_back({{"unit", s.unit},
+                        {"worst", s.worst_tenths / 10.0},
+                        {"worst_tenths", s.worst_tenths},
+                        {"band", exposure::to_string(exposure::band_for(s.worst_tenths))},
+                        {"differs", s.differs},
+                        {"hosts", std::move(per_host)},
+                        {"missing_on", std::move(missing)}});
+  }
+  json doc = {{"version", 1}, {"hosts", std::move(hosts)}, {"services", std::move(services)}};
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string fleet_html(const Fleet& fleet, const std::string& tool_version) {
+  int differing = static_cast<int>(
+      std::count_if(fleet.services.begin(), fleet.services.end(), [](const FleetService& s) { return s.differs; }));
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+  h += fmt::format("<title>sdharden fleet: {} hosts</title>\n", fleet.hosts.size());
+  h += fmt::format("<style>{}\ntd.differs {{ background: #fff4e0; }} td.absent {{ color: #aaa; }}</style>\n</head><body>\n",
+                   html_style());
+  h += fmt::format("<h1>Service exposure across {} hosts</h1>\n", fleet.hosts.size());
+  h += fmt::format("<p class=\"meta\">{} services, {} not the same on every host; sdharden {}</p>\n",
+                   fleet.services.size(), differing, html_escape(tool_version));
+  h += "<div class=\"cards\">\n";
+  for (const auto& host : fleet.hosts)
+    h += fmt::format(
+        "<div class=\"card host\"><b>{}</b>{} services, median {}<br><span class=\"path\">systemd {}, {}</span></div>\n",
+        html_escape(host.name), host.services, tenths_text(host.median_tenths), html_escape(host.systemd),
+        html_escape(host.generated_at));
+  h += "</div>\n<table class=\"sortable\" id=\"services\">\n<thead><tr><th>service</th><th data-numeric>worst</th>";
+  for (const auto& host : fleet.hosts) h += fmt::format("<th data-numeric>{}</th>", html_escape(host.name));
+  h += "<th>same everywhere</th></tr></thead>\n<tbody>\n";
+  for (const auto& s : fleet.services) {
+    auto band = exposure::band_for(s.worst_tenths);
+    h += fmt::format("<tr{}><td>{}</td><td class=\"num\" data-sort=\"{}\"><span class=\"band\" "
+                     "style=\"background:{}\">{}</span></td>",
+                     s.differs ? " class=\"differs\"" : "", html_escape(s.unit), s.worst_tenths, band_color(band),
+                     tenths_text(s.worst_tenths));
+    for (const auto& host : fleet.hosts) {
+      auto it = s.exposure.find(host.name);
+      if (it == s.exposure.end()) {
+        h += "<td class=\"num absent\" data-sort=\"-1\">absent</td>";
+        continue;
+      }
+      h += fmt::format("<td class=\"num{}\" data-sort=\"{}\" title=\"{}\">{}</td>",
+                       s.differs && it->second != s.worst_tenths ? " differs" : "", it->second,
+                       html_escape(s.path.at(host.name)), tenths_text(it->second));
+    }
+    h += fmt::format("<td>{}</td></tr>\n", s.differs ? "no" : "yes");
+  }
+  h += fmt::format("</tbody></table>\n<script>{}</script>\n</body></html>\n", html_sort_script());
+  return h;
+}
+
+}  // namespace sdh::report
