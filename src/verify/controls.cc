@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/controls.h"
 
-#include "util/strings.h"
-
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "unit/loader.h"
 #include "util/linux_names.h"
+#include "util/strings.h"
 
 namespace sdh::verify {
 
@@ -19,56 +20,43 @@ using sdh::words;
 
 namespace {
 
-
 // Families the probe knows; the ones a drop-in's allow-list leaves out are
 // expected to be refused.
 const char* const kProbeFamilies[] = {"AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET"};
-const char* const kNamespaceTypes[] = {"cgroup", "ipc", "net", "mnt", "pid", "user", "uts"};
 // Syscalls outside @system-service that the probe can call harmlessly.
 const char* const kProbeSyscalls[] = {"ptrace", "perf_event_open", "process_vm_readv", "mount",
                                       "umount2", "pivot_root", "reboot", "add_key", "keyctl",
                                       "bpf", "userfaultfd", "chroot", "syslog", "setns"};
 
 
-// Collects a list-valued directive across assignments: an empty assignment
-// resets, "~" starts a deny-list.
-struct ListSetting {
-  bool present = false;
-  bool deny = false;
-  std::set<std::string> items;
+// What a drop-in means, as systemd reads it: the unit parser and settings
+// applied to an empty service (implied settings included: PrivateDevices=
+// drops CAP_MKNOD, DynamicUser= makes the OS read-only...).
+struct Read {
+  unit::UnitSettings s;
+  // Whether the drop-in assigns `key` itself (for naming the culprit).
+  bool sets(const std::string& key) const { return s.origin.count("Service." + key) > 0; }
 };
-ListSetting list_setting(const std::vector<Directive>& ds, const std::string& key) {
-  ListSetting s;
-  for (const auto& d : ds) {
-    if (d.section != "Service" || d.key != key) continue;
-    if (d.value.empty()) {
-      s = {};
-      continue;
-    }
-    std::string v = d.value;
-    bool deny = !v.empty() && v[0] == '~';
-    if (deny) v = v.substr(1);
-    if (!s.present) s.deny = deny;
-    s.present = true;
-    for (auto& w : words(v)) s.items.insert(w);
-  }
-  return s;
+
+Read read_dropin(const std::vector<Directive>& ds) {
+  MemoryFileSystem fs;
+  const std::string dir = "/etc/systemd/system";
+  fs.add_file(dir + "/sdharden-controls.service", "[Service]\nExecStart=/bin/true\n");
+  unit::LoadOptions o;
+  o.search_path = {dir};
+  o.extra_dropins.emplace_back("/run/sdharden/controls.conf", render_dropin(ds));
+  auto u = unit::load_unit(fs, "sdharden-controls.service", o);
+  Read r;
+  if (u) r.s = std::move(u->settings);
+  return r;
 }
 
-std::string last_value(const std::vector<Directive>& ds, const std::string& key) {
-  std::string v;
-  bool seen = false;
-  for (const auto& d : ds)
-    if (d.section == "Service" && d.key == key) {
-      v = d.value;
-      seen = true;
-    }
-  return seen ? v : std::string("\x01");  // "\x01": not set at all
-}
-
-bool is_true(const std::vector<Directive>& ds, const std::string& key) {
-  bool b = false;
-  return parse_boolean(last_value(ds, key), &b) && b;
+// A path list entry as written: "-" (ignore if missing) and "+" (relative to
+// the root directory) prefixes dropped.
+std::string bare(const std::string& p) {
+  size_t i = 0;
+  while (i < p.size() && (p[i] == '-' || p[i] == '+')) ++i;
+  return p.substr(i);
 }
 
 std::vector<std::string> probe(std::initializer_list<std::string> args, const std::vector<std::string>& more = {}) {
@@ -101,158 +89,294 @@ std::vector<ProbeLine> parse_probe_output(const std::string& out) {
   return lines;
 }
 
+namespace {
+
+// One row per restriction class: the drop-in keys it tests and how it plans
+// its probe from the settings (nullopt: the class is not restricted).
+struct ControlRow {
+  const char* name;
+  std::optional<Control> (*plan)(const Read& r);
+};
+
+std::vector<std::string> keys_set(const Read& r, std::initializer_list<const char*> keys) {
+  std::vector<std::string> out;
+  for (const char* k : keys)
+    if (r.sets(k)) out.emplace_back(k);
+  return out;
+}
+
+const ControlRow kControls[] = {
+    {"address families",
+     [](const Read& r) -> std::optional<Control> {
+       const auto& af = r.s.restrict_address_families;
+       if (!af.configured) return std::nullopt;
+       Control c{"address families", {"RestrictAddressFamilies"}, {}, ControlMode::refused_args, {}, {}};
+       std::vector<std::string> fams;
+       for (const char* f : kProbeFamilies) {
+         fams.push_back(f);
+         bool listed = af.names.count(f) > 0;
+         (af.allow_list ? !listed : listed) ? c.must_refuse.push_back(f) : c.must_allow.push_back(f);
+       }
+       c.argv = probe({"socket"}, fams);
+       if (c.must_refuse.empty()) return std::nullopt;
+       return c;
+     }},
+    {"private network",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.private_network) return std::nullopt;
+       return Control{"private network", {"PrivateNetwork"}, {"/usr/bin/readlink", "/proc/self/ns/net"},
+                      ControlMode::output_differs, {}, {}};
+     }},
+    // In the container /usr is already read-only (volatile root), so /etc
+    // and / are where ProtectSystem= can be seen.
+    {"read-only system",
+     [](const Read& r) -> std::optional<Control> {
+       auto ps = r.s.protect_system;
+       auto keys = keys_set(r, {"ProtectSystem", "DynamicUser"});
+       if (ps == unit::ProtectSystem::full || ps == unit::ProtectSystem::strict) {
+         bool strict = ps == unit::ProtectSystem::strict;
+         std::vector<std::string> dirs = {"/etc"};
+         if (strict) dirs.insert(dirs.end(), {"/var/lib", "/srv", "/opt"});
+         std::erase_if(dirs, [&](const std::string& d) {
+           return std::any_of(r.s.read_write_paths.begin(), r.s.read_write_paths.end(),
+                              [&](const std::string& w) { return bare(w) == d; });
+         });
+         if (dirs.empty()) return std::nullopt;
+         return Control{std::string("read-only system (ProtectSystem=") + (strict ? "strict" : "full") + ")", keys,
+                        probe({"write"}, dirs), ControlMode::refused_args, dirs, {}};
+       }
+       if (ps == unit::ProtectSystem::yes)
+         return Control{"read-only /usr, /boot (ProtectSystem=yes)", keys, probe({"write", "/boot", "/usr"}),
+                        ControlMode::refused_args, {}, {}};
+       return std::nullopt;
+     }},
+    {"home directories",
+     [](const Read& r) -> std::optional<Control> {
+       auto keys = keys_set(r, {"ProtectHome", "DynamicUser"});
+       switch (r.s.protect_home) {
+         case unit::ProtectHome::read_only:
+         case unit::ProtectHome::tmpfs: {
+           std::string how = r.s.protect_home == unit::ProtectHome::tmpfs ? "tmpfs" : "read-only";
+           return Control{"home directories (ProtectHome=" + how + ")", keys, probe({"write", "/root"}),
+                          ControlMode::refused_args, {"/root"}, {}};
+         }
+         case unit::ProtectHome::yes:
+           // The inaccessible node is mode 000, which root with CAP_DAC_OVERRIDE
+           // can still open (and find empty): compare the inode instead.
+           return Control{"home directories (ProtectHome=yes)", keys, {"/usr/bin/stat", "-c", "%d:%i:%a", "/root"},
+                          ControlMode::output_differs, {}, {}};
+         default: return std::nullopt;
+       }
+     }},
+    {"read-only paths",
+     [](const Read& r) -> std::optional<Control> {
+       std::vector<std::string> paths;
+       for (const auto& p : r.s.read_only_paths)
+         if (p == bare(p)) paths.push_back(p);  // a "-" path may not exist
+       if (paths.empty()) return std::nullopt;
+       return Control{"read-only paths", {"ReadOnlyPaths"}, probe({"write"}, paths), ControlMode::refused_args, paths,
+                      {}};
+     }},
+    {"inaccessible paths",
+     [](const Read& r) -> std::optional<Control> {
+       std::vector<std::string> paths;
+       for (const auto& p : r.s.inaccessible_paths)
+         if (p == bare(p)) paths.push_back(p);
+       if (paths.empty()) return std::nullopt;
+       return Control{"inaccessible paths", {"InaccessiblePaths"}, probe({"read"}, paths), ControlMode::refused_args,
+                      paths, {}};
+     }},
+    {"private /tmp",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.private_tmp) return std::nullopt;
+       return Control{"private /tmp", keys_set(r, {"PrivateTmp", "DynamicUser"}), {"/usr/bin/stat", "-c", "%d:%i", "/tmp"},
+                      ControlMode::output_differs, {}, {}};
+     }},
+    {"devices",
+     [](const Read& r) -> std::optional<Control> {
+       auto dp = r.s.device_policy;
+       if (!r.s.private_devices && dp != unit::DevicePolicy::closed && dp != unit::DevicePolicy::strict)
+         return std::nullopt;
+       return Control{"devices", keys_set(r, {"PrivateDevices", "DevicePolicy"}), probe({"device", "/dev/net/tun"}),
+                      ControlMode::refused_args, {"/dev/net/tun"}, {}};
+     }},
+    // The bounding set as systemd computes it: CapabilityBoundingSet= and what
+    // PrivateDevices=, ProtectKernelModules=, ProtectKernelLogs= and
+    // ProtectClock= take out of it.
+    {"capabilities",
+     [](const Read& r) -> std::optional<Control> {
+       Control c{"capabilities",
+                 keys_set(r, {"CapabilityBoundingSet", "PrivateDevices", "ProtectKernelModules", "ProtectKernelLogs",
+                              "ProtectClock"}),
+                 {}, ControlMode::refused_args, {}, {}};
+       std::vector<std::string> nums;
+       for (int i = 0; i <= kLastCapability; ++i) {
+         bool kept = r.s.capability_bounding_set & (uint64_t{1} << i);
+         nums.push_back(std::to_string(i));
+         (kept ? c.must_allow : c.must_refuse).push_back(std::to_string(i));
+       }
+       if (c.must_refuse.empty()) return std::nullopt;
+       c.argv = probe({"cap"}, nums);
+       return c;
+     }},
+    {"no new privileges",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.no_new_privileges) return std::nullopt;
+       return Control{"no new privileges", keys_set(r, {"NoNewPrivileges", "DynamicUser"}), probe({"nnp"}),
+                      ControlMode::refused_args, {"gain-privileges"}, {}};
+     }},
+    {"system call filter",
+     [](const Read& r) -> std::optional<Control> {
+       const auto& sc = r.s.system_call_filter;
+       if (!sc.configured) return std::nullopt;
+       std::vector<std::string> names(std::begin(kProbeSyscalls), std::end(kProbeSyscalls));
+       // A deny-list (groups expanded) must refuse exactly the probe's calls it names.
+       std::vector<std::string> expect;
+       if (!sc.allow_list)
+         for (const auto& n : names)
+           if (sc.names.count(n)) expect.push_back(n);
+       return Control{"system call filter", {"SystemCallFilter", "SystemCallErrorNumber"}, probe({"syscall"}, names),
+                      ControlMode::refused_args, expect, {}};
+     }},
+    {"W^X memory",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.memory_deny_write_execute) return std::nullopt;
+       return Control{"W^X memory", {"MemoryDenyWriteExecute"}, probe({"wx"}), ControlMode::refused_args,
+                      {"anonymous"}, {}};
+     }},
+    {"namespaces",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.restrict_namespaces_configured) return std::nullopt;
+       static const std::pair<const char*, uint32_t> kTypes[] = {
+           {"cgroup", unit::kNsCgroup}, {"ipc", unit::kNsIpc}, {"net", unit::kNsNet}, {"mnt", unit::kNsMnt},
+           {"pid", unit::kNsPid},       {"user", unit::kNsUser}, {"uts", unit::kNsUts}};
+       std::vector<std::string> all, refuse, allow;
+       for (const auto& [name, bit] : kTypes) {
+         all.push_back(name);
+         ((r.s.restrict_namespaces & bit) ? allow : refuse).push_back(name);
+       }
+       if (refuse.empty()) return std::nullopt;
+       return Control{"namespaces", {"RestrictNamespaces"}, probe({"unshare"}, all), ControlMode::refused_args, refuse,
+                      allow};
+     }},
+    {"personality lock",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.lock_personality) return std::nullopt;
+       return Control{"personality lock", {"LockPersonality"}, probe({"personality"}), ControlMode::refused_args,
+                      {"PER_LINUX32"}, {}};
+     }},
+    {"realtime scheduling",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.restrict_realtime) return std::nullopt;
+       return Control{"realtime scheduling", {"RestrictRealtime"}, probe({"realtime"}), ControlMode::refused_args,
+                      {"SCHED_RR"}, {}};
+     }},
+    {"host name",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.protect_hostname) return std::nullopt;
+       return Control{"host name", {"ProtectHostname"}, probe({"hostname"}), ControlMode::refused_args,
+                      {"sethostname"}, {}};
+     }},
+    {"set-uid files",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.restrict_suid_sgid) return std::nullopt;
+       return Control{"set-uid files", keys_set(r, {"RestrictSUIDSGID", "DynamicUser"}), probe({"suid", "/tmp"}),
+                      ControlMode::refused_args, {"/tmp"}, {}};
+     }},
+    {"unprivileged user",
+     [](const Read& r) -> std::optional<Control> {
+       const auto& u = r.s.user;
+       bool unprivileged = r.s.dynamic_user || (u && !u->empty() && *u != "root" && *u != "0");
+       if (!unprivileged) return std::nullopt;
+       return Control{"unprivileged user", {"User", "DynamicUser"}, probe({"uid"}), ControlMode::refused_args,
+                      {"root"}, {}};
+     }},
+    {"user namespace",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.private_users) return std::nullopt;
+       return Control{"user namespace", {"PrivateUsers"}, {"/bin/cat", "/proc/self/uid_map"},
+                      ControlMode::output_differs, {}, {}};
+     }},
+};
+
+}  // namespace
+
+const std::map<std::string, std::string>& keys_without_control() {
+  static const std::map<std::string, std::string> k = {
+      {"ProtectKernelTunables", "the container already denies this to root, so a probe cannot tell the "
+                                "directive's effect apart"},
+      {"ProtectControlGroups", "the container already denies this to root, so a probe cannot tell the "
+                               "directive's effect apart"},
+      {"IPAddressDeny", "needs a network peer outside loopback to demonstrate"},
+      {"IPAddressAllow", "widens IPAddressDeny=; nothing to refuse"},
+      {"SocketBindDeny", "needs the cgroup BPF programs a v1 hybrid machine may lack"},
+      {"SocketBindAllow", "widens SocketBindDeny=; nothing to refuse"},
+      {"UMask", "a mode of new files, not a refusal: the check and workload exercise it"},
+      {"ProtectProc", "hides other processes; the containment battery's /proc attempts show it"},
+      {"ProcSubset", "hides /proc's non-process files; the containment battery shows it"},
+      {"PrivateMounts", "a mount namespace of its own: no operation is refused"},
+      {"PrivateIPC", "the containment battery's SysV IPC attempts show it"},
+      {"SystemCallArchitectures", "the probe runs natively; a foreign-architecture call needs a foreign binary"},
+      {"AmbientCapabilities", "grants, does not refuse"},
+      {"Group", "an identity, tested with User="},
+      {"SupplementaryGroups", "grants, does not refuse"},
+      {"ReadWritePaths", "grants, does not refuse"},
+      {"StateDirectory", "grants, does not refuse"},
+      {"CacheDirectory", "grants, does not refuse"},
+      {"LogsDirectory", "grants, does not refuse"},
+      {"RuntimeDirectory", "grants, does not refuse"},
+      {"ConfigurationDirectory", "grants, does not refuse"},
+      {"BindReadOnlyPaths", "a view of the file system; the containment battery shows what stays reachable"},
+      {"TemporaryFileSystem", "a view of the file system; the containment battery shows what stays reachable"},
+      {"ExecPaths", "the containment battery's execution attempts show it"},
+      {"NoExecPaths", "the containment battery's execution attempts show it"},
+      {"RootDirectory", "never proposed automatically"},
+      {"DeviceAllow", "widens DevicePolicy=; nothing to refuse"},
+      {"NotifyAccess", "who may send sd_notify messages: not observable from inside"},
+      {"KeyringMode", "the containment battery's keyctl attempt shows it"},
+      {"RemoveIPC", "acts when the service stops"},
+      {"ExecStartPre", "re-listed helper lines: their runs are part of the check"},
+      {"ExecStartPost", "re-listed helper lines: their runs are part of the check"},
+      {"ExecReload", "re-listed helper lines: the workload reloads"},
+      {"ExecStop", "re-listed helper lines: their runs are part of the check"},
+      {"ExecStopPost", "re-listed helper lines: their runs are part of the check"},
+      {"PIDFile", "where the daemon writes its PID: the start shows it"},
+  };
+  return k;
+}
+
+std::vector<std::string> keys_with_control() {
+  // Every key some row names, found by planning each row over a drop-in that
+  // sets everything a row looks at.
+  std::vector<std::string> keys;
+  Read all = read_dropin(*parse_dropin(
+      "[Service]\nRestrictAddressFamilies=AF_UNIX\nPrivateNetwork=yes\nProtectSystem=strict\nProtectHome=yes\n"
+      "ReadOnlyPaths=/etc\nInaccessiblePaths=/boot\nPrivateTmp=yes\nPrivateDevices=yes\nDevicePolicy=closed\n"
+      "CapabilityBoundingSet=CAP_CHOWN\nProtectKernelModules=yes\nProtectKernelLogs=yes\nProtectClock=yes\n"
+      "NoNewPrivileges=yes\nSystemCallFilter=~ptrace\nSystemCallErrorNumber=EPERM\nMemoryDenyWriteExecute=yes\n"
+      "RestrictNamespaces=yes\nLockPersonality=yes\nRestrictRealtime=yes\nProtectHostname=yes\n"
+      "RestrictSUIDSGID=yes\nUser=nobody\nDynamicUser=yes\nPrivateUsers=yes\n"));
+  for (const auto& row : kControls)
+    if (auto c = row.plan(all))
+      for (const auto& k : c->directives)
+        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  return keys;
+}
+
 std::vector<Control> plan_controls(const std::vector<Directive>& ds, std::vector<std::string>* not_probed) {
+  Read r = read_dropin(ds);
   std::vector<Control> controls;
-
-  if (auto af = list_setting(ds, "RestrictAddressFamilies"); af.present) {
-    Control c{"address families", {"RestrictAddressFamilies"}, {}, ControlMode::refused_args, {}, {}};
-    std::vector<std::string> fams;
-    for (const char* f : kProbeFamilies) {
-      fams.push_back(f);
-      bool listed = af.items.count(f) > 0;
-      bool denied = af.deny ? listed : !listed;
-      (denied ? c.must_refuse : c.must_allow).push_back(f);
-    }
-    if (af.items.count("none")) c.must_allow.clear();
-    c.argv = probe({"socket"}, fams);
-    if (!c.must_refuse.empty()) controls.push_back(c);
-  }
-  if (is_true(ds, "PrivateNetwork"))
-    controls.push_back({"private network", {"PrivateNetwork"}, {"/usr/bin/readlink", "/proc/self/ns/net"},
-                        ControlMode::output_differs, {}, {}});
-
-  // Writable paths: in the container /usr is already read-only (volatile
-  // root), so /etc and / are where ProtectSystem can be seen.
-  std::string ps = last_value(ds, "ProtectSystem");
-  std::vector<std::string> rw;
-  for (const auto& d : ds)
-    if (d.section == "Service" && d.key == "ReadWritePaths")
-      for (auto& w : words(d.value)) rw.push_back(w[0] == '-' ? w.substr(1) : w);
-  auto writable = [&](const std::string& p) { return std::find(rw.begin(), rw.end(), p) != rw.end(); };
-  if (ps == "full" || ps == "strict") {
-    std::vector<std::string> dirs = {"/etc"};
-    if (ps == "strict") dirs.insert(dirs.end(), {"/var/lib", "/srv", "/opt"});
-    dirs.erase(std::remove_if(dirs.begin(), dirs.end(), writable), dirs.end());
-    if (!dirs.empty()) controls.push_back({"read-only system (ProtectSystem=" + ps + ")", {"ProtectSystem"},
-                                           probe({"write"}, dirs), ControlMode::refused_args, dirs, {}});
-  } else if (ps != "\x01") {
-    bool b = false;
-    if (parse_boolean(ps, &b) && b)
-      controls.push_back({"read-only /usr, /boot (ProtectSystem=yes)", {"ProtectSystem"},
-                          probe({"write", "/boot", "/usr"}), ControlMode::refused_args, {}, {}});
-  }
-  std::string ph = last_value(ds, "ProtectHome");
-  bool ph_yes = false;
-  if (ph == "read-only" || ph == "tmpfs")
-    controls.push_back({"home directories (ProtectHome=" + ph + ")", {"ProtectHome"},
-                        probe({"write", "/root"}), ControlMode::refused_args, {"/root"}, {}});
-  else if (parse_boolean(ph, &ph_yes) && ph_yes)
-    // The inaccessible node is mode 000, which root with CAP_DAC_OVERRIDE
-    // can still open (and find empty): compare the inode instead.
-    controls.push_back({"home directories (ProtectHome=yes)", {"ProtectHome"},
-                        {"/usr/bin/stat", "-c", "%d:%i:%a", "/root"}, ControlMode::output_differs, {}, {}});
-  for (const char* key : {"ReadOnlyPaths", "InaccessiblePaths"}) {
-    std::vector<std::string> paths;
-    for (const auto& d : ds)
-      if (d.section == "Service" && d.key == key)
-        for (auto& w : words(d.value))
-          if (w[0] != '-' && w[0] != '+') paths.push_back(w);
-    if (paths.empty()) continue;
-    bool ro = std::string(key) == "ReadOnlyPaths";
-    controls.push_back({ro ? "read-only paths" : "inaccessible paths", {key},
-                        probe({ro ? "write" : "read"}, paths), ControlMode::refused_args, paths, {}});
-  }
-  if (is_true(ds, "PrivateTmp"))
-    controls.push_back({"private /tmp", {"PrivateTmp"}, {"/usr/bin/stat", "-c", "%d:%i", "/tmp"},
-                        ControlMode::output_differs, {}, {}});
-
-  std::string dp = last_value(ds, "DevicePolicy");
-  if (is_true(ds, "PrivateDevices") || dp == "closed" || dp == "strict") {
-    std::vector<std::string> keys;
-    if (is_true(ds, "PrivateDevices")) keys.push_back("PrivateDevices");
-    if (dp == "closed" || dp == "strict") keys.push_back("DevicePolicy");
-    controls.push_back({"devices", keys, probe({"device", "/dev/net/tun"}), ControlMode::refused_args,
-                        {"/dev/net/tun"}, {}});
-  }
-
-  auto caps = list_setting(ds, "CapabilityBoundingSet");
-  // Unlike most list settings, an empty CapabilityBoundingSet= drops them all.
-  if (!caps.present && last_value(ds, "CapabilityBoundingSet").empty()) caps.present = true;
-  if (caps.present) {
-    Control c{"capabilities", {"CapabilityBoundingSet"}, {}, ControlMode::refused_args, {}, {}};
-    std::vector<std::string> nums;
-    for (int i = 0; i <= kLastCapability; ++i) {
-      bool listed = caps.items.count(std::string(sdh::capability_name(i))) > 0;
-      bool dropped = caps.deny ? listed : !listed;
-      nums.push_back(std::to_string(i));
-      (dropped ? c.must_refuse : c.must_allow).push_back(std::to_string(i));
-    }
-    c.argv = probe({"cap"}, nums);
-    if (!c.must_refuse.empty()) controls.push_back(c);
-  }
-  if (is_true(ds, "NoNewPrivileges"))
-    controls.push_back({"no new privileges", {"NoNewPrivileges"}, probe({"nnp"}), ControlMode::refused_args,
-                        {"gain-privileges"}, {}});
-  if (auto sc = list_setting(ds, "SystemCallFilter"); sc.present) {
-    std::vector<std::string> names(std::begin(kProbeSyscalls), std::end(kProbeSyscalls));
-    // A deny-list naming probe syscalls directly must refuse exactly those.
-    std::vector<std::string> expect;
-    if (sc.deny)
-      for (const auto& n : names)
-        if (sc.items.count(n)) expect.push_back(n);
-    controls.push_back({"system call filter", {"SystemCallFilter", "SystemCallErrorNumber"},
-                        probe({"syscall"}, names), ControlMode::refused_args, expect, {}});
-  }
-  if (is_true(ds, "MemoryDenyWriteExecute"))
-    controls.push_back({"W^X memory", {"MemoryDenyWriteExecute"}, probe({"wx"}), ControlMode::refused_args,
-                        {"anonymous"}, {}});
-  if (std::string rn = last_value(ds, "RestrictNamespaces"); rn != "\x01") {
-    std::vector<std::string> all(std::begin(kNamespaceTypes), std::end(kNamespaceTypes));
-    std::vector<std::string> refuse, allow;
-    bool b = false;
-    if (parse_boolean(rn, &b)) {
-      if (b) refuse = all;
-    } else {
-      bool deny = !rn.empty() && rn[0] == '~';
-      auto listed = words(deny ? rn.substr(1) : rn);
-      for (const auto& t : all) {
-        bool in = std::find(listed.begin(), listed.end(), t) != listed.end();
-        ((deny ? in : !in) ? refuse : allow).push_back(t);
-      }
-    }
-    if (!refuse.empty())
-      controls.push_back({"namespaces", {"RestrictNamespaces"}, probe({"unshare"}, all), ControlMode::refused_args,
-                          refuse, allow});
-  }
-  if (is_true(ds, "LockPersonality"))
-    controls.push_back({"personality lock", {"LockPersonality"}, probe({"personality"}), ControlMode::refused_args,
-                        {"PER_LINUX32"}, {}});
-  if (is_true(ds, "RestrictRealtime"))
-    controls.push_back({"realtime scheduling", {"RestrictRealtime"}, probe({"realtime"}),
-                        ControlMode::refused_args, {"SCHED_RR"}, {}});
-  if (is_true(ds, "ProtectHostname"))
-    controls.push_back({"host name", {"ProtectHostname"}, probe({"hostname"}), ControlMode::refused_args,
-                        {"sethostname"}, {}});
-  if (is_true(ds, "RestrictSUIDSGID"))
-    controls.push_back({"set-uid files", {"RestrictSUIDSGID"}, probe({"suid", "/tmp"}), ControlMode::refused_args,
-                        {"/tmp"}, {}});
-  if (is_true(ds, "DynamicUser") || (last_value(ds, "User") != "\x01" && last_value(ds, "User") != "root" &&
-                                     last_value(ds, "User") != "0" && !last_value(ds, "User").empty())) {
-    controls.push_back({"unprivileged user", {"User", "DynamicUser"}, probe({"uid"}), ControlMode::refused_args,
-                        {"root"}, {}});
-  }
-  if (is_true(ds, "PrivateUsers"))
-    controls.push_back({"user namespace", {"PrivateUsers"}, {"/bin/cat", "/proc/self/uid_map"},
-                        ControlMode::output_differs, {}, {}});
-
+  for (const auto& row : kControls)
+    if (auto c = row.plan(r)) controls.push_back(std::move(*c));
   if (not_probed) {
+    // Their own effect cannot be told apart here (the capabilities some of
+    // them drop are probed above).
     for (const char* key : {"ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock",
                             "ProtectControlGroups"})
-      if (is_true(ds, key))
-        not_probed->push_back(std::string(key) + ": the container already denies this to root, so a probe "
-                                                 "cannot tell the directive's effect apart");
-    if (last_value(ds, "IPAddressDeny") != "\x01")
-      not_probed->push_back("IPAddressDeny: needs a network peer outside loopback to demonstrate");
+      if (r.sets(key))
+        not_probed->push_back(std::string(key) + ": the container already denies this to root, so a probe cannot "
+                                                 "tell the directive's effect apart");
+    if (r.sets("IPAddressDeny")) not_probed->push_back("IPAddressDeny: " + keys_without_control().at("IPAddressDeny"));
   }
   return controls;
 }

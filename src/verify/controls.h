@@ -5,6 +5,7 @@
 // evaluation compares the two runs' probe lines.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,11 +43,17 @@ struct Control {
   std::vector<std::string> must_allow;  // must stay ok inside the sandbox
 };
 
-// The controls for the restriction classes present in `directives`;
-// classes the container cannot demonstrate (kernel tunables, clock...) are
-// returned in `not_probed` with a reason.
+// The controls for the restriction classes `directives` put in place, read
+// as systemd reads them (implied settings included); classes the container
+// cannot demonstrate (kernel tunables, clock...) are returned in
+// `not_probed` with a reason.
 std::vector<Control> plan_controls(const std::vector<Directive>& directives,
                                    std::vector<std::string>* not_probed = nullptr);
+
+// The drop-in keys some control tests, and the others with the reason no
+// control tests them (a test ties every key the synthesiser emits to one).
+std::vector<std::string> keys_with_control();
+const std::map<std::string, std::string>& keys_without_control();
 
 struct ControlOutcome {
   ItemStatus status = ItemStatus::inconclusive;

@@ -3,49 +3,29 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
 
 #include <fmt/core.h>
 
-#include "util/strings.h"
+#include "unit/loader.h"
 
 namespace sdh::verify {
 
-using sdh::trim;
-
+// The unit parser's own reading (continuations, comments, sections), so a
+// drop-in means here what it means to systemd; what systemd would ignore
+// with a warning (a line without '=', an assignment before any section) is
+// refused, since a drop-in sdharden works on is meant to say exactly that.
 Result<std::vector<Directive>> parse_dropin(const std::string& text) {
-  std::vector<Directive> out;
-  std::istringstream in(text);
-  std::string raw;
-  std::string section;
-  int line_no = 0;
-  while (std::getline(in, raw)) {
-    ++line_no;
-    int start_line = line_no;
-    std::string line = trim(raw);
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    while (!line.empty() && line.back() == '\\') {
-      line.pop_back();
-      line = trim(line);
-      std::string next;
-      if (!std::getline(in, next)) break;
-      ++line_no;
-      std::string t = trim(next);
-      if (!t.empty() && (t[0] == '#' || t[0] == ';')) continue;
-      line += " " + t;
-    }
-    if (line.front() == '[') {
-      if (line.back() != ']') return fail(fmt::format("line {}: malformed section header: {}", start_line, line));
-      section = line.substr(1, line.size() - 2);
-      continue;
-    }
-    auto eq = line.find('=');
-    if (eq == std::string::npos)
-      return fail(fmt::format("line {}: not an assignment: {}", start_line, line));
-    if (section.empty())
-      return fail(fmt::format("line {}: assignment outside a section: {}", start_line, line));
-    out.push_back({section, trim(line.substr(0, eq)), trim(line.substr(eq + 1)), start_line});
+  std::vector<unit::Diagnostic> diagnostics;
+  auto assignments = unit::parse_unit_text(text, "drop-in", diagnostics);
+  for (const auto& d : diagnostics) {
+    bool refused = d.severity == unit::Severity::error || d.message.find("missing '='") != std::string::npos ||
+                   d.message.find("outside of any section") != std::string::npos;
+    if (refused)
+      return fail(fmt::format("line {}: {}{}", d.location.line, d.message,
+                              d.source_line.empty() ? "" : ": " + d.source_line));
   }
+  std::vector<Directive> out;
+  for (auto& a : assignments) out.push_back({a.section, a.key, a.value, a.location.line});
   return out;
 }
 

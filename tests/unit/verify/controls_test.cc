@@ -29,10 +29,34 @@ TEST(Controls, OnlyClassesInTheDropinArePlanned) {
   std::vector<std::string> not_probed;
   auto cs = plan_controls(*parse_dropin("[Service]\nNoNewPrivileges=yes\nProtectClock=yes\nPrivateTmp=no\n"),
                           &not_probed);
-  ASSERT_EQ(cs.size(), 1u);
-  EXPECT_EQ(cs[0].name, "no new privileges");
+  // ProtectClock= itself cannot be told apart in the container, but the
+  // capabilities it drops (CAP_SYS_TIME, CAP_WAKE_ALARM) can.
+  ASSERT_EQ(cs.size(), 2u);
+  EXPECT_EQ(cs[0].name, "capabilities");
+  EXPECT_EQ(cs[0].directives, std::vector<std::string>{"ProtectClock"});
+  EXPECT_EQ(cs[0].must_refuse, (std::vector<std::string>{"25", "35"}));
+  EXPECT_EQ(cs[1].name, "no new privileges");
   ASSERT_EQ(not_probed.size(), 1u);
   EXPECT_NE(not_probed[0].find("ProtectClock"), std::string::npos);
+}
+
+// The drop-in is read as systemd reads it: what a directive implies is
+// probed, under the name of the directive that set it.
+TEST(Controls, ImpliedSettingsAreProbedUnderTheirDirective) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nDynamicUser=yes\nReadWritePaths=-/srv\n"));
+  auto* ro = find(cs, "read-only system (ProtectSystem=strict)");
+  ASSERT_NE(ro, nullptr);
+  EXPECT_EQ(ro->directives, std::vector<std::string>{"DynamicUser"});
+  EXPECT_EQ(ro->must_refuse, (std::vector<std::string>{"/etc", "/var/lib", "/opt"}));  // /srv is granted
+  EXPECT_NE(find(cs, "private /tmp"), nullptr);
+  EXPECT_NE(find(cs, "unprivileged user"), nullptr);
+  // A deny-list of groups refuses the probe's calls in those groups.
+  auto sc = plan_controls(*parse_dropin("[Service]\nSystemCallFilter=~@debug @mount\n"));
+  auto* f = find(sc, "system call filter");
+  ASSERT_NE(f, nullptr);
+  for (const char* call : {"ptrace", "mount", "umount2", "pivot_root"})
+    EXPECT_NE(std::find(f->must_refuse.begin(), f->must_refuse.end(), call), f->must_refuse.end()) << call;
+  EXPECT_EQ(std::find(f->must_refuse.begin(), f->must_refuse.end(), "reboot"), f->must_refuse.end());
 }
 
 TEST(Controls, EmptyCapabilityBoundingSetDropsEverything) {
