@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rules: device nodes: PrivateDevices= and the device policy.
+#include "synth/rules/rules.h"
+
+#include "synth/syscall_groups.h"
+
+namespace sdh::synth::rules {
+namespace {
+
+
+
+RuleOutcome decide_private_devices(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "private-devices";
+  if (c.unit.private_devices) return r;
+  auto devs = real_devices(c.ev);
+  if (!devs.empty()) {
+    r.not_set.push_back(refuse("PrivateDevices=yes", "opens " + sample(path_list(devs)), rule));
+    return r;
+  }
+  if (c.ev.flag("mounts")) {
+    r.not_set.push_back(refuse("PrivateDevices=yes", "mounts file systems (needs the host's mount namespace)", rule));
+    return r;
+  }
+  if (auto b = c.nnp_blocker()) {
+    r.not_set.push_back(refuse("PrivateDevices=yes", *b, rule));
+    return r;
+  }
+  r.options.push_back(single("PrivateDevices", "yes",
+                             fmt::format("only pseudo devices (/dev/null, /dev/urandom, ...) used ({})", c.scope()),
+                             rule));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_private_devices() {
+  static const Rule r{
+      .id = "private-devices",
+      .keys = {"PrivateDevices"},
+      .assessors = {"PrivateDevices"},
+      .implies_nnp = true,
+      .mount_namespace = true,
+      .forbidden_by = "opening a device node other than the pseudo devices",
+      .implies = "DevicePolicy=closed, drops CAP_MKNOD and CAP_SYS_RAWIO, denies @raw-io",
+      .decide = decide_private_devices};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_device_policy(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "device-policy";
+  if (c.unit.device_policy != unit::DevicePolicy::auto_) return r;
+  std::vector<const PathUse*> used;
+  for (const auto& [path, use] : c.ev.paths) {
+    if (!(use.is_device || path_under(path, "/dev")) || path == "/dev") continue;
+    if (path_under(path, "/dev/pts") || path_under(path, "/dev/shm") || path_under(path, "/dev/mqueue") ||
+        path_under(path, "/dev/fd") || path == "/dev/log" || path_under(path, "/dev/hugepages")) {
+      continue;  // not device nodes, or covered by the standard allow-list
+    }
+    if (use.access == profile::kStat) continue;
+    used.push_back(&use);
+  }
+  std::vector<std::string> allow;
+  for (const auto* u : used) allow.push_back(u->path + " " + device_access(*u));
+  auto dev_allow = [&](Option& o, const std::vector<std::string>& entries) {
+    for (const auto& e : entries) {
+      o.directives.push_back(make("DeviceAllow", {e}, "opened by " + who(c.ev.paths.at(e.substr(0, e.find(' '))).executables), rule));
+    }
+  };
+  // closed: the standard pseudo devices plus what was seen; strict: only what was seen.
+  std::vector<std::string> non_pseudo;
+  for (const auto& e : allow) {
+    if (!is_pseudo_device(e.substr(0, e.find(' ')))) non_pseudo.push_back(e);
+  }
+  {
+    Option o;
+    o.forbids = 0;
+    o.directives.push_back(make("DevicePolicy", {"closed"},
+                                non_pseudo.empty() ? fmt::format("only pseudo devices used ({})", c.scope())
+                                                   : "device access limited to the nodes below",
+                                rule));
+    dev_allow(o, non_pseudo);
+    r.options.push_back(o);
+  }
+  {
+    Option o;
+    o.forbids = 1;
+    o.directives.push_back(make("DevicePolicy", {"strict"},
+                                allow.empty() ? fmt::format("no device node opened ({})", c.scope())
+                                              : "device access limited to the nodes below",
+                                rule));
+    dev_allow(o, allow);
+    r.options.push_back(o);
+  }
+  return r;
+}
+
+// ---- file system view ---------------------------------------------------
+
+}  // namespace
+
+const Rule& rule_device_policy() {
+  static const Rule r{
+      .id = "device-policy",
+      .keys = {"DevicePolicy", "DeviceAllow"},
+      .assessors = {"DeviceAllow"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "a device node opened that is not in DeviceAllow=",
+      .implies = "",
+      .decide = decide_device_policy};
+  return r;
+}
+
+}  // namespace sdh::synth::rules

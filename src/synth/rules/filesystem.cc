@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rules: the file system view: /tmp, mounts, ProtectSystem=, ProtectHome=, hidden secrets, executable paths, shared memory.
+#include "synth/rules/rules.h"
+
+#include "synth/syscall_groups.h"
+
+namespace sdh::synth::rules {
+namespace {
+
+RuleOutcome decide_private_tmp(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "private-tmp";
+  if (c.unit.private_tmp || c.dynamic_user()) return r;
+  std::vector<std::string> shared;
+  for (const char* base : {"/tmp", "/var/tmp"}) {
+    for (const auto* u : c.ev.paths_under(base, ~0u)) {
+      if (u->path == base) continue;
+      // Something the service did not create itself is shared with others.
+      bool created = false;
+      for (std::string p = u->path; p.size() > std::string(base).size(); p = p.substr(0, p.rfind('/'))) {
+        auto it = c.ev.paths.find(p);
+        if (it != c.ev.paths.end() && (it->second.access & kCreate)) {
+          created = true;
+          break;
+        }
+      }
+      if (!created) shared.push_back(u->path);
+    }
+  }
+  for (const auto& a : c.ev.addresses) {
+    if (a.family == "AF_UNIX" && (path_under(a.address, "/tmp") || path_under(a.address, "/var/tmp"))) {
+      shared.push_back(a.address);
+    }
+  }
+  if (!shared.empty()) {
+    r.not_set.push_back(refuse("PrivateTmp=yes", "uses pre-existing " + sample(shared), rule));
+    return r;
+  }
+  if (c.ev.flag("mounts")) {
+    r.not_set.push_back(refuse("PrivateTmp=yes", "mounts file systems the host must see", rule));
+    return r;
+  }
+  r.options.push_back(single("PrivateTmp", "yes",
+                             fmt::format("no file in /tmp or /var/tmp shared with other programs ({})", c.scope()),
+                             rule));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_private_tmp() {
+  static const Rule r{
+      .id = "private-tmp",
+      .keys = {"PrivateTmp"},
+      .assessors = {"PrivateTmp"},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "use of a /tmp or /var/tmp file the service did not create (X11 sockets, hand-offs)",
+      .implies = "",
+      .decide = decide_private_tmp};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_private_mounts(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.private_mounts) return r;
+  if (c.ev.flag("mounts")) {
+    r.not_set.push_back(refuse("PrivateMounts=yes",
+                               who(c.ev.flags.at("mounts").executables) + " mounts file systems the host must see",
+                               "private-mounts"));
+    return r;
+  }
+  r.options.push_back(single("PrivateMounts", "yes", fmt::format("no mount() ({})", c.scope()), "private-mounts"));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_private_mounts() {
+  static const Rule r{
+      .id = "private-mounts",
+      .keys = {"PrivateMounts"},
+      .assessors = {"PrivateMounts"},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "mount() meant for the host",
+      .implies = "",
+      .decide = decide_private_mounts};
+  return r;
+}
+
+namespace {
+
+std::string rw_path_for(const PathUse& u) {
+  // A file the service creates or renames does not exist at start: open its directory.
+  if (u.access & (kCreate | kDelete | kRename)) return dirname_of(u.path);
+  return u.path;
+}
+
+void add_unique_prefix(std::set<std::string>& set, const std::string& p) {
+  for (const auto& q : set) {
+    if (path_under(p, q)) return;
+  }
+  for (auto it = set.begin(); it != set.end();) {
+    it = path_under(*it, p) ? set.erase(it) : std::next(it);
+  }
+  set.insert(p);
+}
+
+// The uid and gid the service will run as, when the machine's accounts tell.
+std::optional<std::pair<uint32_t, uint32_t>> service_ids(const Context& c) {
+  std::optional<std::string> user = c.unit.user, group = c.unit.group;
+  if (const Directive* d = c.planned_static_user()) user = d->values.back();
+  if (const Directive* g = c.planned("Group"); g && !g->values.empty()) group = g->values.back();
+  uint32_t uid = 0, gid = 0;
+  if (!is_root_name(user)) {
+    const Account* a = c.facts.account(*user);
+    if (!a) return std::nullopt;
+    uid = a->uid;
+    gid = a->gid;
+  }
+  if (group && !group->empty() && *group != "root" && *group != "0") {
+    const Account* by_group = nullptr;
+    for (const auto& a : c.facts.accounts)
+      if (a.group == *group) by_group = &a;
+    if (by_group) gid = by_group->gid;
+    else if (auto n = to_number<uint32_t>(*group)) gid = *n;
+    else return std::nullopt;
+  }
+  return std::make_pair(uid, gid);
+}
+
+// A directory systemd may hand to the service's user without taking it
+// from anyone (else ReadWritePaths= leaves it alone). Without facts, nothing
+// is known to change.
+bool hand_over_keeps_owner(const Context& c, const std::string& dir) {
+  if (c.facts.empty() || c.dynamic_user()) return true;
+  auto ids = service_ids(c);
+  return ids && hand_over_harmless(c.facts, dir, ids->first, ids->second);
+}
+
+RuleOutcome decide_protect_system(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "protect-system";
+  if (c.unit.protect_system == unit::ProtectSystem::strict && !c.dynamic_user()) return r;
+  if (c.ev.flag("mounts")) {
+    r.not_set.push_back(refuse("ProtectSystem=", "mounts file systems the host must see", rule));
+    return r;
+  }
+  auto writes = writes_needing_rw(c);
+  // Option A: systemd-managed directories where the paths match, else ReadWritePaths=.
+  std::map<std::string, std::set<std::string>> managed;  // key -> names
+  std::set<std::string> rw_a, rw_b;
+  // A managed directory systemd may hand over without changing its owner.
+  auto managed_here = [&](const std::string& path) -> std::optional<std::pair<std::string, std::string>> {
+    auto m = managed_of(c.ev, path);
+    if (m && !hand_over_keeps_owner(c, managed_base(m->first) + m->second)) return std::nullopt;
+    return m;
+  };
+  for (const auto* u : writes) {
+    auto m = managed_here(u->path);
+    if (m) managed[m->first].insert(m->second);
+    else add_unique_prefix(rw_a, rw_path_for(*u));
+    if (m) add_unique_prefix(rw_b, managed_base(m->first) + m->second);
+    else add_unique_prefix(rw_b, rw_path_for(*u));
+  }
+  auto written_under = [&](const std::string& key, const std::string& name) {
+    std::vector<std::string> p;
+    for (const auto* u : writes) {
+      auto m = managed_here(u->path);
+      if (m && m->first == key && m->second == name) p.push_back(u->path);
+    }
+    return sample(p, 2);
+  };
+  auto strict_line = [&](const std::string& extra) {
+    return make("ProtectSystem", {"strict"},
+                fmt::format("the OS tree is read-only; {}", extra.empty() ? "no write outside /dev, /proc, /sys" +
+                                                                               std::string(c.private_tmp() ? " and the private /tmp" : "")
+                                                                         : extra),
+                rule);
+  };
+  bool rw_needed = !writes.empty();
+  Option a;
+  a.forbids = 0;
+  a.required = rw_needed;  // companions keep the service working under an implied strict view
+  // Companions only when the unit already has strict (a dynamic user still
+  // needs its directories handed over).
+  bool restate = c.unit.protect_system != unit::ProtectSystem::strict;
+  if (restate) a.directives.push_back(strict_line(rw_needed ? "the writable paths below are the ones written" : ""));
+  for (const auto& [key, names] : managed) {
+    for (const auto& n : names) a.directives.push_back(make(key, {n}, "writes " + written_under(key, n), rule));
+  }
+  auto written_below = [&](const std::string& dir) {
+    std::vector<std::string> p;
+    std::set<std::string> exes;
+    for (const auto* u : writes) {
+      if (path_under(u->path, dir)) {
+        p.push_back(u->path);
+        exes.insert(u->executables.begin(), u->executables.end());
+      }
+    }
+    return who(exes) + " writes " + sample(p, 2);
+  };
+  for (const auto& p : rw_a) a.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
+  r.options.push_back(a);
+  if (!managed.empty()) {
+    Option b;
+    b.forbids = 1;  // ReadWritePaths= keeps paths of other services writable too
+    b.required = rw_needed;
+    if (restate) b.directives.push_back(strict_line("the writable paths below are the ones written"));
+    for (const auto& p : rw_b) b.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
+    r.options.push_back(b);
+  }
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_protect_system() {
+  static const Rule r{
+      .id = "protect-system",
+      .keys = {"ProtectSystem", "ReadWritePaths", "StateDirectory", "CacheDirectory", "LogsDirectory", "RuntimeDirectory"},
+      .assessors = {"ProtectSystem"},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "mount() meant for the host (writes get ReadWritePaths= or *Directory=)",
+      .implies = "",
+      .decide = decide_protect_system};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_protect_home(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "protect-home";
+  if (c.unit.protect_home == unit::ProtectHome::yes) return r;
+  std::vector<const PathUse*> any, writes;
+  for (const char* base : {"/home", "/root", "/run/user"}) {
+    for (const auto* u : c.ev.paths_under(base, ~0u)) {
+      if (u->path == base) continue;
+      any.push_back(u);
+      if (u->access & kWriteBits) writes.push_back(u);
+    }
+  }
+  if (c.ev.flag("mounts")) {
+    r.not_set.push_back(refuse("ProtectHome=", "mounts file systems the host must see", rule));
+    return r;
+  }
+  if (any.empty()) {
+    r.options.push_back(single("ProtectHome", "yes",
+                               fmt::format("nothing under /home, /root or /run/user touched ({})", c.scope()), rule));
+    return r;
+  }
+  r.not_set.push_back(refuse("ProtectHome=yes", "uses " + sample(path_list(any)), rule));
+  if (writes.empty()) {
+    // tmpfs over the homes with the files read bound back in beats read-only.
+    Option t;
+    t.forbids = 0;
+    t.directives.push_back(make("ProtectHome", {"tmpfs"}, "homes hidden except the files read below", rule));
+    for (const auto* u : any) {
+      t.directives.push_back(make("BindReadOnlyPaths", {"-" + u->path}, "read by " + who(u->executables), rule));
+    }
+    r.options.push_back(t);
+    if (c.unit.protect_home == unit::ProtectHome::no) {
+      r.options.push_back(single("ProtectHome", "read-only", "homes only read: " + sample(path_list(any)), rule, 1));
+    }
+  } else {
+    r.not_set.push_back(refuse("ProtectHome=read-only", "writes " + sample(path_list(writes)), rule));
+  }
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_protect_home() {
+  static const Rule r{
+      .id = "protect-home",
+      .keys = {"ProtectHome", "BindReadOnlyPaths"},
+      .assessors = {"ProtectHome"},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "any access under /home, /root, /run/user (tmpfs + BindReadOnlyPaths= when only read)",
+      .implies = "",
+      .decide = decide_protect_home};
+  return r;
+}
+
+namespace {
+
+// Secrets of other programs that a root service can read despite
+// ProtectSystem=: hide the ones it never touched. Not scored, but it is the
+// part of "runs as root" an attacker wants.
+RuleOutcome decide_inaccessible_secrets(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "inaccessible-secrets";
+  if (c.unprivileged() || !c.unit.inaccessible_paths.empty()) return r;  // an unprivileged user cannot read them anyway
+  if (c.ev.flag("mounts")) return r;
+  std::vector<std::string> hide;
+  for (const char* p : {"/etc/ssh", "/etc/shadow", "/etc/gshadow", "/etc/ssl/private", "/etc/sudoers",
+                        "/etc/sudoers.d", "/var/lib/private", "/boot"}) {
+    if (c.ev.paths_under(p, ~0u).empty()) hide.push_back(p);
+  }
+  if (hide.empty()) return r;
+  Option o;
+  o.required = true;
+  std::string list;
+  for (const auto& h : hide) list += (list.empty() ? "-" : " -") + h;
+  o.directives.push_back(make("InaccessiblePaths", {list},
+                              fmt::format("runs as root but never touched these secrets of other programs ({})",
+                                          c.scope()),
+                              rule));
+  r.options.push_back(o);
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_inaccessible_secrets() {
+  static const Rule r{
+      .id = "inaccessible-secrets",
+      .keys = {"InaccessiblePaths"},
+      .assessors = {},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "reading host keys, password hashes, private keys, other services' private state, /boot",
+      .implies = "",
+      .decide = decide_inaccessible_secrets};
+  return r;
+}
+
+namespace {
+
+// A folder the service may write is a place to drop code. When every
+// program it ran is a known ELF binary, nothing else may be executed
+// (NoExecPaths=/ with ExecPaths= of those programs and the library folders,
+// as Debian's redis unit does); otherwise the folders it may write are
+// noexec. Neither moves the exposure score: this is the battery's objective
+// (execute a dropped file, execute a shell).
+RuleOutcome decide_exec_paths(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "exec-paths";
+  if (!c.unit.exec_paths.empty() || !c.unit.no_exec_paths.empty() || c.ev.flag("mounts")) return r;
+  std::set<std::string> programs = c.ev.executables;
+  bool all_known = true;
+  for (const auto& [key, lines] : c.unit.exec_lines)
+    for (const auto& line : lines) {
+      if (unit::unsandboxed_program(line)) continue;
+      auto p = unit::exec_program(line);
+      if (!p) continue;
+      if ((*p)[0] != '/') all_known = false;  // looked up in $PATH: the file is not certain
+      else if (!std::any_of(programs.begin(), programs.end(),
+                            [&](const std::string& e) { return profile::same_program(e, *p); }))
+        programs.insert(*p), all_known = false;  // never seen run: its interpreter is unknown
+    }
+  // A script's interpreter is loaded by the kernel and never shows as an
+  // executable of its own: the profile names it, and it must stay executable.
+  std::set<std::string> interpreters;
+  for (const auto& [script, interp] : c.ev.interpreters) {
+    // "#!/usr/bin/env NAME" finds its program in $PATH: not certain.
+    if (interp[0] != '/' || interp.size() < 4 || interp.compare(interp.size() - 4, 4, "/env") == 0) all_known = false;
+    interpreters.insert(interp);
+  }
+  programs.insert(interpreters.begin(), interpreters.end());
+  for (const auto& p : programs)
+    if (!c.ev.machines.count(p) && !interpreters.count(p)) all_known = false;
+  if (all_known && !programs.empty()) {
+    std::vector<std::string> paths(programs.begin(), programs.end());
+    for (const char* lib : {"/usr/lib", "-/lib", "-/usr/lib64", "-/lib64"}) paths.push_back(lib);
+    Option o;
+    o.required = true;
+    // The scratch folders are mounts of their own (private /tmp, /dev/shm):
+    // "/" alone does not reach them.
+    o.directives.push_back(make("NoExecPaths", {"/ -/tmp -/var/tmp -/dev/shm -/run"},
+                                "nothing but the programs below may be executed, from any folder", rule));
+    o.directives.push_back(make("ExecPaths", {join(paths)},
+                                fmt::format("the {} program{} run and their interpreters ({}), and the libraries they "
+                                            "map ({})",
+                                            programs.size(), programs.size() == 1 ? "" : "s", sample(paths, 3),
+                                            c.scope()),
+                                rule));
+    r.options.push_back(o);
+    return r;
+  }
+  std::set<std::string> writable = {"/tmp", "/var/tmp", "/dev/shm", "/run"};
+  for (const auto& d : c.plan)
+    if (d.key == "ReadWritePaths")
+      for (const auto& v : d.values)
+        for (const auto& w : words(v)) writable.insert(w[0] == '-' ? w.substr(1) : w);
+  std::vector<std::string> noexec;
+  for (const auto& w : writable) {
+    bool executed = false;
+    for (const auto& [path, use] : c.ev.paths)
+      if (path_under(path, w) && (use.access & profile::kExec)) executed = true;
+    for (const auto& p : programs)
+      if (path_under(p, w)) executed = true;
+    if (!executed) noexec.push_back("-" + w);
+  }
+  if (noexec.empty()) return r;
+  Option o;
+  o.required = true;
+  o.directives.push_back(make("NoExecPaths", {join(noexec)},
+                              fmt::format("nothing was executed from a folder it may write ({}); a program list would "
+                                          "need the interpreters of its scripts",
+                                          c.scope()),
+                              rule));
+  r.options.push_back(o);
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_exec_paths() {
+  static const Rule r{
+      .id = "exec-paths",
+      .keys = {"NoExecPaths", "ExecPaths"},
+      .assessors = {},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "executing a program from a folder it can write, or one not seen run",
+      .implies = "",
+      .decide = decide_exec_paths};
+  return r;
+}
+
+namespace {
+
+// /dev/shm is writable by every account and, unlike /tmp, not made private
+// by PrivateTmp=: a place to leave files for others or keep code. A service
+// that never used POSIX shared memory or semaphores there loses it.
+RuleOutcome decide_shared_memory(const Context& c) {
+  RuleOutcome r;
+  if (!c.ev.paths_under("/dev/shm", ~0u).empty() || c.ev.flag("mounts")) return r;
+  for (const auto& p : c.unit.inaccessible_paths)
+    if (p == "/dev/shm" || p == "-/dev/shm") return r;
+  Option o;
+  o.required = true;
+  o.directives.push_back(make("InaccessiblePaths", {"-/dev/shm"},
+                              fmt::format("no POSIX shared memory or semaphore under /dev/shm used ({})", c.scope()),
+                              "shared-memory"));
+  r.options.push_back(o);
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_shared_memory() {
+  static const Rule r{
+      .id = "shared-memory",
+      .keys = {"InaccessiblePaths"},
+      .assessors = {},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "a file under /dev/shm (shm_open, sem_open)",
+      .implies = "",
+      .decide = decide_shared_memory};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_unused_views(const Context&) { return {}; }
+
+}  // namespace
+
+const Rule& rule_unused_views() {
+  static const Rule r{
+      .id = "unused-views",
+      .keys = {"ReadOnlyPaths", "TemporaryFileSystem"},
+      .assessors = {},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "never emitted: ProtectSystem=strict and ProtectHome=tmpfs + BindReadOnlyPaths= give the same view",
+      .implies = "",
+      .decide = decide_unused_views};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_root_directory(const Context& c) {
+  RuleOutcome r;
+  if (!c.unit.root_directory.empty() || !c.unit.root_image.empty() || !c.unit.default_dependencies) return r;
+  r.not_set.push_back(refuse("RootDirectory=",
+                             fmt::format("an ephemeral chroot must bind in the {} executables' ELF dependencies and "
+                                         "{} files seen; propose it by hand after `verify`",
+                                         c.ev.executables.size(), c.ev.paths.size()),
+                             "root-directory"));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_root_directory() {
+  static const Rule r{
+      .id = "root-directory",
+      .keys = {"RootDirectory"},
+      .assessors = {"RootDirectoryOrRootImage"},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "never automatic: needs the ELF closure bound in",
+      .implies = "",
+      .decide = decide_root_directory};
+  return r;
+}
+
+}  // namespace sdh::synth::rules

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rules: who the service runs as: User=/DynamicUser=, supplementary groups, user namespaces, IPC removal.
+#include "synth/rules/rules.h"
+
+#include "synth/syscall_groups.h"
+
+namespace sdh::synth::rules {
+namespace {
+
+RuleOutcome decide_user(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.dynamic_user || !is_root_name(c.unit.user)) return r;  // already unprivileged
+  const std::string rule = "user";
+  std::vector<std::string> blockers;
+  if (!c.ev.capabilities.empty()) {
+    std::vector<std::string> caps;
+    for (const auto& [name, w] : c.ev.capabilities) caps.push_back(name);
+    blockers.push_back(fmt::format("uses {} ({})", sample(caps), who(c.ev.capabilities.begin()->second.executables)));
+  }
+  for (const char* f : {"uid_change", "gid_change"}) {
+    if (c.ev.flag(f)) blockers.push_back(fmt::format("{} changes its {} itself", who(c.ev.flags.at(f).executables),
+                                                     std::string(f) == "uid_change" ? "user" : "group"));
+  }
+  if (!c.ev.setuid_executables.empty()) {
+    blockers.push_back(fmt::format("executes setuid/setgid {}", setuid_text(c.ev)));
+  }
+  std::vector<std::string> unmanaged;
+  for (const auto& [path, use] : c.ev.paths) {
+    if (!(use.access & kWriteBits) || use.is_device) continue;
+    if (path_under(path, "/dev") || path_under(path, "/proc") || path_under(path, "/sys") ||
+        path_under(path, "/tmp") || path_under(path, "/var/tmp")) {
+      continue;
+    }
+    if (managed_of(c.ev, path) || already_writable(c.unit, path)) continue;
+    unmanaged.push_back(path);
+  }
+  if (!unmanaged.empty()) {
+    blockers.push_back(fmt::format("writes {} outside directories systemd can hand to a dynamic user",
+                                   sample(unmanaged)));
+  }
+  std::vector<std::string> secrets;
+  for (const auto& [path, use] : c.ev.paths) {
+    if (root_only_file(path) && (use.access & kRead)) secrets.push_back(path);
+  }
+  if (!secrets.empty()) blockers.push_back(fmt::format("reads root-only {}", sample(secrets)));
+  if (!blockers.empty()) {
+    std::string reason;
+    for (const auto& b : blockers) reason += (reason.empty() ? "" : "; ") + b;
+    auto su = static_user_analysis(c);
+    if (!su.usable()) {
+      r.not_set.push_back(refuse("DynamicUser=yes", "runs as root because it " + reason, rule));
+      // Always say why it stays root, with or without an account in view.
+      std::string why;
+      for (const auto& b : su.blockers) why += (why.empty() ? "" : "; ") + b;
+      if (why.empty()) why = "no account to start it as";
+      r.not_set.push_back(refuse("User=" + (su.account ? su.account->name : std::string()), why, rule));
+      return r;
+    }
+    r.not_set.push_back(refuse("DynamicUser=yes", "it " + reason + "; the static User= below covers that", rule));
+    const Account& a = *su.account;
+    std::vector<std::string> caps;
+    for (const auto& [cap, why] : su.obviated_caps) caps.push_back(cap);
+    std::string owns = su.owned_paths.empty() ? "" : fmt::format(" ({} owns {})", a.name, sample(su.owned_paths, 2));
+    std::string why =
+        su.drops_to_it
+            ? fmt::format("{} switches to {} itself and used root for nothing else{}: started as {} it has no "
+                          "root phase; every file access seen is allowed to {} by the file modes ({})",
+                          who(c.ev.flags.at("uid_change").executables), a.name,
+                          caps.empty() ? "" : " (" + sample(caps, 5) + ")", a.name, a.name, c.scope())
+            : fmt::format("every file access seen is allowed to {} by the file modes{}{} ({})", a.name, owns,
+                          caps.empty() ? "" : "; root used " + sample(caps, 5) + " only to reach them", c.scope());
+    std::string group = a.group.empty() ? std::to_string(a.gid) : a.group;
+    std::string group_why = a.name + "'s primary group";
+    if (su.group && *su.group != a.gid) {
+      group = std::to_string(*su.group);
+      group_why = "the group it switches to itself";
+    } else if (su.group) {
+      group_why = "the group it switches to itself, " + group_why;
+    }
+    Option o;
+    o.directives.push_back(make("User", {a.name}, why, rule));
+    o.directives.push_back(make("Group", {group}, group_why, rule));
+    if (!su.ambient_caps.empty()) {
+      std::vector<std::string> names, whys;
+      for (const auto& [cap, w] : su.ambient_caps) {
+        if (int n = cap_number(cap); n >= 0 && (c.unit.ambient_capabilities >> n) & 1) continue;
+        names.push_back(cap);
+        whys.push_back(w);
+      }
+      if (!names.empty()) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : " ") + n;
+        o.directives.push_back(make("AmbientCapabilities", {list},
+                                    fmt::format("{}: the one privilege {} keeps (no file mode can grant it)",
+                                                sample(whys), a.name),
+                                    rule));
+      }
+    }
+    if (!su.precreated.empty()) {
+      // Before the unit's own ExecStartPre= lines, which may open them too
+      // (nginx -t opens its PID file): reset, create, then re-list.
+      std::vector<std::string> values;
+      auto own = c.unit.exec_lines.find("ExecStartPre");
+      bool relist = own != c.unit.exec_lines.end() && !own->second.empty();
+      if (relist) values.push_back("");
+      for (const auto& p : su.precreated) {
+        values.push_back(fmt::format("+/usr/bin/install -m {} -o {} -g {} /dev/null {}",
+                                     p == c.unit.pid_file ? "0644" : "0600", a.name, group, p));
+      }
+      if (relist) values.insert(values.end(), own->second.begin(), own->second.end());
+      std::set<std::string> dirs;
+      for (const auto& p : su.precreated) dirs.insert(dirname_of(p));
+      o.directives.push_back(make(
+          "ExecStartPre", values,
+          fmt::format("the PID file {} is created in {}, which {} may not write: systemd creates it for {} "
+                      "first, with full privileges (\"+\"), and removes it after the stop{}",
+                      sample(su.precreated), join(dirs), a.name, a.name,
+                      relist ? "; the unit's own ExecStartPre= lines follow" : ""),
+          rule));
+    }
+    r.options.push_back(o);
+    return r;
+  }
+  Option o = single("DynamicUser", "yes",
+                    fmt::format("no capability used, no identity change, all writes in systemd-managed "
+                                "directories ({})",
+                                c.scope()),
+                    rule);
+  if (c.unit.user) {
+    o.directives.insert(o.directives.begin(),
+                        make("User", {""}, "drop User=root so DynamicUser= allocates its own user", rule));
+  }
+  r.options.push_back(o);
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_user() {
+  static const Rule r{
+      .id = "user",
+      .keys = {"User", "Group", "DynamicUser", "AmbientCapabilities", "ExecStartPre"},
+      .assessors = {"UserOrDynamicUser"},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "capability use, uid/gid changes, setuid executables, writes outside systemd-managed directories, root-only files",
+      .implies = "DynamicUser= implies ProtectSystem=strict, ProtectHome=read-only, PrivateTmp=, RemoveIPC=, RestrictSUIDSGID=",
+      .decide = decide_user};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_supplementary_groups(const Context& c) {
+  RuleOutcome r;
+  if (!c.unit.supplementary_groups.empty()) {
+    std::set<std::string> g(c.unit.supplementary_groups.begin(), c.unit.supplementary_groups.end());
+    r.not_set.push_back(refuse("SupplementaryGroups= (removal)",
+                               fmt::format("kept {}: a profile cannot tell which group-owned files need them", join(g)),
+                               "supplementary-groups"));
+  }
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_supplementary_groups() {
+  static const Rule r{
+      .id = "supplementary-groups",
+      .keys = {"SupplementaryGroups"},
+      .assessors = {"SupplementaryGroups"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "never removed: group-owned files are invisible to a profile",
+      .implies = "",
+      .decide = decide_supplementary_groups};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_private_users(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "private-users";
+  if (c.unit.private_users) return r;
+  std::vector<std::string> why;
+  auto obviated = c.caps_obviated_by_user();
+  for (const auto& [cap, w] : c.ev.capabilities)
+    if (!obviated.count(cap)) why.push_back(cap + " (useless inside a user namespace)");
+  for (const char* f : {"uid_change", "gid_change"}) {
+    if (c.ev.flag(f)) why.push_back(std::string(f == std::string("uid_change") ? "changes user" : "changes group"));
+  }
+  if (!c.unit.supplementary_groups.empty()) {
+    why.push_back("SupplementaryGroups= are not mapped into the user namespace");
+  }
+  if (!c.ev.setuid_executables.empty()) why.push_back("executes setuid " + setuid_text(c.ev));
+  for (const auto& [path, use] : c.ev.paths) {
+    if (use.access & profile::kChown) {
+      why.push_back("chown of " + path);
+      break;
+    }
+  }
+  if (!c.unprivileged() && why.empty()) why.push_back("runs as root: files of other users would appear as nobody");
+  if (!why.empty()) {
+    r.not_set.push_back(refuse("PrivateUsers=yes", sample(why), rule));
+    return r;
+  }
+  r.options.push_back(single("PrivateUsers", "yes",
+                             fmt::format("unprivileged, no capability or identity change ({})", c.scope()), rule));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_private_users() {
+  static const Rule r{
+      .id = "private-users",
+      .keys = {"PrivateUsers"},
+      .assessors = {"PrivateUsers"},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "capabilities, identity changes, SupplementaryGroups=, setuid executables",
+      .implies = "",
+      .decide = decide_private_users};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_remove_ipc(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.remove_ipc) return r;
+  if (c.ev.flag("sysv_ipc")) {
+    r.not_set.push_back(refuse("RemoveIPC=yes",
+                               who(c.ev.flags.at("sysv_ipc").executables) +
+                                   " uses SysV IPC; its objects may be meant to outlive a restart",
+                               "remove-ipc"));
+    return r;
+  }
+  r.options.push_back(single("RemoveIPC", "yes", fmt::format("no SysV IPC object used ({})", c.scope()), "remove-ipc"));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_remove_ipc() {
+  static const Rule r{
+      .id = "remove-ipc",
+      .keys = {"RemoveIPC"},
+      .assessors = {"RemoveIPC"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "SysV IPC use",
+      .implies = "",
+      .decide = decide_remove_ipc};
+  return r;
+}
+
+}  // namespace sdh::synth::rules

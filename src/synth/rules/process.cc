@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Rules: what the process may become: capabilities, no_new_privileges, W^X, personality, realtime, set-uid files, namespaces, keyring, umask, sd_notify.
+#include "synth/rules/rules.h"
+
+#include "synth/syscall_groups.h"
+
+namespace sdh::synth::rules {
+namespace {
+
+RuleOutcome decide_capabilities(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "capabilities";
+  uint64_t current = c.unit.capability_bounding_set;
+  auto obviated = c.caps_obviated_by_user();
+  uint64_t want = observed_caps(c.ev) & current;
+  for (const auto& [cap, why] : obviated)
+    if (int n = cap_number(cap); n >= 0) want &= ~(uint64_t{1} << n);
+  uint64_t all_known = (uint64_t{1} << kCapCount) - 1;
+  if ((current & all_known) != want) {
+    std::string caps = caps_text(want);
+    std::string why;
+    if (want != 0) why = fmt::format("only {} checked ({})", caps, c.scope());
+    else if (obviated.empty()) why = fmt::format("no capability check by any process ({})", c.scope());
+    else why = fmt::format("no capability needed ({})", c.scope());
+    for (const auto& [cap, why_ignored] : c.ev.ignored_capabilities) {
+      why += "; " + cap + " dropped: " + why_ignored;
+    }
+    // Grouped by reason: the file-permission checks share one.
+    std::map<std::string, std::vector<std::string>> by_reason;
+    for (const auto& [cap, why_not] : obviated) by_reason[why_not].push_back(cap);
+    for (const auto& [why_not, list] : by_reason) {
+      why += fmt::format("; {} not needed as {}: {}", sample(list, 8), c.planned_static_user()->values.back(),
+                         why_not);
+    }
+    std::vector<std::string> values;
+    if (current != ~uint64_t{0}) values.push_back("");  // reset the unit's own set before narrowing
+    values.push_back(caps);
+    Option o;
+    o.directives.push_back(make("CapabilityBoundingSet", values, why, rule));
+    r.options.push_back(o);
+  }
+  uint64_t ambient = c.unit.ambient_capabilities;
+  if (ambient != 0) {
+    uint64_t keep = ambient & observed_caps(c.ev);
+    if (keep != ambient) {
+      Option o;
+      o.directives.push_back(make("AmbientCapabilities", {"", caps_text(keep)},
+                                  keep == 0 ? "no ambient capability was used" : "only " + caps_text(keep) + " used",
+                                  rule));
+      r.options.push_back(o);
+    } else {
+      r.not_set.push_back(refuse("AmbientCapabilities= (removal)",
+                                 fmt::format("{} used by {}", caps_text(keep),
+                                             who(c.ev.capabilities.begin()->second.executables)),
+                                 rule));
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_capabilities() {
+  static const Rule r{
+      .id = "capabilities",
+      .keys = {"CapabilityBoundingSet", "AmbientCapabilities"},
+      .assessors = {"CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "AmbientCapabilities"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "a granted capability check (any process, setuid helpers included)",
+      .implies = "bounds setuid helpers too",
+      .decide = decide_capabilities};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_nnp(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.no_new_privileges) return r;
+  if (!c.ev.setuid_executables.empty()) {
+    r.not_set.push_back(refuse("NoNewPrivileges=yes",
+                               fmt::format("executes setuid/setgid {}, which would lose its privileges",
+                                           setuid_text(c.ev)),
+                               "no-new-privileges"));
+    return r;
+  }
+  r.options.push_back(single("NoNewPrivileges", "yes",
+                             fmt::format("no setuid/setgid executable run ({})", c.scope()), "no-new-privileges"));
+  return r;
+}
+
+// ---- seccomp-style ------------------------------------------------------
+
+}  // namespace
+
+const Rule& rule_no_new_privileges() {
+  static const Rule r{
+      .id = "no-new-privileges",
+      .keys = {"NoNewPrivileges"},
+      .assessors = {"NoNewPrivileges"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "executing a setuid/setgid (or file-capability) binary",
+      .implies = "",
+      .decide = decide_nnp};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_mdwe(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "memory-deny-write-execute";
+  if (c.unit.memory_deny_write_execute) return r;
+  if (c.ev.flag("wx_mapping")) {
+    r.not_set.push_back(refuse("MemoryDenyWriteExecute=yes",
+                               who(c.ev.flags.at("wx_mapping").executables) + " maps memory writable and executable (JIT)",
+                               rule));
+    return r;
+  }
+  if (!c.ev.jit_libraries.empty()) {
+    const auto& [lib, engine] = *c.ev.jit_libraries.begin();
+    r.not_set.push_back(refuse("MemoryDenyWriteExecute=yes",
+                               fmt::format("loads {} ({}), a JIT that may map W+X memory later", lib, engine), rule));
+    return r;
+  }
+  if (auto b = c.nnp_blocker()) {
+    r.not_set.push_back(refuse("MemoryDenyWriteExecute=yes", *b, rule));
+    return r;
+  }
+  r.options.push_back(single("MemoryDenyWriteExecute", "yes",
+                             fmt::format("no W+X mapping and no JIT library ({})", c.scope()), rule));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_memory_deny_write_execute() {
+  static const Rule r{
+      .id = "memory-deny-write-execute",
+      .keys = {"MemoryDenyWriteExecute"},
+      .assessors = {"MemoryDenyWriteExecute"},
+      .implies_nnp = true,
+      .mount_namespace = false,
+      .forbidden_by = "a W+X mapping or a JIT library (LuaJIT, Java, ONNX Runtime, V8...)",
+      .implies = "NoNewPrivileges= when unprivileged",
+      .decide = decide_mdwe};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_flag_rule(const Context& c, bool already, const char* flag, const std::string& key,
+                             const std::string& rule, const std::string& what_forbids, const std::string& why_ok) {
+  RuleOutcome r;
+  if (already) return r;
+  if (c.ev.flag(flag)) {
+    r.not_set.push_back(refuse(key + "=yes", who(c.ev.flags.at(flag).executables) + " " + what_forbids, rule));
+    return r;
+  }
+  if (auto b = c.nnp_blocker()) {
+    r.not_set.push_back(refuse(key + "=yes", *b, rule));
+    return r;
+  }
+  r.options.push_back(single(key, "yes", fmt::format("{} ({})", why_ok, c.scope()), rule));
+  return r;
+}
+
+RuleOutcome decide_lock_personality(const Context& c) {
+  return decide_flag_rule(c, c.unit.lock_personality, "personality_change", "LockPersonality", "lock-personality",
+                          "changes its execution domain (personality)", "no personality() change");
+}
+
+}  // namespace
+
+const Rule& rule_lock_personality() {
+  static const Rule r{
+      .id = "lock-personality",
+      .keys = {"LockPersonality"},
+      .assessors = {"LockPersonality"},
+      .implies_nnp = true,
+      .mount_namespace = false,
+      .forbidden_by = "personality() changes",
+      .implies = "",
+      .decide = decide_lock_personality};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_realtime(const Context& c) {
+  return decide_flag_rule(c, c.unit.restrict_realtime, "realtime_scheduling", "RestrictRealtime", "restrict-realtime",
+                          "uses realtime scheduling", "no SCHED_FIFO/SCHED_RR");
+}
+
+}  // namespace
+
+const Rule& rule_restrict_realtime() {
+  static const Rule r{
+      .id = "restrict-realtime",
+      .keys = {"RestrictRealtime"},
+      .assessors = {"RestrictRealtime"},
+      .implies_nnp = true,
+      .mount_namespace = false,
+      .forbidden_by = "realtime scheduling",
+      .implies = "",
+      .decide = decide_realtime};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_suid_sgid(const Context& c) {
+  return decide_flag_rule(c, c.unit.restrict_suid_sgid, "setuid_file_created", "RestrictSUIDSGID",
+                          "restrict-suid-sgid", "creates setuid/setgid files", "no setuid/setgid file created");
+}
+
+}  // namespace
+
+const Rule& rule_restrict_suid_sgid() {
+  static const Rule r{
+      .id = "restrict-suid-sgid",
+      .keys = {"RestrictSUIDSGID"},
+      .assessors = {"RestrictSUIDSGID"},
+      .implies_nnp = true,
+      .mount_namespace = false,
+      .forbidden_by = "creating a setuid/setgid file",
+      .implies = "",
+      .decide = decide_suid_sgid};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_namespaces(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "restrict-namespaces";
+  static const std::pair<const char*, uint32_t> kNs[] = {
+      {"cgroup", unit::kNsCgroup}, {"ipc", unit::kNsIpc}, {"net", unit::kNsNet}, {"mnt", unit::kNsMnt},
+      {"pid", unit::kNsPid},       {"user", unit::kNsUser}, {"uts", unit::kNsUts}};
+  uint32_t used = 0;
+  std::vector<std::string> names;
+  for (const auto& [name, bit] : kNs) {
+    if (c.ev.namespaces.count(name)) {
+      used |= bit;
+      names.push_back(name);
+    }
+  }
+  uint32_t allowed = c.unit.restrict_namespaces & used;
+  if (c.unit.restrict_namespaces_configured && allowed == c.unit.restrict_namespaces) return r;
+  if (auto b = c.nnp_blocker()) {
+    r.not_set.push_back(refuse("RestrictNamespaces=yes", *b, rule));
+    return r;
+  }
+  if (used) {
+    r.not_set.push_back(refuse("RestrictNamespaces=yes", "creates " + sample(names, 7) + " namespaces", rule));
+  }
+  std::string value;
+  for (const auto& [name, bit] : kNs) {
+    if (allowed & bit) value += (value.empty() ? "" : " ") + std::string(name);
+  }
+  std::vector<std::string> values;
+  if (c.unit.restrict_namespaces_configured) values.push_back("");
+  values.push_back(value.empty() ? "yes" : value);
+  Option o;
+  o.directives.push_back(make("RestrictNamespaces", values,
+                              value.empty() ? fmt::format("no unshare/clone/setns of a namespace ({})", c.scope())
+                                            : "only the namespaces created: " + value,
+                              rule));
+  r.options.push_back(o);
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_restrict_namespaces() {
+  static const Rule r{
+      .id = "restrict-namespaces",
+      .keys = {"RestrictNamespaces"},
+      .assessors = {"RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts"},
+      .implies_nnp = true,
+      .mount_namespace = false,
+      .forbidden_by = "creating a namespace of that type",
+      .implies = "",
+      .decide = decide_namespaces};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_keyring(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.keyring_mode != unit::KeyringMode::shared) return r;
+  if (c.ev.flag("keyring")) {
+    r.not_set.push_back(refuse("KeyringMode=private", "uses the kernel keyring and the unit shares it on purpose",
+                               "keyring-mode"));
+    return r;
+  }
+  r.options.push_back(single("KeyringMode", "private", fmt::format("no keyring use ({})", c.scope()), "keyring-mode"));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_keyring_mode() {
+  static const Rule r{
+      .id = "keyring-mode",
+      .keys = {"KeyringMode"},
+      .assessors = {"KeyringMode"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "keyring use with KeyringMode=shared",
+      .implies = "",
+      .decide = decide_keyring};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_umask(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "umask";
+  // Path sockets take their mode from the umask; clients of other users need
+  // write access unless the daemon chmods the socket itself.
+  std::vector<std::string> sockets;
+  for (const auto& a : c.ev.addresses) {
+    if (a.family != "AF_UNIX" || a.op != "bind" || a.address.empty() || a.address[0] == '@') continue;
+    auto it = c.ev.paths.find(a.address);
+    if (it == c.ev.paths.end() || !(it->second.access & profile::kChmod)) sockets.push_back(a.address);
+  }
+  if (!sockets.empty()) {
+    r.not_set.push_back(refuse("UMask=0077",
+                               "binds " + sample(sockets) + " without chmod: clients would lose access", rule));
+    return r;
+  }
+  unsigned want = c.unit.umask | 0077;
+  if (want == c.unit.umask) return r;
+  r.options.push_back(single("UMask", fmt::format("{:04o}", want),
+                             fmt::format("files created are private; no socket bound without an explicit chmod ({})",
+                                         c.scope()),
+                             rule));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_umask() {
+  static const Rule r{
+      .id = "umask",
+      .keys = {"UMask"},
+      .assessors = {"UMask"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "a path socket bound without chmod",
+      .implies = "",
+      .decide = decide_umask};
+  return r;
+}
+
+namespace {
+
+RuleOutcome decide_notify_access(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.notify_access == unit::NotifyAccess::all) {
+    r.not_set.push_back(refuse("NotifyAccess=main",
+                               "the profile cannot tell which process sends sd_notify messages; kept all",
+                               "notify-access"));
+  }
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_notify_access() {
+  static const Rule r{
+      .id = "notify-access",
+      .keys = {"NotifyAccess"},
+      .assessors = {"NotifyAccess"},
+      .implies_nnp = false,
+      .mount_namespace = false,
+      .forbidden_by = "never narrowed: the sender of sd_notify is not profiled",
+      .implies = "",
+      .decide = decide_notify_access};
+  return r;
+}
+
+}  // namespace sdh::synth::rules

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The knowledge base's rules, one file per theme (identity, process,
+// syscalls, network, devices, filesystem, kernel): each rule's row stands next
+// to the predicate that decides it. knowledge_base() (knowledge.cc) lists
+// them in the order the optimiser applies them. Below: the helpers the rules
+// share, then each rule's accessor.
+#pragma once
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "synth/knowledge.h"
+#include "synth/static_user.h"
+#include "unit/apply.h"
+#include "util/fs.h"
+#include "util/linux_names.h"
+#include "util/strings.h"
+
+namespace sdh::synth::rules {
+
+using profile::kCreate;
+using profile::kDelete;
+using profile::kRename;
+using profile::kRead;
+using profile::kWrite;
+
+inline Directive make(const std::string& key, std::vector<std::string> values, std::string why,
+               const std::string& rule, const std::string& section = "Service") {
+  Directive d;
+  d.section = section;
+  d.key = key;
+  d.values = std::move(values);
+  d.justification = std::move(why);
+  d.rule = rule;
+  return d;
+}
+
+inline Option single(const std::string& key, const std::string& value, std::string why, const std::string& rule,
+              int forbids = 0) {
+  Option o;
+  o.directives.push_back(make(key, {value}, std::move(why), rule));
+  o.forbids = forbids;
+  return o;
+}
+
+inline NotSet refuse(const std::string& directive, std::string reason, const std::string& rule) {
+  return NotSet{directive, std::move(reason), rule};
+}
+
+template <typename Container>
+inline std::string join(const Container& s, const std::string& sep = " ") {
+  std::string out;
+  for (const auto& x : s) {
+    if (!out.empty()) out += sep;
+    out += x;
+  }
+  return out;
+}
+
+// First few items of a list for a comment, "a, b, c and 4 more".
+inline std::string sample(const std::vector<std::string>& items, size_t max = 3) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < max; ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  if (items.size() > max) out += fmt::format(" and {} more", items.size() - max);
+  return out;
+}
+
+inline std::vector<std::string> path_list(const std::vector<const PathUse*>& uses) {
+  std::vector<std::string> out;
+  for (const auto* u : uses) out.push_back(u->path);
+  return out;
+}
+
+// ---- capabilities -------------------------------------------------------
+
+const int kCapCount = capability_count();
+
+inline int cap_number(const std::string& name) { return capability_number(name); }
+
+inline std::string caps_text(uint64_t bits) {
+  std::string out;
+  for (int i = 0; i < kCapCount; ++i) {
+    if (bits & (uint64_t{1} << i)) {
+      if (!out.empty()) out += ' ';
+      out += capability_name(i);
+    }
+  }
+  return out;
+}
+
+inline uint64_t observed_caps(const Evidence& ev) {
+  uint64_t bits = 0;
+  for (const auto& [name, w] : ev.capabilities) {
+    int n = cap_number(name);
+    if (n >= 0) bits |= uint64_t{1} << n;
+  }
+  return bits;
+}
+
+// "/usr/sbin/sendmail" (the setuid binaries run, or who ran one).
+inline std::string setuid_text(const Evidence& ev) { return join(ev.setuid_executables, ", "); }
+
+inline bool is_root_name(const std::optional<std::string>& user) {
+  return !user || user->empty() || *user == "root" || *user == "0";
+}
+
+// ---- identity -----------------------------------------------------------
+
+// Directories systemd can create and hand to a dynamic user. `path` may be
+// the directory itself when `is_dir` (it has observed children).
+inline std::optional<std::pair<std::string, std::string>> managed_directory(const std::string& path, bool is_dir = false) {
+  static const std::pair<const char*, const char*> kDirs[] = {{"/var/lib/", "StateDirectory"},
+                                                             {"/var/cache/", "CacheDirectory"},
+                                                             {"/var/log/", "LogsDirectory"},
+                                                             {"/run/", "RuntimeDirectory"}};
+  for (const auto& [prefix, key] : kDirs) {
+    std::string p = prefix;
+    if (path.rfind(p, 0) != 0) continue;
+    std::string rest = path.substr(p.size());
+    auto slash = rest.find('/');
+    if (slash == std::string::npos && !is_dir) return std::nullopt;  // a file directly in /var/lib
+    std::string name = rest.substr(0, slash);
+    if (name.empty() || name == "private" || name == "systemd" || name == "user") return std::nullopt;
+    return std::make_pair(std::string(key), name);
+  }
+  return std::nullopt;
+}
+
+// A path with observed paths below it is a directory.
+inline bool has_children(const Evidence& ev, const std::string& path) {
+  // "/a-b" sorts between "/a" and "/a/c": look from "/a/" on.
+  std::string below = path + "/";
+  auto it = ev.paths.lower_bound(below);
+  return it != ev.paths.end() && it->first.compare(0, below.size(), below) == 0;
+}
+
+inline std::optional<std::pair<std::string, std::string>> managed_of(const Evidence& ev, const std::string& path) {
+  return managed_directory(path, has_children(ev, path));
+}
+
+// Where systemd puts StateDirectory= and friends.
+inline std::string managed_base(const std::string& key) {
+  return key == "StateDirectory"   ? "/var/lib/"
+         : key == "CacheDirectory" ? "/var/cache/"
+         : key == "LogsDirectory"  ? "/var/log/"
+                                   : "/run/";
+}
+
+// StateDirectory= and friends chown the whole tree to the service's user and
+// group at every start. That takes nothing from anyone when systemd creates
+// the directory, when it is theirs already, or when it is root's and no one
+// else may write it (root keeps its access through its capabilities). A
+// directory of another account (unbound's /var/lib/unbound for a daemon
+// started as root; /var/log/redis, redis:adm) would be taken from it.
+inline bool hand_over_harmless(const SystemFacts& facts, const std::string& dir, uint32_t uid, uint32_t gid) {
+  if (facts.empty()) return true;
+  const FileFacts* f = facts.file(dir);
+  if (!f) return true;
+  if (f->uid == uid && f->gid == gid) return true;
+  return f->uid == 0 && f->gid == 0 && !(f->mode & 022);
+}
+
+// Writes a fresh ProtectSystem=strict mount view would refuse, minus the
+// paths the plan or unit makes writable by other means.
+inline bool api_or_scratch(const Context& c, const std::string& path) {
+  for (const char* p : {"/dev", "/proc", "/sys"}) {
+    if (path_under(path, p)) return true;
+  }
+  if (c.private_tmp() && (path_under(path, "/tmp") || path_under(path, "/var/tmp"))) return true;
+  return false;
+}
+
+// Under a directory systemd creates for the unit and hands to its user
+// (RuntimeDirectory= and friends).
+inline bool under_unit_directory(const unit::UnitSettings& u, const std::string& path) {
+  const std::pair<const std::vector<std::string>*, const char*> dirs[] = {
+      {&u.state_directory, "/var/lib/"}, {&u.cache_directory, "/var/cache/"},
+      {&u.logs_directory, "/var/log/"},  {&u.runtime_directory, "/run/"}};
+  for (const auto& [list, base] : dirs) {
+    for (const auto& d : *list) {
+      if (path_under(path, std::string(base) + d)) return true;
+    }
+  }
+  return false;
+}
+
+inline bool already_writable(const unit::UnitSettings& u, const std::string& path) {
+  for (const auto& p : u.read_write_paths) {
+    std::string q = p;
+    while (!q.empty() && (q[0] == '-' || q[0] == '+')) q.erase(0, 1);
+    if (path_under(path, q)) return true;
+  }
+  return under_unit_directory(u, path);
+}
+
+inline StaticUserAnalysis static_user_analysis(const Context& c, const Account* forced = nullptr) {
+  UnitSetup setup;
+  setup.pid_file = c.unit.pid_file;
+  setup.unit_name = c.unit.name;
+  setup.handed_over = [&](const std::string& p, const Account& who) {
+    if (under_unit_directory(c.unit, p)) return true;
+    // Handed over only when written to: the writes rule then lists it.
+    auto m = managed_of(c.ev, p);
+    if (!m) return false;
+    std::string dir = managed_base(m->first) + m->second;
+    return !c.ev.paths_under(dir, kWriteBits).empty() && hand_over_harmless(c.facts, dir, who.uid, who.gid);
+  };
+  return analyse_static_user(c.ev, c.facts, setup, forced, c.waive_static_user_blockers);
+}
+
+inline std::vector<const PathUse*> writes_needing_rw(const Context& c) {
+  std::vector<const PathUse*> out;
+  for (const auto& [path, use] : c.ev.paths) {
+    if (!(use.access & kWriteBits) || use.is_device) continue;
+    if (api_or_scratch(c, path) || already_writable(c.unit, path)) continue;
+    out.push_back(&use);
+  }
+  return out;
+}
+
+// Files only root may read on a stock system, and private keys, which are
+// usually mode 0600 root: a dynamic user could not open them.
+inline bool root_only_file(const std::string& path) {
+  for (const char* p : {"/etc/shadow", "/etc/gshadow", "/etc/ssl/private", "/etc/sudoers", "/root",
+                        "/etc/letsencrypt/archive", "/etc/letsencrypt/live"}) {
+    if (path_under(path, p)) return true;
+  }
+  if (!path_under(path, "/etc")) return false;
+  auto ends_with = [&](const std::string& suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends_with(".key") || path.find("/private/") != std::string::npos;
+}
+
+inline std::vector<const PathUse*> real_devices(const Evidence& ev) {
+  std::vector<const PathUse*> out;
+  for (const auto& [path, use] : ev.paths) {
+    if (!(use.is_device || path_under(path, "/dev"))) continue;
+    if (is_pseudo_device(path)) continue;
+    if (use.access == profile::kStat || use.access == profile::kList) continue;
+    out.push_back(&use);
+  }
+  return out;
+}
+
+inline std::string device_access(const PathUse& u) {
+  std::string a;
+  if (u.access & (kRead | profile::kList | profile::kStat)) a += 'r';
+  if (u.access & (kWrite | kCreate)) a += 'w';
+  if (u.access & profile::kMknod) a += 'm';
+  return a.empty() ? "r" : a;
+}
+
+// The rules, in knowledge_base() order.
+const Rule& rule_user();
+const Rule& rule_supplementary_groups();
+const Rule& rule_capabilities();
+const Rule& rule_no_new_privileges();
+const Rule& rule_private_tmp();
+const Rule& rule_system_call_filter();
+const Rule& rule_system_call_architectures();
+const Rule& rule_restrict_address_families();
+const Rule& rule_private_network();
+const Rule& rule_ip_address();
+const Rule& rule_socket_bind();
+const Rule& rule_private_devices();
+const Rule& rule_device_policy();
+const Rule& rule_private_mounts();
+const Rule& rule_private_users();
+const Rule& rule_protect_system();
+const Rule& rule_protect_home();
+const Rule& rule_protect_kernel_tunables();
+const Rule& rule_protect_kernel_modules();
+const Rule& rule_protect_kernel_logs();
+const Rule& rule_protect_control_groups();
+const Rule& rule_protect_clock();
+const Rule& rule_protect_hostname();
+const Rule& rule_protect_proc();
+const Rule& rule_proc_subset();
+const Rule& rule_memory_deny_write_execute();
+const Rule& rule_lock_personality();
+const Rule& rule_restrict_realtime();
+const Rule& rule_restrict_namespaces();
+const Rule& rule_restrict_suid_sgid();
+const Rule& rule_keyring_mode();
+const Rule& rule_remove_ipc();
+const Rule& rule_umask();
+const Rule& rule_notify_access();
+const Rule& rule_inaccessible_secrets();
+const Rule& rule_exec_paths();
+const Rule& rule_shared_memory();
+const Rule& rule_unused_views();
+const Rule& rule_root_directory();
+
+}  // namespace sdh::synth::rules
