@@ -23,6 +23,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/gate_args.h"
 #include "util/atomic_file.h"
 #include "exposure/assess.h"
 #include "report/audit.h"
@@ -38,8 +39,7 @@ struct AuditArgs {
   std::string root;
   std::vector<std::string> only;     // --unit PATTERN
   std::vector<std::string> exclude;  // --exclude PATTERN
-  std::optional<double> threshold;
-  std::string baseline;
+  GateArgs gate;
   bool user = false;
   std::string format = "table";
   std::string output;
@@ -145,7 +145,7 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
   progress.update(names.size(), names.size(), scope);
 }
 
-int run_audit(const AuditArgs& args) {
+int run_audit(AuditArgs& args) {
   auto version = unit::systemd_version_from_string(args.systemd);
   if (!version) {
     fmt::print(stderr, "sdharden audit: {}\n", version.error().to_string());
@@ -176,16 +176,7 @@ int run_audit(const AuditArgs& args) {
   while (report.root.size() > 1 && report.root.back() == '/') report.root.pop_back();
   report.systemd_version = unit::to_string(*version);
   report.generated_at = utc_now();
-  std::optional<report::Baseline> baseline;
-  if (!args.baseline.empty()) {
-    auto text = RealFileSystem().read_file(args.baseline);
-    Result<report::Baseline> b = text ? report::baseline_from_json(*text, args.baseline) : fail(text.error());
-    if (!b) {
-      fmt::print(stderr, "sdharden audit: --baseline: {}\n", b.error().to_string());
-      return kExitUsage;
-    }
-    baseline = std::move(*b);
-  }
+  if (!load_baseline(args.gate, "audit")) return kExitUsage;
   audit_scope(fs, false, *version, policy.get(), args, report);
   if (args.user) audit_scope(fs, true, *version, policy.get(), args, report);
   report::sort_by_exposure(report.entries);
@@ -213,19 +204,10 @@ int run_audit(const AuditArgs& args) {
       fmt::print(stderr, "audit: wrote {} ({} services, {} skipped)\n", args.output, s.total, s.skipped);
     }
   }
-  if (!baseline && !args.threshold) return kExitOk;
-  std::optional<int> limit;
-  if (args.threshold) limit = static_cast<int>(std::lround(*args.threshold * 10));
   std::vector<report::Scored> scored;
-  for (const auto& e : report.entries) {
-    report::Scored one{e.scope == "user" ? e.unit + " (user)" : e.unit, e.assessment.exposure_tenths, {}};
-    for (const auto& it : e.assessment.items)
-      if (it.applicable) one.items[it.id] = it.contribution();
-    scored.push_back(std::move(one));
-  }
-  auto gate = report::run_gate(scored, baseline ? &*baseline : nullptr, limit);
-  fmt::print(stderr, "{}", report::gate_text(gate, baseline ? &*baseline : nullptr, limit));
-  return gate.failed ? kExitFailed : kExitOk;
+  for (const auto& e : report.entries)
+    scored.push_back(scored_entry(e.scope == "user" ? e.unit + " (user)" : e.unit, e.assessment));
+  return finish_gate(args.gate, scored);
 }
 
 }  // namespace
@@ -249,12 +231,7 @@ void add_audit_command(CLI::App& app, Dispatch& dispatch) {
       ->allow_extra_args(false);
   cmd->add_option("--exclude", args->exclude, "Leave out services whose name matches this shell pattern (repeatable)")
       ->allow_extra_args(false);
-  cmd->add_option("--threshold", args->threshold,
-                  "Exit 1 when a service's exposure is above this (0.0-10.0); with --baseline, only new services count")
-      ->check(CLI::Range(0.0, 10.0));
-  cmd->add_option("--baseline", args->baseline,
-                  "JSON of an earlier run (audit --format json or score --json): exit 1 only for services that got "
-                  "worse, or are new and above --threshold; what changed goes to stderr");
+  add_gate_options(cmd, args->gate, "service");
   cmd->footer(
       "Exit codes: 0 report produced (and the gate passed), 1 the gate failed (--threshold, --baseline), 2 usage "
       "error or the report could not be written.");

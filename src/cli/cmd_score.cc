@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cli/command.h"
+#include "cli/gate_args.h"
 #include "cli/unit_args.h"
 #include "exposure/assess.h"
 #include "report/audit.h"
@@ -30,8 +31,7 @@ struct ScoreOptions {
   std::string offline;
   bool no_pager = false;
   std::string format = "text";
-  std::optional<double> threshold;
-  std::string baseline;
+  GateArgs gate;
   std::string systemd = "252";
   std::string root;
   std::string policy_file;
@@ -189,7 +189,7 @@ void append_json(std::string& o, const unit::LoadedUnit& lu, const exposure::Ass
   o += lu.diagnostics.empty() ? "]\n  }"sv : "\n    ]\n  }"sv;
 }
 
-int run_score(const ScoreOptions& o) {
+int run_score(ScoreOptions& o) {
   auto version = unit::systemd_version_from_string(o.systemd);
   if (!version) {
     fmt::print(stderr, "sdharden score: {}\n", version.error().to_string());
@@ -215,16 +215,7 @@ int run_score(const ScoreOptions& o) {
     }
     policy = std::move(*p);
   }
-  std::optional<report::Baseline> baseline;
-  if (!o.baseline.empty()) {
-    auto text = host.read_file(o.baseline);
-    Result<report::Baseline> b = text ? report::baseline_from_json(*text, o.baseline) : fail(text.error());
-    if (!b) {
-      fmt::print(stderr, "sdharden score: --baseline: {}\n", b.error().to_string());
-      return kExitUsage;
-    }
-    baseline = std::move(*b);
-  }
+  if (!load_baseline(o.gate, "score")) return kExitUsage;
   RealFileSystem real_fs(o.root);
   unit::CachedFileSystem fs(real_fs);  // one run: the tree does not change meanwhile
   unit::LoadOptions lo;
@@ -282,10 +273,7 @@ int run_score(const ScoreOptions& o) {
       continue;
     }
     auto a = exposure::assess(lu.settings, *version, policy ? &*policy : nullptr);
-    report::Scored one{lu.name, a.exposure_tenths, {}};
-    for (const auto& it : a.items)
-      if (it.applicable) one.items[it.id] = it.contribution();
-    scored.push_back(std::move(one));
+    scored.push_back(scored_entry(lu.name, a));
     if (format == "json") {
       json += first_json ? "\n" : ",\n";
       first_json = false;
@@ -304,12 +292,7 @@ int run_score(const ScoreOptions& o) {
     fmt::print("{}", report::audit_sarif(sarif, SDHARDEN_VERSION));
   }
   if (errors) return kExitUsage;
-  if (!baseline && !o.threshold) return kExitOk;
-  std::optional<int> limit;
-  if (o.threshold) limit = static_cast<int>(std::lround(*o.threshold * 10));
-  auto gate = report::run_gate(scored, baseline ? &*baseline : nullptr, limit);
-  fmt::print(stderr, "{}", report::gate_text(gate, baseline ? &*baseline : nullptr, limit));
-  return gate.failed ? kExitFailed : kExitOk;
+  return finish_gate(o.gate, scored);
 }
 
 }  // namespace
@@ -328,12 +311,7 @@ void add_score_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--offline", opts->offline, "Accepted for systemd-analyze's --offline=yes: scoring is always offline")
       ->check(CLI::IsMember({"yes", "true", "1", "on"}));
   cmd->add_flag("--no-pager", opts->no_pager, "Accepted for systemd-analyze's --no-pager: output is never paged");
-  cmd->add_option("--threshold", opts->threshold,
-                  "Exit 1 when a unit's exposure is above this (0.0-10.0); with --baseline, only new units count")
-      ->check(CLI::Range(0.0, 10.0));
-  cmd->add_option("--baseline", opts->baseline,
-                  "JSON of an earlier run (score --json or audit --format json): exit 1 only for units that got "
-                  "worse, or are new and above --threshold; what changed goes to stderr");
+  add_gate_options(cmd, opts->gate, "unit");
   cmd->add_option("--name", opts->name,
                   "Read the one unit file given under this unit name (default for FILE.in: FILE; @bindir@-style "
                   "placeholders are filled with Debian's paths)");
