@@ -43,6 +43,25 @@ printf '[Service]\nExecStart=/bin/true\n' >"$work/t.service"
   { echo "package: the packaged binary does not score" >&2; exit 1; }
 depends=$(dpkg-deb -f "$deb" Depends)
 [[ $depends == *systemd-container* ]] || { echo "package: Depends lacks systemd-container: $depends" >&2; exit 1; }
+# Installed for real (as root; removed again): the command, its man page and
+# its completion work from where the package puts them.
+if [[ $(id -u) -eq 0 ]] && ! dpkg-query -W -f='${Status}' sdharden 2>/dev/null | grep -q "install ok installed"; then
+  dpkg -i "$deb" >"$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; exit 1; }
+  installed_ok=1
+  [[ $(/usr/bin/sdharden --version) == *"$version"* ]] || installed_ok=0
+  if command -v man >/dev/null; then
+    man -w sdharden >/dev/null 2>&1 || { echo "package: man sdharden finds no page" >&2; installed_ok=0; }
+    MANPAGER=cat man sdharden 2>/dev/null | grep -q "sdharden score" || { echo "package: man sdharden is empty" >&2; installed_ok=0; }
+  fi
+  bash -c 'source /usr/share/bash-completion/completions/sdharden && complete -p sdharden' >/dev/null ||
+    { echo "package: the bash completion does not register" >&2; installed_ok=0; }
+  words=$(bash -c 'source /usr/share/bash-completion/completions/sdharden
+    COMP_WORDS=(sdharden sc); COMP_CWORD=1; _sdharden; echo "${COMPREPLY[*]}"')
+  [[ $words == *score* ]] || { echo "package: completing 'sdharden sc' gives '$words'" >&2; installed_ok=0; }
+  dpkg -r sdharden >>"$work/dpkg.log" 2>&1
+  ((installed_ok)) || exit 1
+  echo "package: installed, ran --version, man sdharden and the bash completion, removed again"
+fi
 mkdir -p "$out"
 cp "$deb" "$out/"
 echo "package: ok: $out/$(basename "$deb") ($(du -h "$deb" | cut -f1)), lintian: $(grep -c '^E:' "$work/lintian.txt" || true) errors, $(grep -c '^W:' "$work/lintian.txt" || true) warnings"

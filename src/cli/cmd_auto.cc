@@ -102,6 +102,7 @@ std::string tenths(int t) { return fmt::format("{}.{}", t / 10, t % 10); }
 nlohmann::json auto_report(const std::string& unit, const harden::AutoResult& r, Result<int> before,
                            Result<int> after, double secs) {
   nlohmann::json j;
+  j["schema_version"] = 1;  // docs/json-output.md
   j["unit"] = unit;
   j["verified"] = r.verified;
   j["error"] = r.error;

@@ -18,8 +18,10 @@ using nlohmann::json;
 Result<Fleet> merge_audits(const std::vector<std::pair<std::string, std::string>>& files_and_texts) {
   Fleet f;
   std::map<std::string, FleetService> by_unit;
-  for (const auto& [file, text] : files_and_texts) {
-    auto bad = [&](const std::string& why) { return fail(Error(why).with_context("reading audit " + file)); };
+  for (const auto& input : files_and_texts) {
+    const std::string& file = input.first;
+    const std::string& text = input.second;
+    auto bad = [&file](const std::string& why) { return fail(Error(why).with_context("reading audit " + file)); };
     json doc;
     try {
       doc = json::parse(text);

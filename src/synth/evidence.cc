@@ -103,6 +103,15 @@ std::vector<const PathUse*> Evidence::paths_under(const std::string& prefix, uin
   return out;
 }
 
+bool shared_folder(const std::string& dir) {
+  static const std::set<std::string> k = {
+      "/",          "/etc",     "/var",   "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/tmp",
+      "/var/opt",   "/var/local", "/run", "/run/user", "/run/systemd", "/run/lock", "/usr",     "/usr/local",
+      "/home",      "/srv",     "/opt",   "/tmp",     "/root",    "/boot",      "/dev",       "/proc",
+      "/sys",       "/mnt",     "/media"};
+  return k.count(dir) > 0;
+}
+
 bool is_pid_name(const std::string& component) {
   return !component.empty() &&
          std::all_of(component.begin(), component.end(), [](unsigned char ch) { return ch >= '0' && ch <= '9'; });

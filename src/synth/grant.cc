@@ -34,13 +34,6 @@ bool changes_folder(const Denial& d) {
          (d.text.find("O_CREAT") != std::string::npos || d.syscall == "creat");
 }
 
-// Folders no grant may open whole: they hold every package's files.
-bool shared_folder(const std::string& p) {
-  return one_of(p, {"/", "/etc", "/var", "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/tmp", "/run",
-                    "/run/user", "/run/systemd", "/run/lock", "/usr", "/home", "/srv", "/opt", "/tmp", "/root",
-                    "/boot", "/dev", "/proc", "/sys", "/mnt", "/media"});
-}
-
 // The one path a write needs: the name itself, or its folder for a call
 // that creates or removes the name; "" when that would be a shared folder.
 std::string write_target(const Denial& d) {

@@ -106,6 +106,7 @@ std::string plan_to_json(const HardeningPlan& plan) {
   }
   auto score = [](int t) { return t < 0 ? json(nullptr) : json(t / 10.0); };
   json j = {
+      {"schema_version", 1},  // docs/json-output.md
       {"unit", plan.unit},
       {"systemd", plan.systemd_version},
       {"exposure_before", score(plan.exposure_before_tenths)},

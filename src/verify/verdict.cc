@@ -40,6 +40,7 @@ int Verdict::failed_count() const {
 
 std::string verdict_to_json(const Verdict& v) {
   nlohmann::ordered_json j;
+  j["schema_version"] = 1;  // docs/json-output.md
   j["unit"] = v.unit;
   j["host"] = v.host;
   j["check"] = v.check;

@@ -159,12 +159,45 @@ RuleOutcome decide_protect_system(const Context& c) {
     if (m && !hand_over_keeps_owner(c, managed_base(m->first) + m->second)) return std::nullopt;
     return m;
   };
+  // A directory the daemon makes directly in a folder every package shares
+  // (snmpd's /var/agentx): opening the folder for it would leave all of /var
+  // writable and the read-only view moot. It is granted alone, and made
+  // before the start with full privileges ("+"): a writable path must exist
+  // when the sandbox is set up.
+  std::set<std::string> made_dirs;
+  for (const auto* u : writes)
+    if ((u->access & kCreate) && shared_folder(dirname_of(u->path)) && has_children(c.ev, u->path) &&
+        !managed_here(u->path))
+      made_dirs.insert(u->path);
+  auto made_dir_of = [&](const std::string& path) -> const std::string* {
+    for (const auto& d : made_dirs)
+      if (path_under(path, d)) return &d;
+    return nullptr;
+  };
+  auto rw_for = [&](const PathUse& u) {
+    const std::string* d = made_dir_of(u.path);
+    return d ? *d : rw_path_for(u);
+  };
   for (const auto* u : writes) {
     auto m = managed_here(u->path);
     if (m) managed[m->first].insert(m->second);
-    else add_unique_prefix(rw_a, rw_path_for(*u));
+    else add_unique_prefix(rw_a, rw_for(*u));
     if (m) add_unique_prefix(rw_b, managed_base(m->first) + m->second);
-    else add_unique_prefix(rw_b, rw_path_for(*u));
+    else add_unique_prefix(rw_b, rw_for(*u));
+  }
+  std::optional<Directive> make_dirs;
+  if (!made_dirs.empty()) {
+    auto ids = service_ids(c);
+    std::string owner = ids && (ids->first || ids->second) ? fmt::format(" -o {} -g {}", ids->first, ids->second) : "";
+    std::vector<std::string> lines;
+    for (const auto& d : made_dirs) lines.push_back("+/usr/bin/install -d" + owner + " " + d);
+    std::set<std::string> parents;
+    for (const auto& d : made_dirs) parents.insert(dirname_of(d));
+    make_dirs = make("ExecStartPre", lines,
+                     fmt::format("{} made at start directly in {}, which other packages share: created first, with "
+                                 "full privileges, so that it alone is writable",
+                                 join(made_dirs, ", "), join(parents, ", ")),
+                     rule);
   }
   auto written_under = [&](const std::string& key, const std::string& name) {
     std::vector<std::string> p;
@@ -204,6 +237,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     return who(exes) + " writes " + sample(p, 2);
   };
   for (const auto& p : rw_a) a.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
+  if (make_dirs) a.directives.push_back(*make_dirs);
   r.options.push_back(a);
   if (!managed.empty()) {
     Option b;
@@ -211,6 +245,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     b.required = rw_needed;
     if (restate) b.directives.push_back(strict_line("the writable paths below are the ones written"));
     for (const auto& p : rw_b) b.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
+    if (make_dirs) b.directives.push_back(*make_dirs);
     r.options.push_back(b);
   }
   return r;
@@ -221,7 +256,8 @@ RuleOutcome decide_protect_system(const Context& c) {
 const Rule& rule_protect_system() {
   static const Rule r{
       .id = "protect-system",
-      .keys = {"ProtectSystem", "ReadWritePaths", "StateDirectory", "CacheDirectory", "LogsDirectory", "RuntimeDirectory"},
+      .keys = {"ProtectSystem", "ReadWritePaths", "StateDirectory", "CacheDirectory", "LogsDirectory", "RuntimeDirectory",
+               "ExecStartPre"},
       .assessors = {"ProtectSystem"},
       .implies_nnp = false,
       .mount_namespace = true,

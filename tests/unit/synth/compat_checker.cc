@@ -304,11 +304,27 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
         auto w = words(v);
         bool creates = key == "ExecStartPre" && !w.empty() && w[0] == "+/usr/bin/install" && w.size() == 9 &&
                        w[4] == static_user;
+        // ...or a directory the daemon made directly in a shared folder, made
+        // first so that it alone can be granted.
+        bool makes_dir = false;
+        if (key == "ExecStartPre" && !w.empty() && w[0] == "+/usr/bin/install" && w.size() >= 3 && w[1] == "-d") {
+          const std::string& dir = w.back();
+          bool made = files.count(dir) && (files.at(dir) & profile::kCreate);
+          bool has_children = false;
+          for (const auto& [path, acc] : files) has_children |= path.rfind(dir + "/", 0) == 0;
+          std::string parent = dir.substr(0, dir.rfind('/'));
+          if (parent.empty()) parent = "/";
+          const std::set<std::string> shared = {"/", "/etc", "/var", "/opt", "/srv", "/usr", "/usr/local", "/var/lib",
+                                                "/var/cache", "/var/log", "/var/spool", "/run", "/home", "/var/opt",
+                                                "/var/local", "/var/tmp", "/tmp", "/root", "/mnt", "/media"};
+          makes_dir = made && has_children && shared.count(parent);
+        }
         bool relisted = own != in.unit_exec_lines.end() &&
                         std::any_of(own->second.begin(), own->second.end(), [&](const std::string& l) {
                           return v == l || v == "+" + l;
                         });
-        if (!creates && !relisted) bad.push_back(key + "= line that is neither the unit's own nor a file for User=: " + v);
+        if (!creates && !makes_dir && !relisted)
+          bad.push_back(key + "= line that is neither the unit's own nor a file for User=: " + v);
       }
     } else if (key == "NoNewPrivileges") {
       // checked above

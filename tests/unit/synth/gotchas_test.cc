@@ -250,6 +250,24 @@ TEST(Gotchas, NetAdminChecksWithoutNetworkConfigurationAreNotANeed) {
   EXPECT_TRUE(has_line(n->text, "CapabilityBoundingSet=CAP_CHOWN CAP_NET_ADMIN")) << n->text;
 }
 
+// A directory made directly in a shared folder (snmpd's /var/agentx) is
+// granted alone and made first with full privileges, never the folder.
+TEST(Gotchas, ADirectoryMadeInASharedFolderIsGrantedAlone) {
+  auto p = base();
+  p.executables[0].files.push_back({"/var/agentx", profile::kCreate, false, 0, 0, 0, 1});
+  p.executables[0].files.push_back({"/var/agentx/master", profile::kCreate | profile::kWrite, false, 0, 0, 0, 1});
+  auto c = run("", p);
+  EXPECT_TRUE(has_line(c->text, "ProtectSystem=strict")) << c->text;
+  EXPECT_TRUE(has_line(c->text, "ReadWritePaths=-/var/agentx")) << c->text;
+  EXPECT_FALSE(has_line(c->text, "ReadWritePaths=-/var")) << c->text;
+  EXPECT_TRUE(has_line(c->text, "ExecStartPre=+/usr/bin/install -d /var/agentx")) << c->text;
+  // A file made there (not a directory) keeps the old grant: nothing to pre-make.
+  auto f = base();
+  f.executables[0].files.push_back({"/opt/app.lock", profile::kCreate | profile::kWrite, false, 0, 0, 0, 1});
+  auto d = run("", f);
+  EXPECT_EQ(d->text.find("ExecStartPre="), std::string::npos) << d->text;
+}
+
 // CAP_SETPCAP serves a daemon's own drop of capabilities (knot's
 // capng_apply()): moot under the narrowed bounding set, left out on trial.
 TEST(Gotchas, SetpcapForDroppingCapabilitiesIsLeftOutOnTrial) {

@@ -200,6 +200,7 @@ TEST(Render, JsonCarriesThePlan) {
   EXPECT_NE(j.find("\"directives\""), std::string::npos);
   EXPECT_NE(j.find("\"not_set\""), std::string::npos);
   EXPECT_NE(j.find("\"observed_serving\": 2"), std::string::npos);
+  EXPECT_NE(j.find("\"schema_version\": 1"), std::string::npos);
 }
 
 }  // namespace

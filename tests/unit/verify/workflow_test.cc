@@ -54,6 +54,9 @@ TEST(Verify, PassesWhenEverythingHolds) {
   EXPECT_TRUE(v->verified) << verdict_to_text(*v);
   EXPECT_EQ(world->boots, 2);
   EXPECT_TRUE(world->last_files.count("/etc/systemd/system/web.service.d/50-sdharden.conf"));
+  std::string j = verdict_to_json(*v);
+  EXPECT_NE(j.find("\"schema_version\": 1"), std::string::npos) << j;
+  EXPECT_NE(j.find("\"verified\": true"), std::string::npos) << j;
 }
 
 TEST(Verify, TheBaselineIsKeptAcrossDropinsOfOneUnit) {
