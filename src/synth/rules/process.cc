@@ -321,25 +321,44 @@ namespace {
 RuleOutcome decide_umask(const Context& c) {
   RuleOutcome r;
   const std::string rule = "umask";
-  // Path sockets take their mode from the umask; clients of other users need
-  // write access unless the daemon chmods the socket itself.
+  unsigned want = c.unit.umask | 0077;
+  if (want == c.unit.umask) return r;
+  // Path sockets take their mode from the umask, and clients need write
+  // access to connect, unless the daemon chmods the socket or sets its own
+  // umask (mysqld, php-fpm) around the bind.
   std::vector<std::string> sockets;
   for (const auto& a : c.ev.addresses) {
     if (a.family != "AF_UNIX" || a.op != "bind" || a.address.empty() || a.address[0] == '@') continue;
     auto it = c.ev.paths.find(a.address);
     if (it == c.ev.paths.end() || !(it->second.access & profile::kChmod)) sockets.push_back(a.address);
   }
-  if (!sockets.empty()) {
-    r.not_set.push_back(refuse("UMask=0077",
-                               "binds " + sample(sockets) + " without chmod: clients would lose access", rule));
+  bool own_umask = c.ev.syscalls_all.count("umask") > 0;
+  if (sockets.empty() || own_umask) {
+    r.options.push_back(single("UMask", fmt::format("{:04o}", want),
+                               fmt::format("files created are private; {} ({})",
+                                           sockets.empty() ? "no socket bound without an explicit chmod"
+                                                           : "it sets its own umask for " + sample(sockets),
+                                           c.scope()),
+                               rule));
     return r;
   }
-  unsigned want = c.unit.umask | 0077;
-  if (want == c.unit.umask) return r;
-  r.options.push_back(single("UMask", fmt::format("{:04o}", want),
-                             fmt::format("files created are private; no socket bound without an explicit chmod ({})",
-                                         c.scope()),
-                             rule));
+  // Writable only by their owner already (the group and others lack write
+  // under the current umask): masking the rest from others changes no
+  // client's access, and the group keeps reading and searching what it makes
+  // (the folder a socket sits in).
+  if ((c.unit.umask & 0022) == 0022) {
+    unsigned keep_group = c.unit.umask | 0027;
+    if (keep_group != c.unit.umask)
+      r.options.push_back(single("UMask", fmt::format("{:04o}", keep_group),
+                                 fmt::format("new files are not world-readable; {} bound without chmod {} writable "
+                                             "by {} owner alone already, and the group keeps reading and searching "
+                                             "({})",
+                                             sample(sockets), sockets.size() == 1 ? "was" : "were",
+                                             sockets.size() == 1 ? "its" : "their", c.scope()),
+                                 rule));
+  }
+  r.not_set.push_back(refuse(fmt::format("UMask={:04o}", want),
+                             "binds " + sample(sockets) + " without chmod: its group would lose access", rule));
   return r;
 }
 

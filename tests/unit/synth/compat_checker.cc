@@ -472,9 +472,15 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     } else if (key == "RemoveIPC") {
       if (flag["sysv_ipc"]) bad.push_back("RemoveIPC= but SysV IPC used");
     } else if (key == "UMask") {
+      // A socket bound without chmod (by a daemon that does not set its own
+      // umask) must keep every write bit, and the group its read and search
+      // bits, that the unit's own umask gave.
+      unsigned want = static_cast<unsigned>(std::stoul(vals.back(), nullptr, 8));
+      unsigned lost = want & ~in.unit_umask;
+      bool own_umask = syscalls.count("umask") > 0;
       for (const auto& a : addrs) {
         if (a.family == "AF_UNIX" && a.op == "bind" && !a.address.empty() && a.address[0] == '/' &&
-            !(files[a.address] & profile::kChmod)) {
+            !(files[a.address] & profile::kChmod) && !own_umask && (lost & 0072)) {
           bad.push_back("UMask= restricts socket " + a.address + " that is never chmod'ed");
         }
       }

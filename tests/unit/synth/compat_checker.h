@@ -17,6 +17,7 @@ namespace sdh::synth::testing {
 struct CheckInput {
   std::string dropin;             // the drop-in text
   std::string unit_user;          // User= of the base unit ("" = root)
+  unsigned unit_umask = 0022;     // UMask= of the base unit
   bool unit_dynamic_user = false;
   const profile::Profile* profile = nullptr;
   const SystemFacts* facts = nullptr;  // owners and accounts, for a static User=

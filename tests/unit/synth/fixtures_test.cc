@@ -53,6 +53,7 @@ TEST_P(FixtureVersion, CheckerFindsNothingForbidden) {
   testing::CheckInput in;
   in.dropin = p->text;
   in.unit_user = p->fx.unit.settings.user.value_or("");
+  in.unit_umask = p->fx.unit.settings.umask;
   in.unit_dynamic_user = p->fx.unit.settings.dynamic_user;
   in.unit_exec_lines = p->fx.unit.settings.exec_lines;
   in.profile = &p->fx.profile;

@@ -40,6 +40,7 @@ std::unique_ptr<Case> run(const std::string& unit_body, const profile::Profile& 
   testing::CheckInput in;
   in.dropin = c->text;
   in.unit_user = c->unit.settings.user.value_or("");
+  in.unit_umask = c->unit.settings.umask;
   for (const auto& [key, exes] : c->unit.settings.unsandboxed_commands)
     in.unsandboxed.insert(in.unsandboxed.end(), exes.begin(), exes.end());
   in.unit_exec_lines = c->unit.settings.exec_lines;
@@ -248,6 +249,27 @@ TEST(Gotchas, NetAdminChecksWithoutNetworkConfigurationAreNotANeed) {
   p.executables[0].sockets.push_back({"AF_NETLINK", "SOCK_RAW", 0, 1});
   auto n = run("", p);
   EXPECT_TRUE(has_line(n->text, "CapabilityBoundingSet=CAP_CHOWN CAP_NET_ADMIN")) << n->text;
+}
+
+// A path socket bound without chmod: under the default umask only its owner
+// could write it already, so others may lose read access but the group keeps
+// what it had; a daemon that sets its own umask decides its socket's mode.
+TEST(Gotchas, SocketsWithoutChmodKeepTheirGroup) {
+  auto p = base();
+  p.executables[0].addresses.push_back({"bind", "AF_UNIX", "/run/g/g.sock", 0, 1});
+  p.executables[0].sockets.push_back({"AF_UNIX", "SOCK_STREAM", 0, 1});
+  p.executables[0].files.push_back({"/run/g/g.sock", profile::kCreate, false, 0, 0, 0, 1});
+  auto c = run("", p);
+  EXPECT_TRUE(has_line(c->text, "UMask=0027")) << c->text;
+  EXPECT_NE(c->text.find("UMask=0077: binds /run/g/g.sock without chmod: its group would lose access"),
+            std::string::npos) << c->text;
+  // A unit that lets its group write (UMask=0002): nothing may be taken.
+  auto g = run("UMask=0002\n", p);
+  EXPECT_EQ(g->text.find("\nUMask="), std::string::npos) << g->text;
+  // The daemon calls umask() itself: its socket mode is its own.
+  p.executables[0].syscalls[profile::Phase::startup].insert("umask");
+  auto o = run("", p);
+  EXPECT_TRUE(has_line(o->text, "UMask=0077")) << o->text;
 }
 
 // A directory made directly in a shared folder (snmpd's /var/agentx) is
