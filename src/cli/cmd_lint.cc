@@ -35,13 +35,6 @@ struct LintArgs {
   std::string name;
 };
 
-std::vector<std::string> unit_files(const unit::LoadedUnit& u) {
-  std::vector<std::string> files;
-  if (!u.fragment_path.empty()) files.push_back(u.fragment_path);
-  files.insert(files.end(), u.dropin_paths.begin(), u.dropin_paths.end());
-  return files;
-}
-
 // "auto": NO_COLOR (https://no-color.org) set and not empty means none;
 // SYSTEMD_COLORS decides as it does for systemd's tools (a false boolean
 // means none, anything else colour); otherwise colour on a terminal.
@@ -139,7 +132,7 @@ int run_lint(const LintArgs& args) {
       }
       continue;
     }
-    for (const auto& file : unit_files(*loaded)) {
+    for (const auto& file : unit::files_of(*loaded)) {
       if (ends_inside_continuation(input.fs(), file)) {
         fmt::print(stderr, "sdharden lint: {}: file ends inside a line continuation (trailing backslash "
                            "on its last line); the file looks truncated\n", file);

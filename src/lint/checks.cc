@@ -138,10 +138,7 @@ std::string first_word(const std::string& v) {
   return t.empty() ? std::string() : t.front();
 }
 
-std::string strip_path_prefixes(std::string p) {
-  while (!p.empty() && (p.front() == '-' || p.front() == '+')) p.erase(0, 1);
-  return p;
-}
+using unit::strip_path_prefixes;
 
 std::vector<std::string> list_values(const unit::LoadedUnit& u, const std::string& key) {
   std::vector<std::string> out;

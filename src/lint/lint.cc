@@ -49,13 +49,6 @@ class LineSource {
   std::map<std::string, std::vector<std::string>> cache_;
 };
 
-std::vector<std::string> files_of(const unit::LoadedUnit& u) {
-  std::vector<std::string> files;
-  if (!u.fragment_path.empty()) files.push_back(u.fragment_path);
-  files.insert(files.end(), u.dropin_paths.begin(), u.dropin_paths.end());
-  return files;
-}
-
 }  // namespace
 
 const char* severity_name(unit::Severity s) {
@@ -138,7 +131,7 @@ std::vector<Finding> lint_unit(const unit::LoadedUnit& unit, const FileSystem& f
     }
   }
   std::map<std::string, Waivers> waivers;
-  for (const auto& file : files_of(unit))
+  for (const auto& file : unit::files_of(unit))
     if (auto text = fs.read_file(file)) waivers[file] = waivers_in(*text);
   std::erase_if(findings, [&](const Finding& f) {
     if (options.disabled.count(f.rule_id)) return true;

@@ -37,12 +37,15 @@ AuditSummary summarize(const AuditReport& report) {
       s.worst_tenths = e.assessment.exposure_tenths;
     }
   }
-  if (!values.empty()) {
-    std::sort(values.begin(), values.end());
-    std::size_t n = values.size();
-    s.median_tenths = n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2] + 1) / 2;
-  }
+  s.median_tenths = median_tenths(std::move(values));
   return s;
+}
+
+int median_tenths(std::vector<int> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2] + 1) / 2;
 }
 
 std::vector<std::string> top_contributors(const exposure::Assessment& a, std::size_t n) {

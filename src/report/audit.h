@@ -45,6 +45,8 @@ struct AuditSummary {
 // Highest exposure first; ties by scope then name, so output is stable.
 void sort_by_exposure(std::vector<AuditEntry>& entries);
 AuditSummary summarize(const AuditReport& report);
+// The median of exposures in tenths, rounded up to a tenth (0 when empty).
+int median_tenths(std::vector<int> values);
 
 // 92 -> "9.2"
 std::string tenths_text(int tenths);

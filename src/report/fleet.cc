@@ -54,11 +54,7 @@ Result<Fleet> merge_audits(const std::vector<std::pair<std::string, std::string>
       all.push_back(t);
     }
     h.services = static_cast<int>(all.size());
-    if (!all.empty()) {
-      std::sort(all.begin(), all.end());
-      size_t n = all.size();
-      h.median_tenths = n % 2 ? all[n / 2] : (all[n / 2 - 1] + all[n / 2] + 1) / 2;
-    }
+    h.median_tenths = median_tenths(std::move(all));
     f.hosts.push_back(std::move(h));
   }
   for (auto& [unit, s] : by_unit) {

@@ -146,6 +146,13 @@ std::vector<std::string> default_search_path(bool user) {
           "/run/systemd/generator.late"};
 }
 
+std::vector<std::string> files_of(const LoadedUnit& unit) {
+  std::vector<std::string> files;
+  if (!unit.fragment_path.empty()) files.push_back(unit.fragment_path);
+  files.insert(files.end(), unit.dropin_paths.begin(), unit.dropin_paths.end());
+  return files;
+}
+
 Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_path,
                              const LoadOptions& options) {
   Loader ld{fs, options, {}};

@@ -63,6 +63,9 @@ struct LoadOptions {
   std::string as_name;
 };
 
+// The unit's fragment (when it has one), then its drop-ins in order.
+std::vector<std::string> files_of(const LoadedUnit& unit);
+
 // The default search path for the system (or user) manager.
 std::vector<std::string> default_search_path(bool user);
 

@@ -13,6 +13,13 @@
 
 namespace sdh::unit {
 
+// A path-list entry (ReadWritePaths=, InaccessiblePaths=...) without its
+// "-" (ignore if missing) and "+" (relative to the root directory) prefixes.
+inline std::string strip_path_prefixes(std::string p) {
+  while (!p.empty() && (p.front() == '-' || p.front() == '+')) p.erase(0, 1);
+  return p;
+}
+
 // Where a setting came from, for diagnostics ("file:line").
 struct Location {
   std::string file;

@@ -51,14 +51,6 @@ Read read_dropin(const std::vector<Directive>& ds) {
   return r;
 }
 
-// A path list entry as written: "-" (ignore if missing) and "+" (relative to
-// the root directory) prefixes dropped.
-std::string bare(const std::string& p) {
-  size_t i = 0;
-  while (i < p.size() && (p[i] == '-' || p[i] == '+')) ++i;
-  return p.substr(i);
-}
-
 std::vector<std::string> probe(std::initializer_list<std::string> args, const std::vector<std::string>& more = {}) {
   std::vector<std::string> v = {kProbePath};
   v.insert(v.end(), args);
@@ -139,7 +131,7 @@ const ControlRow kControls[] = {
          if (strict) dirs.insert(dirs.end(), {"/var/lib", "/srv", "/opt"});
          std::erase_if(dirs, [&](const std::string& d) {
            return std::any_of(r.s.read_write_paths.begin(), r.s.read_write_paths.end(),
-                              [&](const std::string& w) { return bare(w) == d; });
+                              [&](const std::string& w) { return unit::strip_path_prefixes(w) == d; });
          });
          if (dirs.empty()) return std::nullopt;
          return Control{std::string("read-only system (ProtectSystem=") + (strict ? "strict" : "full") + ")", keys,
@@ -172,7 +164,7 @@ const ControlRow kControls[] = {
      [](const Read& r) -> std::optional<Control> {
        std::vector<std::string> paths;
        for (const auto& p : r.s.read_only_paths)
-         if (p == bare(p)) paths.push_back(p);  // a "-" path may not exist
+         if (p == unit::strip_path_prefixes(p)) paths.push_back(p);  // a "-" path may not exist
        if (paths.empty()) return std::nullopt;
        return Control{"read-only paths", {"ReadOnlyPaths"}, probe({"write"}, paths), ControlMode::refused_args, paths,
                       {}};
@@ -181,7 +173,7 @@ const ControlRow kControls[] = {
      [](const Read& r) -> std::optional<Control> {
        std::vector<std::string> paths;
        for (const auto& p : r.s.inaccessible_paths)
-         if (p == bare(p)) paths.push_back(p);
+         if (p == unit::strip_path_prefixes(p)) paths.push_back(p);
        if (paths.empty()) return std::nullopt;
        return Control{"inaccessible paths", {"InaccessiblePaths"}, probe({"read"}, paths), ControlMode::refused_args,
                       paths, {}};

@@ -195,9 +195,7 @@ inline bool under_unit_directory(const unit::UnitSettings& u, const std::string&
 
 inline bool already_writable(const unit::UnitSettings& u, const std::string& path) {
   for (const auto& p : u.read_write_paths) {
-    std::string q = p;
-    while (!q.empty() && (q[0] == '-' || q[0] == '+')) q.erase(0, 1);
-    if (path_under(path, q)) return true;
+    if (path_under(path, unit::strip_path_prefixes(p))) return true;
   }
   return under_unit_directory(u, path);
 }
