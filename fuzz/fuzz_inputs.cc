@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     case 2: {  // a policy file
       auto p = sdh::exposure::policy_from_json(text, "fuzz.json");
-      if (p) (void)sdh::exposure::assess(sdh::unit::UnitSettings{}, sdh::unit::SystemdVersion::v252, &*p);
+      if (p) (void)sdh::exposure::assess(sdh::unit::UnitSettings{}, sdh::unit::known_release(252), &*p);
       break;
     }
     default: {  // what a traced, failing service printed

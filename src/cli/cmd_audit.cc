@@ -23,6 +23,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/systemd_arg.h"
 #include "cli/gate_args.h"
 #include "util/atomic_file.h"
 #include "exposure/assess.h"
@@ -43,7 +44,7 @@ struct AuditArgs {
   bool user = false;
   std::string format = "table";
   std::string output;
-  std::string systemd = "252";
+  std::string systemd;  // "" : the installed one
   std::string policy;
   bool quiet = false;
 };
@@ -146,11 +147,12 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
 }
 
 int run_audit(AuditArgs& args) {
-  auto version = unit::systemd_version_from_string(args.systemd);
-  if (!version) {
-    fmt::print(stderr, "sdharden audit: {}\n", version.error().to_string());
+  auto chosen = choose_release(args.systemd, args.root);
+  if (!chosen) {
+    fmt::print(stderr, "sdharden audit: {}\n", chosen.error().to_string());
     return kExitUsage;
   }
+  const unit::SystemdVersion version = chosen->version;
   if (!args.root.empty() && RealFileSystem().kind(args.root) != FileKind::directory) {
     fmt::print(stderr, "sdharden audit: --root {}: not a directory\n", args.root);
     return kExitUsage;
@@ -174,11 +176,11 @@ int run_audit(AuditArgs& args) {
   report.host = args.root.empty() ? host_name() : args.root;
   report.root = args.root.empty() ? "" : std::filesystem::absolute(args.root).lexically_normal().string();
   while (report.root.size() > 1 && report.root.back() == '/') report.root.pop_back();
-  report.systemd_version = unit::to_string(*version);
+  report.systemd_version = unit::to_string(version);
   report.generated_at = utc_now();
   if (!load_baseline(args.gate, "audit")) return kExitUsage;
-  audit_scope(fs, false, *version, policy.get(), args, report);
-  if (args.user) audit_scope(fs, true, *version, policy.get(), args, report);
+  audit_scope(fs, false, version, policy.get(), args, report);
+  if (args.user) audit_scope(fs, true, version, policy.get(), args, report);
   report::sort_by_exposure(report.entries);
 
   std::string out;
@@ -221,9 +223,7 @@ void add_audit_command(CLI::App& app, Dispatch& dispatch) {
       ->check(CLI::IsMember({"table", "json", "sarif", "html"}))
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE (atomically) instead of stdout");
-  cmd->add_option("--systemd", args->systemd, "Which systemd's assessor tables to use")
-      ->check(CLI::IsMember({"252", "latest"}))
-      ->capture_default_str();
+  add_systemd_option(cmd, &args->systemd);
   cmd->add_option("--policy", args->policy, "JSON file with per-assessor weight/range overrides");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress output on stderr");
   // One value per occurrence: a repeatable option must not swallow what follows.

@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/systemd_arg.h"
 #include "verify/battery.h"
 #include "profile/profile.h"
 #include "synth/explain.h"
@@ -21,7 +22,7 @@ struct ExplainArgs {
   std::string unit;
   std::string dropin;
   std::vector<std::string> profiles;
-  std::string systemd = "252";
+  std::string systemd;  // "" : the installed one
   std::string root;
   std::string output;
 };
@@ -57,14 +58,15 @@ std::string containment_section(const unit::LoadedUnit& u) {
 }
 
 int run_explain(const ExplainArgs& a) {
-  auto version = unit::systemd_version_from_string(a.systemd);
-  if (!version) {
-    fmt::print(stderr, "sdharden explain: {}\n", version.error().to_string());
+  auto chosen = choose_release(a.systemd, a.root);
+  if (!chosen) {
+    fmt::print(stderr, "sdharden explain: {}\n", chosen.error().to_string());
     return kExitUsage;
   }
+  const unit::SystemdVersion version = chosen->version;
   RealFileSystem fs(a.root);
   unit::LoadOptions lo;
-  lo.version = *version;
+  lo.version = version;
   if (!a.dropin.empty()) {
     auto text = slurp(a.dropin);
     if (!text) {
@@ -99,7 +101,7 @@ int run_explain(const ExplainArgs& a) {
     // The plan on top of what is already there gives the evidence for every
     // item that stays unrestricted.
     synth::ProposeOptions opts;
-    opts.version = *version;
+    opts.version = version;
     opts.fs = &fs;
     opts.load_options = lo;
     opts.allow_incomplete_profile = true;
@@ -115,7 +117,7 @@ int run_explain(const ExplainArgs& a) {
   in.dropin_path = a.dropin;
   in.profile = prof ? &*prof : nullptr;
   in.plan = plan ? &*plan : nullptr;
-  in.version = *version;
+  in.version = version;
   auto md = synth::explain_markdown(in);
   if (!md) {
     fmt::print(stderr, "sdharden explain: {}\n", md.error().to_string());
@@ -147,7 +149,7 @@ void add_explain_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("unit", args->unit, "Unit name or unit file path")->required();
   cmd->add_option("--dropin", args->dropin, "Apply this drop-in first");
   cmd->add_option("--profile", args->profiles, "Profile JSON: explain with observed evidence")->expected(1, -1);
-  cmd->add_option("--systemd", args->systemd, "Rules of systemd 252 or latest")->check(CLI::IsMember({"252", "latest"}));
+  add_systemd_option(cmd, &args->systemd);
   cmd->add_option("--root", args->root, "Look units up below this directory");
   cmd->add_option("-o,--output", args->output, "Write the Markdown here");
   cmd->footer(

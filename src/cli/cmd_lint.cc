@@ -13,6 +13,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/systemd_arg.h"
 #include "cli/unit_args.h"
 #include "lint/lint.h"
 #include "report/lint_report.h"
@@ -26,7 +27,7 @@ struct LintArgs {
   std::vector<std::string> units;
   std::string format = "text";
   std::string root;
-  std::string systemd = "252";
+  std::string systemd;  // "" : the installed one
   bool user = false;
   std::string color = "auto";
   std::vector<std::string> disable;
@@ -67,11 +68,12 @@ bool ends_inside_continuation(const FileSystem& fs, const std::string& path) {
 }
 
 int run_lint(const LintArgs& args) {
-  auto version = unit::systemd_version_from_string(args.systemd);
-  if (!version) {
-    fmt::print(stderr, "sdharden lint: {}\n", version.error().to_string());
+  auto chosen = choose_release(args.systemd, args.root);
+  if (!chosen) {
+    fmt::print(stderr, "sdharden lint: {}\n", chosen.error().to_string());
     return kExitUsage;
   }
+  const unit::SystemdVersion version = chosen->version;
   if (!args.root.empty() && RealFileSystem().kind(args.root) != FileKind::directory) {
     fmt::print(stderr, "sdharden lint: --root {}: not a directory\n", args.root);
     return kExitUsage;
@@ -90,7 +92,7 @@ int run_lint(const LintArgs& args) {
   }
   RealFileSystem fs(args.root);
   unit::LoadOptions options;
-  options.version = *version;
+  options.version = version;
   options.user = args.user;
   // --dropin: a drop-in of the project, applied after the unit's own, as if installed.
   RealFileSystem host;
@@ -159,7 +161,7 @@ int run_lint(const LintArgs& args) {
     std::string disk = args.root.empty() ? "" : std::filesystem::absolute(args.root, ec).lexically_normal().string();
     fmt::print("{}", report::lint_sarif(linted, SDHARDEN_VERSION, ec ? "" : base, disk));
   } else {
-    fmt::print("{}", report::lint_text(linted, colour_wanted(args.color)));
+    fmt::print("{}", report::lint_text(linted, colour_wanted(args.color), chosen->why));
   }
   if (input_error) return kExitUsage;
   auto counts = report::count_findings(linted);
@@ -179,9 +181,7 @@ void add_lint_command(CLI::App& app, Dispatch& dispatch) {
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str();
   cmd->add_option("--root", args->root, "Look units up below this directory instead of /");
-  cmd->add_option("--systemd", args->systemd, "Which systemd's rules to apply")
-      ->check(CLI::IsMember({"252", "latest"}))
-      ->capture_default_str();
+  add_systemd_option(cmd, &args->systemd);
   cmd->add_flag("--user", args->user, "Look names up in the user manager's search path");
   cmd->add_option("--color", args->color, "Colour the text output (auto: on a terminal, unless NO_COLOR is set)")
       ->check(CLI::IsMember({"auto", "always", "never"}))

@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/systemd_arg.h"
 #include "cli/system_facts.h"
 #include "util/atomic_file.h"
 #include "profile/profile.h"
@@ -26,7 +27,7 @@ struct ProposeArgs {
   std::vector<std::string> profiles;
   std::string output;
   bool json = false;
-  std::string systemd = "252";
+  std::string systemd;  // "" : the installed one
   std::string root;
   bool allow_incomplete = false;
   bool no_static_user = false;
@@ -61,11 +62,12 @@ Result<profile::Profile> load_profiles(const std::vector<std::string>& paths) {
 }
 
 int run_propose(const ProposeArgs& a) {
-  auto version = unit::systemd_version_from_string(a.systemd);
-  if (!version) {
-    fmt::print(stderr, "sdharden propose: {}\n", version.error().to_string());
+  auto chosen = choose_release(a.systemd, a.root);
+  if (!chosen) {
+    fmt::print(stderr, "sdharden propose: {}\n", chosen.error().to_string());
     return kExitUsage;
   }
+  const unit::SystemdVersion version = chosen->version;
   auto prof = load_profiles(a.profiles);
   if (!prof) {
     fmt::print(stderr, "sdharden propose: {}\n", prof.error().to_string());
@@ -73,7 +75,7 @@ int run_propose(const ProposeArgs& a) {
   }
   RealFileSystem fs(a.root);
   unit::LoadOptions lo;
-  lo.version = *version;
+  lo.version = version;
   std::string target = absolute_unit_argument(a.unit, !a.root.empty());
   auto loaded = unit::load_unit(fs, target, lo);
   if (!loaded) {
@@ -81,7 +83,7 @@ int run_propose(const ProposeArgs& a) {
     return kExitUsage;
   }
   synth::ProposeOptions opts;
-  opts.version = *version;
+  opts.version = version;
   opts.fs = &fs;
   opts.load_options = lo;
   opts.allow_incomplete_profile = a.allow_incomplete;
@@ -120,7 +122,7 @@ void add_propose_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--profile", args->profiles, "Profile JSON (several are merged)")->required()->expected(1, -1);
   cmd->add_option("-o,--output", args->output, "Write the drop-in (or JSON) here, atomically");
   cmd->add_flag("--json", args->json, "Print the plan as JSON");
-  cmd->add_option("--systemd", args->systemd, "Rules of systemd 252 or latest")->check(CLI::IsMember({"252", "latest"}));
+  add_systemd_option(cmd, &args->systemd);
   cmd->add_option("--root", args->root, "Look units up below this directory");
   cmd->add_flag("--allow-incomplete", args->allow_incomplete,
                 "Accept a profile that lost events (the drop-in carries a warning)");

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cli/command.h"
+#include "cli/systemd_arg.h"
 #include "cli/gate_args.h"
 #include "cli/unit_args.h"
 #include "exposure/assess.h"
@@ -32,7 +33,7 @@ struct ScoreOptions {
   bool no_pager = false;
   std::string format = "text";
   GateArgs gate;
-  std::string systemd = "252";
+  std::string systemd;  // "" : the installed one
   std::string root;
   std::string policy_file;
   std::string name;
@@ -40,7 +41,8 @@ struct ScoreOptions {
   bool quiet_items = false;
 };
 
-void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool quiet_items) {
+void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool quiet_items,
+                 const std::string& release) {
   fmt::print("{} ({})\n", lu.name, lu.fragment_path);
   for (const auto& d : lu.dropin_paths) fmt::print("  drop-in: {}\n", d);
   if (!quiet_items) {
@@ -60,8 +62,8 @@ void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool
   }
   for (const auto& d : lu.diagnostics)
     fmt::print("  {}:{}: {}: {}\n", d.location.file, d.location.line, unit::to_string(d.severity), d.message);
-  fmt::print("Overall exposure for {}: {} {} (reproduces systemd-analyze security --offline=yes)\n\n", lu.name,
-             a.exposure_text(), exposure::systemd_label(a.exposure_tenths));
+  fmt::print("Overall exposure for {}: {} {} (reproduces systemd-analyze security --offline=yes of {})\n\n",
+             lu.name, a.exposure_text(), exposure::systemd_label(a.exposure_tenths), release);
 }
 
 // JSON text escaping; invalid UTF-8 bytes become U+FFFD so output always parses.
@@ -190,11 +192,12 @@ void append_json(std::string& o, const unit::LoadedUnit& lu, const exposure::Ass
 }
 
 int run_score(ScoreOptions& o) {
-  auto version = unit::systemd_version_from_string(o.systemd);
-  if (!version) {
-    fmt::print(stderr, "sdharden score: {}\n", version.error().to_string());
+  auto chosen = choose_release(o.systemd, o.root);
+  if (!chosen) {
+    fmt::print(stderr, "sdharden score: {}\n", chosen.error().to_string());
     return kExitUsage;
   }
+  const unit::SystemdVersion version = chosen->version;
   const std::string format = !o.json_mode.empty() ? "json" : o.format;
   if (!o.name.empty() && o.units.size() != 1) {
     fmt::print(stderr, "sdharden score: --name names one unit file; {} given\n", o.units.size());
@@ -219,7 +222,7 @@ int run_score(ScoreOptions& o) {
   RealFileSystem real_fs(o.root);
   unit::CachedFileSystem fs(real_fs);  // one run: the tree does not change meanwhile
   unit::LoadOptions lo;
-  lo.version = *version;
+  lo.version = version;
   lo.user = o.user;
   int errors = 0;
   std::vector<report::Scored> scored;
@@ -272,17 +275,17 @@ int run_score(ScoreOptions& o) {
       }
       continue;
     }
-    auto a = exposure::assess(lu.settings, *version, policy ? &*policy : nullptr);
+    auto a = exposure::assess(lu.settings, version, policy ? &*policy : nullptr);
     scored.push_back(scored_entry(lu.name, a));
     if (format == "json") {
       json += first_json ? "\n" : ",\n";
       first_json = false;
-      append_json(json, lu, a, o.systemd);
+      append_json(json, lu, a, unit::to_string(version));
       flush_json(1 << 16);
     } else if (format == "sarif") {
       sarif.entries.push_back({lu.name, lu.fragment_path, o.user ? "user" : "system", std::move(a)});
     } else {
-      print_table(lu, a, o.quiet_items);
+      print_table(lu, a, o.quiet_items, chosen->why);
     }
   }
   if (format == "json") {
@@ -315,8 +318,7 @@ void add_score_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_option("--name", opts->name,
                   "Read the one unit file given under this unit name (default for FILE.in: FILE; @bindir@-style "
                   "placeholders are filled with Debian's paths)");
-  cmd->add_option("--systemd", opts->systemd, "Assessor and syscall-group tables: 252 or latest")
-      ->default_val("252");
+  add_systemd_option(cmd, &opts->systemd);
   cmd->add_option("--root", opts->root, "Look units up below this root directory");
   cmd->add_option("--policy,--security-policy", opts->policy_file,
                   "JSON policy with per-assessor weight/range overrides (systemd-analyze --security-policy format)");

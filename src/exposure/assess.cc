@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "exposure/assessors.h"
+#include "unit/directives.h"
 #include "unit/syscalls.h"
 #include "util/linux_names.h"
 
@@ -64,6 +65,11 @@ struct Facts {
   }
 };
 
+// Newer releases assess a user manager's service as running under that user.
+bool runs_as_caller(const Facts& f, unit::SystemdVersion v) {
+  return f.s.user_manager && has_change(v, unit::Change::user_services_run_as_caller);
+}
+
 Verdict flag(bool bad, const char* bad_text, const char* good_text) {
   return {bad ? 1u : 0u, bad ? bad_text : good_text};
 }
@@ -85,10 +91,8 @@ const std::vector<std::string>& native_members(unit::SystemdVersion v, const std
     }
     return t;
   };
-  static const Table v252 = build(unit::SystemdVersion::v252);
-  static const Table latest = build(unit::SystemdVersion::latest);
   static const std::vector<std::string> none;
-  const Table& t = v == unit::SystemdVersion::v252 ? v252 : latest;
+  const Table& t = unit::per_release(v, build);
   auto it = t.find(group);
   return it == t.end() ? none : it->second;
 }
@@ -114,7 +118,8 @@ Verdict syscall_group_verdict(const Facts& f, unit::SystemdVersion v, const std:
 const std::map<std::string, Rule>& rules() {
   static const std::map<std::string, Rule> r = [] {
     std::map<std::string, Rule> m;
-    m["UserOrDynamicUser"] = [](const Facts& f, auto) -> Verdict {
+    m["UserOrDynamicUser"] = [](const Facts& f, unit::SystemdVersion v) -> Verdict {
+      if (runs_as_caller(f, v)) return {0, "runs as the user whose manager starts it"};
       const auto& u = f.s.user;
       if (u && *u == "nobody") return {9, "runs as 'nobody', a user shared with unrelated software"};
       bool root_name = u && (*u == "0" || *u == "root");
@@ -122,15 +127,22 @@ const std::map<std::string, Rule>& rules() {
       if (u && !root_name && !u->empty()) return {0, "runs as a dedicated non-root user"};
       return {10, "runs as root"};
     };
-    m["SupplementaryGroups"] = [](const Facts& f, auto) -> Verdict {
-      if (f.runs_privileged()) return {kNotApplicable, "irrelevant: the service runs as root"};
+    m["SupplementaryGroups"] = [](const Facts& f, unit::SystemdVersion v) -> Verdict {
+      if (f.runs_privileged() && !runs_as_caller(f, v)) return {kNotApplicable, "irrelevant: the service runs as root"};
       return flag(!f.s.supplementary_groups.empty(), "gets extra groups", "no extra groups");
     };
     auto boolean = [&m](const char* field, bool UnitSettings::*member, const char* bad, const char* good) {
       m[field] = [member, bad, good](const Facts& f, auto) { return flag(!(f.s.*member), bad, good); };
     };
     boolean("PrivateDevices", &UnitSettings::private_devices, "sees the host's device nodes", "has a minimal /dev");
-    boolean("PrivateMounts", &UnitSettings::private_mounts, "shares the host's mount table", "has its own mount namespace");
+    m["PrivateMounts"] = [](const Facts& f, unit::SystemdVersion v) {
+      // Where PrivateMounts= is a tristate, "never assigned" scores as set (in
+      // units that run processes; the neutral defaults of the others say "no").
+      static const int tristate = unit::find_directive("Service", "PrivateMounts", "service")->tristate_since;
+      bool on = f.s.private_mounts ||
+                (f.s.has_exec_context && !f.s.private_mounts_assigned && tristate && v.at_least(tristate));
+      return flag(!on, "shares the host's mount table", "has its own mount namespace");
+    };
     boolean("PrivateNetwork", &UnitSettings::private_network, "uses the host's network", "has no network but loopback");
     boolean("PrivateTmp", &UnitSettings::private_tmp, "shares /tmp with other software", "has its own /tmp");
     boolean("PrivateUsers", &UnitSettings::private_users, "sees all host users", "has its own user namespace");
@@ -238,7 +250,8 @@ const std::map<std::string, Rule>& rules() {
       return flag(f.s.type == "service" && f.s.notify_access == unit::NotifyAccess::all,
                   "any child may send state notifications", "state notifications restricted");
     };
-    m["RemoveIPC"] = [](const Facts& f, auto) -> Verdict {
+    m["RemoveIPC"] = [](const Facts& f, unit::SystemdVersion v) -> Verdict {
+      if (runs_as_caller(f, v)) return {kNotApplicable, "irrelevant: a user manager's service keeps its user's IPC"};
       if (f.runs_privileged()) return {kNotApplicable, "irrelevant: the service runs as root"};
       return flag(!f.s.remove_ipc, "IPC objects may outlive the service", "IPC objects removed at stop");
     };
@@ -374,9 +387,7 @@ Assessment assess(const unit::UnitSettings& settings, unit::SystemdVersion versi
     }
     return out;
   };
-  static const std::vector<const Rule*> rules_v252 = bind(unit::SystemdVersion::v252);
-  static const std::vector<const Rule*> rules_latest = bind(unit::SystemdVersion::latest);
-  const auto& bound = version == unit::SystemdVersion::v252 ? rules_v252 : rules_latest;
+  const auto& bound = unit::per_release(version, bind);
   Facts facts(settings);
   out.items.reserve(table.size());
   uint64_t sum = 0, weight_sum = 0;

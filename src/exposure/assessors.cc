@@ -3,12 +3,9 @@
 
 #include <string_view>
 
-#include "util/strings.h"
+#include "unit/versions.h"
 
-namespace sdh::exposure::data {
-extern const std::string_view k_exposure_assessors_v252_tsv;
-extern const std::string_view k_exposure_assessors_latest_tsv;
-}  // namespace sdh::exposure::data
+#include "util/strings.h"
 
 namespace sdh::exposure {
 namespace {
@@ -34,9 +31,7 @@ std::vector<AssessorInfo> load(std::string_view tsv) {
 }  // namespace
 
 const std::vector<AssessorInfo>& assessor_table(unit::SystemdVersion version) {
-  static const std::vector<AssessorInfo> v252 = load(data::k_exposure_assessors_v252_tsv);
-  static const std::vector<AssessorInfo> latest = load(data::k_exposure_assessors_latest_tsv);
-  return version == unit::SystemdVersion::v252 ? v252 : latest;
+  return unit::per_release(version, [](unit::SystemdVersion r) { return load(unit::release_file(r, "assessors.tsv")); });
 }
 
 }  // namespace sdh::exposure

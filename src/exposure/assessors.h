@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The assessor tables (ids, JSON field names, weights, ranges) per systemd
-// version, read from data/exposure-assessors-*.tsv embedded at build time.
+// release, read from data/systemd/NNN/assessors.tsv embedded at build time.
 #pragma once
 
 #include <cstdint>

@@ -19,7 +19,8 @@ const char* syntax_rule_for(const unit::Diagnostic& d) {
   std::string m = d.message;
   std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
   auto has = [&](const char* s) { return m.find(s) != std::string::npos; };
-  if (has("unknown directive") || has("unknown section") || has("unknown key")) return kRuleUnknownDirective;
+  if (has("unknown directive") || has("unknown section") || has("unknown key") || has("was removed from systemd"))
+    return kRuleUnknownDirective;
   if (has("section header") || has("missing '='") || has("missing key") || has("outside of any section") ||
       has("utf-8") || has("too long") || has("continuation") || has("refuses the whole file"))
     return kRuleSyntax;

@@ -27,7 +27,7 @@ struct AuditSkip {
 struct AuditReport {
   std::string host;
   std::string root;             // --root, empty for "/"
-  std::string systemd_version;  // "252" or "latest"
+  std::string systemd_version;  // "257": whose tables scored it
   std::string generated_at;     // ISO 8601, UTC
   std::vector<AuditEntry> entries;
   std::vector<AuditSkip> skipped;

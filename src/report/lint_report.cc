@@ -44,7 +44,7 @@ std::string plural(int n, const char* word) { return fmt::format("{} {}{}", n, w
 
 }  // namespace
 
-std::string lint_text(const std::vector<LintedUnit>& units, bool color) {
+std::string lint_text(const std::vector<LintedUnit>& units, bool color, const std::string& rules) {
   std::string out;
   const char* bold = color ? "\033[1m" : "";
   const char* reset = color ? "\033[0m" : "";
@@ -61,8 +61,9 @@ std::string lint_text(const std::vector<LintedUnit>& units, bool color) {
     }
   }
   auto c = count_findings(units);
-  out += fmt::format("{}, {}, {} in {}\n", plural(c.errors, "error"), plural(c.warnings, "warning"),
-                     plural(c.notes, "note"), plural(static_cast<int>(units.size()), "unit"));
+  out += fmt::format("{}, {}, {} in {}{}\n", plural(c.errors, "error"), plural(c.warnings, "warning"),
+                     plural(c.notes, "note"), plural(static_cast<int>(units.size()), "unit"),
+                     rules.empty() ? "" : " (rules of " + rules + ")");
   return out;
 }
 

@@ -23,7 +23,8 @@ struct LintCounts {
 LintCounts count_findings(const std::vector<LintedUnit>& units);
 
 // "file:line:col: warning: message [rule]", the line, reason and fix.
-std::string lint_text(const std::vector<LintedUnit>& units, bool color = false);
+// `rules` names whose rules were applied ("systemd 257 (installed)"), for the summary line.
+std::string lint_text(const std::vector<LintedUnit>& units, bool color = false, const std::string& rules = "");
 std::string lint_json(const std::vector<LintedUnit>& units);
 // base_dir: files below it get URIs relative to it (uriBaseId SRCROOT,
 // which is base_on_disk when the files were read below a --root).

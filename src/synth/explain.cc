@@ -148,7 +148,7 @@ Result<std::string> explain_markdown(const ExplainInput& in) {
   out += fmt::format("**Exposure: {} ({})**, as `systemd-analyze security --offline=yes` of systemd {} computes it "
                      "(0 is fully confined, 10 is unconfined).\n\n",
                      a.exposure_text(), exposure::to_string(a.band),
-                     in.version == unit::SystemdVersion::v252 ? "252" : "latest");
+                     unit::to_string(in.version));
   // Why each unrestricted item stays so, from the plan's evidence.
   auto why_not = [&](const exposure::Item& it) -> std::string {
     if (!in.plan) return "";

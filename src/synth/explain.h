@@ -17,7 +17,7 @@ struct ExplainInput {
   std::string dropin_path;                      // shown in the header, may be empty
   const profile::Profile* profile = nullptr;    // optional evidence
   const HardeningPlan* plan = nullptr;          // optional: why things stay unrestricted
-  unit::SystemdVersion version = unit::SystemdVersion::v252;
+  unit::SystemdVersion version;
 };
 
 // Needs the exposure scorer (sdh_exposure); fails without it.

@@ -184,7 +184,7 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
                                    const ProposeOptions& options) {
   HardeningPlan plan;
   plan.unit = unit.name;
-  plan.systemd_version = options.version == unit::SystemdVersion::v252 ? "252" : "latest";
+  plan.systemd_version = unit::to_string(options.version);
   plan.runs = profile.runs;
   plan.events = profile.events;
   plan.lost_events = profile.lost_events;

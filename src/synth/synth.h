@@ -91,7 +91,7 @@ struct HardeningPlan {
   uint64_t runs = 0;
   uint64_t events = 0;
   uint64_t lost_events = 0;
-  std::string systemd_version;  // "252" or "latest"
+  std::string systemd_version;  // "257": whose tables scored it
   std::optional<ContainmentSummary> containment;  // set once verified with the battery
 };
 
@@ -110,7 +110,7 @@ struct Score {
 using ScoreFunction = std::function<Result<Score>(const std::string& dropin_text)>;
 
 struct ProposeOptions {
-  unit::SystemdVersion version = unit::SystemdVersion::v252;
+  unit::SystemdVersion version;
   // Used to re-load the unit with the candidate drop-in (LoadOptions::extra_dropins)
   // when `scorer` is empty; nullptr means the real file system.
   const FileSystem* fs = nullptr;

@@ -43,9 +43,7 @@ const SyscallGroups& SyscallGroups::builtin(unit::SystemdVersion version) {
     }
     return g;
   };
-  static const SyscallGroups v252 = view(unit::SystemdVersion::v252);
-  static const SyscallGroups latest = view(unit::SystemdVersion::latest);
-  return version == unit::SystemdVersion::v252 ? v252 : latest;
+  return unit::per_release(version, view);
 }
 
 const std::set<std::string>& SyscallGroups::members(const std::string& group) const {

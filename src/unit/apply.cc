@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <limits>
 #include <cstring>
 
 #include "unit/directives.h"
@@ -163,9 +164,17 @@ void apply_capabilities(const Ctx& x) {
     sum |= uint64_t{1} << n;
   }
   uint64_t initial = bounding ? ~uint64_t{0} : 0;
+  // Newer releases complement within the capabilities the kernel has, so an
+  // inverted first line no longer equals "unset" and later lines merge into it.
+  // Offline there is no target kernel: take Linux 5.9+'s last capability
+  // (CAP_CHECKPOINT_RESTORE, 40), what every supported Debian kernel has.
+  constexpr int kLastCapability = 40;
+  uint64_t all = has_change(x.c.version, Change::capability_invert_within_kernel)
+                     ? (uint64_t{1} << (kLastCapability + 1)) - 1
+                     : ~uint64_t{0};
   // An empty list or a still-initial set is replaced; otherwise lines merge.
   if (sum == 0 || set == initial)
-    set = invert ? ~sum : sum;
+    set = invert ? all & ~sum : sum;
   else if (invert)
     set &= ~sum;
   else
@@ -251,6 +260,10 @@ void apply_address_families(const Ctx& x) {
   bool ok = split_words(v, true, words).has_value();
   for (auto& w : words) {
     if (!is_address_family(w)) {
+      if (has_change(x.c.version, Change::unknown_family_ends_line)) {
+        x.warn("unknown address family '" + w + "': it and the rest of the line ignored");
+        break;
+      }
       x.warn("unknown address family '" + w + "', ignored");
       continue;
     }
@@ -674,27 +687,54 @@ UnitSettings default_settings(const std::string& unit_name, const std::string& t
 bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& c) {
   const DirectiveInfo* d = find_directive(a.section, a.key, s.type);
   Ctx x{s, a, c};
-  if (!d) {
-    if (!section_known_for_type(a.section, s.type)) return true;  // ignored section
-    if (a.key.rfind("X-", 0) == 0) return true;
-    if (!is_known_directive(a.section, a.key))
-      x.warn("unknown directive " + a.key + "= in [" + a.section + "], ignored");
-    return true;
+  if (!section_known_for_type(a.section, s.type)) return true;  // ignored section
+  if (a.key.rfind("X-", 0) == 0) return true;
+  switch (directive_status(c.version, a.section, a.key)) {
+    case DirectiveStatus::known: break;
+    case DirectiveStatus::removed:
+      x.warn("support for " + a.key + "= was removed from systemd; ignored");
+      return true;
+    case DirectiveStatus::unknown: {
+      std::string msg = "unknown directive " + a.key + "= in [" + a.section + "], ignored";
+      if (auto since = first_release_knowing(a.section, a.key); since && *since > c.version)
+        msg += " (systemd " + to_string(*since) + " and later know it; this is systemd " + to_string(c.version) + ")";
+      x.warn(msg);
+      return true;
+    }
   }
+  if (!d) return true;  // known to systemd, no effect on what sdharden analyses
   s.origin[a.section + "." + a.key] = a.location;
   switch (d->rule) {
     case ParseRule::boolean:
     case ParseRule::boolean_fatal: {
       auto b = parse_boolean(a.value);
+      if (!b && a.value.empty() && d->empty_resets_since && c.version.at_least(d->empty_resets_since)) {
+        s.*(d->flag) = false;  // back to the default ("never assigned" for a tristate)
+        if (d->assigned) s.*(d->assigned) = false;
+        s.modes.erase(a.key);
+        return true;
+      }
       if (!b) {
+        if (find_spelling(*d, a.value, c.version.number())) {
+          s.*(d->flag) = true;
+          s.modes[a.key] = a.value;
+          if (d->assigned) s.*(d->assigned) = true;
+          return true;
+        }
         if (d->rule == ParseRule::boolean_fatal) {
           x.warn("invalid boolean for " + a.key + "=; systemd refuses the unit", Severity::error);
           return false;
         }
-        x.warn("invalid boolean for " + a.key + "=, ignored");
+        std::string msg = "invalid boolean for " + a.key + "=, ignored";
+        if (const Spelling* later = find_spelling(*d, a.value, std::numeric_limits<int>::max()))
+          msg += " (systemd " + std::to_string(later->since) + " and later accept " + a.key + "=" + a.value +
+                 "; this is systemd " + to_string(c.version) + ")";
+        x.warn(msg);
         return true;
       }
       s.*(d->flag) = *b;
+      s.modes.erase(a.key);
+      if (d->assigned) s.*(d->assigned) = true;
       return true;
     }
     case ParseRule::protect_system:
@@ -801,6 +841,47 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
     }
   }
   return true;
+}
+
+namespace {
+
+// The last value assigned to `key` in the unit's own section ("" when none).
+std::string last_value(const std::vector<Assignment>& assignments, const std::string& section, const std::string& key) {
+  std::string v;
+  for (const auto& a : assignments)
+    if (a.key == key && a.section == section) v = a.value;
+  return v;
+}
+
+}  // namespace
+
+std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assignments, SystemdVersion version) {
+  if (!s.has_exec_context) return "";
+  std::string own = s.type;
+  own[0] = static_cast<char>(own[0] - 'a' + 'A');
+  const bool is_service = s.type == "service";
+  const std::string pam = last_value(assignments, own, "PAMName");
+  const std::string kill_mode = last_value(assignments, own, "KillMode");
+  if (!pam.empty() && (is_service || has_change(version, Change::exec_context_checks)) &&
+      !(kill_mode.empty() || kill_mode == "control-group" || kill_mode == "mixed"))
+    return "PAMName= needs KillMode=control-group or mixed";
+  if (has_change(version, Change::exec_context_checks)) {
+    if (s.dynamic_user && s.user_manager) return "DynamicUser= is not supported for user units";
+    std::string wd = last_value(assignments, own, "WorkingDirectory");
+    if (s.dynamic_user && (wd == "~" || wd == "-~")) return "DynamicUser= cannot use WorkingDirectory=~";
+  }
+  // PrivatePIDs= is only parsed by releases that check these.
+  if (s.private_pids) {
+    if (!is_service) return "PrivatePIDs= is only supported for service units";
+    if (s.service_type == "forking") return "PrivatePIDs= does not work with Type=forking";
+    if (!pam.empty() && has_change(version, Change::managed_users_pam_checks))
+      return "PAMName= does not work with PrivatePIDs=";
+  }
+  auto mode = s.modes.find("PrivateUsers");
+  if (mode != s.modes.end() && mode->second == "managed" && has_change(version, Change::managed_users_pam_checks) &&
+      (s.dynamic_user || !pam.empty() || (s.user && !s.user->empty()) || (s.group && !s.group->empty())))
+    return "PrivateUsers=managed does not work with User=, Group=, DynamicUser= or PAMName=";
+  return "";
 }
 
 void apply_implied_settings(UnitSettings& s) {

@@ -13,7 +13,7 @@
 namespace sdh::unit {
 
 struct ApplyContext {
-  SystemdVersion version = SystemdVersion::v252;
+  SystemdVersion version;
   SpecifierContext specifiers;
   std::vector<Diagnostic>* diagnostics = nullptr;
 };
@@ -30,6 +30,10 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
 // sandbox, capability drops, PrivateDevices' device policy, ProtectClock's
 // DeviceAllow entry, RootImage's loop devices.
 void apply_implied_settings(UnitSettings& s);
+
+// Why systemd refuses to load a unit whose settings were all valid one by one
+// (combinations its verification rejects), or "" when it loads it.
+std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assignments, SystemdVersion version);
 
 // The program an Exec*= value runs with full privileges, outside the
 // sandbox (a "+" among its prefixes): "+/bin/kill -HUP $MAINPID" -> "/bin/kill".

@@ -33,17 +33,23 @@ const std::vector<DirectiveInfo> kTable = {
     {"DynamicUser", S::exec, R::boolean_fatal, A::last_wins, E::invalid, &UnitSettings::dynamic_user},
     {"SupplementaryGroups", S::exec, R::supplementary_groups, A::accumulates, E::reset},
     {"PrivateDevices", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_devices},
-    {"PrivateMounts", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_mounts},
+    {"PrivateMounts", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_mounts, nullptr, 0, {},
+     254, &UnitSettings::private_mounts_assigned, 254},
     {"PrivateNetwork", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_network},
-    {"PrivateTmp", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_tmp},
-    {"PrivateUsers", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_users},
+    {"PrivateTmp", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_tmp, nullptr, 0,
+     {{"connected", 257}, {"disconnected", 257}}},
+    {"PrivateUsers", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_users, nullptr, 0,
+     {{"self", 257}, {"identity", 257}, {"full", 262}, {"managed", 262}}},
     {"PrivateIPC", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_ipc},
-    {"ProtectControlGroups", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_control_groups},
+    {"PrivatePIDs", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_pids, nullptr, 257},
+    {"ProtectControlGroups", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_control_groups,
+     nullptr, 0, {{"private", 257}, {"strict", 257}}},
     {"ProtectKernelModules", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_kernel_modules},
     {"ProtectKernelTunables", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_kernel_tunables},
     {"ProtectKernelLogs", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_kernel_logs},
     {"ProtectClock", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_clock},
-    {"ProtectHostname", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_hostname},
+    {"ProtectHostname", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_hostname, nullptr, 0,
+     {{"private:", 262}}, 0, nullptr, 262},
     {"ProtectSystem", S::exec, R::protect_system, A::last_wins, E::invalid},
     {"ProtectHome", S::exec, R::protect_home, A::last_wins, E::invalid},
     {"ProtectProc", S::exec, R::protect_proc, A::last_wins, E::invalid},
@@ -126,6 +132,43 @@ std::string to_string(EmptyAssignment v) {
 }
 
 const std::vector<DirectiveInfo>& directive_table() { return kTable; }
+
+namespace {
+
+// A host name as systemd takes one after "private:": 1-64 characters of
+// letters, digits, '-' and '.', not starting or ending with '.' or '-'.
+bool valid_host_name(std::string_view h) {
+  if (h.empty() || h.size() > 64 || h.front() == '.' || h.back() == '.' || h.front() == '-') return false;
+  for (char c : h)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+  return h.find("..") == std::string_view::npos;
+}
+
+bool true_word(std::string_view w) {
+  return w == "1" || w == "yes" || w == "y" || w == "true" || w == "t" || w == "on";
+}
+
+}  // namespace
+
+const Spelling* find_spelling(const DirectiveInfo& d, const std::string& value, int version) {
+  for (const auto& sp : d.spellings) {
+    if (version < sp.since) continue;
+    std::string_view t = sp.text;
+    if (t.empty() || t.back() != ':') {
+      if (value == t) return &sp;
+      continue;
+    }
+    std::string_view bare = t.substr(0, t.size() - 1);
+    if (value == bare) return &sp;
+    auto colon = value.find(':');
+    if (colon == std::string::npos) continue;
+    std::string_view head = std::string_view(value).substr(0, colon);
+    std::string lower(head);
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if ((head == bare || true_word(lower)) && valid_host_name(std::string_view(value).substr(colon + 1))) return &sp;
+  }
+  return nullptr;
+}
 
 bool type_has_exec_context(const std::string& type) {
   return type == "service" || type == "socket" || type == "mount" || type == "swap";

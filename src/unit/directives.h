@@ -2,7 +2,7 @@
 // The directive registry: for each directive the unit model interprets, its
 // section, how its value is parsed, whether repeated assignments accumulate
 // and what an empty assignment does. Everything else systemd accepts is
-// known by name only (data/directives-v252.txt) and kept as a raw assignment.
+// known by name only (data/systemd/NNN/directives.txt) and kept as a raw assignment.
 #pragma once
 
 #include <string>
@@ -32,6 +32,16 @@ std::string to_string(ParseRule v);
 std::string to_string(Accumulation v);
 std::string to_string(EmptyAssignment v);
 
+// A value a boolean directive takes besides yes/no, turning it on in a
+// particular way (PrivateTmp=disconnected), with the first release of the
+// table that accepts it. A spelling ending in ':' stands alone (private) or
+// takes a host name (ProtectHostname=private:NAME), and from that release
+// "yes:NAME" is accepted too.
+struct Spelling {
+  std::string_view text;
+  int since;
+};
+
 struct DirectiveInfo {
   std::string name;  // "ProtectSystem"
   DirectiveScope scope;
@@ -42,7 +52,21 @@ struct DirectiveInfo {
   // one is this row and the field (the table test checks every row is bound).
   bool UnitSettings::* flag = nullptr;
   std::vector<std::string> UnitSettings::* list = nullptr;
+  // The first release of the table whose unit files accept it (0: all of
+  // them); the table test checks it against data/systemd/NNN/directives.txt.
+  int since = 0;
+  std::vector<Spelling> spellings = {};
+  // From this release on the boolean is a tristate: an empty assignment
+  // resets it to "never assigned", which the assessor scores apart from
+  // "no" (`assigned` records which). 0: a plain boolean.
+  int tristate_since = 0;
+  bool UnitSettings::* assigned = nullptr;
+  // From this release on an empty assignment resets it to "no" (before: ignored).
+  int empty_resets_since = 0;
 };
+
+// The spelling of `d` that `value` is, accepted by `version`; nullptr when none.
+const Spelling* find_spelling(const DirectiveInfo& d, const std::string& value, int version);
 
 const std::vector<DirectiveInfo>& directive_table();
 // The interpreted directive named `key` valid in `section` of a `type` unit.

@@ -118,14 +118,6 @@ struct Loader {
 
 }  // namespace
 
-std::string to_string(SystemdVersion v) { return v == SystemdVersion::v252 ? "252" : "latest"; }
-
-Result<SystemdVersion> systemd_version_from_string(const std::string& s) {
-  if (s == "252" || s == "v252") return SystemdVersion::v252;
-  if (s == "latest") return SystemdVersion::latest;
-  return fail("unknown systemd version '" + s + "' (use 252 or latest)");
-}
-
 std::string to_string(Severity s) {
   switch (s) {
     case Severity::note: return "note";
@@ -175,7 +167,8 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
   if (!parsed_name) return fail(Error("not a valid unit name: " + name));
   if (parsed_name->is_template()) {
     // A template is scored through an instance, as systemd-analyze does.
-    parsed_name->instance = "i";
+    parsed_name->instance =
+        has_change(options.version, Change::template_instance_test_instance) ? "test_instance" : "i";
     name = parsed_name->full();
   }
   ld.out.name = name;
@@ -327,6 +320,8 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
     if (!rr) return fail(rr.error());
   }
   apply_implied_settings(s);
+  if (std::string why = refusal(s, ld.out.assignments, options.version); !why.empty())
+    return fail(Error(ld.out.name + ": " + why + "; systemd refuses the unit"));
   ld.out.settings = std::move(s);
   return std::move(ld.out);
 }

@@ -9,15 +9,11 @@
 #include <vector>
 
 #include "unit/settings.h"
+#include "unit/versions.h"
 #include "util/error.h"
 #include "util/fs.h"
 
 namespace sdh::unit {
-
-// Which systemd's rules and tables to reproduce (syscall groups differ).
-enum class SystemdVersion { v252, latest };
-std::string to_string(SystemdVersion v);
-Result<SystemdVersion> systemd_version_from_string(const std::string& s);
 
 enum class Severity { note, warning, error };
 std::string to_string(Severity s);
@@ -49,7 +45,7 @@ struct LoadedUnit {
 };
 
 struct LoadOptions {
-  SystemdVersion version = SystemdVersion::v252;
+  SystemdVersion version;  // whose rules: directives known, syscall groups
   bool user = false;  // user units (~/.config/systemd/user, /usr/lib/systemd/user, ...)
   // Directories searched in priority order; empty means systemd's defaults for
   // the system or user manager. Paths are inside the FileSystem (--root is

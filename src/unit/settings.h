@@ -97,10 +97,12 @@ struct UnitSettings {
   // Private*/Protect*
   bool private_devices = false;
   bool private_mounts = false;
+  bool private_mounts_assigned = false;  // PrivateMounts= parsed at least once (systemd: not "unset")
   bool private_network = false;
   bool private_tmp = false;
   bool private_users = false;
   bool private_ipc = false;
+  bool private_pids = false;
   bool protect_control_groups = false;
   bool protect_kernel_modules = false;
   bool protect_kernel_tunables = false;
@@ -180,6 +182,10 @@ struct UnitSettings {
   std::map<std::string, std::vector<std::string>> exec_lines;
   std::string pid_file;  // PIDFile=, absolute ("" when unset)
   bool socket_activated = false;  // a matching .socket unit exists or Sockets= is set
+
+  // Boolean directives turned on by a spelling besides "yes" (PrivateTmp=
+  // disconnected, ProtectHostname=private:NAME): key -> the value as written.
+  std::map<std::string, std::string> modes;
 
   // Every directive's last assignment, for diagnostics: key "Section.Key".
   std::map<std::string, Location> origin;

@@ -2,6 +2,7 @@
 #include "unit/syscalls.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_set>
@@ -9,11 +10,7 @@
 #include "util/strings.h"
 
 namespace sdh::unit::data {
-extern const std::string_view k_syscall_groups_v252_tsv;
-extern const std::string_view k_syscall_groups_latest_tsv;
 extern const std::string_view k_syscalls_x86_64_txt;
-extern const std::string_view k_directives_v252_txt;
-extern const std::string_view k_syscall_known_v252_txt;
 extern const std::string_view k_errno_names_txt;
 }  // namespace sdh::unit::data
 
@@ -33,9 +30,9 @@ struct GroupTable {
   std::map<std::string, std::vector<std::string>> direct;
 };
 
-GroupTable load_groups(std::string_view tsv) {
+GroupTable load_groups(SystemdVersion v) {
   GroupTable t;
-  auto rows = lines_of(tsv);
+  auto rows = lines_of(release_file(v, "syscall-groups.tsv"));
   for (size_t i = 1; i < rows.size(); ++i) {  // row 0 is the header
     auto cols = split(rows[i], '\t');
     if (cols.size() < 3) continue;
@@ -53,16 +50,14 @@ GroupTable load_groups(std::string_view tsv) {
   // name it knows. The group tables only carry the @obsolete part.
   if (auto it = t.flattened.find("@known"); it != t.flattened.end()) {
     std::set<std::string> all(it->second.begin(), it->second.end());
-    for (auto& n : lines_of(data::k_syscall_known_v252_txt)) all.insert(n);
+    for (auto& n : lines_of(release_file(v, "syscall-known.txt"))) all.insert(n);
     it->second.assign(all.begin(), all.end());
   }
   return t;
 }
 
 const GroupTable& groups(SystemdVersion v) {
-  static const GroupTable v252 = load_groups(data::k_syscall_groups_v252_tsv);
-  static const GroupTable latest = load_groups(data::k_syscall_groups_latest_tsv);
-  return v == SystemdVersion::v252 ? v252 : latest;
+  return per_release(v, [](SystemdVersion r) { return load_groups(r); });
 }
 
 const std::unordered_set<std::string>& native() {
@@ -77,7 +72,7 @@ const std::unordered_set<std::string>& native() {
 const std::unordered_set<std::string>& known() {
   static const std::unordered_set<std::string> s = [] {
     std::unordered_set<std::string> out = native();
-    for (auto v : {SystemdVersion::v252, SystemdVersion::latest})
+    for (auto v : all_releases())
       for (auto& [g, members] : groups(v).flattened)
         for (auto& m : members) out.insert(m);
     return out;
@@ -114,13 +109,33 @@ bool is_errno_name(const std::string& name) {
   return s.count(name) > 0;
 }
 
-bool is_known_directive(const std::string& section, const std::string& key) {
-  static const std::unordered_set<std::string> s = [] {
-    std::unordered_set<std::string> out;
-    for (auto& l : lines_of(data::k_directives_v252_txt)) out.insert(l);
-    return out;
-  }();
-  return s.count(section + "." + key) > 0;
+namespace {
+
+// "Section.Key" -> removed (accepted but ignored with a warning).
+using DirectiveNames = std::map<std::string, bool>;
+
+DirectiveNames load_directive_names(SystemdVersion v) {
+  DirectiveNames out;
+  for (auto& l : lines_of(release_file(v, "directives.txt"))) {
+    auto cols = split(l, '\t');
+    out[cols[0]] = cols.size() > 1 && cols[1] == "removed";
+  }
+  return out;
+}
+
+}  // namespace
+
+DirectiveStatus directive_status(SystemdVersion version, const std::string& section, const std::string& key) {
+  const auto& names = per_release(version, [](SystemdVersion r) { return load_directive_names(r); });
+  auto it = names.find(section + "." + key);
+  if (it == names.end()) return DirectiveStatus::unknown;
+  return it->second ? DirectiveStatus::removed : DirectiveStatus::known;
+}
+
+std::optional<SystemdVersion> first_release_knowing(const std::string& section, const std::string& key) {
+  for (auto v : all_releases())
+    if (directive_status(v, section, key) == DirectiveStatus::known) return v;
+  return std::nullopt;
 }
 
 }  // namespace sdh::unit

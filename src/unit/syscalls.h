@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// System call names and systemd's "@group" sets, per systemd version. The
-// tables are data (data/syscall-groups-*.tsv, data/syscalls-x86_64.txt)
+// System call names and systemd's "@group" sets, per systemd release. The
+// tables are data (data/systemd/NNN/syscall-groups.tsv, data/syscalls-x86_64.txt)
 // embedded into the binary at build time.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,7 +31,10 @@ bool is_known_syscall(const std::string& name);
 // True for errno names Linux defines ("EPERM").
 bool is_errno_name(const std::string& name);
 
-// Every directive name "Section.Key" systemd 252 accepts.
-bool is_known_directive(const std::string& section, const std::string& key);
+// Whether a release's unit files accept "Section.Key" (data/systemd/NNN/directives.txt).
+enum class DirectiveStatus { known, removed, unknown };
+DirectiveStatus directive_status(SystemdVersion version, const std::string& section, const std::string& key);
+// The oldest release of the table that accepts it, for "known since" hints.
+std::optional<SystemdVersion> first_release_knowing(const std::string& section, const std::string& key);
 
 }  // namespace sdh::unit

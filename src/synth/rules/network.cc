@@ -185,9 +185,10 @@ RuleOutcome decide_socket_bind(const Context& c) {
   if (!c.unit.socket_bind_allow.empty() || !c.unit.socket_bind_deny.empty()) return r;
   bool ip_sockets = c.ev.families.count("AF_INET") || c.ev.families.count("AF_INET6");
   if (!ip_sockets) return r;  // RestrictAddressFamilies= already covers it
-  if (c.version == unit::SystemdVersion::v252) {
+  if (!unit::has_feature(c.version, "BPF_FRAMEWORK")) {
     r.not_set.push_back(refuse("SocketBindDeny=any",
-                               "not scored, and Debian's systemd 252 is built without the BPF framework it needs",
+                               "not scored, and Debian's systemd " + unit::to_string(c.version) +
+                                   " is built without the BPF framework it needs",
                                rule));
     return r;
   }

@@ -148,6 +148,25 @@ lint_clean)
   run 0 "$BIN" lint "$d/clean.service"
   [[ $OUT == *"0 errors, 0 warnings"* ]] || fail "clean unit summary: $OUT"
   ;;
+lint_versions)
+  # Directives and values of newer releases: unknown or invalid for 252's
+  # rules, clean for 257's (and 262's), with the release named in the summary.
+  d=$(unit_dir)
+  printf '[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nPrivatePIDs=yes\nPrivateTmp=disconnected\nPrivateUsers=identity\nProtectControlGroups=private\n' >"$d/new.service"
+  run 1 "$BIN" lint --systemd 252 "$d/new.service"
+  [[ $OUT == *"unknown directive PrivatePIDs="*"systemd 257 and later know it"* ]] || fail "252: PrivatePIDs= not unknown: $OUT"
+  [[ $OUT == *"PrivateTmp="*"systemd 257 and later accept"* ]] || fail "252: PrivateTmp=disconnected not flagged: $OUT"
+  [[ $OUT == *"(rules of systemd 252 (--systemd))"* ]] || fail "252: release not named: $OUT"
+  for r in 257 262 latest; do
+    run 0 "$BIN" lint --systemd "$r" "$d/new.service"
+    [[ $OUT == *"0 errors, 0 warnings"* ]] || fail "$r: findings on its own directives: $OUT"
+  done
+  printf '[Service]\nExecStart=/bin/true\nProtectHostname=private\n' >"$d/host.service"
+  run 1 "$BIN" lint --systemd 257 "$d/host.service"
+  [[ $OUT == *"systemd 262 and later accept"* ]] || fail "257: ProtectHostname=private not flagged: $OUT"
+  run 2 "$BIN" lint --systemd 253 "$d/host.service"
+  [[ $ERR == *"unknown systemd version '253'"* ]] || fail "253 not refused: $ERR"
+  ;;
 lint_formats)
   d=$(unit_dir)
   printf '[Service]\nExecStart=/bin/true\nSystemCallFilter=~@mount\nProtectSytem=strict\n' >"$d/f.service"

@@ -7,6 +7,8 @@ file. Usage: compare.py SDHARDEN FILE_LIST_FILE...  (one list per batch: files
 of one list are scored in one call of each tool; names must be unique in a list).
 With SDH_USER=1 both score user units (--user).
 With SDH_POLICY=FILE both tools get that --security-policy / --policy file.
+SDH_ANALYZE names the oracle's systemd-analyze (default: the host's) and
+SDH_SYSTEMD the release sdharden reproduces (--systemd; default: the installed one).
 Exit 0 when everything matches, 1 on mismatches, 77 when systemd-analyze is missing."""
 import json
 import os
@@ -16,12 +18,13 @@ import subprocess
 import sys
 
 NA = 18446744073709551615
+ANALYZE = os.environ.get("SDH_ANALYZE", "systemd-analyze")
 OVERALL = re.compile(r"Overall exposure level for (\S+): (\d+)\.(\d)")
 
 
 def oracle(files):
     env = dict(os.environ, SYSTEMD_ANALYZE_DEBUG="1", SYSTEMD_COLORS="0", SYSTEMD_LOG_LEVEL="err")
-    base = ["systemd-analyze", "security", "--offline=yes", "--no-pager"]
+    base = [ANALYZE, "security", "--offline=yes", "--no-pager"]
     if os.environ.get("SDH_POLICY"):
         base.append("--security-policy=" + os.environ["SDH_POLICY"])
     if os.environ.get("SDH_USER"):
@@ -39,6 +42,8 @@ def ours(sdharden, files):
     extra = ["--policy", os.environ["SDH_POLICY"]] if os.environ.get("SDH_POLICY") else []
     if os.environ.get("SDH_USER"):
         extra.append("--user")
+    if os.environ.get("SDH_SYSTEMD"):
+        extra += ["--systemd", os.environ["SDH_SYSTEMD"]]
     r = subprocess.run([sdharden, "score", "--json"] + extra + files, capture_output=True, text=True)
     data = json.loads(r.stdout) if r.stdout.strip() else []
     return {u["unit"]: u for u in data}, r.stderr
@@ -46,7 +51,7 @@ def ours(sdharden, files):
 
 def main():
     sdharden = sys.argv[1]
-    if not shutil.which("systemd-analyze"):
+    if not shutil.which(ANALYZE):
         print("SKIP: systemd-analyze not installed")
         return 77
     units = matched = refused_both = 0

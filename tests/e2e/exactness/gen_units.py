@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Seeded random unit files for the exactness test: combinations of the
-directives systemd-analyze assesses, drop-ins (NAME.d, template, dash-prefix,
+directives systemd-analyze assesses (with the values every release of the
+table accepts, older releases seeing the newer ones as invalid), drop-ins (NAME.d, template, dash-prefix,
 type-level), templates, empty resets, list accumulation, "~" inversions,
 syscall groups, comments and continuations. Writes batches of units into
 OUT/batch-NNN/ and prints nothing; the compare script walks the folders."""
@@ -14,7 +15,13 @@ BOOL_KEYS = ["PrivateDevices", "PrivateMounts", "PrivateNetwork", "PrivateTmp", 
              "ProtectControlGroups", "ProtectKernelModules", "ProtectKernelTunables",
              "ProtectKernelLogs", "ProtectClock", "ProtectHostname", "NoNewPrivileges",
              "LockPersonality", "MemoryDenyWriteExecute", "RestrictRealtime", "RestrictSUIDSGID",
-             "RemoveIPC", "PrivateIPC"]
+             "RemoveIPC", "PrivateIPC", "PrivatePIDs"]
+# Values newer releases accept besides the booleans (each older one must
+# ignore them as invalid, as its systemd does).
+LATER_VALUES = {"PrivateTmp": ["disconnected"],
+                "PrivateUsers": ["self", "identity", "full", "managed"],
+                "ProtectControlGroups": ["private", "strict"],
+                "ProtectHostname": ["private", "private:gen-host", "private:"]}
 CAPS = ["CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_SYS_PTRACE", "CAP_SYS_TIME",
         "CAP_NET_ADMIN", "CAP_SYS_RAWIO", "CAP_SYS_MODULE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
         "CAP_AUDIT_READ", "CAP_SYSLOG", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_MKNOD", "CAP_CHOWN",
@@ -43,8 +50,12 @@ def words(rng, pool, lo=1, hi=4):
 
 def value_for(rng, key):
     r = rng.random
+    if key in LATER_VALUES and r() < 0.35:
+        return rng.choice(LATER_VALUES[key])
     if key in BOOL_KEYS or key == "DynamicUser" or key == "DefaultDependencies":
         return rng.choice(BOOLS)
+    if key == "RestrictFileSystems":
+        return rng.choice(["ext4", "~tmpfs", "@basic-api", "", "bogusfs", "ext4 btrfs"])
     if key == "ProtectSystem":
         return rng.choice(["yes", "no", "full", "strict", "bogus", "", "true"])
     if key == "ProtectHome":
@@ -128,7 +139,7 @@ KEYS = (BOOL_KEYS * 1 + ["DynamicUser", "ProtectSystem", "ProtectHome", "Protect
                          "SystemCallFilter", "SystemCallFilter", "SystemCallArchitectures",
                          "SystemCallErrorNumber", "DevicePolicy", "DeviceAllow", "Delegate",
                          "IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath",
-                         "Type"])
+                         "Type", "RestrictFileSystems"])
 
 
 def service_lines(rng, n):
@@ -170,7 +181,7 @@ def unit_text(rng, main, section="Service"):
 
 
 def main():
-    out, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    out, count, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])  # argv[4]: the release (unused)
     per_batch = 250
     rng = random.Random(seed)
     made = 0
@@ -204,8 +215,8 @@ def main():
                 with open(os.path.join(d, stem.replace("@", "") + "-sock.socket"), "w") as f:
                     f.write(unit_text(rng, True, "Socket"))
             # Drop-ins in the unit's own, template and dash-prefix folders.
-            inst = stem + "@i.service" if templ else name
-            folders = [inst + ".d"]
+            # Releases name a template's instance differently (@i, @test_instance).
+            folders = [(stem + rng.choice(["@i", "@test_instance"]) + ".service" if templ else name) + ".d"]
             if templ:
                 folders.append(name + ".d")
             if "-" in stem:

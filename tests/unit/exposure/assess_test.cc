@@ -13,9 +13,11 @@ namespace sdh::exposure {
 namespace {
 
 using unit::SystemdVersion;
+using unit::known_release;
+using unit::newest_release;
 
 TEST(Tables, ConsistentAcrossVersions) {
-  for (auto v : {SystemdVersion::v252, SystemdVersion::latest}) {
+  for (auto v : unit::all_releases()) {
     const auto& t = assessor_table(v);
     ASSERT_EQ(t.size(), 81u);
     std::set<std::string> ids, fields;
@@ -26,21 +28,24 @@ TEST(Tables, ConsistentAcrossVersions) {
       EXPECT_TRUE(fields.insert(a.json_field).second) << a.json_field;
     }
   }
-  const auto& a = assessor_table(SystemdVersion::v252);
-  const auto& b = assessor_table(SystemdVersion::latest);
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].weight, b[i].weight) << a[i].id;
+  // Every release so far kept systemd 252's assessors, weights and order.
+  const auto& a = assessor_table(known_release(252));
+  for (auto v : unit::all_releases()) {
+    const auto& b = assessor_table(v);
+    for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].weight, b[i].weight) << a[i].id;
+  }
 }
 
 TEST(Assess, EveryAssessorHasARule) {
   unit::UnitSettings s;
-  for (auto v : {SystemdVersion::v252, SystemdVersion::latest})
+  for (auto v : unit::all_releases())
     for (const auto& it : assess(s, v).items)
       EXPECT_NE(it.description, "no rule for this assessor in this build") << it.id;
 }
 
 TEST(Assess, DefaultServiceAndFormula) {
   unit::UnitSettings s;  // a bare root service
-  auto a = assess(s, SystemdVersion::v252);
+  auto a = assess(s, known_release(252));
   EXPECT_EQ(a.exposure_text(), "9.6");  // as systemd-analyze prints for ExecStart only
   uint64_t sum = 0, w = 0;
   for (const auto& it : a.items)
@@ -55,13 +60,13 @@ TEST(Assess, DefaultServiceAndFormula) {
 TEST(Assess, NotApplicableRules) {
   unit::UnitSettings s;
   s.default_dependencies = false;
-  auto a = assess(s, SystemdVersion::v252);
+  auto a = assess(s, known_release(252));
   int na = 0;
   for (const auto& it : a.items) na += !it.applicable;
   EXPECT_EQ(na, 6);  // 4 early-boot exclusions + 2 root-only exclusions
   s.user = "svc";
   s.default_dependencies = true;
-  a = assess(s, SystemdVersion::v252);
+  a = assess(s, known_release(252));
   for (const auto& it : a.items) EXPECT_TRUE(it.applicable) << it.id;
 }
 
@@ -78,7 +83,7 @@ TEST(Assess, SyscallFilterAllowList) {
   s.system_call_filter.configured = true;
   s.system_call_filter.allow_list = true;
   s.system_call_filter.names = {"read", "write", "swapon"};
-  auto a = assess(s, SystemdVersion::v252);
+  auto a = assess(s, known_release(252));
   EXPECT_EQ(item(a, "SystemCallFilter_swap").badness, 9u);
   EXPECT_EQ(item(a, "SystemCallFilter_mount").badness, 0u);
 }
@@ -87,7 +92,7 @@ TEST(Policy, OverridesWeightAndExcludes) {
   auto p = policy_from_json(R"({"PrivateNetwork": {"weight": 0}, "UMask": {"range": 20}, "X": 5})", "p.json");
   ASSERT_TRUE(p.has_value());
   unit::UnitSettings s;
-  auto a = assess(s, SystemdVersion::v252, &*p);
+  auto a = assess(s, known_release(252), &*p);
   EXPECT_FALSE(item(a, "PrivateNetwork").applicable);
   EXPECT_EQ(item(a, "UMask").range, 20u);
   EXPECT_FALSE(policy_from_json("[1", "bad.json").has_value());

@@ -330,7 +330,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       // checked above
     } else if (key == "SystemCallFilter") {
       std::set<std::string> toks(vals.begin(), vals.end());
-      auto allowed = SyscallGroups::builtin(unit::SystemdVersion::v252).expand(toks);
+      auto allowed = SyscallGroups::builtin(unit::known_release(252)).expand(toks);
       for (const auto& s : syscalls) if (!allowed.count(s)) bad.push_back("SystemCallFilter= lacks " + s);
     } else if (key == "SystemCallErrorNumber") {
       if (v != "EPERM") bad.push_back("SystemCallErrorNumber= is not EPERM");

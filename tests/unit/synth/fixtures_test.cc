@@ -24,7 +24,7 @@ struct Proposed {
 };
 
 std::unique_ptr<Proposed> propose_fixture(const std::string& name,
-                                          unit::SystemdVersion version = unit::SystemdVersion::v252) {
+                                          unit::SystemdVersion version = unit::known_release(252)) {
   auto p = std::make_unique<Proposed>();
   testing::load_fixture(name, p->fx);
   ProposeOptions o;
@@ -76,8 +76,8 @@ TEST_P(Fixture, NeverWeakensAnyExposureItem) {
   lo.extra_dropins.emplace_back("90-sdharden.conf", p->text);
   auto after = unit::load_unit(p->fx.fs, std::string(GetParam()) + ".service", lo);
   ASSERT_TRUE(after.has_value());
-  auto a0 = exposure::assess(p->fx.unit.settings, unit::SystemdVersion::v252);
-  auto a1 = exposure::assess(after->settings, unit::SystemdVersion::v252);
+  auto a0 = exposure::assess(p->fx.unit.settings, unit::known_release(252));
+  auto a1 = exposure::assess(after->settings, unit::known_release(252));
   ASSERT_EQ(a0.items.size(), a1.items.size());
   for (size_t i = 0; i < a0.items.size(); ++i) {
     if (!a0.items[i].applicable || !a1.items[i].applicable) continue;
@@ -99,12 +99,12 @@ TEST_P(Fixture, MatchesGoldenDropin) {
 
 INSTANTIATE_TEST_SUITE_P(Profiles, FixtureVersion,
                          ::testing::Combine(::testing::ValuesIn(kFixtures),
-                                            ::testing::Values(unit::SystemdVersion::v252,
-                                                              unit::SystemdVersion::latest)),
+                                            ::testing::Values(unit::known_release(252),
+                                                              unit::newest_release())),
                          [](const auto& info) {
                            std::string n = std::get<0>(info.param);
                            for (auto& c : n) if (c == '-') c = '_';
-                           return n + (std::get<1>(info.param) == unit::SystemdVersion::v252 ? "_252" : "_latest");
+                           return n + (std::get<1>(info.param) == unit::known_release(252) ? "_252" : "_latest");
                          });
 
 INSTANTIATE_TEST_SUITE_P(Profiles, Fixture, ::testing::ValuesIn(kFixtures),

@@ -6,19 +6,30 @@
 
 #include "unit/directives.h"
 #include "unit/loader.h"
+#include "unit/syscalls.h"
 
 namespace sdh::unit {
 namespace {
 
-LoadedUnit load(const DirectiveInfo& d, const std::string& lines) {
+std::string section_of(const DirectiveInfo& d) { return d.scope == DirectiveScope::unit ? "Unit" : "Service"; }
+
+// The first release of the table that has the row (its `since`).
+SystemdVersion release_of(const DirectiveInfo& d) {
+  return d.since ? nearest_release(d.since).value() : oldest_release();
+}
+
+LoadedUnit load(const DirectiveInfo& d, const std::string& lines, SystemdVersion version) {
   MemoryFileSystem fs;
-  std::string section = d.scope == DirectiveScope::unit ? "Unit" : "Service";
+  std::string section = section_of(d);
   fs.add_file("/etc/systemd/system/t.service",
               "[" + section + "]\n" + lines + (section == "Service" ? "" : "[Service]\n") + "ExecStart=/bin/true\n");
-  auto u = load_unit(fs, "t.service");
+  LoadOptions o;
+  o.version = version;
+  auto u = load_unit(fs, "t.service", o);
   if (!u) throw std::runtime_error(u.error().to_string());
   return *u;
 }
+LoadedUnit load(const DirectiveInfo& d, const std::string& lines) { return load(d, lines, release_of(d)); }
 
 TEST(DirectiveRegistry, EveryBooleanAndPathListRowIsBoundAndRoundTrips) {
   int booleans = 0, lists = 0;
@@ -40,8 +51,62 @@ TEST(DirectiveRegistry, EveryBooleanAndPathListRowIsBoundAndRoundTrips) {
           << d.name << ": the empty assignment resets";
     }
   }
-  EXPECT_GE(booleans, 18);
+  EXPECT_GE(booleans, 19);
   EXPECT_GE(lists, 15);
+}
+
+// A row's `since` is what each release's own directive list says
+// (data/systemd/NNN/directives.txt, read from that release's binary).
+TEST(DirectiveRegistry, SinceAgreesWithEveryReleasesDirectiveList) {
+  for (const auto& d : directive_table())
+    for (auto v : all_releases()) {
+      bool known = directive_status(v, section_of(d), d.name) == DirectiveStatus::known;
+      EXPECT_EQ(known, v.at_least(d.since)) << d.name << "= in systemd " << to_string(v);
+    }
+}
+
+// Before its release a directive is unknown: ignored with a warning that
+// names the release that knows it (what lint shows).
+TEST(DirectiveRegistry, NewerDirectiveIsUnknownToOlderReleasesWithAHint) {
+  const DirectiveInfo* pids = find_directive("Service", "PrivatePIDs", "service");
+  ASSERT_NE(pids, nullptr);
+  ASSERT_GT(pids->since, oldest_release().number());
+  auto old = load(*pids, "PrivatePIDs=yes\n", oldest_release());
+  EXPECT_FALSE(old.settings.private_pids);
+  ASSERT_FALSE(old.diagnostics.empty());
+  EXPECT_NE(old.diagnostics[0].message.find("unknown directive PrivatePIDs="), std::string::npos);
+  EXPECT_NE(old.diagnostics[0].message.find("systemd " + std::to_string(pids->since)), std::string::npos);
+  EXPECT_TRUE(load(*pids, "PrivatePIDs=yes\n").settings.private_pids);
+}
+
+// Each further spelling turns its directive on from its release and is an
+// invalid value (ignored, the flag stays off) before it.
+TEST(DirectiveRegistry, SpellingsTakeEffectFromTheirRelease) {
+  int seen = 0;
+  for (const auto& d : directive_table())
+    for (const auto& sp : d.spellings) {
+      ++seen;
+      std::string value(sp.text);
+      if (value.back() == ':') value += "host-1";
+      for (auto v : all_releases()) {
+        if (!v.at_least(d.since)) continue;
+        auto u = load(d, d.name + "=" + value + "\n", v);
+        EXPECT_EQ(u.settings.*(d.flag), v.at_least(sp.since)) << d.name << "=" << value << " in " << to_string(v);
+        if (v.at_least(sp.since)) {
+          EXPECT_EQ(u.settings.modes.at(d.name), value);
+        }
+      }
+    }
+  EXPECT_GE(seen, 8);
+}
+
+TEST(DirectiveRegistry, EmptyAssignmentResetsFromItsRelease) {
+  for (const auto& d : directive_table()) {
+    if (!d.empty_resets_since) continue;
+    for (auto v : all_releases())
+      EXPECT_EQ(load(d, d.name + "=yes\n" + d.name + "=\n", v).settings.*(d.flag), !v.at_least(d.empty_resets_since))
+          << d.name << " in " << to_string(v);
+  }
 }
 
 }  // namespace

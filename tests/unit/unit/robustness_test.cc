@@ -41,7 +41,7 @@ TEST(Robustness, RandomInputsNeverCrash) {
     fs.add_file("/etc/systemd/system/r-.service.d/b.conf", make(false));
     fs.add_file("/etc/systemd/system/service.d/c.conf", make(false));
     LoadOptions o;
-    o.version = round % 2 ? SystemdVersion::v252 : SystemdVersion::latest;
+    o.version = round % 2 ? known_release(252) : newest_release();
     auto lu = load_unit(fs, "r-a@x.service", o);
     if (lu) {
       for (const auto& d : lu->diagnostics) EXPECT_FALSE(d.location.file.empty());

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Prints the path of a systemd-analyze of the given systemd version that runs on
+# this machine, fetching it from Debian's archive once (cached):
+#   scripts/systemd-oracle.sh 252|254|257|262
+#   252  the host's own (Debian 12)
+#   254  bookworm-backports' systemd and libsystemd-shared, unpacked (bookworm's libc)
+#   257  a debootstrapped trixie tree (scripts/os-tree.sh), run with its own loader
+#   262  a debootstrapped forky tree, likewise
+# The printed wrapper runs the binary against the host's files (unit paths given
+# on the command line are the host's), so it scores exactly what sdharden scores.
+# The archive's address is read from this machine's apt configuration.
+set -euo pipefail
+version=${1:?usage: systemd-oracle.sh 252|254|257|262}
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${SDH_ORACLE_CACHE:-/var/cache/sdharden/oracles}
+mkdir -p "$cache"
+wrapper=$cache/systemd-analyze-$version
+
+check() {  # the wrapper must report the version it is named for
+  local got
+  got=$("$wrapper" --version 2>/dev/null | head -1 | awk '{print $2}')
+  [[ $got == "$version" ]] || { echo "systemd-oracle: $wrapper reports systemd '$got', not $version" >&2; exit 1; }
+}
+
+if [[ -x $wrapper && -x $cache/systemd-$version ]]; then check; echo "$wrapper"; exit 0; fi
+
+mirror() {
+  local uri
+  uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
+        | tr ' ' '\n' | grep -v -- '-security' | head -1 || true)
+  [[ -n $uri ]] || uri=$(grep -h '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+        | grep -v -- '-security' | awk '{print $2}' | head -1 || true)
+  [[ -n $uri ]] || { echo "systemd-oracle: no Debian archive found in the apt configuration" >&2; exit 1; }
+  echo "${uri%/}"
+}
+
+# write_wrappers ROOT PREFIX: systemd-analyze-VERSION and systemd-VERSION (the
+# manager, for --dump-configuration-items) run ROOT's binaries through PREFIX.
+write_wrappers() {
+  local root=$1 prefix=$2 name bin
+  for name in systemd-analyze systemd; do
+    bin=$root/usr/bin/systemd-analyze
+    if [[ $name == systemd ]]; then
+      bin=$root/usr/lib/systemd/systemd
+      [[ -x $bin ]] || bin=$root/lib/systemd/systemd   # bookworm-backports' packages are not merged-/usr
+    fi
+    [[ -x $bin ]] || { echo "systemd-oracle: no $name binary under '${root:-/}'" >&2; exit 1; }
+    printf '#!/bin/sh\nexec %s %s "$@"\n' "$prefix" "$bin" > "$cache/$name-$version.new"
+    chmod 755 "$cache/$name-$version.new"
+    mv "$cache/$name-$version.new" "$cache/$name-$version"
+  done
+}
+
+loader_prefix() {  # TREE: TREE's own dynamic loader and libraries (a newer libc than the host's)
+  local tree=$1 ld
+  ld=$tree/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+  [[ -x $ld ]] || { echo "systemd-oracle: no dynamic loader in $tree" >&2; exit 1; }
+  echo "\"$ld\" --library-path \"$tree/usr/lib/x86_64-linux-gnu/systemd:$tree/usr/lib/x86_64-linux-gnu\""
+}
+
+case $version in
+  252)
+    command -v systemd-analyze >/dev/null || { echo "systemd-oracle: systemd-analyze is not installed" >&2; exit 1; }
+    write_wrappers "" "" ;;
+  254)
+    dir=$cache/254
+    apt=$cache/.apt-254
+    rm -rf "$apt" "$dir.new"; mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$dir.new"
+    echo "deb $(mirror) bookworm-backports main" > "$apt/sources.list"
+    opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+          -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache::Archives=$apt/archives")
+    echo "systemd-oracle: fetching systemd 254 from bookworm-backports" >&2
+    apt-get "${opts[@]}" update -qq >&2
+    (cd "$apt/archives" && apt-get "${opts[@]}" download -t bookworm-backports systemd libsystemd-shared >&2)
+    for deb in "$apt"/archives/*.deb; do dpkg-deb -x "$deb" "$dir.new"; done
+    rm -rf "$dir" "$apt"; mv "$dir.new" "$dir"
+    write_wrappers "$dir" "env LD_LIBRARY_PATH=\"$dir/usr/lib/x86_64-linux-gnu/systemd\"" ;;
+  257) tree=$("$here/os-tree.sh" trixie); write_wrappers "$tree" "$(loader_prefix "$tree")" ;;
+  262) tree=$("$here/os-tree.sh" forky); write_wrappers "$tree" "$(loader_prefix "$tree")" ;;
+  *) echo "systemd-oracle: no oracle known for systemd $version (252, 254, 257, 262)" >&2; exit 2 ;;
+esac
+check
+echo "$wrapper"
