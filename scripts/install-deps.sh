@@ -8,7 +8,7 @@ PKGS=(
   nlohmann-json3-dev libcli11-dev libfmt-dev libexpected-dev
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   systemd systemd-container strace python3 curl jq util-linux
-  debhelper dpkg-dev lintian xz-utils
+  debhelper dpkg-dev lintian xz-utils debootstrap
   ansible-core chromium
 )
 missing=()

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "synth/knowledge.h"
 
+#include "unit/syscalls.h"
+
+#include "unit/directives.h"
+
+#include <limits>
+
 #include <algorithm>
 #include <set>
 
@@ -81,7 +87,31 @@ std::map<std::string, std::string> Context::caps_obviated_by_user() const {
   return su ? su->obviated_caps : std::map<std::string, std::string>{};
 }
 
-bool Context::private_tmp() const { return unit.private_tmp || dynamic_user() || planned_is("PrivateTmp", "yes"); }
+bool Context::private_tmp() const {
+  return unit.private_tmp || dynamic_user() || planned_is("PrivateTmp", "yes") ||
+         planned_is("PrivateTmp", "disconnected");
+}
+
+bool Context::accepts(const std::string& key, const std::string& value) const {
+  return !unknown_to_release(Directive{"Service", key, {value}, "", ""}, version);
+}
+
+std::optional<std::string> unknown_to_release(const Directive& d, unit::SystemdVersion version) {
+  if (unit::directive_status(version, d.section, d.key) != unit::DirectiveStatus::known) {
+    auto since = unit::first_release_knowing(d.section, d.key);
+    return fmt::format("systemd {} does not know {}={}", unit::to_string(version), d.key,
+                       since ? " (systemd " + unit::to_string(*since) + " does)" : "");
+  }
+  const unit::DirectiveInfo* row = unit::find_directive(d.section, d.key, "service");
+  if (!row) return std::nullopt;
+  for (const auto& v : d.values) {
+    if (unit::find_spelling(*row, v, version.number())) continue;
+    if (const auto* later = unit::find_spelling(*row, v, std::numeric_limits<int>::max()))
+      return fmt::format("systemd {} does not accept {}={} (systemd {} does)", unit::to_string(version), d.key, v,
+                         later->since);
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> Context::nnp_blocker() const {
   if (!unprivileged() || ev.setuid_executables.empty()) return std::nullopt;
@@ -117,6 +147,7 @@ const std::vector<Rule>& knowledge_base() {
       rule_protect_hostname(),
       rule_protect_proc(),
       rule_proc_subset(),
+      rule_private_pids(),
       rule_memory_deny_write_execute(),
       rule_lock_personality(),
       rule_restrict_realtime(),

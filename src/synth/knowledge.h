@@ -62,11 +62,19 @@ struct Context {
   std::map<std::string, std::string> caps_obviated_by_user() const;
   bool dynamic_user() const;
   bool private_tmp() const;
+  // Whether the target release takes KEY=VALUE (the directive and, for a
+  // boolean's further spellings such as PrivateTmp=disconnected, the value).
+  bool accepts(const std::string& key, const std::string& value = "yes") const;
   // Why an option that implies NoNewPrivileges for an unprivileged service is
   // forbidden ("/usr/sbin/sendmail is setuid and was executed"), if it is.
   std::optional<std::string> nnp_blocker() const;
   std::string scope() const { return ev.scope(); }
 };
+
+// Why the release cannot take the directive (it does not know it, or not
+// that value yet), or nullopt when it can. The optimiser drops such options:
+// a drop-in never carries what its target's systemd would ignore.
+std::optional<std::string> unknown_to_release(const Directive& d, unit::SystemdVersion version);
 
 struct Rule {
   std::string id;                      // "protect-system"

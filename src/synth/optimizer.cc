@@ -256,6 +256,15 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
     Context ctx{ev, unit.settings, plan.directives, options.version, options.facts,
                 options.waive_static_user_blockers, activation};
     RuleOutcome out = rule.decide(ctx);
+    // Nothing the target's systemd would ignore (a newer directive or value).
+    std::erase_if(out.options, [&](const Option& o) {
+      for (const auto& d : o.directives)
+        if (auto why = unknown_to_release(d, options.version)) {
+          plan.not_set.push_back({d.key + "=" + (d.values.empty() ? "" : d.values.back()), *why, rule.id});
+          return true;
+        }
+      return false;
+    });
     if (sessions.starts_sessions) {
       std::vector<std::vector<Directive>*> lists;
       for (auto& opt : out.options) lists.push_back(&opt.directives);

@@ -22,6 +22,7 @@ const SessionRule kSessionRules[] = {
     {"NoNewPrivileges", false, "sessions inherit it: sudo, su and PAM's setuid helpers (unix_chkpwd) stop working"},
     {"ProtectHome", false, "the users' sessions live in their home directories"},
     {"PrivateUsers", false, "the users the sessions run as would not be mapped"},
+    {"PrivatePIDs", false, "sessions would live in the daemon's PID namespace, apart from the users' other processes"},
     {"DynamicUser", false, "starting a session needs root to switch to the user"},
     {"RestrictSUIDSGID", false, "users' sessions create and use setuid/setgid files"},
     {"CapabilityBoundingSet", true, "sessions inherit the bounding set: sudo could not regain what it leaves out"},

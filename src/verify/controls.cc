@@ -44,6 +44,9 @@ Read read_dropin(const std::vector<Directive>& ds) {
   fs.add_file(dir + "/sdharden-controls.service", "[Service]\nExecStart=/bin/true\n");
   unit::LoadOptions o;
   o.search_path = {dir};
+  // The newest release reads every directive and value an older one takes
+  // the same way, and a plan never carries one its own target does not know.
+  o.version = unit::newest_release();
   o.extra_dropins.emplace_back("/run/sdharden/controls.conf", render_dropin(ds));
   auto u = unit::load_unit(fs, "sdharden-controls.service", o);
   Read r;
@@ -266,8 +269,18 @@ const ControlRow kControls[] = {
     {"host name",
      [](const Read& r) -> std::optional<Control> {
        if (!r.s.protect_hostname) return std::nullopt;
+       // ProtectHostname=private allows the change, inside a UTS namespace of its own.
+       if (auto m = r.s.modes.find("ProtectHostname"); m != r.s.modes.end() && m->second.rfind("private", 0) == 0)
+         return Control{"private host name", {"ProtectHostname"}, {"/usr/bin/readlink", "/proc/self/ns/uts"},
+                        ControlMode::output_differs, {}, {}};
        return Control{"host name", {"ProtectHostname"}, probe({"hostname"}), ControlMode::refused_args,
                       {"sethostname"}, {}};
+     }},
+    {"PID namespace",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.private_pids) return std::nullopt;
+       return Control{"PID namespace", {"PrivatePIDs"}, {"/usr/bin/readlink", "/proc/self/ns/pid"},
+                      ControlMode::output_differs, {}, {}};
      }},
     {"set-uid files",
      [](const Read& r) -> std::optional<Control> {
@@ -347,7 +360,7 @@ std::vector<std::string> keys_with_control() {
       "CapabilityBoundingSet=CAP_CHOWN\nProtectKernelModules=yes\nProtectKernelLogs=yes\nProtectClock=yes\n"
       "NoNewPrivileges=yes\nSystemCallFilter=~ptrace\nSystemCallErrorNumber=EPERM\nMemoryDenyWriteExecute=yes\n"
       "RestrictNamespaces=yes\nLockPersonality=yes\nRestrictRealtime=yes\nProtectHostname=yes\n"
-      "RestrictSUIDSGID=yes\nUser=nobody\nDynamicUser=yes\nPrivateUsers=yes\n"));
+      "RestrictSUIDSGID=yes\nUser=nobody\nDynamicUser=yes\nPrivateUsers=yes\nPrivatePIDs=yes\n"));
   for (const auto& row : kControls)
     if (auto c = row.plan(all))
       for (const auto& k : c->directives)

@@ -40,8 +40,12 @@ RuleOutcome decide_private_tmp(const Context& c) {
     r.not_set.push_back(refuse("PrivateTmp=yes", "mounts file systems the host must see", rule));
     return r;
   }
-  r.options.push_back(single("PrivateTmp", "yes",
-                             fmt::format("no file in /tmp or /var/tmp shared with other programs ({})", c.scope()),
+  // Where the release has it, "disconnected": its own tmpfs /tmp and /var/tmp,
+  // with no tie to (or ordering after) the host's.
+  bool disconnected = c.accepts("PrivateTmp", "disconnected");
+  r.options.push_back(single("PrivateTmp", disconnected ? "disconnected" : "yes",
+                             fmt::format("no file in /tmp or /var/tmp shared with other programs ({}){}", c.scope(),
+                                         disconnected ? "; disconnected: its own tmpfs, nothing of the host's" : ""),
                              rule));
   return r;
 }
@@ -55,7 +59,8 @@ const Rule& rule_private_tmp() {
       .assessors = {"PrivateTmp"},
       .implies_nnp = false,
       .mount_namespace = true,
-      .forbidden_by = "use of a /tmp or /var/tmp file the service did not create (X11 sockets, hand-offs)",
+      .forbidden_by = "use of a /tmp or /var/tmp file the service did not create (X11 sockets, hand-offs); "
+                      "disconnected (257+) on the same evidence",
       .implies = "",
       .decide = decide_private_tmp};
   return r;

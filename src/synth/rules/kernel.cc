@@ -145,8 +145,13 @@ RuleOutcome decide_control_groups(const Context& c) {
     r.not_set.push_back(refuse("ProtectControlGroups=yes", "writes " + sample(path_list(w)), rule));
     return r;
   }
-  r.options.push_back(single("ProtectControlGroups", "yes",
-                             fmt::format("no write under /sys/fs/cgroup ({})", c.scope()), rule));
+  // "strict" (257+): its own cgroup namespace, the tree read-only; on a host
+  // without the unified hierarchy systemd falls back to "yes".
+  bool strict = c.accepts("ProtectControlGroups", "strict");
+  r.options.push_back(single("ProtectControlGroups", strict ? "strict" : "yes",
+                             fmt::format("no write under /sys/fs/cgroup ({}){}", c.scope(),
+                                         strict ? "; strict: its own cgroup namespace, read-only" : ""),
+                             rule));
   return r;
 }
 
@@ -229,8 +234,12 @@ RuleOutcome decide_hostname(const Context& c) {
   const std::string rule = "protect-hostname";
   if (c.unit.protect_hostname) return r;
   if (c.ev.flag("hostname_change")) {
-    r.not_set.push_back(
-        refuse("ProtectHostname=yes", who(c.ev.flags.at("hostname_change").executables) + " sets the host name", rule));
+    std::string setter = who(c.ev.flags.at("hostname_change").executables) + " sets the host name";
+    r.not_set.push_back(refuse("ProtectHostname=yes", setter, rule));
+    // 262+: the change stays inside the service's own UTS namespace.
+    if (c.accepts("ProtectHostname", "private") && !c.nnp_blocker())
+      r.options.push_back(single("ProtectHostname", "private",
+                                 setter + ": private keeps the change inside its own UTS namespace", rule));
     return r;
   }
   if (auto b = c.nnp_blocker()) {
@@ -331,6 +340,49 @@ const Rule& rule_proc_subset() {
       .forbidden_by = "reading /proc files that are not per-process (/proc/meminfo, /proc/sys/...)",
       .implies = "",
       .decide = decide_proc_subset};
+  return r;
+}
+
+namespace {
+
+// PrivatePIDs= (257+): each process it starts is PID 1 of a new PID namespace
+// and /proc shows only its own processes. systemd refuses it with
+// Type=forking; a PID file would name a PID of that namespace, not the
+// host's; PAM sessions cannot live in it; and a daemon that looks at other
+// processes would see none.
+RuleOutcome decide_private_pids(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "private-pids";
+  if (c.unit.private_pids || !c.accepts("PrivatePIDs")) return r;
+  std::vector<std::string> why;
+  if (c.unit.service_type == "forking") why.push_back("Type=forking (systemd refuses the combination)");
+  if (!c.unit.pid_file.empty()) why.push_back("PIDFile=" + c.unit.pid_file + " would hold a PID of the new namespace");
+  if (!c.ev.pam_files.empty()) why.push_back("opens PAM sessions (" + sample({c.ev.pam_files.begin(), c.ev.pam_files.end()}) + ")");
+  auto reads = proc_reads(c.ev);
+  if (!reads.other_pids.empty()) why.push_back("reads other processes: " + sample(reads.other_pids));
+  if (!why.empty()) {
+    r.not_set.push_back(refuse("PrivatePIDs=yes", join(why, "; "), rule));
+    return r;
+  }
+  Option o = single("PrivatePIDs", "yes",
+                    fmt::format("no other process's /proc/PID read, no PID file, no PAM session ({})", c.scope()), rule);
+  o.required = true;  // unscored: systemd-analyze has no item for it
+  r.options.push_back(std::move(o));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_private_pids() {
+  static const Rule r{
+      .id = "private-pids",
+      .keys = {"PrivatePIDs"},
+      .assessors = {},
+      .implies_nnp = false,
+      .mount_namespace = true,
+      .forbidden_by = "Type=forking, PIDFile=, PAM sessions, reading other processes' /proc/PID",
+      .implies = "a new PID namespace (the daemon is its PID 1) and MountAPIVFS=yes",
+      .decide = decide_private_pids};
   return r;
 }
 

@@ -284,6 +284,7 @@ const Rule& rule_protect_clock();
 const Rule& rule_protect_hostname();
 const Rule& rule_protect_proc();
 const Rule& rule_proc_subset();
+const Rule& rule_private_pids();
 const Rule& rule_memory_deny_write_execute();
 const Rule& rule_lock_personality();
 const Rule& rule_restrict_realtime();

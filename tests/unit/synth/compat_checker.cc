@@ -443,7 +443,15 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
         if (!pseudo_dev(d) && !under(d, "/dev/rtc") && !listed_policy) bad.push_back("ProtectClock= device allow-list cuts off " + d);
       }
     } else if (key == "ProtectHostname") {
-      if (flag["hostname"]) bad.push_back("ProtectHostname= but the host name is set");
+      if (flag["hostname"] && !has(lines, "ProtectHostname", "private"))
+        bad.push_back("ProtectHostname= but the host name is set");
+    } else if (key == "PrivatePIDs") {
+      for (const auto& [path, acc] : files) {
+        if (!under(path, "/proc") || path == "/proc") continue;
+        std::string first = path.substr(6, path.find('/', 6) == std::string::npos ? std::string::npos : path.find('/', 6) - 6);
+        if (!first.empty() && first.find_first_not_of("0123456789") == std::string::npos && first != "self")
+          bad.push_back("PrivatePIDs= hides " + path);
+      }
     } else if (key == "ProtectProc") {
       for (const auto& [path, acc] : files) {
         if (!under(path, "/proc") || path == "/proc") continue;

@@ -4,6 +4,8 @@
 // knowledge each fixture exists to exercise.
 #include <gtest/gtest.h>
 
+#include "synth/knowledge.h"
+
 #include <cstdlib>
 #include <fstream>
 
@@ -63,6 +65,37 @@ TEST_P(FixtureVersion, CheckerFindsNothingForbidden) {
   EXPECT_TRUE(bad.empty()) << all << p->text;
 }
 
+// A drop-in carries only what its target release takes, and takes what the
+// target offers where the evidence allows: the same evidence gives
+// PrivatePIDs=yes, PrivateTmp=disconnected and ProtectControlGroups=strict
+// from 257 on, and never before.
+TEST_P(FixtureVersion, OnlyWhatTheTargetReleaseTakes) {
+  auto version = std::get<1>(GetParam());
+  auto p = propose_fixture(std::get<0>(GetParam()), version);
+  for (const auto& d : p->plan.directives) {
+    auto why = unknown_to_release(d, version);
+    EXPECT_FALSE(why) << d.key << ": " << why.value_or("");
+  }
+  unit::LoadOptions lo;
+  lo.version = version;
+  lo.extra_dropins.emplace_back("90-sdharden.conf", p->text);
+  auto after = unit::load_unit(p->fx.fs, std::string(std::get<0>(GetParam())) + ".service", lo);
+  ASSERT_TRUE(after.has_value());
+  for (const auto& diag : after->diagnostics)
+    EXPECT_EQ(diag.message.find("unknown directive"), std::string::npos) << diag.message;
+  bool newer = version.at_least(257);
+  for (const char* line : {"PrivateTmp=disconnected", "ProtectControlGroups=strict", "PrivatePIDs=yes"}) {
+    if (!newer) {
+      EXPECT_FALSE(has_line(p->text, line)) << line;
+    }
+  }
+  if (std::string(std::get<0>(GetParam())) == "localonly") {
+    EXPECT_EQ(has_line(p->text, "PrivatePIDs=yes"), newer) << p->text;
+    EXPECT_EQ(has_line(p->text, "ProtectControlGroups=strict"), newer) << p->text;
+    EXPECT_EQ(has_line(p->text, "ProtectControlGroups=yes"), !newer) << p->text;
+  }
+}
+
 TEST_P(Fixture, EveryDirectiveJustifiedEveryOmissionExplained) {
   auto p = propose_fixture(GetParam());
   ASSERT_FALSE(p->plan.directives.empty());
@@ -99,12 +132,11 @@ TEST_P(Fixture, MatchesGoldenDropin) {
 
 INSTANTIATE_TEST_SUITE_P(Profiles, FixtureVersion,
                          ::testing::Combine(::testing::ValuesIn(kFixtures),
-                                            ::testing::Values(unit::known_release(252),
-                                                              unit::newest_release())),
+                                            ::testing::ValuesIn(unit::all_releases())),
                          [](const auto& info) {
                            std::string n = std::get<0>(info.param);
                            for (auto& c : n) if (c == '-') c = '_';
-                           return n + (std::get<1>(info.param) == unit::known_release(252) ? "_252" : "_latest");
+                           return n + "_" + unit::to_string(std::get<1>(info.param));
                          });
 
 INSTANTIATE_TEST_SUITE_P(Profiles, Fixture, ::testing::ValuesIn(kFixtures),
