@@ -14,9 +14,12 @@
 #include <thread>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/os_tree.h"
+#include "cli/systemd_arg.h"
 #include "cli/system_facts.h"
 #include "cli/verify_setup.h"
 #include "util/atomic_file.h"
@@ -44,12 +47,14 @@ struct AutoArgs {
   bool no_static_user = false;     // --no-static-user
   bool write_unverified = false;   // --write-unverified: -o even when not verified, marked
   int settle_ms = 1500;
+  OsTreeArgs os_tree;              // --os-tree, --package: boot another OS's systemd
 };
 
 // Starts the unit in a fresh container while the eBPF profiler follows its
 // cgroup, runs the check and the workload, then stops profiling.
-Result<profile::Profile> profile_in_container(const verify::VerifyOptions& o, const std::string& workload) {
-  auto host = systemd::ContainerHost::boot();
+Result<profile::Profile> profile_in_container(const verify::VerifyOptions& o, const std::string& workload,
+                                              const systemd::ContainerOptions& container) {
+  auto host = systemd::ContainerHost::boot(container);
   if (!host) return fail(host.error());
   auto& h = **host;
   if (auto s = verify::prepare_host(h, o); !s) return fail(s.error());
@@ -88,8 +93,10 @@ Result<profile::Profile> profile_in_container(const verify::VerifyOptions& o, co
   return session->profile;
 }
 
-Result<int> exposure_with(const FileSystem& fs, const std::string& unit_arg, const std::string& dropin) {
+Result<int> exposure_with(const FileSystem& fs, const std::string& unit_arg, const std::string& dropin,
+                          unit::SystemdVersion version) {
   unit::LoadOptions lo;
+  lo.version = version;
   if (!dropin.empty()) lo.extra_dropins = {{"50-sdharden.conf", dropin}};
   auto loaded = unit::load_unit(fs, unit_arg, lo);
   if (!loaded) return fail(loaded.error());
@@ -153,7 +160,26 @@ nlohmann::json auto_report(const std::string& unit, const harden::AutoResult& r,
 
 int run_auto(const AutoArgs& a) {
   auto t0 = std::chrono::steady_clock::now();
-  RealFileSystem fs;
+  if (!a.os_tree.tree.empty()) {
+    fmt::print("== OS tree {} (the first time: debootstrap, a few minutes){}\n", a.os_tree.tree,
+               a.os_tree.packages.empty() ? "" : "; installing " + fmt::format("{}", fmt::join(a.os_tree.packages, " ")));
+    std::fflush(stdout);
+  }
+  auto root = prepare_os_tree(a.os_tree);
+  if (!root) {
+    fmt::print(stderr, "sdharden auto: {}\n", root.error().to_string());
+    return kExitUsage;
+  }
+  systemd::ContainerOptions container;
+  container.root = *root;
+  // Whose rules: the systemd the service will run under (the tree's, or this machine's).
+  auto chosen = choose_release("", *root == "/" ? "" : *root);
+  if (!chosen) {
+    fmt::print(stderr, "sdharden auto: {}\n", chosen.error().to_string());
+    return kExitUsage;
+  }
+  const unit::SystemdVersion version = chosen->version;
+  RealFileSystem fs(*root == "/" ? "" : *root);
   auto target = verify::load_target(fs, a.unit, "", a.check);
   if (!target) {
     fmt::print(stderr, "sdharden auto: {}\n", target.error().to_string());
@@ -167,15 +193,18 @@ int run_auto(const AutoArgs& a) {
   }
   std::string unit_arg = a.unit.find('/') != std::string::npos ? std::filesystem::absolute(a.unit).string()
                                                                 : target->unit;
-  auto loaded = unit::load_unit(fs, unit_arg, {});
+  unit::LoadOptions unit_options;
+  unit_options.version = version;
+  auto loaded = unit::load_unit(fs, unit_arg, unit_options);
   if (!loaded) {
     fmt::print(stderr, "sdharden auto: {}\n", loaded.error().to_string());
     return kExitUsage;
   }
 
-  fmt::print("== profile {} in a disposable container (check{})\n", target->unit, a.workload.empty() ? "" : " + workload");
+  fmt::print("== profile {} in a disposable container of {}, {} (check{})\n", target->unit,
+             *root == "/" ? "this machine's OS" : *root, chosen->why, a.workload.empty() ? "" : " + workload");
   std::fflush(stdout);
-  auto prof = profile_in_container(*target, a.workload);
+  auto prof = profile_in_container(*target, a.workload, container);
   if (!prof) {
     fmt::print(stderr, "sdharden auto: {}\n", prof.error().to_string());
     return kExitFailed;
@@ -191,9 +220,11 @@ int run_auto(const AutoArgs& a) {
 
   synth::ProposeOptions po;
   po.fs = &fs;
+  po.version = version;
+  po.load_options.version = version;
   po.allow_incomplete_profile = true;
   // The container shares this machine's /etc, /usr and /var: its owners are the service's.
-  if (!a.no_static_user) po.facts = gather_system_facts(*prof);
+  if (!a.no_static_user) po.facts = gather_system_facts(*prof, *root == "/" ? "" : *root);
   auto plan = synth::propose(*loaded, *prof, po);
   if (!plan) {
     fmt::print(stderr, "sdharden auto: propose: {}\n", plan.error().to_string());
@@ -216,7 +247,7 @@ int run_auto(const AutoArgs& a) {
     po.facts = {};
     return synth::propose(*loaded, *prof, po);
   };
-  auto r = harden::harden_until_verified(*plan, *target, systemd::container_factory(), hooks);
+  auto r = harden::harden_until_verified(*plan, *target, systemd::container_factory(container), hooks);
   if (!r) {
     fmt::print(stderr, "sdharden auto: {}\n", r.error().to_string());
     return kExitFailed;
@@ -225,8 +256,8 @@ int run_auto(const AutoArgs& a) {
   for (const auto& x : r->plan.relaxed)
     fmt::print("relaxed [{}]: {} -> {} -- {}\n", x.kind, x.from.empty() ? x.directive : x.from,
                x.to.empty() ? "(removed)" : x.to, x.reason);
-  auto before = exposure_with(fs, unit_arg, "");
-  auto after = exposure_with(fs, unit_arg, r->dropin);
+  auto before = exposure_with(fs, unit_arg, "", version);
+  auto after = exposure_with(fs, unit_arg, r->dropin, version);
   auto justified = harden::count_justified(r->dropin);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   fmt::print("exposure of {}: {} -> {}; justified={}/{}; {} iteration(s), {:.0f} s\n", target->unit,
@@ -276,6 +307,7 @@ void add_auto_command(CLI::App& app, Dispatch& dispatch) {
   cmd->add_flag("--write-unverified", args->write_unverified,
                 "Write -o even when verification fails, with a first line saying NOT VERIFIED and why");
   cmd->add_option("--save-profile", args->save_profile, "write the profile the proposal was built from (JSON)");
+  add_os_tree_options(cmd, &args->os_tree);
   cmd->footer("Exit codes: 0 verified drop-in, 1 could not reach a verified drop-in, 2 usage error.");
   cmd->callback([args, &dispatch] { dispatch.action = [args] { return run_auto(*args); }; });
 }

@@ -101,10 +101,17 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   host->kmsg_fd_ = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (host->kmsg_fd_ >= 0) lseek(host->kmsg_fd_, 0, SEEK_END);
 
+  // Nothing written inside leaks back. This machine's root: /usr read-only
+  // (volatile) and throw-away layers over /etc and /var (nspawn refuses
+  // --volatile=overlay for the host's root). An OS tree: one throw-away layer
+  // over all of it (its --overlay= lower paths would not resolve there).
   std::vector<std::string> args = {"systemd-nspawn", "--quiet", "--register=no", "--keep-unit",
                                    "--console=pipe", "--directory=" + options.root,
-                                   "--machine=" + host->machine_, "--volatile=yes",
-                                   "--overlay=/etc::/etc", "--overlay=/var::/var"};
+                                   "--machine=" + host->machine_};
+  if (options.root == "/")
+    args.insert(args.end(), {"--volatile=yes", "--overlay=/etc::/etc", "--overlay=/var::/var"});
+  else
+    args.push_back("--volatile=overlay");
   if (options.private_network) args.push_back("--private-network");
   for (const auto& b : options.bind_ro) args.push_back("--bind-ro=" + b);
   for (const auto& b : options.bind) args.push_back("--bind=" + b);

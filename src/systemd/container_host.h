@@ -16,7 +16,7 @@
 namespace sdh::systemd {
 
 struct ContainerOptions {
-  std::string root = "/";
+  std::string root = "/";  // the OS booted: this machine's, or a tree (--os-tree)
   // Target booted into; basic.target keeps the host's enabled daemons from
   // starting (and costing time) in every container.
   std::string target = "basic.target";

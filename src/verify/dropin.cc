@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/dropin.h"
 
+#include "unit/directives.h"
+
+#include <limits>
+
 #include <algorithm>
 #include <cctype>
 
@@ -45,10 +49,18 @@ std::string render_dropin(const std::vector<Directive>& directives, const std::s
   return text;
 }
 
+std::string Directive::property() const {
+  const unit::DirectiveInfo* row = unit::find_directive(section, key, "service");
+  if (row && unit::find_spelling(*row, value, std::numeric_limits<int>::max())) return key + "Ex";
+  return key;
+}
+
+std::string Directive::transient_assignment() const { return property() + "=" + value; }
+
 std::vector<std::string> service_assignments(const std::vector<Directive>& directives) {
   std::vector<std::string> out;
   for (const auto& d : directives)
-    if (d.section == "Service") out.push_back(d.assignment());
+    if (d.section == "Service") out.push_back(d.transient_assignment());
   return out;
 }
 

@@ -16,6 +16,11 @@ struct Directive {
   std::string value;
   int line = 0;
   std::string assignment() const { return key + "=" + value; }
+  // The same as a transient unit's property (systemd-run -p): the values a
+  // boolean directive gained later travel as KEYEx= (PrivateTmpEx=disconnected).
+  std::string transient_assignment() const;
+  // The property `systemctl show` reports it under (KEYEx for those values).
+  std::string property() const;
 };
 
 // Lenient parse: comments, blank lines, [Section] headers, "Key=Value" with

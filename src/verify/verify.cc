@@ -193,13 +193,16 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
 VerdictItem directive_item(const Directive& d, const systemd::Properties& hardened,
                            const systemd::Properties& baseline) {
   VerdictItem item{Stage::directive, d.assignment(), ItemStatus::inconclusive, ""};
-  auto it = hardened.find(d.key);
+  // A later value of a boolean directive shows in its KEYEx property
+  // (PrivateTmpEx=disconnected); the plain one only says "yes".
+  std::string property = d.property();
+  auto it = hardened.find(property);
   if (it == hardened.end()) {
     item.detail = "systemctl show has no such property";
     return item;
   }
   const std::string& shown = it->second;
-  std::string before = baseline.count(d.key) ? baseline.at(d.key) : "";
+  std::string before = baseline.count(property) ? baseline.at(property) : "";
   bool want = false;
   if (parse_boolean(d.value, &want)) {
     bool have = false;
@@ -298,7 +301,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   auto controls = options.probe_binary.empty() ? std::vector<Control>{} : plan_controls(directives, &not_probed);
   std::vector<std::string> keys;
   for (const auto& d : directives)
-    if (std::find(keys.begin(), keys.end(), d.key) == keys.end()) keys.push_back(d.key);
+    if (std::find(keys.begin(), keys.end(), d.property()) == keys.end()) keys.push_back(d.property());
   auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
 
   // Baseline: the service and the check must work without the drop-in,
@@ -384,7 +387,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       std::vector<std::string> only;
       for (const auto& d : probe_directives)
         if (d.section == "Service" && std::find(c.directives.begin(), c.directives.end(), d.key) != c.directives.end())
-          only.push_back(d.assignment());
+          only.push_back(d.transient_assignment());
       only.push_back(probes_exec);
       auto r2 = (*host)->run_sandboxed(only, c.argv, 30s);
       if (r2) {
