@@ -29,9 +29,11 @@
 #include "exposure/assess.h"
 #include "report/audit.h"
 #include "report/audit_html.h"
+#include "report/release_compare.h"
 #include "report/gate.h"
 #include "unit/loader.h"
 #include "util/fs.h"
+#include "util/strings.h"
 
 namespace sdh::cli {
 namespace {
@@ -45,6 +47,7 @@ struct AuditArgs {
   std::string format = "table";
   std::string output;
   std::string systemd;  // "" : the installed one
+  std::string compare;  // --compare-systemd: "252,257" or "all"
   std::string policy;
   bool quiet = false;
 };
@@ -146,6 +149,47 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
   progress.update(names.size(), names.size(), scope);
 }
 
+// audit --compare-systemd: the same units under each release, side by side.
+int run_comparison(AuditArgs& args, const FileSystem& fs, unit::SystemdVersion installed,
+                   const exposure::Policy* policy) {
+  if (args.format != "table" && args.format != "json") {
+    fmt::print(stderr, "sdharden audit: --compare-systemd prints a table or JSON, not {}\n", args.format);
+    return kExitUsage;
+  }
+  std::vector<unit::SystemdVersion> releases;
+  if (args.compare == "all") {
+    releases = unit::all_releases();
+  } else {
+    for (const auto& name : split(args.compare, ',')) {
+      auto v = unit::systemd_version_from_string(trim(name));
+      if (!v) {
+        fmt::print(stderr, "sdharden audit: --compare-systemd: {}\n", v.error().to_string());
+        return kExitUsage;
+      }
+      if (std::find(releases.begin(), releases.end(), *v) == releases.end()) releases.push_back(*v);
+    }
+    // Starting from the release in use (--systemd, or the installed one).
+    if (std::find(releases.begin(), releases.end(), installed) == releases.end())
+      releases.insert(releases.begin(), installed);
+  }
+  report::ReleaseComparison cmp;
+  for (auto v : releases) {
+    report::AuditReport r;
+    r.systemd_version = unit::to_string(v);
+    audit_scope(fs, false, v, policy, args, r);
+    if (args.user) audit_scope(fs, true, v, policy, args, r);
+    cmp.per_release.push_back(std::move(r));
+  }
+  std::string out = args.format == "json" ? report::comparison_json(cmp) : report::comparison_table(cmp);
+  if (args.output.empty() || args.output == "-") {
+    fmt::print("{}", out);
+  } else if (auto w = sdh::write_file_atomically(args.output, out); !w) {
+    fmt::print(stderr, "sdharden audit: -o {}: {}\n", args.output, w.error().to_string());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
 int run_audit(AuditArgs& args) {
   auto chosen = choose_release(args.systemd, args.root);
   if (!chosen) {
@@ -172,6 +216,7 @@ int run_audit(AuditArgs& args) {
     policy = std::make_unique<exposure::Policy>(std::move(*parsed));
   }
   RealFileSystem fs(args.root);
+  if (!args.compare.empty()) return run_comparison(args, fs, version, policy.get());
   report::AuditReport report;
   report.host = args.root.empty() ? host_name() : args.root;
   report.root = args.root.empty() ? "" : std::filesystem::absolute(args.root).lexically_normal().string();
@@ -224,6 +269,10 @@ void add_audit_command(CLI::App& app, Dispatch& dispatch) {
       ->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the report to FILE (atomically) instead of stdout");
   add_systemd_option(cmd, &args->systemd);
+  cmd->add_option("--compare-systemd", args->compare,
+                  "Score every unit under these releases too, side by side (\"252,262\" or \"all\"): what each "
+                  "will score after an upgrade")
+      ->type_name("LIST");
   cmd->add_option("--policy", args->policy, "JSON file with per-assessor weight/range overrides");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress output on stderr");
   // One value per occurrence: a repeatable option must not swallow what follows.

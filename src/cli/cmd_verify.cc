@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli/command.h"
+#include "cli/os_tree.h"
 #include "cli/verify_setup.h"
 #include "trace/session.h"
 #include "trace/tracer.h"
@@ -37,6 +38,7 @@ struct VerifyArgs {
   bool no_profile = false;
   int settle_ms = 1500;
   std::vector<std::string> files;  // --file DEST=SRC
+  OsTreeArgs os_tree;              // --os-tree, --package
 };
 
 // Profiles each run of the unit through its cgroup (created ahead of the
@@ -107,9 +109,11 @@ systemd::Status read_extra_files(const std::vector<std::string>& specs, verify::
   return {};
 }
 
-systemd::HostFactory host_factory_for(const std::string& in) {
+systemd::HostFactory host_factory_for(const std::string& in, const std::string& root) {
   if (in == "host") return systemd::host_factory();
-  return systemd::container_factory();
+  systemd::ContainerOptions o;
+  o.root = root;
+  return systemd::container_factory(o);
 }
 
 void add_verify_command(CLI::App& app, Dispatch& dispatch) {
@@ -130,10 +134,22 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
   add_file_option(*cmd, args->files);
   cmd->add_flag("--json", args->json, "print the verdict as JSON");
   cmd->add_flag("--no-profile", args->no_profile, "skip the silent-fallback comparison (no eBPF profiling)");
+  add_os_tree_options(cmd, &args->os_tree);
   cmd->footer("Exit codes: 0 verified, 1 verification failed, 2 usage error or the check fails "
               "even without the drop-in.");
   cmd->callback([args, &dispatch] {
     dispatch.action = [args]() -> int {
+      if (!args->os_tree.tree.empty() && args->in == "host") {
+        fmt::print(stderr, "sdharden verify: --os-tree boots a container; it cannot go with --in host\n");
+        return kExitUsage;
+      }
+      auto root = prepare_os_tree(args->os_tree);
+      if (!root) {
+        fmt::print(stderr, "sdharden verify: {}\n", root.error().to_string());
+        return kExitUsage;
+      }
+      // A unit file and the drop-in are read here and installed into the
+      // container; a unit name is the booted OS's own.
       RealFileSystem fs;
       auto target = verify::load_target(fs, args->unit, args->dropin, args->check);
       if (!target) {
@@ -150,7 +166,7 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       // Mutation-test hook for the e2e suite: probes run without these directives.
       if (const char* omit = getenv("SDHARDEN_TEST_OMIT_FROM_PROBES")) target->omit_from_probes = {omit};
       if (!args->no_profile) target->observer = make_profiler_observer();
-      auto verdict = verify::verify_dropin(*target, host_factory_for(args->in));
+      auto verdict = verify::verify_dropin(*target, host_factory_for(args->in, *root));
       if (!verdict) {
         fmt::print(stderr, "sdharden verify: {}\n", verdict.error().to_string());
         return kExitUsage;

@@ -15,7 +15,8 @@
 namespace sdh::cli {
 
 // The host factory for --in (a disposable container, or this host's systemd).
-systemd::HostFactory host_factory_for(const std::string& in);
+// "host" or "container"; a container boots `root` (this machine's, or an --os-tree).
+systemd::HostFactory host_factory_for(const std::string& in, const std::string& root = "/");
 
 // --file DEST=SRC (repeatable): local file SRC installed at DEST in the
 // host before the first start (configuration, a zone, a test server).

@@ -167,6 +167,31 @@ lint_versions)
   run 2 "$BIN" lint --systemd 253 "$d/host.service"
   [[ $ERR == *"unknown systemd version '253'"* ]] || fail "253 not refused: $ERR"
   ;;
+audit_compare)
+  # One tree under several releases side by side: PrivateMounts= unset
+  # scores worse on 252 than on 254+, PrivateTmp=disconnected only counts on 257+.
+  r=$WORK/croot
+  mkdir -p "$r/etc/systemd/system"
+  printf '[Service]\nExecStart=/bin/true\nPrivateTmp=disconnected\n' >"$r/etc/systemd/system/newer.service"
+  printf '[Service]\nExecStart=/bin/true\nPrivateMounts=yes\nPrivateTmp=yes\n' >"$r/etc/systemd/system/same.service"
+  run 0 "$BIN" audit --root "$r" --systemd 252 --compare-systemd 254,257 --format json -q
+  python3 - "$WORK/out" <<'PY' || fail "comparison JSON wrong"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["releases"] == ["252", "254", "257"], d["releases"]
+u = {x["unit"]: x for x in d["units"]}
+n, s = u["newer.service"]["exposure"], u["same.service"]["exposure"]
+assert float(n["252"]) > float(n["254"]) > float(n["257"]), n
+assert s["252"] == s["254"] == s["257"], s
+assert u["same.service"]["change_tenths"] == 0 and u["newer.service"]["change_tenths"] < 0
+assert d["units"][0]["unit"] == "newer.service", d["units"]  # changed units first
+PY
+  run 0 "$BIN" audit --root "$r" --systemd 252 --compare-systemd all -q
+  [[ $OUT == *"systemd 262"*"CHANGE"* && $OUT == *"score differently under systemd 262 than under systemd 252"* ]] \
+    || fail "comparison table: $OUT"
+  run 2 "$BIN" audit --root "$r" --compare-systemd 253 -q
+  run 2 "$BIN" audit --root "$r" --compare-systemd all --format sarif -q
+  ;;
 lint_formats)
   d=$(unit_dir)
   printf '[Service]\nExecStart=/bin/true\nSystemCallFilter=~@mount\nProtectSytem=strict\n' >"$d/f.service"
