@@ -24,7 +24,7 @@ install_packages() {
   local tree=$1 missing=() p
   for p in "${extra[@]}"; do
     [[ $p =~ ^[a-z0-9][a-z0-9.+-]*$ ]] || { echo "os-tree: bad package name '$p'" >&2; exit 2; }
-    dpkg-query --admindir="$tree/var/lib/dpkg" -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+    chroot "$tree" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
       || missing+=("$p")
   done
   ((${#missing[@]})) || return 0

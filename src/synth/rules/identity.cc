@@ -2,6 +2,8 @@
 // Rules: who the service runs as: User=/DynamicUser=, supplementary groups, user namespaces, IPC removal.
 #include "synth/rules/rules.h"
 
+#include <set>
+
 #include "synth/syscall_groups.h"
 
 namespace sdh::synth::rules {
@@ -183,17 +185,32 @@ RuleOutcome decide_private_users(const Context& c) {
   RuleOutcome r;
   const std::string rule = "private-users";
   if (c.unit.private_users) return r;
+  // Every reason a full namespace breaks it, in the order found; the identity
+  // mapping (257+) fixes some: it keeps users, groups and file ownership as
+  // they are, and the namespace's root keeps its power over files of mapped
+  // owners. Any other capability, identity change or setuid program blocks both.
   std::vector<std::string> why;
+  bool identity_fixes_all = true;
+  static const std::set<std::string> kFileCaps = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
+                                                  "CAP_FOWNER", "CAP_FSETID"};
   auto obviated = c.caps_obviated_by_user();
-  for (const auto& [cap, w] : c.ev.capabilities)
-    if (!obviated.count(cap)) why.push_back(cap + " (useless inside a user namespace)");
+  for (const auto& [cap, w] : c.ev.capabilities) {
+    if (obviated.count(cap)) continue;
+    why.push_back(cap + " (useless inside a user namespace)");
+    if (!kFileCaps.count(cap)) identity_fixes_all = false;
+  }
   for (const char* f : {"uid_change", "gid_change"}) {
-    if (c.ev.flag(f)) why.push_back(std::string(f == std::string("uid_change") ? "changes user" : "changes group"));
+    if (!c.ev.flag(f)) continue;
+    why.push_back(std::string(f == std::string("uid_change") ? "changes user" : "changes group"));
+    identity_fixes_all = false;
   }
   if (!c.unit.supplementary_groups.empty()) {
     why.push_back("SupplementaryGroups= are not mapped into the user namespace");
   }
-  if (!c.ev.setuid_executables.empty()) why.push_back("executes setuid " + setuid_text(c.ev));
+  if (!c.ev.setuid_executables.empty()) {
+    why.push_back("executes setuid " + setuid_text(c.ev));
+    identity_fixes_all = false;
+  }
   for (const auto& [path, use] : c.ev.paths) {
     if (use.access & profile::kChown) {
       why.push_back("chown of " + path);
@@ -203,6 +220,12 @@ RuleOutcome decide_private_users(const Context& c) {
   if (!c.unprivileged() && why.empty()) why.push_back("runs as root: files of other users would appear as nobody");
   if (!why.empty()) {
     r.not_set.push_back(refuse("PrivateUsers=yes", sample(why), rule));
+    if (identity_fixes_all && c.accepts("PrivateUsers", "identity"))
+      r.options.push_back(single("PrivateUsers", "identity",
+                                 fmt::format("a full user namespace would break it ({}); the identity mapping keeps "
+                                             "users, groups and file ownership, and nothing else is needed ({})",
+                                             sample(why), c.scope()),
+                                 rule));
     return r;
   }
   r.options.push_back(single("PrivateUsers", "yes",

@@ -394,7 +394,15 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     } else if (key == "PrivateMounts") {
       if (flag["mounts"]) bad.push_back("PrivateMounts= but the daemon mounts");
     } else if (key == "PrivateUsers") {
-      if (!caps.empty()) bad.push_back("PrivateUsers= but capabilities used");
+      // The identity mapping keeps the namespace root's power over files.
+      static const std::set<std::string> kFileCaps = {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
+                                                      "CAP_FOWNER", "CAP_FSETID"};
+      bool identity = has(lines, "PrivateUsers", "identity");
+      for (const auto& cap : caps)
+        if (!identity || !kFileCaps.count(cap)) {
+          bad.push_back("PrivateUsers= but capabilities used");
+          break;
+        }
       if (flag["uid_change"]) bad.push_back("PrivateUsers= but identity changes");
     } else if (key == "ProtectSystem") {
       std::vector<std::string> rw;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 
 #include "exposure/assess.h"
 #include "synth/evidence.h"
@@ -69,6 +70,47 @@ TEST(KnowledgeBase, CoversTheDirectivesOfTheIssue) {
         "NotifyAccess"}) {
     EXPECT_TRUE(have.count(k)) << k;
   }
+}
+
+// Each rule's decision for one release, on the unit's defaults (root) and `ev`.
+RuleOutcome decide_for(const std::string& rule_id, const Evidence& ev, unit::SystemdVersion version) {
+  static const unit::UnitSettings unit;
+  static const std::vector<Directive> plan;
+  static const SystemFacts facts;
+  for (const auto& r : knowledge_base())
+    if (r.id == rule_id) return r.decide(Context{ev, unit, plan, version, facts});
+  throw std::logic_error("no rule " + rule_id);
+}
+
+std::vector<std::string> option_lines(const RuleOutcome& o) {
+  std::vector<std::string> out;
+  for (const auto& opt : o.options)
+    for (const auto& d : opt.directives) out.push_back(d.key + "=" + d.values.back());
+  return out;
+}
+
+// A root daemon that only overrides file permissions: a full user namespace
+// breaks it; from 257 on the identity mapping does not, and only then is it offered.
+TEST(KnowledgeBase, PrivateUsersIdentityWhereOnlyAFullNamespaceBreaks) {
+  Evidence ev;
+  ev.capabilities["CAP_DAC_OVERRIDE"] = Witness{{"/usr/sbin/d"}, 3};
+  auto old = decide_for("private-users", ev, unit::known_release(254));
+  EXPECT_TRUE(option_lines(old).empty());
+  ASSERT_EQ(old.not_set.size(), 1u);
+  EXPECT_EQ(option_lines(decide_for("private-users", ev, unit::known_release(257))),
+            std::vector<std::string>{"PrivateUsers=identity"});
+  // A capability that acts outside the files (a low port) blocks both.
+  ev.capabilities["CAP_NET_BIND_SERVICE"] = Witness{{"/usr/sbin/d"}, 1};
+  EXPECT_TRUE(option_lines(decide_for("private-users", ev, unit::newest_release())).empty());
+}
+
+// The host name is set: refused everywhere, contained from 262 on.
+TEST(KnowledgeBase, ProtectHostnamePrivateOnlyWhereTheReleaseHasIt) {
+  Evidence ev;
+  ev.flags["hostname_change"] = Witness{{"/usr/sbin/d"}, 1};
+  EXPECT_TRUE(option_lines(decide_for("protect-hostname", ev, unit::known_release(257))).empty());
+  EXPECT_EQ(option_lines(decide_for("protect-hostname", ev, unit::known_release(262))),
+            std::vector<std::string>{"ProtectHostname=private"});
 }
 
 TEST(SyscallGroups, EmbeddedTablesParseAndHoldTheScoredGroups) {
