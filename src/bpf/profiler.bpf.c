@@ -90,7 +90,6 @@ struct {
 /* Followed processes live in a direct-mapped array indexed by the low bits of
  * the pid (an inlined lookup, no hashing: this runs twice per syscall of every
  * process on the machine); a pid whose cell is taken goes to `tracked`. */
-#define SDH_FAST_CELLS 65536
 struct fast_cell {
   u32 tgid; /* 0: free */
   u32 pad;
@@ -143,9 +142,6 @@ static __always_inline void remove_proc(u32 tgid) {
 
 /* Syscall counters of the first SDH_MAX_SLOTS programs live in an array
  * (row = slot, column = nr): the per-syscall path then does no hashing. */
-#define SDH_MAX_SLOTS 128
-#define SDH_MAX_NR 512
-#define SDH_NO_SLOT 0xffffffffU
 unsigned int next_slot = 0;
 
 struct {

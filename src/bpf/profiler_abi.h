@@ -4,6 +4,15 @@
 #ifndef SDH_PROFILER_ABI_H
 #define SDH_PROFILER_ABI_H
 
+/* Map geometry, read by both sides: followed processes in a direct-mapped
+ * array of SDH_FAST_CELLS cells (a power of two, indexed by the pid's low
+ * bits); syscall counters of the first SDH_MAX_SLOTS programs in an array of
+ * SDH_MAX_NR columns; SDH_NO_SLOT for a program that got no row. */
+#define SDH_FAST_CELLS 65536
+#define SDH_MAX_SLOTS 128
+#define SDH_MAX_NR 512
+#define SDH_NO_SLOT 0xffffffffU
+
 #define SDH_PATH_MAX 256
 #define SDH_DATA_MAX 128
 

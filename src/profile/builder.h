@@ -11,7 +11,7 @@
 
 #include "profile/inspector.h"
 #include "profile/profile.h"
-#include "trace/trace_event.h"
+#include "profile/trace_event.h"
 
 namespace sdh::profile {
 

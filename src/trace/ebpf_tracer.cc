@@ -27,11 +27,11 @@ namespace sdh::trace {
 
 namespace {
 
-// Must match profiler.bpf.c.
-constexpr uint32_t kMaxSlots = 128;
-constexpr uint32_t kMaxNr = 512;
-constexpr uint32_t kNoSlot = 0xffffffffu;
-constexpr uint32_t kFastCells = 65536;
+// The maps' geometry, shared with profiler.bpf.c through profiler_abi.h.
+constexpr uint32_t kMaxSlots = SDH_MAX_SLOTS;
+constexpr uint32_t kMaxNr = SDH_MAX_NR;
+constexpr uint32_t kNoSlot = SDH_NO_SLOT;
+constexpr uint32_t kFastCells = SDH_FAST_CELLS;
 
 std::string g_libbpf_log;  // last libbpf messages, for error reports
 

@@ -11,7 +11,7 @@
 #include <sys/types.h>
 #include <vector>
 
-#include "trace/trace_event.h"
+#include "profile/trace_event.h"
 #include "util/error.h"
 
 namespace sdh::trace {

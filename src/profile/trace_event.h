@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// TraceEvent: one observation from a tracer back-end, as a plain value.
+// TraceEvent: one observation from a tracer back-end, as a plain value. It
+// lives on the pure side (profile/ imports nothing from trace/); the
+// namespace stays sdh::trace, where its producers are.
 // The eBPF back-end (ebpf_tracer.cc) produces them from kernel records; tests
 // build them by hand. ProfileBuilder (src/profile/builder.h) consumes them.
 #pragma once
