@@ -6,19 +6,15 @@
 #include <optional>
 #include <string>
 
+#include "util/elf_arch.h"
 #include "util/error.h"
 #include "util/fs.h"
 
 namespace sdh::lint {
 
-// The architecture of an ELF image, named as SystemCallArchitectures= names
-// it ("x86-64", "x86", "x32", "arm64", "arm", ...). nullopt when `bytes` is
-// not an ELF image or the machine is one we do not name.
-std::optional<std::string> elf_architecture(const std::string& bytes);
-
-// The architecture this program was compiled for: what "native" means when
-// the unit is checked on this machine.
-std::string native_architecture();
+// elf_architecture() and native_architecture() are util/elf_arch.h's.
+using sdh::elf_architecture;
+using sdh::native_architecture;
 
 // What a command really executes: follows "#!" interpreters (one level deep
 // is what the kernel does for scripts; we allow a few) and returns the ELF

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "profile/builder.h"
 
+#include "util/elf_arch.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -497,7 +499,7 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
 
 Profile ProfileBuilder::build() const {
   Profile p;
-  p.architecture = native_architecture();
+  p.architecture = sdh::native_architecture();
   uint64_t boundary_ns = 0;
   if (marker_ns_) {
     p.boundary = PhaseBoundary::marker;

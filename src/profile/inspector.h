@@ -23,7 +23,7 @@ class FileInspector {
   virtual ~FileInspector() = default;
   // stat(2) of an absolute path; nullopt when it does not exist (any more).
   virtual std::optional<FileFacts> inspect(const std::string& path) const = 0;
-  // "x86-64", "i386", "aarch64", ... from the ELF header (following one "#!"
+  // "x86-64", "x86", "arm64", ... from the ELF header (following one "#!"
   // to the interpreter); "" when unreadable.
   virtual std::string elf_machine(const std::string& path) const = 0;
   // The "#!" interpreter of a script ("/usr/bin/perl"); "" for anything else.
@@ -49,8 +49,5 @@ class FakeInspector final : public FileInspector {
     return it == interpreters.end() ? "" : it->second;
   }
 };
-
-// Name of an ELF e_machine value ("x86-64" for 62), "unknown" otherwise.
-std::string elf_machine_name(uint16_t e_machine);
 
 }  // namespace sdh::profile

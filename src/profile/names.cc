@@ -37,26 +37,6 @@ int syscall_number(const std::string& name) {
   return nr == __NR_SCMP_ERROR ? -1 : nr;
 }
 
-std::string native_architecture() {
-#if defined(__x86_64__)
-  return "x86-64";
-#elif defined(__aarch64__)
-  return "aarch64";
-#elif defined(__i386__)
-  return "i386";
-#elif defined(__arm__)
-  return "arm";
-#elif defined(__riscv)
-  return "riscv";
-#elif defined(__powerpc64__)
-  return "ppc64";
-#elif defined(__s390x__)
-  return "s390x";
-#else
-  return "unknown";
-#endif
-}
-
 std::string address_family_name(int family) {
   auto name = sdh::address_family_name(family);
   return name.empty() ? "AF_" + std::to_string(family) : std::string(name);
@@ -80,20 +60,5 @@ std::string capability_name(int cap) {
   return name.empty() ? "CAP_" + std::to_string(cap) : std::string(name);
 }
 
-std::string elf_machine_name(uint16_t e_machine) {
-  switch (e_machine) {
-    case 3: return "i386";
-    case 8: return "mips";
-    case 20: return "ppc";
-    case 21: return "ppc64";
-    case 22: return "s390";
-    case 40: return "arm";
-    case 62: return "x86-64";
-    case 183: return "aarch64";
-    case 243: return "riscv";
-    case 258: return "loongarch";
-  }
-  return "unknown";
-}
 
 }  // namespace sdh::profile

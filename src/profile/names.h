@@ -15,8 +15,6 @@ std::string syscall_name(int nr);
 std::string syscall_name_of_arch(int nr, uint32_t audit_arch);
 // Native-architecture number of a syscall name, -1 when unknown.
 int syscall_number(const std::string& name);
-// "x86-64", "aarch64", ... for the architecture this binary runs on.
-std::string native_architecture();
 std::string address_family_name(int family);  // "AF_INET6", "AF_12" when unknown
 std::string socket_type_name(int type);        // flags stripped: "SOCK_DGRAM"
 std::string capability_name(int cap);          // "CAP_NET_ADMIN", "CAP_99" when unknown

@@ -83,7 +83,7 @@ struct FailedOperation {
 // Everything observed for one executable (all processes that ran it).
 struct ExecutableProfile {
   std::string path;                 // "/usr/sbin/nginx"
-  std::string elf_machine;          // "x86-64", "i386", "aarch64", ... (from the ELF header)
+  std::string elf_machine;          // "x86-64", "x86", "arm64", ... as SystemCallArchitectures= names them (older profiles: "i386", "aarch64")
   std::string interpreter;          // a script's "#!" program ("/usr/bin/perl"), "" for ELF
   bool setuid_binary = false;       // the file has S_ISUID/S_ISGID
   uint64_t processes = 0;

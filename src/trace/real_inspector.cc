@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "trace/real_inspector.h"
 
+#include "util/elf_arch.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -57,12 +59,7 @@ std::string RealInspector::elf_machine(const std::string& path) const {
     size_t end = h.find_first_of(" \t\n", start);
     return elf_machine(h.substr(start, end == std::string::npos ? std::string::npos : end - start));
   }
-  // e_ident[0..3] = "\x7fELF", e_ident[5] = data encoding, e_machine at offset 18.
-  if (h.size() < 20 || std::memcmp(h.data(), "\x7f" "ELF", 4) != 0) return "";
-  uint16_t machine;
-  auto lo = static_cast<uint8_t>(h[18]), hi = static_cast<uint8_t>(h[19]);
-  machine = h[5] == 2 ? static_cast<uint16_t>(lo << 8 | hi) : static_cast<uint16_t>(hi << 8 | lo);
-  return profile::elf_machine_name(machine);
+  return elf_architecture(h).value_or("");
 }
 
 }  // namespace sdh::trace
