@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
 #include <limits>
 #include <cstring>
 
@@ -232,6 +233,31 @@ std::string canonical_family(const std::string& f) {
   if (f == "AF_LOCAL") return "AF_UNIX";
   if (f == "AF_ROUTE") return "AF_NETLINK";
   return f;
+}
+
+// A credential's name: a file name of its own (no '/', not "." or "..").
+bool valid_credential_name(const std::string& id) {
+  return !id.empty() && id.size() <= 255 && id.find('/') == std::string::npos && id != "." && id != "..";
+}
+
+// Base64 as systemd decodes it: the alphabet, '=' padding at the end, a
+// multiple of four characters once white space is dropped.
+bool valid_base64(const std::string& text) {
+  std::string t;
+  for (char c : text)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') t += c;
+  if (t.empty() || t.size() % 4 != 0) return false;
+  size_t pad = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == '=') {
+      ++pad;
+      continue;
+    }
+    if (pad) return false;  // data after padding
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/') return false;
+  }
+  return pad <= 2;
 }
 
 void apply_address_families(const Ctx& x) {
@@ -827,6 +853,29 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
       return true;
     }
     case ParseRule::exec_command: apply_exec_command(x); return true;
+    case ParseRule::load_credential:
+    case ParseRule::load_credential_encrypted:
+    case ParseRule::set_credential:
+    case ParseRule::set_credential_encrypted: {
+      bool set = d->rule == ParseRule::set_credential || d->rule == ParseRule::set_credential_encrypted;
+      bool encrypted = d->rule == ParseRule::load_credential_encrypted || d->rule == ParseRule::set_credential_encrypted;
+      auto& list = set ? s.set_credentials : s.load_credentials;
+      if (a.value.empty()) {
+        list.clear();
+        return true;
+      }
+      auto colon = a.value.find(':');
+      std::string id = a.value.substr(0, colon);
+      bool ok = valid_credential_name(id);
+      if (set) ok = ok && colon != std::string::npos;
+      if (d->rule == ParseRule::set_credential_encrypted) ok = ok && valid_base64(a.value.substr(colon + 1));
+      if (!ok) {
+        x.warn("invalid credential in " + a.key + "=, ignored");
+        return true;
+      }
+      list[id] = encrypted;  // the same ID given again replaces it, in either spelling
+      return true;
+    }
     case ParseRule::pid_file: {
       // A relative name is below /run; an invalid one is ignored (the unit still loads).
       auto v = x.expand(a.value, false);
@@ -884,7 +933,7 @@ std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assign
   return "";
 }
 
-void apply_implied_settings(UnitSettings& s) {
+void apply_implied_settings(UnitSettings& s, SystemdVersion version) {
   if (s.has_exec_context) {
     if (s.private_devices)
       s.capability_bounding_set &= ~((uint64_t{1} << 27) | (uint64_t{1} << 17));  // MKNOD, SYS_RAWIO
@@ -917,6 +966,9 @@ void apply_implied_settings(UnitSettings& s) {
         s.device_allow.push_back({"block-device-mapper", "rwm"});
       }
       if (s.protect_clock) s.device_allow.push_back({"char-rtc", "r"});
+      // Decrypting credentials may need the TPM: releases before 262 put it first.
+      if (s.has_encrypted_credentials() && !has_change(version, Change::no_tpm_for_encrypted_credentials))
+        s.device_allow.insert(s.device_allow.begin(), {"char-tpm", "rw"});
     }
   }
 }

@@ -29,7 +29,7 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
 // What systemd adds after loading (unit_patch_contexts): DynamicUser's
 // sandbox, capability drops, PrivateDevices' device policy, ProtectClock's
 // DeviceAllow entry, RootImage's loop devices.
-void apply_implied_settings(UnitSettings& s);
+void apply_implied_settings(UnitSettings& s, SystemdVersion version);
 
 // Why systemd refuses to load a unit whose settings were all valid one by one
 // (combinations its verification rejects), or "" when it loads it.

@@ -93,6 +93,10 @@ const std::vector<DirectiveInfo> kTable = {
     {"IPEgressFilterPath", S::cgroup, R::ip_filter_path, A::accumulates, E::reset, nullptr, &UnitSettings::ip_egress_filter_path},
     {"SocketBindAllow", S::cgroup, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::socket_bind_allow},
     {"SocketBindDeny", S::cgroup, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::socket_bind_deny},
+    {"LoadCredential", S::exec, R::load_credential, A::accumulates, E::reset},
+    {"LoadCredentialEncrypted", S::exec, R::load_credential_encrypted, A::accumulates, E::reset},
+    {"SetCredential", S::exec, R::set_credential, A::accumulates, E::reset},
+    {"SetCredentialEncrypted", S::exec, R::set_credential_encrypted, A::accumulates, E::reset},
 };
 
 
@@ -115,7 +119,8 @@ std::string to_string(ParseRule v) {
       "keyring_mode", "notify_access", "device_policy", "service_type", "user_group",
       "supplementary_groups", "umask", "path", "capability_set", "restrict_namespaces",
       "address_families", "syscall_filter", "syscall_archs", "syscall_errno", "device_allow",
-      "delegate", "ip_prefixes", "ip_filter_path", "path_list", "exec_command", "pid_file"};
+      "delegate", "ip_prefixes", "ip_filter_path", "path_list", "exec_command", "pid_file", "load_credential", "load_credential_encrypted",
+      "set_credential", "set_credential_encrypted"};
   return names[static_cast<int>(v)];
 }
 

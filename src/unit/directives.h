@@ -17,7 +17,11 @@ enum class ParseRule {
   boolean, boolean_fatal, protect_system, protect_home, protect_proc, proc_subset, keyring_mode,
   notify_access, device_policy, service_type, user_group, supplementary_groups, umask, path,
   capability_set, restrict_namespaces, address_families, syscall_filter, syscall_archs,
-  syscall_errno, device_allow, delegate, ip_prefixes, ip_filter_path, path_list, exec_command, pid_file
+  syscall_errno, device_allow, delegate, ip_prefixes, ip_filter_path, path_list, exec_command, pid_file,
+  // Credentials by ID (only whether an encrypted one remains matters): the
+  // plain and the encrypted spelling share one list, which empty clears.
+  load_credential, load_credential_encrypted,  // ID[:PATH]
+  set_credential, set_credential_encrypted,    // ID:TEXT, ID:BASE64
 };
 enum class Accumulation { last_wins, accumulates };
 enum class EmptyAssignment {

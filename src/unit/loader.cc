@@ -319,7 +319,7 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
     auto rr = ld.apply_file(file, content, s, ctx, true);
     if (!rr) return fail(rr.error());
   }
-  apply_implied_settings(s);
+  apply_implied_settings(s, options.version);
   if (std::string why = refusal(s, ld.out.assignments, options.version); !why.empty())
     return fail(Error(ld.out.name + ": " + why + "; systemd refuses the unit"));
   ld.out.settings = std::move(s);

@@ -151,6 +151,17 @@ struct UnitSettings {
   std::vector<std::string> socket_bind_allow;
   std::vector<std::string> socket_bind_deny;
 
+  // Credentials by ID -> encrypted (LoadCredential*= and SetCredential*=):
+  // releases before 262 imply a TPM device entry for encrypted ones.
+  std::map<std::string, bool> load_credentials;
+  std::map<std::string, bool> set_credentials;
+  bool has_encrypted_credentials() const {
+    for (const auto* m : {&load_credentials, &set_credentials})
+      for (const auto& [id, encrypted] : *m)
+        if (encrypted) return true;
+    return false;
+  }
+
   // Devices
   DevicePolicy device_policy = DevicePolicy::auto_;
   std::vector<DeviceAllowEntry> device_allow;

@@ -112,6 +112,7 @@ std::string to_string(Change c) {
     case Change::user_services_run_as_caller: return "user_services_run_as_caller";
     case Change::unknown_family_ends_line: return "unknown_family_ends_line";
     case Change::exec_context_checks: return "exec_context_checks";
+    case Change::no_tpm_for_encrypted_credentials: return "no_tpm_for_encrypted_credentials";
     case Change::capability_invert_within_kernel: return "capability_invert_within_kernel";
     case Change::managed_users_pam_checks: return "managed_users_pam_checks";
   }
@@ -124,6 +125,7 @@ int first_release_with(Change c) {
     case Change::user_services_run_as_caller: return 262;
     case Change::unknown_family_ends_line: return 262;
     case Change::exec_context_checks: return 257;
+    case Change::no_tpm_for_encrypted_credentials: return 262;
     case Change::capability_invert_within_kernel: return 262;
     case Change::managed_users_pam_checks: return 262;
   }

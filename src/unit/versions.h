@@ -93,6 +93,9 @@ enum class Change {
   // CapabilityBoundingSet=~LIST complements within the kernel's capabilities
   // (before: all 64 bits).
   capability_invert_within_kernel,
+  // Encrypted credentials with a device allow-list no longer imply
+  // DeviceAllow=char-tpm rw (first in the list before).
+  no_tpm_for_encrypted_credentials,
   // A template file given by path is loaded as NAME@test_instance (was NAME@i).
   template_instance_test_instance,
 };

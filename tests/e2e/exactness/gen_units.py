@@ -54,6 +54,8 @@ def value_for(rng, key):
         return rng.choice(LATER_VALUES[key])
     if key in BOOL_KEYS or key == "DynamicUser" or key == "DefaultDependencies":
         return rng.choice(BOOLS)
+    if key in ("LoadCredentialEncrypted", "SetCredentialEncrypted", "LoadCredential", "SetCredential", "LoadCredential", "SetCredential"):
+        return rng.choice(["gen-cred:/etc/gen-cred", "gen-cred", "", "gen-cred:c2VjcmV0", "other:c2VjcmV0"])
     if key == "RestrictFileSystems":
         return rng.choice(["ext4", "~tmpfs", "@basic-api", "", "bogusfs", "ext4 btrfs"])
     if key == "ProtectSystem":
@@ -139,7 +141,8 @@ KEYS = (BOOL_KEYS * 1 + ["DynamicUser", "ProtectSystem", "ProtectHome", "Protect
                          "SystemCallFilter", "SystemCallFilter", "SystemCallArchitectures",
                          "SystemCallErrorNumber", "DevicePolicy", "DeviceAllow", "Delegate",
                          "IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath",
-                         "Type", "RestrictFileSystems"])
+                         "Type", "RestrictFileSystems", "LoadCredentialEncrypted", "SetCredentialEncrypted",
+                         "DevicePolicy", "PrivateDevices"])
 
 
 def service_lines(rng, n):

@@ -65,6 +65,26 @@ TEST(DirectiveRegistry, SinceAgreesWithEveryReleasesDirectiveList) {
     }
 }
 
+// The plain and encrypted spellings of a credential share one list per kind:
+// the same ID replaces, the empty assignment clears only its own kind, and
+// SetCredentialEncrypted= wants base64.
+TEST(DirectiveRegistry, CredentialsAreListsByIdSharedBetweenSpellings) {
+  const DirectiveInfo* load_enc = find_directive("Service", "LoadCredentialEncrypted", "service");
+  ASSERT_NE(load_enc, nullptr);
+  auto has = [&](const std::string& lines) {
+    return load(*load_enc, lines, oldest_release()).settings.has_encrypted_credentials();
+  };
+  EXPECT_TRUE(has("LoadCredentialEncrypted=key:/etc/key\n"));
+  EXPECT_TRUE(has("LoadCredentialEncrypted=key\n"));
+  EXPECT_FALSE(has("LoadCredentialEncrypted=key\nLoadCredential=key:/etc/key\n"));  // replaced by a plain one
+  EXPECT_FALSE(has("LoadCredentialEncrypted=key\nLoadCredential=\n"));              // cleared
+  EXPECT_TRUE(has("LoadCredentialEncrypted=key\nSetCredentialEncrypted=\n"));       // the other list
+  EXPECT_TRUE(has("SetCredentialEncrypted=key:c2VjcmV0\n"));
+  EXPECT_FALSE(has("SetCredentialEncrypted=key:/etc/k-y\n"));  // not base64
+  EXPECT_FALSE(has("SetCredentialEncrypted=key\n"));           // no data
+  EXPECT_FALSE(has("LoadCredentialEncrypted=a/b:/etc/key\n"));  // not a credential name
+}
+
 // Before its release a directive is unknown: ignored with a warning that
 // names the release that knows it (what lint shows).
 TEST(DirectiveRegistry, NewerDirectiveIsUnknownToOlderReleasesWithAHint) {

@@ -62,7 +62,7 @@ TEST(Releases, InstalledSystemdFromItsSharedLibrary) {
 TEST(Releases, EveryBehaviourChangeIsTiedToAReleaseOfTheTable) {
   for (auto c : {Change::user_services_run_as_caller, Change::unknown_family_ends_line, Change::exec_context_checks,
                  Change::managed_users_pam_checks, Change::capability_invert_within_kernel,
-                 Change::template_instance_test_instance}) {
+                 Change::template_instance_test_instance, Change::no_tpm_for_encrypted_credentials}) {
     EXPECT_NO_THROW(known_release(first_release_with(c))) << to_string(c);
     EXPECT_FALSE(has_change(oldest_release(), c)) << to_string(c);
     EXPECT_TRUE(has_change(newest_release(), c)) << to_string(c);
