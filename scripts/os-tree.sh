@@ -12,7 +12,22 @@
 # them from starting; a DIR (an existing tree) only gets its packages. The
 # archive's address is read from this machine's apt configuration. Progress
 # goes to stderr, the path to stdout. Installed as sdharden-os-tree.
+# `os-tree.sh --print-mirror` prints that address (scripts/systemd-oracle.sh uses it).
 set -euo pipefail
+
+mirror() {
+  local uri
+  uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
+        | tr ' ' '\n' | grep -v -- '-security' | head -1 || true)
+  if [[ -z $uri ]]; then
+    uri=$(grep -h '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+          | grep -v -- '-security' | awk '{print $2}' | head -1 || true)
+  fi
+  [[ -n $uri ]] || { echo "os-tree: no Debian archive found in the apt configuration" >&2; exit 1; }
+  echo "${uri%/}"
+}
+
+if [[ ${1:-} == --print-mirror ]]; then mirror; exit 0; fi
 suite=${1:?usage: os-tree.sh SUITE|DIR [PACKAGE...]}
 shift
 extra=("$@")
@@ -44,17 +59,6 @@ fi
 [[ $suite =~ ^[a-z]+$ ]] || { echo "os-tree: '$suite' is neither a directory nor a Debian suite name" >&2; exit 2; }
 tree=$cache/$suite
 
-mirror() {
-  local uri
-  uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
-        | tr ' ' '\n' | grep -v -- '-security' | head -1 || true)
-  if [[ -z $uri ]]; then
-    uri=$(grep -h '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-          | grep -v -- '-security' | awk '{print $2}' | head -1 || true)
-  fi
-  [[ -n $uri ]] || { echo "os-tree: no Debian archive found in the apt configuration" >&2; exit 1; }
-  echo "${uri%/}"
-}
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock"

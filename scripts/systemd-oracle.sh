@@ -25,15 +25,7 @@ check() {  # the wrapper must report the version it is named for
 
 if [[ -x $wrapper && -x $cache/systemd-$version ]]; then check; echo "$wrapper"; exit 0; fi
 
-mirror() {
-  local uri
-  uri=$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null \
-        | tr ' ' '\n' | grep -v -- '-security' | head -1 || true)
-  [[ -n $uri ]] || uri=$(grep -h '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-        | grep -v -- '-security' | awk '{print $2}' | head -1 || true)
-  [[ -n $uri ]] || { echo "systemd-oracle: no Debian archive found in the apt configuration" >&2; exit 1; }
-  echo "${uri%/}"
-}
+mirror() { "$here/os-tree.sh" --print-mirror; }  # the archive address, read from apt
 
 # write_wrappers ROOT PREFIX: systemd-analyze-VERSION and systemd-VERSION (the
 # manager, for --dump-configuration-items) run ROOT's binaries through PREFIX.

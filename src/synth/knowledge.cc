@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "synth/knowledge.h"
 
-#include "unit/syscalls.h"
-
-#include "unit/directives.h"
-
-#include <limits>
-
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include <fmt/core.h>
 
 #include "synth/rules/rules.h"
 #include "synth/syscall_groups.h"
+#include "unit/directives.h"
+#include "unit/syscalls.h"
+#include "util/strings.h"
 
 namespace sdh::synth {
 
@@ -88,8 +86,9 @@ std::map<std::string, std::string> Context::caps_obviated_by_user() const {
 }
 
 bool Context::private_tmp() const {
-  return unit.private_tmp || dynamic_user() || planned_is("PrivateTmp", "yes") ||
-         planned_is("PrivateTmp", "disconnected");
+  const Directive* planned_tmp = planned("PrivateTmp");
+  return unit.private_tmp || dynamic_user() ||
+         (planned_tmp && !planned_tmp->values.empty() && parse_boolean(planned_tmp->values.back()) != false);
 }
 
 bool Context::accepts(const std::string& key, const std::string& value) const {

@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <cctype>
-#include <limits>
 #include <cstring>
+#include <limits>
 
 #include "unit/directives.h"
+#include "util/linux_names.h"
+#include "util/strings.h"
 #include "unit/parser.h"
 #include "unit/syscalls.h"
 #include "unit/unit_name.h"
@@ -18,14 +20,6 @@ namespace sdh::unit {
 namespace {
 
 // --- small parsers -------------------------------------------------------
-
-std::optional<bool> parse_boolean(const std::string& v) {
-  std::string l;
-  for (char c : v) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (l == "1" || l == "yes" || l == "y" || l == "true" || l == "t" || l == "on") return true;
-  if (l == "0" || l == "no" || l == "n" || l == "false" || l == "f" || l == "off") return false;
-  return std::nullopt;
-}
 
 bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -167,11 +161,10 @@ void apply_capabilities(const Ctx& x) {
   uint64_t initial = bounding ? ~uint64_t{0} : 0;
   // Newer releases complement within the capabilities the kernel has, so an
   // inverted first line no longer equals "unset" and later lines merge into it.
-  // Offline there is no target kernel: take Linux 5.9+'s last capability
-  // (CAP_CHECKPOINT_RESTORE, 40), what every supported Debian kernel has.
-  constexpr int kLastCapability = 40;
+  // Offline there is no target kernel: take the capabilities Linux names
+  // (through CAP_CHECKPOINT_RESTORE, 5.9+), what every supported Debian kernel has.
   uint64_t all = has_change(x.c.version, Change::capability_invert_within_kernel)
-                     ? (uint64_t{1} << (kLastCapability + 1)) - 1
+                     ? (uint64_t{1} << sdh::capability_count()) - 1
                      : ~uint64_t{0};
   // An empty list or a still-initial set is replaced; otherwise lines merge.
   if (sum == 0 || set == initial)
@@ -906,8 +899,7 @@ std::string last_value(const std::vector<Assignment>& assignments, const std::st
 
 std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assignments, SystemdVersion version) {
   if (!s.has_exec_context) return "";
-  std::string own = s.type;
-  own[0] = static_cast<char>(own[0] - 'a' + 'A');
+  const std::string own = own_section(s.type);
   const bool is_service = s.type == "service";
   const std::string pam = last_value(assignments, own, "PAMName");
   const std::string kill_mode = last_value(assignments, own, "KillMode");

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "util/linux_names.h"
+#include "util/strings.h"
 
 namespace sdh::unit {
 namespace {
@@ -149,10 +150,6 @@ bool valid_host_name(std::string_view h) {
   return h.find("..") == std::string_view::npos;
 }
 
-bool true_word(std::string_view w) {
-  return w == "1" || w == "yes" || w == "y" || w == "true" || w == "t" || w == "on";
-}
-
 }  // namespace
 
 const Spelling* find_spelling(const DirectiveInfo& d, const std::string& value, int version) {
@@ -168,11 +165,16 @@ const Spelling* find_spelling(const DirectiveInfo& d, const std::string& value, 
     auto colon = value.find(':');
     if (colon == std::string::npos) continue;
     std::string_view head = std::string_view(value).substr(0, colon);
-    std::string lower(head);
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if ((head == bare || true_word(lower)) && valid_host_name(std::string_view(value).substr(colon + 1))) return &sp;
+    if ((head == bare || parse_boolean(head) == true) && valid_host_name(std::string_view(value).substr(colon + 1)))
+      return &sp;
   }
   return nullptr;
+}
+
+std::string own_section(const std::string& type) {
+  std::string own = type;
+  if (!own.empty()) own[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(own[0])));
+  return own;
 }
 
 bool type_has_exec_context(const std::string& type) {
@@ -186,8 +188,7 @@ bool type_has_cgroup_context(const std::string& type) {
 const DirectiveInfo* find_directive(const std::string& section, const std::string& key,
                                     const std::string& type) {
   // Exec and cgroup settings live in the type's own section ([Service], [Socket]...).
-  std::string own = type;
-  if (!own.empty()) own[0] = static_cast<char>(own[0] - 'a' + 'A');
+  const std::string own = own_section(type);
   for (const auto& d : kTable) {
     if (d.name != key) continue;
     switch (d.scope) {

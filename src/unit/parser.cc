@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "unit/parser.h"
 
+#include "unit/directives.h"
+
 #include <cstring>
 #include <string_view>
 
@@ -143,9 +145,7 @@ struct Lexer {
 bool section_known_for_type(const std::string& section, const std::string& type) {
   if (section == "Unit" || section == "Install") return true;
   if (type.empty()) return false;
-  std::string own = type;
-  own[0] = static_cast<char>(own[0] - 'a' + 'A');
-  return section == own;
+  return section == own_section(type);
 }
 
 ParsedFile parse_unit_file(const std::string& text, const std::string& file,

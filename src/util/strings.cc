@@ -36,4 +36,12 @@ std::vector<std::string> words(std::string_view s) {
   return out;
 }
 
+std::optional<bool> parse_boolean(std::string_view s) {
+  std::string l;
+  for (char c : s) l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "1" || l == "yes" || l == "y" || l == "true" || l == "t" || l == "on") return true;
+  if (l == "0" || l == "no" || l == "n" || l == "false" || l == "f" || l == "off") return false;
+  return std::nullopt;
+}
+
 }  // namespace sdh

@@ -27,4 +27,8 @@ std::optional<T> to_number(std::string_view s, int base = 10) {
   return v;
 }
 
+// systemd's boolean words, any case: 1 yes y true t on / 0 no n false f off;
+// nullopt for anything else.
+std::optional<bool> parse_boolean(std::string_view s);
+
 }  // namespace sdh

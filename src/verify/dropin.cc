@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/dropin.h"
 
-#include "unit/directives.h"
-
-#include <limits>
-
 #include <algorithm>
-#include <cctype>
+#include <limits>
 
 #include <fmt/core.h>
 
+#include "unit/directives.h"
 #include "unit/loader.h"
 
 namespace sdh::verify {
@@ -62,14 +59,6 @@ std::vector<std::string> service_assignments(const std::vector<Directive>& direc
   for (const auto& d : directives)
     if (d.section == "Service") out.push_back(d.transient_assignment());
   return out;
-}
-
-bool parse_boolean(const std::string& value, bool* out) {
-  std::string v;
-  for (char c : value) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (v == "yes" || v == "true" || v == "1" || v == "on" || v == "y" || v == "t") { *out = true; return true; }
-  if (v == "no" || v == "false" || v == "0" || v == "off" || v == "n" || v == "f") { *out = false; return true; }
-  return false;
 }
 
 }  // namespace sdh::verify

@@ -34,7 +34,4 @@ std::string render_dropin(const std::vector<Directive>& directives, const std::s
 // [Service] assignments as "Key=Value", the form a transient unit takes.
 std::vector<std::string> service_assignments(const std::vector<Directive>& directives);
 
-// Parses "yes/no/true/false/1/0/on/off"; nullopt-like false for others.
-bool parse_boolean(const std::string& value, bool* out);
-
 }  // namespace sdh::verify

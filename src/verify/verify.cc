@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "unit/apply.h"
+#include "util/strings.h"
 #include "verify/controls.h"
 
 namespace sdh::verify {
@@ -203,11 +204,10 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
   }
   const std::string& shown = it->second;
   std::string before = baseline.count(property) ? baseline.at(property) : "";
-  bool want = false;
-  if (parse_boolean(d.value, &want)) {
-    bool have = false;
-    if (parse_boolean(shown, &have)) {
-      item.status = have == want ? ItemStatus::passed : ItemStatus::failed;
+  if (auto wanted = parse_boolean(d.value)) {
+    const bool want = *wanted;
+    if (auto have = parse_boolean(shown)) {
+      item.status = *have == want ? ItemStatus::passed : ItemStatus::failed;
       item.detail = "shows " + shown;
       return item;
     }
