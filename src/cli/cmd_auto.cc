@@ -243,8 +243,9 @@ int run_auto(const AutoArgs& a) {
   hooks.score = [&](const synth::HardeningPlan& p) { return synth::score_plan(*loaded, p, po); };
   // A static User= rests on the daemon starting unprivileged (some wrappers
   // refuse to): the loop continues from the proposal made without it.
-  hooks.propose_without_static_user = [&, po]() mutable {
-    po.facts = {};
+  hooks.propose_without_user = [&, po](const std::string& refused, bool any_user) mutable {
+    po.static_user_refused = refused;
+    if (any_user) po.own_switch = false;
     return synth::propose(*loaded, *prof, po);
   };
   auto r = harden::harden_until_verified(*plan, *target, systemd::container_factory(container), hooks);

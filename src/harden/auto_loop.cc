@@ -70,28 +70,39 @@ std::string failure_of(const verify::Verdict& v) {
   return "the service fails";
 }
 
-// The proposal made without the static user, carrying over the grants found
-// so far and what the user would have scored.
-synth::HardeningPlan without_static_user(synth::HardeningPlan as_root, const synth::HardeningPlan& with_user,
-                                         const std::string& user, const std::string& failure,
-                                         const std::vector<Step>& applied) {
-  as_root.beyond_dropin = synth::BeyondDropin{"started as " + user, user, {"started as " + user + " it fails: " + failure},
-                                              with_user.exposure_after_tenths};
+// The proposal made without the user, carrying over the grants found so far
+// and what the user would have scored.
+synth::HardeningPlan without_user(synth::HardeningPlan alt, const synth::HardeningPlan& with_user,
+                                  const ChosenUser& user, const std::string& failure,
+                                  const std::vector<Step>& applied) {
+  const std::string& name = user.name;
+  auto now = chosen_user_of(alt);
+  if (!user.start_kept)
+    alt.beyond_dropin = synth::BeyondDropin{"started as " + name, name, {"started as " + name + " it fails: " + failure},
+                                            with_user.exposure_after_tenths};
   // Grants found so far still hold for the daemon; what no longer fits the new plan is skipped.
   for (const auto& s : applied)
-    if (auto x = synth::relax(as_root, s.relax, s.reason)) {
+    if (auto x = synth::relax(alt, s.relax, s.reason)) {
       x->relaxed.back().kind = s.kind;
-      as_root = std::move(*x);
+      alt = std::move(*x);
     }
-  // The proposal without facts says "no file owners known"; the reason is
-  // what verification showed.
-  std::erase_if(as_root.not_set, [](const synth::NotSet& n) { return n.directive.rfind("User=", 0) == 0; });
-  as_root.not_set.push_back({"User=" + user, "started as " + user + " the service fails: " + failure, "user"});
-  as_root.relaxed.insert(as_root.relaxed.begin(),
-                         synth::Relaxation{"User=" + user, "User=" + user, "",
-                                           "the service fails started as " + user + ": " + failure,
-                                           "static user dropped"});
-  return as_root;
+  // The proposal says "no file owners known" or repeats the refusal; the
+  // reason is what verification showed.
+  std::string refused = now ? "User=" + name + " from the start" : "User=" + name;
+  std::erase_if(alt.not_set, [](const synth::NotSet& n) { return n.directive.rfind("User=", 0) == 0; });
+  if (user.start_kept)
+    alt.not_set.push_back({"User=" + name + " with its start kept as root", "the service fails: " + failure, "user"});
+  else
+    alt.not_set.push_back({refused, "started as " + name + " the service fails: " + failure, "user"});
+  std::string from = user.start_kept ? "User=" + name + " (start kept as root)" : "User=" + name;
+  std::string to = now ? "User=" + now->name + " (start kept as root)" : "";
+  alt.relaxed.insert(alt.relaxed.begin(),
+                     synth::Relaxation{"User=" + name, from, to,
+                                       (user.start_kept ? "the service fails under User=" + name + ": "
+                                                        : "the service fails started as " + name + ": ") +
+                                           failure,
+                                       now ? "started as root, switches itself" : "static user dropped"});
+  return alt;
 }
 
 }  // namespace
@@ -124,9 +135,10 @@ Justified count_justified(const std::string& dropin) {
   return j;
 }
 
-std::optional<std::string> static_user_of(const synth::HardeningPlan& plan) {
+std::optional<ChosenUser> chosen_user_of(const synth::HardeningPlan& plan) {
   for (const auto& d : plan.directives)
-    if (d.key == "User" && d.rule == "user" && !d.values.empty()) return d.values.back();
+    if (d.key == "User" && (d.rule == "user" || d.rule == "user-own-switch") && !d.values.empty())
+      return ChosenUser{d.values.back(), d.rule == "user-own-switch"};
   return std::nullopt;
 }
 
@@ -202,28 +214,39 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     }
 
     std::vector<Step> steps;
-    auto user = static_user_of(plan);
-    if (service_broken(*verdict) && user && hooks.propose_without_static_user) {
-      // The proposal made without the static user, verified at once: when
-      // it holds, the daemon refuses to start as that user (some wrappers
+    auto user = chosen_user_of(plan);
+    if (service_broken(*verdict) && user && hooks.propose_without_user) {
+      // The proposal made without that user, verified at once: when it
+      // holds, the daemon refuses to start as that user (some wrappers
       // insist on root), and it is the answer; when it does not, the user
-      // plan is bisected as any other.
-      if (auto as_root = hooks.propose_without_static_user()) {
-        auto failure = first_line(failure_of(*verdict));
-        auto fallback = without_static_user(std::move(*as_root), plan, *user, failure, applied);
+      // plan is bisected as any other. Refused as the start's identity, the
+      // user may still hold with the start kept as root, then not at all.
+      auto failure = first_line(failure_of(*verdict));
+      std::vector<bool> tries = user->start_kept ? std::vector<bool>{true} : std::vector<bool>{false, true};
+      for (bool any_user : tries) {
+        auto alt = hooks.propose_without_user(
+            (user->start_kept ? "under User=" + user->name + " the service fails: "
+                              : "started as " + user->name + " the service fails: ") + failure,
+            any_user);
+        if (!alt) break;
+        auto fallback = without_user(std::move(*alt), plan, *user, failure, applied);
         rescore(fallback);
         verify::VerifyOptions fo = base;
         fo.dropin_text = synth::render_dropin(fallback);
-        say(fmt::format("the static User={} breaks the service ({}): verifying the proposal without it", *user,
-                        failure));
+        auto next = chosen_user_of(fallback);
+        say(fmt::format("User={} breaks the service ({}): verifying the proposal {}", user->name, failure,
+                        next ? "under User=" + next->name + " with its start kept as root" : "without it"));
         auto fv = verify::verify_dropin(fo, factory);
         if (!fv) return fail(fv.error());
         if (fv->verified) {
           r.static_user_dropped = true;
           return verified(fallback, fo.dropin_text, *fv);
         }
-        say("the proposal without the static user fails too: bisecting the one with it");
-        failed_fallback.emplace(std::move(fallback), std::move(*fv));
+        if (!next || any_user) {
+          say("that proposal fails too: bisecting the one with the user");
+          failed_fallback.emplace(std::move(fallback), std::move(*fv));
+          break;
+        }
       }
     }
     if (service_broken(*verdict)) {
@@ -246,7 +269,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
         return k == "User" || k == "Group";
       });
       if (blames_user && failed_fallback) {
-        say(fmt::format("the static User={} breaks the service: continuing from the proposal without it", *user));
+        say(fmt::format("User={} breaks the service: continuing from the proposal without it", user->name));
         plan = std::move(failed_fallback->first);
         known = std::move(failed_fallback->second);
         failed_fallback.reset();

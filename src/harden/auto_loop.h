@@ -26,9 +26,12 @@ namespace sdh::harden {
 struct AutoHooks {
   // Scores the plan's drop-in (exposure_after_tenths); empty: left unscored.
   std::function<Result<int>(const synth::HardeningPlan&)> score;
-  // The proposal without a static User= (the daemon started as root with
-  // the capabilities seen), used when verification blames that user.
-  std::function<Result<synth::HardeningPlan>()> propose_without_static_user;
+  // The proposal again when verification showed the service fails under a
+  // User= the synthesiser chose: `refused` says how. With `any_user` false
+  // only the start as that user is refused (a daemon that switches to it
+  // itself may still run under it with its start kept as root, "!"); with
+  // true no User= at all (the daemon started as root with what it used).
+  std::function<Result<synth::HardeningPlan>(const std::string& refused, bool any_user)> propose_without_user;
   // One line per step, for the CLI's progress output.
   std::function<void(const std::string&)> progress;
   verify::BisectOptions bisect;
@@ -54,8 +57,13 @@ struct AutoResult {
   std::string error;          // why it is not verified
 };
 
-// The static User= of a plan, when the synthesiser chose it (not the unit's).
-std::optional<std::string> static_user_of(const synth::HardeningPlan& plan);
+// The User= the synthesiser chose (not the unit's): the account, and whether
+// the daemon is started as root under it and switches itself ("!").
+struct ChosenUser {
+  std::string name;
+  bool start_kept = false;
+};
+std::optional<ChosenUser> chosen_user_of(const synth::HardeningPlan& plan);
 
 // Denials as the grant rules read them.
 std::vector<synth::Denial> denials_of(const std::vector<verify::DeniedOperation>& denied);

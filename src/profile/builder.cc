@@ -66,6 +66,30 @@ bool changes_id(uint64_t arg, uint32_t current) {
   return v != UINT32_MAX && v != current;
 }
 
+// The real, effective and saved user ids after a successful set*uid() call,
+// as the kernel changes them (setuid(2), setreuid(2), setresuid(2)); setfsuid
+// changes none of the three.
+void change_user_ids(std::optional<std::array<uint32_t, 3>>& ids, const std::string& name,
+                     const std::array<uint64_t, 6>& a) {
+  if (!ids) return;  // nothing known to start from
+  auto& [real, effective, saved] = *ids;
+  auto given = [&](int i) { return static_cast<uint32_t>(a[i]) != UINT32_MAX; };
+  auto id = [&](int i) { return static_cast<uint32_t>(a[i]); };
+  if (name == "setuid") {
+    if (effective == 0) real = saved = id(0);  // privileged: all three
+    effective = id(0);
+  } else if (name == "setreuid") {
+    uint32_t old_real = real;
+    if (given(0)) real = id(0);
+    if (given(1)) effective = id(1);
+    if (given(0) || (given(1) && id(1) != old_real)) saved = effective;
+  } else if (name == "setresuid") {
+    if (given(0)) real = id(0);
+    if (given(1)) effective = id(1);
+    if (given(2)) saved = id(2);
+  }
+}
+
 }  // namespace
 
 std::string normalize_path(const std::string& path) {
@@ -276,7 +300,10 @@ void ProfileBuilder::add(const TraceEvent& e) {
       break;
     }
     case TraceEventKind::exit:
-      processes_.erase(e.pid);
+      if (auto it = processes_.find(e.pid); it != processes_.end()) {
+        endings_.push_back(ending_of(it->second, e.time_ns ? e.time_ns : UINT64_MAX));
+        processes_.erase(it);
+      }
       break;
     case TraceEventKind::syscall:
       on_syscall(e);
@@ -316,6 +343,21 @@ void ProfileBuilder::remember_credentials(const TraceEvent& e) {
   if (it == processes_.end()) return;
   it->second.uid = e.uid;
   it->second.gid = e.gid;
+  // Records carry the real id; the effective and saved ones follow the
+  // set*uid() calls (on_syscall), or equal it until one is seen.
+  auto& ids = it->second.uids;
+  if (!ids) ids = std::array<uint32_t, 3>{e.uid, e.uid, e.uid};
+  else (*ids)[0] = e.uid;
+}
+
+ProfileBuilder::Ending ProfileBuilder::ending_of(const Process& p, uint64_t time_ns) const {
+  Ending end;
+  end.exe = p.exe_key ? exe_path(p.exe_key) : std::string();
+  end.origin = p.origin;
+  // Unknown ids count as root: nothing showed the process gave it up.
+  end.holds_root = !p.uids || std::find(p.uids->begin(), p.uids->end(), 0u) != p.uids->end();
+  end.time_ns = time_ns;
+  return end;
 }
 
 void ProfileBuilder::on_syscall(const TraceEvent& e) {
@@ -475,6 +517,7 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
       exe->uid_change = true;
       exe->uid_targets.insert(static_cast<uint32_t>(a[i]));
     }
+    if (ok) change_user_ids(proc.uids, name, a);
   } else if (is_one_of(name, {"setgid", "setregid", "setresgid", "setfsgid"})) {
     int n = name == "setresgid" ? 3 : name == "setregid" ? 2 : 1;
     for (int i = 0; i < n; ++i) {
@@ -537,6 +580,19 @@ Profile ProfileBuilder::build() const {
   }
   for (const auto& [exe_path, files] : files_) {
     for (const auto& [path, f] : files) exes[exe_path].files.push_back(f);
+  }
+
+  // A process of the service that still held a root user id after start-up
+  // (or, with no boundary known, at any time it ended or the trace did).
+  p.credentials_tracked = true;
+  std::vector<Ending> endings = endings_;
+  for (const auto& [pid, proc] : processes_) endings.push_back(ending_of(proc, UINT64_MAX));
+  for (const auto& end : endings) {
+    if (!end.holds_root || end.exe.empty() || end.exe == kUnknownExe || is_service_manager(end.exe)) continue;
+    if (boundary_ns != 0 && end.time_ns < boundary_ns) continue;
+    auto& e = exes[end.exe];
+    e.path = end.exe;
+    e.root_after_startup.insert(end.origin.empty() ? end.exe : end.origin);
   }
 
   for (auto& entry : exes) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,7 +44,18 @@ class ProfileBuilder {
     // Credentials as of the last event: records carry them as of the
     // syscall's exit, after a setuid() took effect.
     std::optional<uint32_t> uid, gid;
+    // Real, effective and saved user ids, as far as the set*uid() calls and
+    // the records tell; unset before the first record of the process.
+    std::optional<std::array<uint32_t, 3>> uids;
   };
+  // A process's end: did it still hold a root user id, and when (UINT64_MAX:
+  // still running when the trace ended).
+  struct Ending {
+    std::string exe, origin;
+    bool holds_root = true;
+    uint64_t time_ns = UINT64_MAX;
+  };
+  Ending ending_of(const Process& p, uint64_t time_ns) const;
   struct Usage {
     uint64_t count = 0, first_ns = UINT64_MAX, last_ns = 0;
   };
@@ -67,6 +79,7 @@ class ProfileBuilder {
   const FileInspector& inspector_;
   bool infer_capabilities_ = false;
   std::map<int, Process> processes_;
+  std::vector<Ending> endings_;  // of processes that exited
   std::map<int, int> ns_pids_;  // pid -> pid in its own namespace; kept after exit (repeats come last)
   std::map<uint64_t, std::string> exe_paths_;
   std::map<std::string, ExecutableProfile> exes_;

@@ -80,6 +80,7 @@ void merge_executable(ExecutableProfile& into, const ExecutableProfile& from) {
   into.gid_targets.insert(from.gid_targets.begin(), from.gid_targets.end());
   into.exec_setuid |= from.exec_setuid;
   into.started_by.insert(from.started_by.begin(), from.started_by.end());
+  into.root_after_startup.insert(from.root_after_startup.begin(), from.root_after_startup.end());
   if (into.interpreter.empty()) into.interpreter = from.interpreter;
   for (int fd : from.socket_activation_fds) {
     if (std::find(into.socket_activation_fds.begin(), into.socket_activation_fds.end(), fd) ==
@@ -145,6 +146,7 @@ ExecutableProfile& executable(Profile& p, const std::string& path) {
 Profile merge(const std::vector<Profile>& profiles) {
   Profile out;
   out.runs = 0;
+  out.credentials_tracked = !profiles.empty();
   for (const auto& p : profiles) {
     if (out.unit.empty()) out.unit = p.unit;
     if (out.command.empty()) out.command = p.command;
@@ -156,6 +158,7 @@ Profile merge(const std::vector<Profile>& profiles) {
     out.events += p.events;
     out.lost_events += p.lost_events;
     out.duration_seconds += p.duration_seconds;
+    out.credentials_tracked = out.credentials_tracked && p.credentials_tracked;
     for (const auto& e : p.executables) merge_executable(executable(out, e.path), e);
   }
   std::sort(out.executables.begin(), out.executables.end(),

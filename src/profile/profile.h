@@ -116,6 +116,11 @@ struct ExecutableProfile {
   // inherited through forks and execs. Tells a unit's start and reload
   // helpers (ExecStartPost=, ExecReload=) apart from the daemon.
   std::set<std::string> started_by;
+  // Of those programs, the ones in whose trees a process of this program
+  // still held a root user id (real, effective or saved) after start-up,
+  // or until it ended when no start-up boundary is known: the service keeps
+  // root there. See Profile::credentials_tracked.
+  std::set<std::string> root_after_startup;
 };
 
 struct Profile {
@@ -130,6 +135,9 @@ struct Profile {
   uint64_t lost_events = 0;         // > 0 makes the profile incomplete
   bool complete() const { return lost_events == 0; }
   double duration_seconds = 0;
+  // The builder followed every process's user ids (root_after_startup is
+  // meaningful); false for profiles written before it did.
+  bool credentials_tracked = false;
   std::vector<ExecutableProfile> executables;
 };
 

@@ -75,6 +75,7 @@ json executable_to_json(const ExecutableProfile& e) {
       {"exec_setuid", e.exec_setuid},
       {"socket_activation_fds", e.socket_activation_fds},
       {"started_by", e.started_by},
+      {"root_after_startup", e.root_after_startup},
       {"interpreter", e.interpreter},
   };
 }
@@ -185,6 +186,7 @@ ExecutableProfile executable_from_json(const json& j) {
   get_opt(j, "exec_setuid", e.exec_setuid);
   get_opt(j, "socket_activation_fds", e.socket_activation_fds);
   get_opt(j, "started_by", e.started_by);
+  get_opt(j, "root_after_startup", e.root_after_startup);
   get_opt(j, "interpreter", e.interpreter);
   return e;
 }
@@ -206,6 +208,7 @@ std::string profile_to_json(const Profile& p) {
       {"lost_events", p.lost_events},
       {"complete", p.complete()},
       {"duration_seconds", p.duration_seconds},
+      {"credentials_tracked", p.credentials_tracked},
       {"executables", executables},
   };
   return j.dump(2) + "\n";
@@ -233,6 +236,7 @@ Result<Profile> profile_from_json(const std::string& text) {
     get_opt(j, "events", p.events);
     get_opt(j, "lost_events", p.lost_events);
     get_opt(j, "duration_seconds", p.duration_seconds);
+    get_opt(j, "credentials_tracked", p.credentials_tracked);
     if (auto it = j.find("executables"); it != j.end()) {
       for (const auto& e : *it) p.executables.push_back(executable_from_json(e));
     }

@@ -123,6 +123,7 @@ Evidence digest(const profile::Profile& p) {
   ev.events = p.events;
   ev.lost_events = p.lost_events;
   ev.architecture = p.architecture;
+  ev.credentials_tracked = p.credentials_tracked;
   for (const auto& e : p.executables) {
     const std::string& exe = e.path;
     if (profile::is_service_manager(exe)) {
@@ -185,6 +186,7 @@ Evidence digest(const profile::Profile& p) {
     for (const auto& ns : e.namespaces_created) note(ev.namespaces, ns, exe, 1);
     ev.uid_targets.insert(e.uid_targets.begin(), e.uid_targets.end());
     ev.gid_targets.insert(e.gid_targets.begin(), e.gid_targets.end());
+    for (const auto& origin : e.root_after_startup) ev.root_after_startup[origin].insert(exe);
     if (!e.socket_activation_fds.empty()) ev.socket_activated = true;
   }
   // The kernel checks CAP_SYS_ADMIN (without auditing) for memory accounting

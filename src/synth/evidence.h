@@ -57,6 +57,11 @@ struct Evidence {
   std::map<std::string, std::string> interpreters;  // script -> its "#!" program
   std::set<std::string> setuid_executables;     // setuid/setgid binaries that ran
   std::set<uint32_t> uid_targets, gid_targets;  // ids the daemon changed to itself
+  // Programs that started a process tree in which something still held a
+  // root user id after start-up -> those executables; known only when the
+  // profile tracked credentials.
+  std::map<std::string, std::set<std::string>> root_after_startup;
+  bool credentials_tracked = false;
   bool socket_activated = false;                // LISTEN_FDS seen
   std::map<std::string, std::string> nss_modules;  // "ldap" -> library path
   std::set<std::string> pam_files;

@@ -46,6 +46,9 @@ struct Context {
   // What the socket units that start it listen on (nullopt: none found, or
   // not socket-activated).
   std::optional<std::vector<unit::ListenSocket>> activation = std::nullopt;
+  // Verification showed the daemon fails started as its account: this
+  // reason refuses a static User= (ProposeOptions::static_user_refused).
+  std::string static_user_refused;
 
   const Directive* planned(const std::string& key) const;
   bool planned_is(const std::string& key, const std::string& value) const;

@@ -13,6 +13,7 @@
 #include "synth/evidence.h"
 #include "synth/knowledge.h"
 #include "synth/optimizer.h"
+#include "synth/rules/rules.h"
 #include "synth/sessions.h"
 #include "synth/syscall_groups.h"
 #include "synth/synth.h"
@@ -91,6 +92,10 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
 
 namespace {
 
+// propose_plan(), and the better-scoring plan with the unit's helpers privileged.
+Result<HardeningPlan> propose_with_helpers(const unit::LoadedUnit& unit, const profile::Profile& profile,
+                                           const ProposeOptions& options);
+
 // The unit's start, stop and reload helpers: Exec*= keys (ExecStart= aside)
 // whose lines started process trees of their own, and the executables that
 // ran only in those trees.
@@ -131,10 +136,102 @@ Helpers find_helpers(const unit::UnitSettings& u, const profile::Profile& profil
   return h;
 }
 
+// The name of a group id, as /etc/group has it, else the number.
+std::string group_name(const SystemFacts& facts, uint32_t gid) {
+  for (const auto& a : facts.accounts)
+    if (a.gid == gid && !a.group.empty()) return a.group;
+  return std::to_string(gid);
+}
+
+// A root plan made for a daemon that switches to its account itself
+// (OwnSwitch): the same restrictions under User= that account, every Exec
+// line of the unit keeping root's credentials with "!". Kept when it scores
+// better; a refusal is recorded in the plan.
+void apply_own_switch(const unit::LoadedUnit& unit, const profile::Profile& profile, HardeningPlan& plan,
+                      const ProposeOptions& options, const ScoreFunction& scorer) {
+  const unit::UnitSettings& u = unit.settings;
+  if (u.dynamic_user || !rules::is_root_name(u.user) || options.waive_static_user_blockers || !options.own_switch)
+    return;
+  if (std::any_of(plan.directives.begin(), plan.directives.end(),
+                  [](const Directive& d) { return d.key == "User" || d.key == "DynamicUser"; }))
+    return;
+  std::vector<std::string> main;
+  for (const auto& line : u.exec_start_raw)
+    if (auto p = unit::exec_program(line)) main.push_back(*p);
+  Evidence ev = digest(profile);
+  OwnSwitch own = analyse_own_switch(ev, options.facts, main);
+  const std::string rule = "user-own-switch";
+  if (!own.account) {
+    if (!own.refused.empty()) plan.not_set.push_back({"User= with \"!\" on the Exec lines", own.refused, rule});
+    return;
+  }
+  const Account& a = *own.account;
+  HardeningPlan alt = plan;
+  std::vector<Directive> added;
+  added.push_back(Directive{
+      "Service", "User", {a.name},
+      fmt::format("{} switches to {} itself and no process of it keeps a root user id after start-up ({}); the Exec "
+                  "lines below keep root's credentials (\"!\"), so it starts as before, while what systemd makes for "
+                  "the unit and its other processes are {}'s",
+                  own.who, a.name, ev.scope(), a.name),
+      rule});
+  uint32_t gid = own.group.value_or(a.gid);
+  added.push_back(Directive{"Service", "Group", {group_name(options.facts, gid)},
+                            own.group ? "the group it switches to itself" : a.name + "'s primary group", rule});
+  for (const auto& [key, lines] : u.exec_lines) {
+    std::vector<std::string> kept;
+    for (const auto& line : lines) kept.push_back(unit::credentials_kept_exec_line(line));
+    if (kept == lines) continue;  // every line runs privileged already
+    auto planned = std::find_if(alt.directives.begin(), alt.directives.end(),
+                                [&](const Directive& d) { return d.key == key; });
+    if (planned != alt.directives.end()) {
+      // A rule re-listed them already (the helpers' "+"): mark those that still need it.
+      for (auto& v : planned->values)
+        if (!v.empty()) v = unit::credentials_kept_exec_line(v);
+      planned->justification += "; \"!\" keeps root's credentials under User=";
+      continue;
+    }
+    std::vector<std::string> values = {""};
+    values.insert(values.end(), kept.begin(), kept.end());
+    added.push_back(Directive{"Service", key, values,
+                              fmt::format("the unit's own {}= lines, re-listed with \"!\": root's credentials, as "
+                                          "before User=",
+                                          key),
+                              rule});
+  }
+  if (!u.remove_ipc && !ev.flag("sysv_ipc") &&
+      std::none_of(alt.directives.begin(), alt.directives.end(), [](const Directive& d) { return d.key == "RemoveIPC"; }))
+    added.push_back(Directive{"Service", "RemoveIPC", {"yes"},
+                              fmt::format("no SysV IPC object used ({}); under User= it applies", ev.scope()),
+                              "remove-ipc"});
+  alt.directives.insert(alt.directives.begin(), added.begin(), added.end());
+  auto before = scorer(directives_text(plan.directives));
+  auto after = scorer(directives_text(alt.directives));
+  if (!before || !after || !(*after < *before)) return;
+  alt.exposure_after_tenths = after->tenths;
+  // The account is refused only as the start's identity now.
+  for (auto& n : alt.not_set)
+    if (n.rule == "user" && n.directive == "User=" + a.name) n.directive = "User=" + a.name + " from the start";
+  if (alt.beyond_dropin && alt.beyond_dropin->exposure_tenths >= alt.exposure_after_tenths) alt.beyond_dropin.reset();
+  plan = std::move(alt);
+}
+
 }  // namespace
 
 Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profile& profile,
                               const ProposeOptions& options) {
+  auto plan = propose_with_helpers(unit, profile, options);
+  if (!plan || options.waive_static_user_blockers) return plan;
+  auto scorer = make_scorer(unit, options);
+  if (!scorer) return fail(scorer.error());
+  apply_own_switch(unit, profile, *plan, options, *scorer);
+  return plan;
+}
+
+namespace {
+
+Result<HardeningPlan> propose_with_helpers(const unit::LoadedUnit& unit, const profile::Profile& profile,
+                                         const ProposeOptions& options) {
   auto plan = propose_plan(unit, profile, options);
   if (!plan || !options.privileged_helpers) return plan;
   Helpers helpers = find_helpers(unit.settings, profile);
@@ -179,6 +276,8 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   alt->directives.insert(alt->directives.begin(), relisted.begin(), relisted.end());
   return alt;
 }
+
+}  // namespace
 
 Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::Profile& profile,
                                    const ProposeOptions& options) {
@@ -254,7 +353,7 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
   }
   for (const auto& rule : knowledge_base()) {
     Context ctx{ev, unit.settings, plan.directives, options.version, options.facts,
-                options.waive_static_user_blockers, activation};
+                options.waive_static_user_blockers, activation, options.static_user_refused};
     RuleOutcome out = rule.decide(ctx);
     // Nothing the target's systemd would ignore (a newer directive or value).
     std::erase_if(out.options, [&](const Option& o) {

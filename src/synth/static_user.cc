@@ -219,4 +219,40 @@ StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& fa
   return a;
 }
 
+OwnSwitch analyse_own_switch(const Evidence& ev, const SystemFacts& facts,
+                             const std::vector<std::string>& main_programs) {
+  OwnSwitch o;
+  if (!ev.flag("uid_change") || facts.empty()) return o;
+  o.who = who(ev.flags.at("uid_change").executables);
+  if (ev.uid_targets.size() != 1 || *ev.uid_targets.begin() == 0) {
+    o.refused = o.who + " switches to more than one user";
+    return o;
+  }
+  if (ev.flag("gid_change")) {
+    if (ev.gid_targets.size() != 1 || *ev.gid_targets.begin() == 0) {
+      o.refused = o.who + " switches to more than one group";
+      return o;
+    }
+    o.group = *ev.gid_targets.begin();
+  }
+  if (!ev.credentials_tracked) {
+    o.refused = "the profile did not follow user ids (recorded by an older sdharden): profile it again";
+    return o;
+  }
+  for (const auto& [origin, exes] : ev.root_after_startup)
+    for (const auto& m : main_programs)
+      if (profile::same_program(origin, m)) {
+        o.refused = fmt::format("{} keeps a root user id after start-up", who(exes));
+        return o;
+      }
+  const Account* a = facts.account(*ev.uid_targets.begin());
+  if (!a || a->name == "nobody") {
+    o.refused = fmt::format("the user it switches to ({}) is not a system account of this machine",
+                            *ev.uid_targets.begin());
+    return o;
+  }
+  o.account = a;
+  return o;
+}
+
 }  // namespace sdh::synth

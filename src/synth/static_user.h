@@ -66,4 +66,22 @@ struct UnitSetup {
 StaticUserAnalysis analyse_static_user(const Evidence& ev, const SystemFacts& facts, const UnitSetup& setup,
                                        const Account* forced = nullptr, bool waive = false);
 
+// A daemon that starts as root and switches to one account itself for
+// good (memcached -u memcache, unbound's username:) can keep that start and
+// still run under User= that account: its Exec lines keep root's
+// credentials ("!", which changes only User=/Group=/SupplementaryGroups=),
+// while systemd hands the unit's directories and its other processes to the
+// account. Only where no process of the daemon keeps a root user id (real,
+// effective or saved) past start-up: a root master with unprivileged
+// workers stays root, and User= would misstate it.
+struct OwnSwitch {
+  const Account* account = nullptr;  // usable when set
+  std::optional<uint32_t> group;     // the one group it switches to, if any
+  std::string who;                   // the executables that switch
+  std::string refused;               // why not, when it switches but cannot be used
+};
+// `main_programs`: the unit's ExecStart= programs (their trees are the daemon's).
+OwnSwitch analyse_own_switch(const Evidence& ev, const SystemFacts& facts,
+                             const std::vector<std::string>& main_programs);
+
 }  // namespace sdh::synth

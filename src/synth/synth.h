@@ -129,6 +129,14 @@ struct ProposeOptions {
   // changed outside the drop-in (HardeningPlan::beyond_dropin).
   bool beyond_dropin = true;
   bool waive_static_user_blockers = false;  // internal: building that plan
+  // Non-empty: no static User= (verification showed the daemon fails
+  // started as its account, and this says how); the facts still serve the
+  // rest, such as a daemon's own switch to its account (OwnSwitch).
+  std::string static_user_refused;
+  // A daemon that switches to its account itself may run under User= it
+  // with its start kept as root (OwnSwitch); false: not (verification
+  // showed the service fails that way).
+  bool own_switch = true;
   bool waive_sessions = false;              // internal: the plan of a daemon that starts no login sessions
   // Also try the plan in which the unit's start and reload helpers
   // (ExecStartPost= and the like, told apart by the process trees they

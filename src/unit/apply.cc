@@ -672,6 +672,13 @@ std::string privileged_exec_line(const std::string& exec_value) {
   return "+" + prefix + exec_value.substr(n);
 }
 
+std::string credentials_kept_exec_line(const std::string& exec_value) {
+  size_t n = exec_prefix_length(exec_value);
+  std::string prefix = exec_value.substr(0, n);
+  if (prefix.find_first_of("+!") != std::string::npos) return exec_value;
+  return "!" + exec_value;
+}
+
 std::string dynamic_user_name(const std::string& unit_name) {
   auto n = parse_unit_name(unit_name);
   std::string prefix = n ? n->prefix : unit_name;

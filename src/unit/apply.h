@@ -46,6 +46,9 @@ std::optional<std::string> exec_program(const std::string& exec_value);
 // The same command line run with full privileges, outside the sandbox: "+"
 // added to its prefixes, in place of "!" or "!!" (which keep the sandbox).
 std::string privileged_exec_line(const std::string& exec_value);
+// The line with "!" (root's credentials, User=/Group= not applied, the sandbox
+// kept); unchanged when it has "+" or "!" already.
+std::string credentials_kept_exec_line(const std::string& exec_value);
 
 // The user name DynamicUser= derives from the unit name when User= is unset.
 std::string dynamic_user_name(const std::string& unit_name);

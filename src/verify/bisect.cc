@@ -121,12 +121,14 @@ namespace {
 
 // Keys that only widen what a restriction of the same drop-in allows, or
 // prepare for it (AmbientCapabilities= for a static User=, an ExecStartPre=+
-// that creates a file for that user; Exec lines also stay in their order).
+// that creates a file for that user, Exec lines re-listed with "!" or "+"
+// to keep root's credentials; Exec lines also stay in their order).
 bool only_grants(const std::string& key) {
   static const std::set<std::string> kGrants = {
       "ReadWritePaths",  "ReadWriteDirectories",  "BindReadOnlyPaths", "BindPaths",           "ExecPaths",
       "IPAddressAllow",  "DeviceAllow",           "SocketBindAllow",   "SystemCallErrorNumber",
-      "AmbientCapabilities", "ExecStartPre"};
+      "AmbientCapabilities", "ExecCondition",       "ExecStartPre",      "ExecStart",           "ExecStartPost",
+      "ExecReload",      "ExecStop",              "ExecStopPost"};
   return kGrants.count(key) > 0;
 }
 

@@ -340,6 +340,8 @@ const std::map<std::string, std::string>& keys_without_control() {
       {"NotifyAccess", "who may send sd_notify messages: not observable from inside"},
       {"KeyringMode", "the containment battery's keyctl attempt shows it"},
       {"RemoveIPC", "acts when the service stops"},
+      {"ExecStart", "re-listed with \"!\" under User=: the start shows it"},
+      {"ExecCondition", "re-listed helper lines: their runs are part of the check"},
       {"ExecStartPre", "re-listed helper lines: their runs are part of the check"},
       {"ExecStartPost", "re-listed helper lines: their runs are part of the check"},
       {"ExecReload", "re-listed helper lines: the workload reloads"},

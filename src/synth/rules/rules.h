@@ -212,7 +212,12 @@ inline StaticUserAnalysis static_user_analysis(const Context& c, const Account* 
     std::string dir = managed_base(m->first) + m->second;
     return !c.ev.paths_under(dir, kWriteBits).empty() && hand_over_harmless(c.facts, dir, who.uid, who.gid);
   };
-  return analyse_static_user(c.ev, c.facts, setup, forced, c.waive_static_user_blockers);
+  auto a = analyse_static_user(c.ev, c.facts, setup, forced, c.waive_static_user_blockers);
+  if (!c.static_user_refused.empty() && a.account) {
+    if (c.waive_static_user_blockers) a.waived.push_back(c.static_user_refused);
+    else a.blockers.push_back(c.static_user_refused);
+  }
+  return a;
 }
 
 inline std::vector<const PathUse*> writes_needing_rw(const Context& c) {

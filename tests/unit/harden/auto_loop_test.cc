@@ -78,7 +78,7 @@ synth::HardeningPlan with_static_user() {
 
 AutoHooks counting_fallback(int& proposals) {
   AutoHooks h = hooks();
-  h.propose_without_static_user = [&proposals]() -> sdh::Result<synth::HardeningPlan> {
+  h.propose_without_user = [&proposals](const std::string&, bool) -> sdh::Result<synth::HardeningPlan> {
     ++proposals;
     return typical_plan();
   };
@@ -187,6 +187,48 @@ TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
   ASSERT_NE(relaxed(r->plan, "static user dropped"), nullptr) << r->dropin;
   EXPECT_NE(r->dropin.find("#   User=web: started as web the service fails"), std::string::npos) << r->dropin;
   expect_sound_dropin(*r);
+}
+
+// A wrapper that refuses to start unless root, then a daemon that switches
+// to web itself: refused as the start's identity, web still holds under
+// User= with the start kept as root; where that fails too, the root plan.
+TEST(AutoLoop, FallsBackFromAStaticUserToTheDaemonsOwnSwitchThenToRoot) {
+  auto own_switch = [] {
+    auto p = typical_plan();
+    p.directives.insert(p.directives.begin(),
+                        {dir("User", {"web"}, "web switches to web itself", "user-own-switch"),
+                         dir("ExecStart", {"", "!/usr/sbin/web -d"}, "re-listed with \"!\"", "user-own-switch")});
+    return p;
+  };
+  for (bool own_switch_works : {true, false}) {
+    auto world = std::make_shared<FakeWorld>();
+    world->start_fails = [own_switch_works](const FakeWorld::Assignments& a) {
+      return has(a, "User=web") && (!own_switch_works || !has(a, "ExecStart=!/usr/sbin/web -d"));
+    };
+    std::vector<bool> asked;
+    AutoHooks h = hooks();
+    h.propose_without_user = [&](const std::string& refused, bool any_user) -> sdh::Result<synth::HardeningPlan> {
+      EXPECT_NE(refused.find("web"), std::string::npos) << refused;
+      asked.push_back(any_user);
+      return any_user ? typical_plan() : own_switch();
+    };
+    auto r = harden_until_verified(with_static_user(), options(), systemd::fake_factory(world), h);
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->verified) << r->error;
+    if (own_switch_works) {
+      EXPECT_EQ(asked, std::vector<bool>{false});
+      EXPECT_NE(r->dropin.find("\nUser=web\n"), std::string::npos) << r->dropin;
+      EXPECT_NE(r->dropin.find("\nExecStart=!/usr/sbin/web -d\n"), std::string::npos) << r->dropin;
+      ASSERT_NE(relaxed(r->plan, "started as root, switches itself"), nullptr) << r->dropin;
+      EXPECT_NE(r->dropin.find("User=web from the start: started as web the service fails"), std::string::npos)
+          << r->dropin;
+    } else {
+      EXPECT_EQ(asked, (std::vector<bool>{false, true}));
+      EXPECT_EQ(r->dropin.find("\nUser="), std::string::npos) << r->dropin;
+      ASSERT_NE(relaxed(r->plan, "static user dropped"), nullptr) << r->dropin;
+    }
+    expect_sound_dropin(*r);
+  }
 }
 
 TEST(AutoLoop, AStaticUserThatIsNotTheCulpritStays) {

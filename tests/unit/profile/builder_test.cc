@@ -388,6 +388,56 @@ TEST_F(BuilderTest, SocketsAddressesAndFlags) {
   EXPECT_FALSE(inferred.count("CAP_SETGID"));
 }
 
+// Who keeps root after start-up: a process that switched for good does not;
+// one that kept a saved root id, or never switched, does; one that ended
+// during start-up does not count.
+TEST(ProfileBuilder, RootAfterStartupFollowsEveryUserId) {
+  auto run = [](std::array<uint64_t, 6> worker_switch, bool master_serves) {
+    FakeInspector inspector;
+    ProfileBuilder builder(inspector);
+    builder.add(exec_event(100, kKey, "/usr/sbin/demo", 1));
+    TraceEvent helper = exec_event(90, kChildKey, "/usr/libexec/demo-helper", 1);
+    builder.add(helper);
+    TraceEvent helper_end;
+    helper_end.kind = TraceEventKind::exit;
+    helper_end.pid = helper_end.tid = 90;
+    helper_end.time_ns = 3;
+    builder.add(helper_end);
+    TraceEvent fork;
+    fork.kind = TraceEventKind::fork;
+    fork.pid = fork.tid = 100;
+    fork.child_pid = 101;
+    fork.time_ns = 4;
+    builder.add(fork);
+    TraceEvent drop = sys(101, kKey, "setresuid", worker_switch, 0, 5);
+    drop.uid = 33;
+    builder.add(drop);
+    if (!master_serves) {  // the parent ends once the child is on its way
+      TraceEvent end;
+      end.kind = TraceEventKind::exit;
+      end.pid = end.tid = 100;
+      end.time_ns = 6;
+      builder.add(end);
+    }
+    TraceEvent marker;
+    marker.kind = TraceEventKind::marker;
+    marker.time_ns = 10;
+    builder.add(marker);
+    return builder.build();
+  };
+  // A daemon that forks, switches the child for good and lets the parent go.
+  Profile dropped = run({33, 33, 33}, false);
+  EXPECT_TRUE(dropped.credentials_tracked);
+  EXPECT_TRUE(find(dropped, "/usr/sbin/demo").root_after_startup.empty());
+  EXPECT_TRUE(find(dropped, "/usr/libexec/demo-helper").root_after_startup.empty());
+  // A root master serving beside its unprivileged worker.
+  Profile master = run({33, 33, 33}, true);
+  EXPECT_EQ(find(master, "/usr/sbin/demo").root_after_startup, std::set<std::string>{"/usr/sbin/demo"});
+  // A switch that keeps root as the saved id can switch back.
+  Profile saved = run({33, 33, UINT32_MAX}, false);
+  EXPECT_EQ(find(saved, "/usr/sbin/demo").root_after_startup, std::set<std::string>{"/usr/sbin/demo"});
+}
+
 TEST(BuilderHelpers, ServiceManagerChildIsKnownByItsNames) {
   // systemd's child for an Exec*= line is "systemd" until it renames itself
   // "(name)", and either until it execs the service.

@@ -29,6 +29,8 @@ Profile sample() {
   e.wx_mapping = true;
   e.uid_change = true;
   e.uid_targets = {104};
+  e.root_after_startup = {"/usr/sbin/demo"};
+  p.credentials_tracked = true;
   e.namespaces_created = {"net"};
   e.socket_activation_fds = {3};
   return p;
@@ -51,6 +53,8 @@ TEST(ProfileJson, RoundTripKeepsEveryField) {
   EXPECT_EQ(e.addresses[0].port, 9999);
   EXPECT_TRUE(e.wx_mapping);
   EXPECT_EQ(e.uid_targets, std::set<uint32_t>{104});
+  EXPECT_EQ(e.root_after_startup, std::set<std::string>{"/usr/sbin/demo"});
+  EXPECT_TRUE(back->credentials_tracked);
   EXPECT_EQ(back->boundary, PhaseBoundary::first_accept);
 }
 
@@ -68,6 +72,7 @@ TEST(ProfileJson, MissingMembersKeepDefaults) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->runs, 1u);
   EXPECT_TRUE(p->complete());
+  EXPECT_FALSE(p->credentials_tracked);  // an older profile: user ids unknown
   ASSERT_EQ(p->executables.size(), 1u);
   EXPECT_EQ(p->executables[0].path, "/bin/true");
 }

@@ -187,7 +187,35 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
   }
   bool dynamic = in.unit_dynamic_user || has(lines, "DynamicUser", "yes");
   std::string static_user = lines.count("User") ? list_of(lines, "User").back() : "";
-  if (!static_user.empty() && static_user != "root" && !dynamic) {
+  // Every Exec line of the unit keeps root's credentials ("!" or "+"),
+  // re-listed here or as written: User= then names whom the daemon becomes
+  // by itself, and the start stays root's.
+  auto privileged_line = [](const std::string& l) {
+    size_t n = 0;
+    while (n < l.size() && std::string("@-:+!").find(l[n]) != std::string::npos) ++n;
+    return l.substr(0, n).find_first_of("+!") != std::string::npos;
+  };
+  bool start_kept = !static_user.empty() && static_user != "root" && !dynamic;
+  for (const auto& [key, own_lines] : in.unit_exec_lines) {
+    if (own_lines.empty()) continue;
+    std::vector<std::string> effective = lines.count(key) ? list_of(lines, key) : own_lines;
+    for (const auto& l : effective)
+      if (!l.empty() && !privileged_line(l)) start_kept = false;
+  }
+  if (start_kept) {
+    const Account* a = in.facts ? in.facts->account(static_user) : nullptr;
+    std::set<uint32_t> targets;
+    bool root_kept = false;
+    for (const auto& e : p.executables) {
+      targets.insert(e.uid_targets.begin(), e.uid_targets.end());
+      root_kept |= !e.root_after_startup.empty();
+    }
+    if (!a || targets != std::set<uint32_t>{a->uid})
+      bad.push_back("User=" + static_user + " over a root start, but the daemon does not switch to it alone");
+    if (!p.credentials_tracked || root_kept)
+      bad.push_back("User=" + static_user + " over a root start, but something may keep root after start-up");
+  }
+  if (!static_user.empty() && static_user != "root" && !dynamic && !start_kept) {
     // A static user must reach every file by the modes alone (owner, group,
     // other bits of the file, or of its directory for what it created).
     const Account* a = in.facts ? in.facts->account(static_user) : nullptr;
@@ -248,7 +276,8 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       if (!caps.empty()) bad.push_back("User= but capabilities used: " + *caps.begin());
     }
   }
-  bool unprivileged = dynamic || !(in.unit_user.empty() || in.unit_user == "root") || !static_user.empty();
+  bool unprivileged =
+      dynamic || !(in.unit_user.empty() || in.unit_user == "root") || (!static_user.empty() && !start_kept);
   const std::set<std::string> seccomp_keys = {
       "SystemCallFilter", "SystemCallArchitectures", "RestrictAddressFamilies", "PrivateDevices",
       "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock", "ProtectHostname",
@@ -293,7 +322,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       if (key == "NoExecPaths")
         for (const auto& prog : ran)
           if (covered(no_exec, prog) && !covered(exec, prog)) bad.push_back("NoExecPaths= forbids running " + prog);
-    } else if (key.rfind("Exec", 0) == 0 && key != "ExecStart") {
+    } else if (key.rfind("Exec", 0) == 0 && key != "ExecPaths") {
       // Lines with "+" run outside the sandbox: only file creation for User=
       // (ExecStartPre=), or the unit's own lines of that key with "+" added.
       auto own = in.unit_exec_lines.find(key);
@@ -321,7 +350,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
         }
         bool relisted = own != in.unit_exec_lines.end() &&
                         std::any_of(own->second.begin(), own->second.end(), [&](const std::string& l) {
-                          return v == l || v == "+" + l;
+                          return v == l || v == "+" + l || (start_kept && v == "!" + l);
                         });
         if (!creates && !makes_dir && !relisted)
           bad.push_back(key + "= line that is neither the unit's own nor a file for User=: " + v);

@@ -78,7 +78,8 @@ struct Run {
 };
 
 std::unique_ptr<Run> propose_with(const profile::Profile& prof, const SystemFacts& facts,
-                                  const std::string& unit_text = "[Service]\nExecStart=/usr/bin/redis-server\n") {
+                                  const std::string& unit_text = "[Service]\nExecStart=/usr/bin/redis-server\n",
+                                  const std::string& static_user_refused = "") {
   auto r = std::make_unique<Run>();
   r->fs.add_dir("/etc/systemd/system");
   r->fs.add_file("/etc/systemd/system/redis.service", unit_text);
@@ -87,6 +88,7 @@ std::unique_ptr<Run> propose_with(const profile::Profile& prof, const SystemFact
   ProposeOptions o;
   o.fs = &r->fs;
   o.facts = facts;
+  o.static_user_refused = static_user_refused;
   auto plan = propose(*u, prof, o);
   if (!plan) throw std::runtime_error(plan.error().to_string());
   r->plan = *plan;
@@ -228,6 +230,54 @@ TEST(StaticUser, DaemonThatSwitchesToAnAccountItselfIsStartedAsIt) {
   auto amb = propose_with(p, redis_facts());
   EXPECT_TRUE(has_line(amb->text, "User=redis")) << amb->text;
   EXPECT_TRUE(has_line(amb->text, "AmbientCapabilities=CAP_NET_BIND_SERVICE")) << amb->text;
+}
+
+// memcached's shape: a wrapper that refuses to start unless root, then the
+// daemon switches to its account for good. Refused as a static User=, the
+// account still runs it: User= with the Exec lines kept as root ("!").
+TEST(OwnSwitch, DaemonThatMustStartAsRootRunsUnderItsAccountWithItsStartKept) {
+  auto p = redis_profile();
+  p.credentials_tracked = true;
+  auto& e = p.executables[0];
+  e.uid_change = e.gid_change = true;
+  e.uid_targets = {104};
+  e.gid_targets = {107};
+  e.capabilities.push_back({"CAP_SETUID", true, false, 1});
+  e.capabilities.push_back({"CAP_SETGID", true, false, 2});
+  const std::string unit = "[Service]\nExecStartPre=/usr/bin/redis-check\nExecStart=/usr/bin/redis-server\n"
+                           "ExecReload=+/bin/kill -HUP $MAINPID\n";
+  const std::string refused = "started as redis it fails: the unit does not start";
+  auto r = propose_with(p, redis_facts(), unit, refused);
+  EXPECT_TRUE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "Group=redis")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "ExecStart=!/usr/bin/redis-server")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "ExecStartPre=!/usr/bin/redis-check")) << r->text;
+  EXPECT_EQ(r->text.find("ExecReload="), std::string::npos) << "a \"+\" line needs nothing" << r->text;
+  // It still starts as root: what it uses then stays in the bounding set.
+  auto caps = std::find_if(r->plan.directives.begin(), r->plan.directives.end(),
+                           [](const Directive& d) { return d.key == "CapabilityBoundingSet"; });
+  ASSERT_NE(caps, r->plan.directives.end()) << r->text;
+  EXPECT_NE(caps->values.back().find("CAP_SETUID"), std::string::npos) << r->text;
+  EXPECT_NE(r->text.find("User=redis from the start: " + refused), std::string::npos) << r->text;
+
+  // Without the refusal, started as redis is tighter and wins.
+  auto plain = propose_with(p, redis_facts(), unit);
+  EXPECT_EQ(plain->text.find("ExecStart=!"), std::string::npos) << plain->text;
+  EXPECT_TRUE(has_line(plain->text, "User=redis")) << plain->text;
+
+  // A process of the daemon that keeps root after start-up (a root master
+  // beside its workers): User= would misstate it.
+  auto master = p;
+  master.executables[0].root_after_startup = {"/usr/bin/redis-server"};
+  auto m = propose_with(master, redis_facts(), unit, refused);
+  EXPECT_FALSE(has_line(m->text, "User=redis")) << m->text;
+  EXPECT_NE(m->text.find("/usr/bin/redis-server keeps a root user id after start-up"), std::string::npos) << m->text;
+
+  // A profile that did not follow user ids cannot show it.
+  auto old = p;
+  old.credentials_tracked = false;
+  auto o = propose_with(old, redis_facts(), unit, refused);
+  EXPECT_FALSE(has_line(o->text, "User=redis")) << o->text;
 }
 
 // nginx's shape: started as root, binds port 80, switches to its account
