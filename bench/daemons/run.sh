@@ -169,7 +169,7 @@ for name in "${daemons[@]}"; do
   fi
   start=$SECONDS
   timeout 600 "$sdh" auto "$d/$UNIT" --check "$CHECK" --workload "$WORKLOAD" "${file_args[@]}" \
-    -o "$d/dropin.conf" --report "$d/report.json" >"$d/auto.txt" 2>&1
+    -o "$d/dropin.conf" --report "$d/report.json" --save-profile "$d/profile.json" >"$d/auto.txt" 2>&1
   rc=$? took=$((SECONDS - start))
   grep -E '^(exposure|relaxed|VERIFIED|NOT VERIFIED)' "$d/auto.txt"
   [[ -s $d/report.json ]] || { echo "bench: auto wrote no report (exit $rc):"; tail -15 "$d/auto.txt"; echo '{}' >"$d/report.json"; }

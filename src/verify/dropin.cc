@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include <fmt/core.h>
 
@@ -46,7 +47,15 @@ std::string render_dropin(const std::vector<Directive>& directives, const std::s
   return text;
 }
 
+bool Directive::exec_command() const {
+  static const std::set<std::string> k = {"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost",
+                                          "ExecReload",    "ExecStop",     "ExecStopPost"};
+  return section == "Service" && k.count(key) > 0;
+}
+
 std::string Directive::property() const {
+  // Only the KEYEx property shows a command's prefixes, as flags.
+  if (exec_command()) return key + "Ex";
   const unit::DirectiveInfo* row = unit::find_directive(section, key, "service");
   if (row && unit::find_spelling(*row, value, std::numeric_limits<int>::max())) return key + "Ex";
   return key;

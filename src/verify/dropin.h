@@ -19,8 +19,11 @@ struct Directive {
   // The same as a transient unit's property (systemd-run -p): the values a
   // boolean directive gained later travel as KEYEx= (PrivateTmpEx=disconnected).
   std::string transient_assignment() const;
-  // The property `systemctl show` reports it under (KEYEx for those values).
+  // The property `systemctl show` reports it under (KEYEx for those values,
+  // and for command lines, whose prefixes only it shows).
   std::string property() const;
+  // ExecStart= and the other command lines of a service.
+  bool exec_command() const;
 };
 
 // Lenient parse: comments, blank lines, [Section] headers, "Key=Value" with

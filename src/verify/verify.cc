@@ -191,6 +191,37 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   return observed();
 }
 
+// A command line is in effect when systemd lists its program with the
+// flags its prefixes ask for ("!" -> no-setuid, "+" -> privileged, ...):
+// KEYEx shows "{ path=P ; argv[]=... ; flags=F ... ; ... }" per command.
+VerdictItem exec_line_item(VerdictItem item, const Directive& d, const std::string& shown) {
+  auto program = unit::exec_program(d.value);
+  const std::string prefix = d.value.substr(0, d.value.find_first_not_of("@-:+!|"));
+  std::set<std::string> want;
+  if (prefix.find('-') != std::string::npos) want.insert("ignore-failure");
+  if (prefix.find(':') != std::string::npos) want.insert("no-env-expand");
+  if (prefix.find('+') != std::string::npos) want.insert("privileged");
+  if (prefix.find("!!") != std::string::npos) want.insert("ambient");
+  else if (prefix.find('!') != std::string::npos) want.insert("no-setuid");
+  for (const auto& entry : split(shown, '}')) {
+    if (!program || entry.find("path=" + *program + " ;") == std::string::npos) continue;
+    size_t f = entry.find("flags=");
+    std::set<std::string> have;
+    if (f != std::string::npos) {
+      std::string flags = entry.substr(f + 6, entry.find(" ;", f) - f - 6);
+      for (const auto& t : tokens(flags)) have.insert(t);
+    }
+    if (std::includes(have.begin(), have.end(), want.begin(), want.end())) {
+      item.status = ItemStatus::passed;
+      item.detail = want.empty() ? "listed" : fmt::format("listed with {}", fmt::join(want, " "));
+      return item;
+    }
+  }
+  item.status = ItemStatus::failed;
+  item.detail = "not listed as written: " + (shown.size() > 200 ? shown.substr(0, 200) + "…" : shown);
+  return item;
+}
+
 VerdictItem directive_item(const Directive& d, const systemd::Properties& hardened,
                            const systemd::Properties& baseline) {
   VerdictItem item{Stage::directive, d.assignment(), ItemStatus::inconclusive, ""};
@@ -204,6 +235,7 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
   }
   const std::string& shown = it->second;
   std::string before = baseline.count(property) ? baseline.at(property) : "";
+  if (d.exec_command() && !d.value.empty()) return exec_line_item(std::move(item), d, shown);
   if (auto wanted = parse_boolean(d.value)) {
     const bool want = *wanted;
     if (auto have = parse_boolean(shown)) {

@@ -146,6 +146,16 @@ TEST(Verify, DirectiveItemCompares) {
   EXPECT_EQ(directive_item(b, {{"NoNewPrivileges", "yes"}}, {}).status, ItemStatus::passed);
   EXPECT_EQ(directive_item(b, {{"NoNewPrivileges", "no"}}, {}).status, ItemStatus::failed);
   EXPECT_EQ(directive_item(b, {}, {}).status, ItemStatus::inconclusive);
+  // A command line is in effect when listed with its prefixes' flags, even
+  // one that has not run (an ExecStopPost= before the stop).
+  Directive x{"Service", "ExecStopPost", "!-/usr/libexec/helper teardown", 3};
+  const std::string listed = "{ path=/usr/libexec/helper ; argv[]=/usr/libexec/helper teardown ; flags=ignore-failure "
+                             "no-setuid ; start_time=[n/a] ; stop_time=[n/a] ; pid=0 ; code=(null) ; status=0/0 }";
+  EXPECT_EQ(x.property(), "ExecStopPostEx");
+  EXPECT_EQ(directive_item(x, {{"ExecStopPostEx", listed}}, {}).status, ItemStatus::passed);
+  const std::string plain = "{ path=/usr/libexec/helper ; argv[]=/usr/libexec/helper teardown ; flags=ignore-failure "
+                            "; start_time=[n/a] }";
+  EXPECT_EQ(directive_item(x, {{"ExecStopPostEx", plain}}, {{"ExecStopPostEx", plain}}).status, ItemStatus::failed);
 }
 
 TEST(Bisect, NamesTheSingleBreakingDirective) {
