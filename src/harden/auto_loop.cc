@@ -105,6 +105,25 @@ synth::HardeningPlan without_user(synth::HardeningPlan alt, const synth::Hardeni
   return alt;
 }
 
+// The ephemeral root's directives (the root-directory rule's), all of them:
+// a root that breaks the service goes whole, the rest of the plan stays.
+bool has_ephemeral_root(const synth::HardeningPlan& plan) {
+  return std::any_of(plan.directives.begin(), plan.directives.end(),
+                     [](const synth::Directive& d) { return d.rule == "root-directory"; });
+}
+
+synth::HardeningPlan without_ephemeral_root(synth::HardeningPlan plan, const std::string& failure) {
+  std::string root;
+  for (const auto& d : plan.directives)
+    if (d.rule == "root-directory" && d.key == "RootDirectory" && !d.values.empty()) root = d.values.back();
+  std::erase_if(plan.directives, [](const synth::Directive& d) { return d.rule == "root-directory"; });
+  plan.not_set.push_back({"RootDirectory=" + root, "the service fails in the ephemeral root: " + failure,
+                          "root-directory"});
+  plan.relaxed.push_back(synth::Relaxation{"RootDirectory", "RootDirectory=" + root + " and its binds", "",
+                                           "the service fails in it: " + failure, "ephemeral root dropped"});
+  return plan;
+}
+
 }  // namespace
 
 Justified count_justified(const std::string& dropin) {
@@ -213,6 +232,24 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
       return r;
     }
 
+    // An ephemeral root is a trial: whatever breaks under it, it goes first
+    // and whole, before any narrower diagnosis.
+    std::optional<std::string> root_failure;
+    if (has_ephemeral_root(plan)) {
+      if (service_broken(*verdict)) root_failure = failure_of(*verdict);
+      for (const auto& s : not_in_effect(*verdict, dropin))
+        if (!root_failure && std::any_of(plan.directives.begin(), plan.directives.end(), [&](const synth::Directive& d) {
+              return d.rule == "root-directory" && d.key == s.relax;
+            }))
+          root_failure = s.reason;
+    }
+    if (root_failure) {
+      auto failure = first_line(*root_failure);
+      say("the ephemeral root fails (" + failure + "): verifying the plan without it");
+      plan = without_ephemeral_root(std::move(plan), failure);
+      rescore(plan);
+      continue;
+    }
     std::vector<Step> steps;
     auto user = chosen_user_of(plan);
     if (service_broken(*verdict) && user && hooks.propose_without_user) {

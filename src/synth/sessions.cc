@@ -21,6 +21,7 @@ struct SessionRule {
 const SessionRule kSessionRules[] = {
     {"NoNewPrivileges", false, "sessions inherit it: sudo, su and PAM's setuid helpers (unix_chkpwd) stop working"},
     {"ProtectHome", false, "the users' sessions live in their home directories"},
+    {"RootDirectory", false, "sessions need the whole file system: home folders, shells and what users run"},
     {"PrivateUsers", false, "the users the sessions run as would not be mapped"},
     {"PrivatePIDs", false, "sessions would live in the daemon's PID namespace, apart from the users' other processes"},
     {"DynamicUser", false, "starting a session needs root to switch to the user"},

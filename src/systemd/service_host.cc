@@ -54,7 +54,9 @@ Properties parse_show_output(const std::string& text) {
   while (std::getline(in, line)) {
     auto eq = line.find('=');
     if (eq == std::string::npos || eq == 0) continue;
-    props[line.substr(0, eq)] = line.substr(eq + 1);
+    // A command-line property prints one line per command: all are kept.
+    auto [it, fresh] = props.emplace(line.substr(0, eq), line.substr(eq + 1));
+    if (!fresh) it->second += " " + line.substr(eq + 1);
   }
   return props;
 }

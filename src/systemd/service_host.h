@@ -71,7 +71,8 @@ class ServiceHost {
 // Creates a fresh host for each run (a new container, or the same bus).
 using HostFactory = std::function<Result<std::unique_ptr<ServiceHost>>()>;
 
-// "KEY=value" lines of `systemctl show` output into a map.
+// "KEY=value" lines of `systemctl show` output into a map; a key on several
+// lines (one per command of an Exec*= property) keeps them all, joined by a space.
 Properties parse_show_output(const std::string& text);
 
 // Where a slice's control group sits below the manager's root: each "-" of

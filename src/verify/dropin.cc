@@ -65,8 +65,9 @@ std::string Directive::transient_assignment() const { return property() + "=" + 
 
 std::vector<std::string> service_assignments(const std::vector<Directive>& directives) {
   std::vector<std::string> out;
+  // Command lines are the service's, not its sandbox: a transient unit runs its own.
   for (const auto& d : directives)
-    if (d.section == "Service") out.push_back(d.transient_assignment());
+    if (d.section == "Service" && !d.exec_command()) out.push_back(d.transient_assignment());
   return out;
 }
 

@@ -34,7 +34,8 @@ Result<std::vector<Directive>> parse_dropin(const std::string& text);
 // first-appearance order.
 std::string render_dropin(const std::vector<Directive>& directives, const std::string& header = "");
 
-// [Service] assignments as "Key=Value", the form a transient unit takes.
+// [Service] assignments as "Key=Value", the form a transient unit takes;
+// command lines (ExecStart= and the like) are left out.
 std::vector<std::string> service_assignments(const std::vector<Directive>& directives);
 
 }  // namespace sdh::verify

@@ -57,6 +57,15 @@ Result<std::string> read_host_file(const std::string& path) {
 
 }  // namespace
 
+// The drop-in gives the service a root of its own (RootDirectory=): what
+// sdharden runs inside its sandbox must be bound in.
+bool has_own_root(const std::string& dropin_text) {
+  auto parsed = parse_dropin(dropin_text);
+  return parsed && std::any_of(parsed->begin(), parsed->end(), [](const Directive& d) {
+           return d.key == "RootDirectory" && !d.value.empty();
+         });
+}
+
 systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& options) {
   for (const auto& [path, content] : options.extra_files)
     if (auto s = host.install_file(path, content, 0755); !s) return s;
@@ -97,10 +106,15 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     // Its results also go to a file any user may append to, made writable
     // for this one path (a unit may send its output nowhere).
     (void)host.install_file(kBatteryOutput, "", 0666);
+    // In a root of its own the probe and its output file are bound in.
+    std::string into_root = has_own_root(dropin_text) ? fmt::format("BindReadOnlyPaths=-{}\nBindPaths=-{}\n",
+                                                                     dirname_of(kProbePath), kBatteryOutput)
+                                                      : "";
     (void)host.install_dropin(options.unit, kBatteryDropinName,
                               fmt::format("[Service]\nExecStartPost=-{} battery {}\nExecPaths=-{}\n"
-                                          "ReadWritePaths=-{}\n",
-                                          kProbePath, kBatteryOutput, dirname_of(kProbePath), kBatteryOutput));
+                                          "ReadWritePaths=-{}\n{}",
+                                          kProbePath, kBatteryOutput, dirname_of(kProbePath), kBatteryOutput,
+                                          into_root));
   }
   if (auto s = host.daemon_reload(); !s) {
     r.failure = "daemon-reload: " + s.error().to_string();
@@ -403,6 +417,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   // must not keep them from running (the service's sandbox is unchanged).
   const std::string probes_exec = "ExecPaths=-" + dirname_of(kProbePath) + " -/usr/bin -/bin";
   assignments.push_back(probes_exec);
+  if (has_own_root(options.dropin_text)) assignments.push_back("BindReadOnlyPaths=-" + dirname_of(kProbePath));
   for (size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
     // Without the sandbox: a transient unit of its own, so this host serves

@@ -2,6 +2,7 @@
 #include "support/fake_host.h"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace sdh::systemd {
@@ -119,7 +120,29 @@ Result<Properties> FakeHost::show(const std::string& unit, const std::vector<std
     if (std::find(world_->hidden_properties.begin(), world_->hidden_properties.end(), key) !=
         world_->hidden_properties.end())
       continue;
-    all[key] = a.substr(eq + 1);
+    std::string value = a.substr(eq + 1);
+    // As systemctl lists a service's commands: under KEYEx, one
+    // "{ path ; argv ; flags }" per command.
+    static const std::set<std::string> kCommands = {"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost",
+                                                    "ExecReload",    "ExecStop",     "ExecStopPost"};
+    if (kCommands.count(key)) {
+      std::string& shown = all[key + "Ex"];
+      if (value.empty()) {
+        shown.clear();
+        continue;
+      }
+      size_t n = value.find_first_not_of("@-:+!|");
+      std::string prefix = value.substr(0, n), rest = value.substr(n);
+      std::vector<std::string> flags;
+      if (prefix.find('-') != std::string::npos) flags.push_back("ignore-failure");
+      if (prefix.find('+') != std::string::npos) flags.push_back("privileged");
+      if (prefix.find('!') != std::string::npos) flags.push_back("no-setuid");
+      std::string line = "{ path=" + rest.substr(0, rest.find(' ')) + " ; argv[]=" + rest + " ; flags=";
+      for (size_t i = 0; i < flags.size(); ++i) line += (i ? " " : "") + flags[i];
+      shown += (shown.empty() ? "" : " ") + line + " ; start_time=[n/a] }";
+      continue;
+    }
+    all[key] = value;
   }
   auto st = active_state(unit);
   all["ActiveState"] = *st;

@@ -521,14 +521,120 @@ const Rule& rule_unused_views() {
 
 namespace {
 
+// The OS trees an ephemeral root binds in whole, read-only: programs,
+// libraries and configuration. The rest of the host (/var, /srv, /opt,
+// /home, /run...) is left out but for what the daemon was seen to use.
+const char* const kOsTrees[] = {"/usr", "/etc", "-/bin", "-/sbin", "-/lib", "-/lib64", "-/lib32", "-/libx32"};
+
+bool in_os_tree(const std::string& path) {
+  for (const char* t : kOsTrees) {
+    std::string tree = t[0] == '-' ? t + 1 : t;
+    if (path_under(path, tree)) return true;
+  }
+  return false;
+}
+
+// What to bind for a path the daemon used: the folder a package owns in a
+// shared one (/var/lib/redis for /var/lib/redis/dump.rdb, /var/www for
+// /var/www/html/index.php), so that files it creates or rotates there and
+// the neighbours of what it read are in view too.
+std::string bind_root(const std::string& path) {
+  std::string p = path;
+  while (dirname_of(p) != "/" && !shared_folder(dirname_of(p))) p = dirname_of(p);
+  return p;
+}
+
 RuleOutcome decide_root_directory(const Context& c) {
   RuleOutcome r;
+  const std::string rule = "root-directory";
   if (!c.unit.root_directory.empty() || !c.unit.root_image.empty() || !c.unit.default_dependencies) return r;
-  r.not_set.push_back(refuse("RootDirectory=",
-                             fmt::format("an ephemeral chroot must bind in the {} executables' ELF dependencies and "
-                                         "{} files seen; propose it by hand after `verify`",
-                                         c.ev.executables.size(), c.ev.paths.size()),
-                             "root-directory"));
+  // An ephemeral root: an empty folder systemd makes at each start (a
+  // RuntimeDirectory=), with the OS trees and what the daemon used bound in.
+  std::vector<std::string> why_not;
+  if (c.ev.flag("mounts")) why_not.push_back("mounts file systems the host must see");
+  if (c.ev.lost_events > 0) why_not.push_back("the profile lost events: a file it used may be missing from the root");
+  if (!c.unit.bind_paths.empty() || !c.unit.bind_read_only_paths.empty() || !c.unit.temporary_file_system.empty())
+    why_not.push_back("the unit mounts its own paths (BindPaths=, TemporaryFileSystem=)");
+  bool strict = c.unit.protect_system == unit::ProtectSystem::strict || c.planned_is("ProtectSystem", "strict");
+  if (!strict) why_not.push_back("the OS tree stays writable to it (no ProtectSystem=strict)");
+  if (!why_not.empty()) {
+    r.not_set.push_back(refuse("RootDirectory=", sample(why_not), rule));
+    return r;
+  }
+  std::set<std::string> rw, ro;
+  auto add = [&](const std::string& path, bool writes) {
+    // The OS trees are there already, read-only; what it writes in them is
+    // bound in writable on top.
+    if (path.empty() || path[0] != '/' || (in_os_tree(path) && !writes)) return;
+    for (const char* api : {"/proc", "/sys", "/dev"})
+      if (path_under(path, api)) return;
+    for (const char* tmp : {"/tmp", "/var/tmp"})
+      if (path_under(path, tmp)) {
+        if (!c.private_tmp()) (writes ? rw : ro).insert(tmp);  // the host's, shared
+        return;
+      }
+    if (shared_folder(path)) return;  // a folder's own entry (stat of /var): its used contents come in
+    (writes ? rw : ro).insert(bind_root(path));
+  };
+  for (const auto& [path, use] : c.ev.paths) add(path, (use.access & kWriteBits) != 0);
+  for (const auto& exe : c.ev.executables) add(exe, false);
+  // Sockets it connects or sends to: a read-only mount still lets it connect.
+  bool journal = false;
+  for (const auto& a : c.ev.addresses) {
+    if (a.family != "AF_UNIX" || a.address.empty() || a.address[0] != '/' || a.op == "bind" || a.op == "listen")
+      continue;
+    // /dev/log is systemd's link into the journal's folder.
+    if (a.address == "/dev/log" || path_under(a.address, "/run/systemd/journal")) journal = true;
+    else add(a.address, false);
+  }
+  if (journal) ro.insert("/run/systemd/journal");
+  // sd_notify() of a Type=notify daemon goes to the manager's socket.
+  if (c.unit.service_type == "notify" || c.unit.service_type == "notify-reload") ro.insert("/run/systemd/notify");
+  // What it may write, planned or the unit's own, is bound in writable.
+  for (const auto& d : c.plan)
+    if (d.key == "ReadWritePaths")
+      for (const auto& v : d.values)
+        for (const auto& p : words(v)) add(unit::strip_path_prefixes(p), true);
+  for (const auto& p : c.unit.read_write_paths) add(unit::strip_path_prefixes(p), true);
+  // A folder bound writable covers its read-only entries; nested entries go
+  // with their ancestor.
+  auto covered = [](const std::set<std::string>& set, const std::string& p) {
+    return std::any_of(set.begin(), set.end(), [&](const std::string& q) { return q != p && path_under(p, q); });
+  };
+  std::set<std::string> binds_rw, binds_ro;
+  for (const auto& p : rw)
+    if (!covered(rw, p)) binds_rw.insert(p);
+  for (const auto& p : ro)
+    if (!covered(ro, p) && !covered(binds_rw, p) && !binds_rw.count(p)) binds_ro.insert(p);
+
+  std::string name = c.unit.name.substr(0, c.unit.name.rfind('.')) + "-root";
+  Option o;
+  o.directives.push_back(make("RuntimeDirectory", {name},
+                              "an empty folder systemd makes at each start and removes after the stop: the root below",
+                              rule));
+  o.directives.push_back(make(
+      "RootDirectory", {"/run/" + name},
+      fmt::format("an ephemeral root: every file, program and socket seen ({} paths, {} executables) lies under what "
+                  "is bound in below; the rest of the host (other packages' data, /home, /srv, /opt) is not there",
+                  c.ev.paths.size(), c.ev.executables.size()),
+      rule));
+  std::vector<std::string> os(std::begin(kOsTrees), std::end(kOsTrees));
+  o.directives.push_back(make("BindReadOnlyPaths", {join(os)},
+                              "the OS trees, read-only: programs, libraries (ELF dependencies, NSS and PAM modules) "
+                              "and configuration",
+                              rule));
+  auto dashed = [](const std::set<std::string>& set) {
+    std::vector<std::string> out;
+    for (const auto& p : set) out.push_back("-" + p);
+    return join(out);
+  };
+  if (!binds_ro.empty())
+    o.directives.push_back(make("BindReadOnlyPaths", {dashed(binds_ro)},
+                                fmt::format("read, not written: {} ({})", sample({binds_ro.begin(), binds_ro.end()}, 4), c.scope()), rule));
+  if (!binds_rw.empty())
+    o.directives.push_back(make("BindPaths", {dashed(binds_rw)},
+                                fmt::format("written: {} ({})", sample({binds_rw.begin(), binds_rw.end()}, 4), c.scope()), rule));
+  r.options.push_back(o);
   return r;
 }
 
@@ -541,7 +647,7 @@ const Rule& rule_root_directory() {
       .assessors = {"RootDirectoryOrRootImage"},
       .implies_nnp = false,
       .mount_namespace = true,
-      .forbidden_by = "never automatic: needs the ELF closure bound in",
+      .forbidden_by = "mounts, a lost event, the unit's own binds, a writable OS tree; verification falls back without it",
       .implies = "",
       .decide = decide_root_directory};
   return r;

@@ -231,6 +231,31 @@ TEST(AutoLoop, FallsBackFromAStaticUserToTheDaemonsOwnSwitchThenToRoot) {
   }
 }
 
+// An ephemeral root that breaks the service goes whole, first: the rest
+// of the plan stays, with the reason recorded.
+TEST(AutoLoop, DropsABreakingEphemeralRootWhole) {
+  auto plan = typical_plan();
+  for (auto d : {dir("RuntimeDirectory", {"web-root"}, "an empty folder", "root-directory"),
+                 dir("RootDirectory", {"/run/web-root"}, "an ephemeral root", "root-directory"),
+                 dir("BindReadOnlyPaths", {"/usr /etc"}, "the OS trees", "root-directory"),
+                 dir("BindPaths", {"-/var/lib/web"}, "written", "root-directory")})
+    plan.directives.push_back(d);
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "RootDirectory=/run/web-root"); };
+  auto r = harden_until_verified(plan, options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_EQ(r->iterations, 2);
+  for (const char* gone : {"RootDirectory=", "BindPaths=", "BindReadOnlyPaths=", "RuntimeDirectory="})
+    EXPECT_EQ(r->dropin.find(std::string("\n") + gone), std::string::npos) << gone << "\n" << r->dropin;
+  EXPECT_NE(r->dropin.find("\nProtectSystem=strict\n"), std::string::npos) << r->dropin;
+  ASSERT_NE(relaxed(r->plan, "ephemeral root dropped"), nullptr) << r->dropin;
+  EXPECT_NE(r->dropin.find("#   RootDirectory=/run/web-root: the service fails in the ephemeral root"),
+            std::string::npos)
+      << r->dropin;
+  expect_sound_dropin(*r);
+}
+
 TEST(AutoLoop, AStaticUserThatIsNotTheCulpritStays) {
   // PrivateTmp= breaks the service, the user does not: the proposal without
   // the user (PrivateTmp= too) still fails, so bisection finds PrivateTmp=

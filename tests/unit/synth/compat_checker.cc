@@ -391,8 +391,41 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       }
     } else if (key == "IPAddressAllow" || key == "SocketBindAllow" || key == "DeviceAllow" ||
                key == "ReadWritePaths" || key == "StateDirectory" || key == "CacheDirectory" ||
-               key == "LogsDirectory" || key == "RuntimeDirectory" || key == "BindReadOnlyPaths") {
+               key == "LogsDirectory" || key == "RuntimeDirectory" || key == "BindReadOnlyPaths" ||
+               key == "BindPaths") {
       // permissive companions, checked with the directive they serve
+      if ((key == "BindPaths" || key == "BindReadOnlyPaths") && !lines.count("RootDirectory"))
+        bad.push_back(key + "= without a root of its own");
+    } else if (key == "RootDirectory") {
+      // Everything the daemon used must be in the new root: under a bound
+      // path (written: a writable one), the OS trees, or the API and private
+      // mounts systemd makes there.
+      auto strip = [](std::string w) { return w[0] == '-' ? w.substr(1) : w; };
+      std::vector<std::string> any, writable;
+      for (const auto& w : list_of(lines, "BindPaths")) any.push_back(strip(w)), writable.push_back(strip(w));
+      for (const auto& w : list_of(lines, "BindReadOnlyPaths")) any.push_back(strip(w));
+      bool private_tmp_here = private_tmp;
+      auto reachable = [&](const std::string& path, bool writes) {
+        for (const char* api : {"/proc", "/sys", "/dev"})
+          if (under(path, api)) return true;
+        if (private_tmp_here && (under(path, "/tmp") || under(path, "/var/tmp"))) return true;
+        for (const auto& b : writes ? writable : any)
+          if (under(path, b)) return true;
+        return false;
+      };
+      for (const auto& [path, acc] : files) {
+        bool writes = acc & (profile::kWrite | profile::kCreate | profile::kDelete | profile::kRename |
+                             profile::kChmod | profile::kChown | profile::kMknod);
+        // A folder's own entry (stat of /var) needs no binding of its own.
+        if (acc == profile::kStat) continue;
+        if (!reachable(path, writes)) bad.push_back("RootDirectory= leaves out " + path);
+      }
+      for (const auto& prog : ran)
+        if (!reachable(prog, false)) bad.push_back("RootDirectory= leaves out the program " + prog);
+      std::string name = v.substr(v.rfind('/') + 1);
+      auto runtime = list_of(lines, "RuntimeDirectory");
+      if (v.rfind("/run/", 0) != 0 || std::find(runtime.begin(), runtime.end(), name) == runtime.end())
+        bad.push_back("RootDirectory= is not a RuntimeDirectory= systemd makes: " + v);
     } else if (key == "SocketBindDeny") {
       auto allow = list_of(lines, "SocketBindAllow");
       std::set<std::string> ok(allow.begin(), allow.end());

@@ -33,7 +33,7 @@ TEST(Explain, OpenItemsCarryTheirEvidence) {
   in.plan = &*again;
   auto md = explain_markdown(in);
   ASSERT_TRUE(md.has_value());
-  EXPECT_NE(md->find("**Exposure: 2.1"), std::string::npos) << *md;
+  EXPECT_NE(md->find("**Exposure: 2.0"), std::string::npos) << *md;
   EXPECT_NE(md->find("## Restricted"), std::string::npos);
   EXPECT_NE(md->find("## Not restricted"), std::string::npos);
   EXPECT_NE(md->find("## What was observed"), std::string::npos);

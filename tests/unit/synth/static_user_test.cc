@@ -280,6 +280,24 @@ TEST(OwnSwitch, DaemonThatMustStartAsRootRunsUnderItsAccountWithItsStartKept) {
   EXPECT_FALSE(has_line(o->text, "User=redis")) << o->text;
 }
 
+// The ephemeral root: the OS trees whole and read-only, the daemon's own
+// folders in shared ones bound in (writable where it writes), nothing else.
+TEST(EphemeralRoot, BindsTheOsTreesAndWhatTheDaemonUsed) {
+  auto r = propose_with(redis_profile(), redis_facts());
+  EXPECT_TRUE(has_line(r->text, "RuntimeDirectory=redis-root")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "RootDirectory=/run/redis-root")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "BindReadOnlyPaths=/usr /etc -/bin -/sbin -/lib -/lib64 -/lib32 -/libx32")) << r->text;
+  EXPECT_TRUE(has_line(r->text, "BindPaths=-/var/lib/redis -/var/log/redis")) << r->text;
+  EXPECT_EQ(r->text.find("RootDirectory=: "), std::string::npos) << r->text;
+
+  // A daemon that mounts (or a lost event) keeps the host's root, and says why.
+  auto m = redis_profile();
+  m.executables[0].mounts = true;
+  auto mounted = propose_with(m, redis_facts());
+  EXPECT_FALSE(has_line(mounted->text, "RootDirectory=/run/redis-root")) << mounted->text;
+  EXPECT_NE(mounted->text.find("RootDirectory=: mounts file systems"), std::string::npos) << mounted->text;
+}
+
 // nginx's shape: started as root, binds port 80, switches to its account
 // itself, writes its PID file into root's /run and its temporary folders
 // into root's /var/lib/nginx.

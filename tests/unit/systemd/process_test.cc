@@ -58,6 +58,9 @@ TEST(ParseShow, SplitsAtTheFirstEquals) {
   EXPECT_EQ(p["ActiveState"], "active");
   EXPECT_EQ(p["ExecStart"], "{ path=/bin/x ; argv[]=/bin/x a=b }");
   EXPECT_EQ(p.size(), 2u);
+  // One line per command: every command is kept.
+  auto two = parse_show_output("ExecStartPreEx={ path=/bin/a ; flags=privileged }\nExecStartPreEx={ path=/bin/b }\n");
+  EXPECT_EQ(two["ExecStartPreEx"], "{ path=/bin/a ; flags=privileged } { path=/bin/b }");
 }
 
 TEST(SliceCgroupPath, EachDashOpensALevel) {
