@@ -106,7 +106,8 @@ std::vector<const PathUse*> Evidence::paths_under(const std::string& prefix, uin
 bool shared_folder(const std::string& dir) {
   static const std::set<std::string> k = {
       "/",          "/etc",     "/var",   "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/tmp",
-      "/var/opt",   "/var/local", "/run", "/run/user", "/run/systemd", "/run/lock", "/usr",     "/usr/local",
+      "/var/opt",   "/var/local", "/run", "/run/user", "/run/systemd", "/run/lock", "/var/run", "/var/lock",
+      "/usr",       "/usr/local",
       "/home",      "/srv",     "/opt",   "/tmp",     "/root",    "/boot",      "/dev",       "/proc",
       "/sys",       "/mnt",     "/media"};
   return k.count(dir) > 0;

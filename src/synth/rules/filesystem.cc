@@ -557,6 +557,27 @@ RuleOutcome decide_root_directory(const Context& c) {
     why_not.push_back("the unit mounts its own paths (BindPaths=, TemporaryFileSystem=)");
   bool strict = c.unit.protect_system == unit::ProtectSystem::strict || c.planned_is("ProtectSystem", "strict");
   if (!strict) why_not.push_back("the OS tree stays writable to it (no ProtectSystem=strict)");
+  // A bind needs its source before the start: what it creates directly in
+  // a shared folder (nginx's /run/nginx.pid) cannot be bound in.
+  // (A directory systemd makes for it first, RuntimeDirectory= and the like, is there.)
+  auto made_by_systemd = [&](const std::string& path) {
+    if (under_unit_directory(c.unit, path)) return true;
+    return std::any_of(c.plan.begin(), c.plan.end(), [&](const Directive& d) {
+      bool managed = d.key == "RuntimeDirectory" || d.key == "StateDirectory" || d.key == "CacheDirectory" ||
+                     d.key == "LogsDirectory";
+      return managed && std::any_of(d.values.begin(), d.values.end(), [&](const std::string& v) {
+               return path_under(path, managed_base(d.key) + v);
+             });
+    });
+  };
+  for (const auto& [path, use] : c.ev.paths)
+    if ((use.access & (kCreate | kDelete | kRename)) && !shared_folder(path) && shared_folder(dirname_of(path)) &&
+        !path_under(path, "/tmp") && !path_under(path, "/var/tmp") && !path_under(path, "/dev") &&
+        !made_by_systemd(path)) {
+      why_not.push_back(fmt::format("creates {} directly in {}: a bind needs it before the start", path,
+                                    dirname_of(path)));
+      break;
+    }
   if (!why_not.empty()) {
     r.not_set.push_back(refuse("RootDirectory=", sample(why_not), rule));
     return r;
