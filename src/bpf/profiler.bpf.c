@@ -196,6 +196,27 @@ struct {
   __type(value, struct sdh_repeat);
 } long_repeats SEC(".maps");
 
+/* What each fd number of a process means to the builder, which follows fds
+ * through the opens it receives: the id of the repeat entry that last gave
+ * it (0: an open it was sent in full, of a relative path). A repeated open
+ * is counted instead of sent only when it gives the fd the same meaning
+ * again; else the builder would resolve later *at() paths against a folder
+ * the fd no longer is (a library walking a path one openat() at a time
+ * reuses the same few numbers). */
+struct fd_key {
+  u32 tgid;
+  s32 fd;
+};
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct fd_key);
+  __type(value, u64);
+} fd_meaning SEC(".maps");
+
+/* Ids of repeat entries (from 1). */
+unsigned long long next_repeat_id = 0;
+
 /* Where a repeat key is built: too large for the BPF stack. */
 struct {
   __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -818,15 +839,28 @@ int on_sys_exit(u64* ctx) {
   bool send = false;
   struct sdh_repeat_key* key = 0;
   bool long_key = false;
+  bool gives_fd = false; /* an open that succeeded: its fd's meaning changes */
+  struct fd_key fk = {.tgid = tgid, .fd = (s32)ret};
+  u64 meaning = 0;       /* what the builder will take the fd for */
   if (listed) {
     syscall_args(regs, a);
     send = worth_sending(nr, a);
   }
   if (send) {
     struct plan p = make_plan(nr, a, &listed);
+    gives_fd = p.fd_ret && !failed && ret >= 0;
     key = repeat_key(tgid, exe_key, nr, a, ret, &p, &long_key);
     struct sdh_repeat* seen = 0;
     if (key && !which_hint) seen = bpf_map_lookup_elem(long_key ? (void*)&long_repeats : (void*)&repeats, key);
+    if (seen && gives_fd) {
+      u64* known = bpf_map_lookup_elem(&fd_meaning, &fk);
+      if (!known || *known != seen->id) {
+        /* The fd meant something else meanwhile: sent again, to say so. */
+        meaning = seen->id;
+        seen = 0;
+        key = 0;
+      }
+    }
     if (seen) {
       /* Sent before: count it (no record, no clock reading). */
       u64 now = read_clock();
@@ -845,10 +879,12 @@ int on_sys_exit(u64* ctx) {
   if (which_hint) hint(tgid, tid, nr, exe_key, which_hint, now);
   if (!send) return 0;
   if (key) {
-    struct sdh_repeat fresh = {.count = 0, .last_ns = now};
+    struct sdh_repeat fresh = {.count = 0, .last_ns = now, .id = __sync_fetch_and_add(&next_repeat_id, 1) + 1};
     /* full: sent every time */
-    bpf_map_update_elem(long_key ? (void*)&long_repeats : (void*)&repeats, key, &fresh, BPF_NOEXIST);
+    if (bpf_map_update_elem(long_key ? (void*)&long_repeats : (void*)&repeats, key, &fresh, BPF_NOEXIST) == 0)
+      meaning = fresh.id;
   }
+  if (gives_fd) bpf_map_update_elem(&fd_meaning, &fk, &meaning, BPF_ANY);
   send_detailed(tgid, tid, exe_key, nr, a, ret, now);
   return 0;
 }

@@ -84,6 +84,7 @@ struct sdh_repeat_key {
 struct sdh_repeat {
   unsigned long long count;   /* repeats not sent */
   unsigned long long last_ns; /* event clock at the latest */
+  unsigned long long id;      /* this entry's, never 0 (the fd meaning of the opens it stands for) */
 };
 
 /* In-kernel aggregation: key (exe_key, nr) or (exe_key, nr, errno) or

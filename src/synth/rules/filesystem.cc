@@ -570,12 +570,32 @@ RuleOutcome decide_root_directory(const Context& c) {
              });
     });
   };
+  // What it may write, planned or the unit's own: bound in writable, whole.
+  std::vector<std::string> writable;
+  for (const auto& d : c.plan)
+    if (d.key == "ReadWritePaths")
+      for (const auto& v : d.values)
+        for (const auto& p : words(v)) writable.push_back(unit::strip_path_prefixes(p));
+  for (const auto& p : c.unit.read_write_paths) writable.push_back(unit::strip_path_prefixes(p));
+  auto granted = [&](const std::string& dir) {
+    return std::any_of(writable.begin(), writable.end(), [&](const std::string& w) { return path_under(dir, w); });
+  };
+  const std::string name = c.unit.name.substr(0, c.unit.name.rfind('.')) + "-root";
+  const std::string root = "/run/" + name;
+  for (const auto& w : writable)
+    if (path_under(root, w)) {
+      why_not.push_back(fmt::format("it may write all of {}, where the root would lie", w));
+      break;
+    }
+  // A file written directly in a shared folder (a log in /var/log) can only
+  // come in with the folder: a bind of the file itself needs it before the
+  // start, and would keep the old file after a rotation. That is as far as
+  // the plan grants the folder anyway; else the root is refused.
   for (const auto& [path, use] : c.ev.paths)
-    if ((use.access & (kCreate | kDelete | kRename)) && !shared_folder(path) && shared_folder(dirname_of(path)) &&
+    if ((use.access & kWriteBits) && !shared_folder(path) && shared_folder(dirname_of(path)) &&
         !path_under(path, "/tmp") && !path_under(path, "/var/tmp") && !path_under(path, "/dev") &&
-        !made_by_systemd(path)) {
-      why_not.push_back(fmt::format("creates {} directly in {}: a bind needs it before the start", path,
-                                    dirname_of(path)));
+        !made_by_systemd(path) && !granted(dirname_of(path))) {
+      why_not.push_back(fmt::format("writes {} directly in {}, which it may not write whole", path, dirname_of(path)));
       break;
     }
   if (!why_not.empty()) {
@@ -611,12 +631,9 @@ RuleOutcome decide_root_directory(const Context& c) {
   if (journal) ro.insert("/run/systemd/journal");
   // sd_notify() of a Type=notify daemon goes to the manager's socket.
   if (c.unit.service_type == "notify" || c.unit.service_type == "notify-reload") ro.insert("/run/systemd/notify");
-  // What it may write, planned or the unit's own, is bound in writable.
-  for (const auto& d : c.plan)
-    if (d.key == "ReadWritePaths")
-      for (const auto& v : d.values)
-        for (const auto& p : words(v)) add(unit::strip_path_prefixes(p), true);
-  for (const auto& p : c.unit.read_write_paths) add(unit::strip_path_prefixes(p), true);
+  for (const auto& w : writable)
+    if (shared_folder(w)) rw.insert(w);  // the folder itself, as granted
+    else add(w, true);
   // A folder bound writable covers its read-only entries; nested entries go
   // with their ancestor.
   auto covered = [](const std::set<std::string>& set, const std::string& p) {
@@ -628,13 +645,12 @@ RuleOutcome decide_root_directory(const Context& c) {
   for (const auto& p : ro)
     if (!covered(ro, p) && !covered(binds_rw, p) && !binds_rw.count(p)) binds_ro.insert(p);
 
-  std::string name = c.unit.name.substr(0, c.unit.name.rfind('.')) + "-root";
   Option o;
   o.directives.push_back(make("RuntimeDirectory", {name},
                               "an empty folder systemd makes at each start and removes after the stop: the root below",
                               rule));
   o.directives.push_back(make(
-      "RootDirectory", {"/run/" + name},
+      "RootDirectory", {root},
       fmt::format("an ephemeral root: every file, program and socket seen ({} paths, {} executables) lies under what "
                   "is bound in below; the rest of the host (other packages' data, /home, /srv, /opt) is not there",
                   c.ev.paths.size(), c.ev.executables.size()),

@@ -55,7 +55,8 @@ def files_below(e):
 
 pf = files_below(P)
 long_name = d + "/again-with-a-name-long-enough-for-the-long-repeat-keys.txt"
-check(set(pf) == {d, d + "/relative.txt", d + "/cwd-relative.txt", d + "/again.txt", long_name},
+check(set(pf) == {d, d + "/relative.txt", d + "/cwd-relative.txt", d + "/again.txt", long_name,
+                  d + "/walk", d + "/walk/inner"},
       f"probe files below DIR: {sorted(pf)}")
 # Repeated operations are counted, not reported one by one: the counts stay exact.
 again = [f for f in P["files"] if f["path"] == d + "/again.txt"]

@@ -2,12 +2,13 @@
 /* A program with a known behaviour, for the profiler's end-to-end test.
  * usage: probe DIR UDP_PORT CHILD_BINARY
  * Start-up: sched_yield, a dirfd-relative create, a cwd-relative create, a
- * failed open, 5 opens of one file and 3 failed opens of another by absolute
+ * failed open, a path walked one openat() at a time (twice), 5 opens of one file and 3 failed opens of another by absolute
  * path, 3 AF_INET6 UDP sendto [::1]:UDP_PORT, a W+X mapping, a TCP
  * listen on [::1]; READY=1 to $NOTIFY_SOCKET when set. Then it forks and execs
  * CHILD_BINARY (which connects back) and serves: accept, getrusage. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -63,6 +64,28 @@ int main(int argc, char** argv) {
   close(fd);
 
   if (open("/nonexistent-sdharden-probe/file", O_RDONLY) >= 0) die("open nonexistent");
+
+  /* A path walked one openat() at a time, twice, as libraries do (systemd's
+   * chase()): the fd numbers come back for other folders, and the second
+   * open of DIR is a repeat the kernel side could count instead of sending.
+   * Each lookup must resolve against the folder its fd is at that moment:
+   * DIR/walk/inner, never DIR/walk/inner/walk. */
+  char walk[4096];
+  snprintf(walk, sizeof(walk), "%s/walk", dir);
+  if (mkdir(walk, 0755) != 0 && errno != EEXIST) die("mkdir walk");
+  snprintf(walk, sizeof(walk), "%s/walk/inner", dir);
+  if (mkdir(walk, 0755) != 0 && errno != EEXIST) die("mkdir inner");
+  for (int i = 0; i < 2; i++) {
+    int top = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (top < 0) die("open walk top");
+    int mid = openat(top, "walk", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (mid < 0) die("openat walk");
+    close(top);
+    int inner = openat(mid, "inner", O_PATH | O_DIRECTORY | O_CLOEXEC); /* top's number again */
+    if (inner < 0) die("openat inner");
+    close(mid);
+    close(inner);
+  }
 
   /* Repeats, which the kernel side counts instead of sending each: the
    * profile must still say how often (5 opens, 3 failures, 3 datagrams). */
