@@ -139,7 +139,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a/b; else pr
 median() { printf "%s\n" "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 json_rows=()
-printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" justified "battery" "cost prof/strace" "relaxed [kind]" >"$work/table"
+printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-9s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" justified "battery" "root" "cost prof/strace" "relaxed [kind]" >"$work/table"
 for name in "${daemons[@]}"; do
   def=$here/$name.def
   [[ -f $def ]] || { echo "bench: no definition $def"; continue; }
@@ -193,14 +193,18 @@ for name in "${daemons[@]}"; do
     deb_battery=$(jq '.containment.possible_hardened // null' "$d/debian-verify.json" 2>/dev/null || echo null)
     [[ -n $deb_battery ]] || deb_battery=null
   fi
+  # The ephemeral root, when the verified drop-in has one.
+  own_root=$(sed -n 's/^RootDirectory=//p' "${dropin:-/dev/null}" | tail -1)
   plain=0 prof=0 strc=0
   [[ -z ${BENCH_NO_COST:-} && -n ${HOST_CMD:-} ]] && measure_all_cost
   jq -n --arg name "$NAME" --arg unit "$UNIT" --argjson rc "$rc" --argjson took "$took" \
     --arg sb "${sb:-}" --arg sa "${sa:-}" --arg ab "${ab:-}" --arg aa "${aa:-}" --arg ref "${REFERENCE:-}" \
     --argjson plain "${plain:-0}" --argjson prof "${prof:-0}" --argjson strc "${strc:-0}" \
     --arg deb "${deb:-}" --slurpfile parity "$d/parity.json" --argjson deb_battery "$deb_battery" \
+    --arg own_root "$own_root" \
     --slurpfile rep "$d/report.json" '{
       daemon: $name, unit: $unit, auto_exit: $rc, auto_seconds: $took, reference: $ref,
+      own_root: (if $own_root == "" then null else $own_root end),
       exposure: {sdharden_before: $sb, sdharden_after: $sa, analyze_before: $ab, analyze_after: $aa,
                  debian_unit: $deb},
       parity: ($parity[0] + {debian_battery: $deb_battery}),
@@ -219,9 +223,10 @@ for name in "${daemons[@]}"; do
           (.auto_seconds | tostring),
           "\(.report.justified.justified // "?")/\(.report.justified.lines // "?")",
           "\(.report.containment.possible_baseline // "?")->\(.report.containment.possible_hardened // "?")",
+          (if .report.ephemeral_root then "\(if .report.ephemeral_root.kept then "yes" else "no" end) \(.report.ephemeral_root.possible_with)/\(.report.ephemeral_root.possible_without)" elif .own_root then "yes" else "-" end),
           "\(.throughput.profiled_ratio // "-" | tostring | .[0:5])/\(.throughput.strace_ratio // "-" | tostring | .[0:5])",
           ([.report.relaxed[]? | "\(.directive)[\(.kind // "?")]"] | join(" "))] | @tsv' "$d/row.json" |
-    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12}' >>"$work/table"
+    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-9s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13}' >>"$work/table"
 done
 echo
 if [[ -n ${BENCH_ONLY_COST:-} ]]; then
@@ -229,6 +234,14 @@ if [[ -n ${BENCH_ONLY_COST:-} ]]; then
   exit 0
 fi
 cat "$work/table"
+# The median exposure after, and how many run in their own root.
+if [[ ${#json_rows[@]} -gt 0 ]]; then
+  jq -s -r '[.[] | .exposure.analyze_after | tonumber? // empty] | sort |
+    if length == 0 then empty else
+      "median exposure after: \(if length % 2 == 1 then .[length / 2 | floor] else ((.[length / 2 - 1] + .[length / 2]) / 2) end) (\(length) daemons)"
+    end' "${json_rows[@]}"
+  jq -s -r '"in an ephemeral root: \([.[] | select(.own_root) | .daemon] | join(", ")) (\([.[] | select(.own_root)] | length) of \(length))"' "${json_rows[@]}"
+fi
 # Expert parity, where Debian's unit has restrictions of its own.
 echo
 echo "expert parity (Debian's unit as shipped vs the drop-in on the stripped unit; systemd-analyze):"

@@ -143,6 +143,13 @@ nlohmann::json auto_report(const std::string& unit, const harden::AutoResult& r,
   auto justified = harden::count_justified(r.dropin);
   j["justified"] = {{"lines", justified.lines}, {"justified", justified.justified}};
   j["static_user_dropped"] = r.static_user_dropped;
+  // An ephemeral root verified: the battery with it and without it; kept when not worse.
+  if (r.root_battery.first >= 0)
+    j["ephemeral_root"] = {{"possible_with", r.root_battery.first},
+                           {"possible_without", r.root_battery.second},
+                           {"kept", r.dropin.find("\nRootDirectory=") != std::string::npos}};
+  else
+    j["ephemeral_root"] = nullptr;
   j["containment"] = nlohmann::json::parse(verify::containment_to_json(r.verdict.containment));
   j["iterations"] = r.iterations;
   j["wall_seconds"] = secs;
@@ -261,6 +268,10 @@ int run_auto(const AutoArgs& a) {
   auto after = exposure_with(fs, unit_arg, r->dropin, version);
   auto justified = harden::count_justified(r->dropin);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r->root_battery.first >= 0)
+    fmt::print("ephemeral root: {} attempts of the battery possible inside it, {} without it: {}\n",
+               r->root_battery.first, r->root_battery.second,
+               r->dropin.find("\nRootDirectory=") != std::string::npos ? "kept" : "dropped");
   fmt::print("exposure of {}: {} -> {}; justified={}/{}; {} iteration(s), {:.0f} s\n", target->unit,
              before ? tenths(*before) : "?", after ? tenths(*after) : "?", justified.justified, justified.lines,
              r->iterations, secs);

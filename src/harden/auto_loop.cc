@@ -124,6 +124,14 @@ synth::HardeningPlan without_ephemeral_root(synth::HardeningPlan plan, const std
   return plan;
 }
 
+// The plan without its root, for a reason other than a failure.
+synth::HardeningPlan without_ephemeral_root_because(synth::HardeningPlan plan, const std::string& why) {
+  plan = without_ephemeral_root(std::move(plan), "");
+  plan.not_set.back().reason = why;
+  plan.relaxed.back().reason = why;
+  return plan;
+}
+
 }  // namespace
 
 Justified count_justified(const std::string& dropin) {
@@ -226,6 +234,29 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     r.plan = plan;
     r.dropin = dropin;
     r.verdict = *verdict;
+    if (verdict->verified && has_ephemeral_root(plan) && verdict->containment.ran) {
+      // The root must contain at least as much as the plan without it: the
+      // battery decides (inside a root, systemd may leave paths that exist
+      // only there, /run or a private /tmp, writable or executable).
+      synth::HardeningPlan flat = without_ephemeral_root(plan, "");
+      verify::VerifyOptions fo = base;
+      fo.dropin_text = synth::render_dropin(flat);
+      say("verifying the plan without its ephemeral root, to compare what stays possible inside");
+      auto fv = verify::verify_dropin(fo, factory);
+      if (!fv) return fail(fv.error());
+      int with = verdict->containment.possible_hardened();
+      int without = fv->containment.ran ? fv->containment.possible_hardened() : -1;
+      r.root_battery = {with, without};
+      if (fv->verified && without >= 0 && without < with) {
+        std::string why = fmt::format("the containment battery finds more possible inside it ({} of {} attempts) than "
+                                      "without it ({})",
+                                      with, verdict->containment.rows.size(), without);
+        say("the ephemeral root contains less: " + why);
+        flat = without_ephemeral_root_because(plan, why);
+        rescore(flat);
+        return verified(flat, synth::render_dropin(flat), *fv);
+      }
+    }
     if (verdict->verified) return verified(plan, dropin, *verdict);
     if (!verdict->error.empty()) {
       r.error = first_line(verdict->error);

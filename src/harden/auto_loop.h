@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "synth/grant.h"
@@ -54,6 +55,9 @@ struct AutoResult {
   verify::Verdict verdict;    // of that drop-in
   int iterations = 0;
   bool static_user_dropped = false;
+  // With an ephemeral root verified: the battery's count of what stays
+  // possible inside with it and without it (-1: not measured).
+  std::pair<int, int> root_battery = {-1, -1};
   std::string error;          // why it is not verified
 };
 

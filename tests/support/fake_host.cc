@@ -81,6 +81,12 @@ Result<ExecResult> FakeHost::run(const std::string& command, std::chrono::millis
     }
     return r;
   }
+  // verify reads the battery's output file back with cat.
+  if (world_->battery_output && command.rfind("cat ", 0) == 0 && command.find("battery") != std::string::npos) {
+    r.exit_code = 0;
+    for (const auto& [unit, state] : state_) r.out += world_->battery_output(dropin_assignments(unit));
+    return r;
+  }
   // Bisect's traced run reads the strace output back with grep.
   if (world_->strace_output && command.rfind("grep ", 0) == 0 && command.find("trace") != std::string::npos) {
     for (const auto& [unit, state] : state_) r.out += world_->strace_output(dropin_assignments(unit));

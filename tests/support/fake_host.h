@@ -40,6 +40,9 @@ struct FakeWorld {
   std::string exec_start;
   std::function<std::string(const Assignments&)> strace_output;
   std::string kernel_log;
+  // What sdharden-probe's battery prints inside the unit under these
+  // assignments ("battery ID possible -" lines; empty: it never ran).
+  std::function<std::string(const Assignments&)> battery_output;
 
   // Counters for tests.
   int boots = 0;

@@ -7,8 +7,10 @@
 #  - redis-server <= 1.2 (Debian's hand-hardened unit), reached through a
 #    static User=redis: it runs as root only to reach redis's own files;
 #  - memcached <= 2.0 (and < Debian's 4.8): its Debian wrapper refuses to
-#    start unprivileged, so auto must drop the proposed User=memcache after
-#    verification and continue from the proposal without it.
+#    start unprivileged, so auto must drop the proposed static User=memcache
+#    after verification; memcached then switches to memcache itself, so the
+#    unit keeps User=memcache with its start kept as root ("!").
+# And redis-server runs verified in an ephemeral root (RootDirectory=).
 # Cost: about 4-6 minutes (auto in containers + throughput probes).
 set -uo pipefail
 SDHARDEN=$1
@@ -49,10 +51,13 @@ done
 expect redis-server "exposure after <= 1.2 (systemd-analyze: $(value redis-server .exposure.analyze_after))" \
   '(.exposure.analyze_after | tonumber) <= 1.2'
 expect redis-server "runs as redis" '.report.dropin | test("\nUser=redis\n")'
+expect redis-server "runs verified in an ephemeral root ($(value redis-server .own_root))" '.own_root != null'
 expect memcached "exposure after <= 2.0 (systemd-analyze: $(value memcached .exposure.analyze_after))" \
   '(.exposure.analyze_after | tonumber) <= 2.0'
 expect memcached "the static user was tried and dropped after verification" \
   '[.report.relaxed[].directive] | any(startswith("User="))'
+expect memcached "runs under User=memcache, its start kept as root (the daemon switches itself)" \
+  '.report.dropin | test("\nUser=memcache\n") and test("\nExecStart=!")'
 echo "profiling cost (throughput under sdharden profile / untraced, measured on the host):" \
   "redis $(value redis-server .throughput.profiled_ratio), memcached $(value memcached .throughput.profiled_ratio)"
 [[ $failures -eq 0 ]] && echo PASS

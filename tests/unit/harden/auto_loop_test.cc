@@ -256,6 +256,40 @@ TEST(AutoLoop, DropsABreakingEphemeralRootWhole) {
   expect_sound_dropin(*r);
 }
 
+// A root that works but contains less than the plan without it (the
+// battery finds more possible inside) is dropped; one that contains as
+// much is kept. Both counts are reported.
+TEST(AutoLoop, KeepsAnEphemeralRootOnlyWhereTheBatteryFindsNoMorePossible) {
+  for (bool root_leaks : {true, false}) {
+    auto plan = typical_plan();
+    for (auto d : {dir("RuntimeDirectory", {"web-root"}, "an empty folder", "root-directory"),
+                   dir("RootDirectory", {"/run/web-root"}, "an ephemeral root", "root-directory")})
+      plan.directives.push_back(d);
+    auto world = std::make_shared<FakeWorld>();
+    world->battery_output = [root_leaks](const FakeWorld::Assignments& a) -> std::string {
+      bool sandboxed = has(a, "ProtectSystem=strict");
+      bool rooted = has(a, "RootDirectory=/run/web-root");
+      return std::string("battery write-etc ") + (sandboxed ? "refused EROFS" : "possible -") + "\n" +
+             "battery write-run " + (!sandboxed || (rooted && root_leaks) ? "possible -" : "refused EROFS") + "\n";
+    };
+    auto o = options();
+    o.probe_binary = "/bin/true";  // any file: the fake never runs it
+    auto r = harden_until_verified(plan, o, systemd::fake_factory(world), hooks());
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->verified) << r->error;
+    EXPECT_EQ(r->root_battery, (std::pair<int, int>{root_leaks ? 1 : 0, 0})) << r->verdict.containment.note;
+    bool kept = r->dropin.find("\nRootDirectory=/run/web-root\n") != std::string::npos;
+    EXPECT_EQ(kept, !root_leaks) << r->dropin;
+    if (root_leaks) {
+      const auto* rel = relaxed(r->plan, "ephemeral root dropped");
+      ASSERT_NE(rel, nullptr) << r->dropin;
+      EXPECT_NE(rel->reason.find("more possible inside it (1 of 53 attempts) than without it (0)"), std::string::npos)
+          << rel->reason;
+    }
+    expect_sound_dropin(*r);
+  }
+}
+
 TEST(AutoLoop, AStaticUserThatIsNotTheCulpritStays) {
   // PrivateTmp= breaks the service, the user does not: the proposal without
   // the user (PrivateTmp= too) still fails, so bisection finds PrivateTmp=
