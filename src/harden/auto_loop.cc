@@ -198,8 +198,8 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
   if (!base.baseline_cache) base.baseline_cache = std::make_shared<verify::BaselineCache>();
   // The verified result: the verified run's battery goes into the drop-in's
   // header (comments only: the assignments are the ones verified).
-  auto verified = [&](const synth::HardeningPlan& p, const std::string& text,
-                      const verify::Verdict& v) -> Result<AutoResult> {
+  auto accept = [&](const synth::HardeningPlan& p, const std::string& text,
+                    const verify::Verdict& v) -> Result<AutoResult> {
     r.verified = true;
     r.plan = p;
     r.dropin = text;
@@ -211,6 +211,31 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
       r.dropin = synth::render_dropin(r.plan);
     }
     return r;
+  };
+  // A verified plan with an ephemeral root is kept only if the root
+  // contains at least as much as the plan without it: the battery decides
+  // (inside a root, systemd takes path lists for host paths, and the mounts
+  // it makes there keep their own flags).
+  auto verified = [&](const synth::HardeningPlan& p, const std::string& text,
+                      const verify::Verdict& v) -> Result<AutoResult> {
+    if (!has_ephemeral_root(p) || !v.containment.ran) return accept(p, text, v);
+    synth::HardeningPlan flat = without_ephemeral_root(p, "");
+    verify::VerifyOptions fo = base;
+    fo.dropin_text = synth::render_dropin(flat);
+    say("verifying the plan without its ephemeral root, to compare what stays possible inside");
+    auto fv = verify::verify_dropin(fo, factory);
+    if (!fv) return fail(fv.error());
+    int with = v.containment.possible_hardened();
+    int without = fv->containment.ran ? fv->containment.possible_hardened() : -1;
+    r.root_battery = {with, without};
+    if (!fv->verified || without < 0 || without >= with) return accept(p, text, v);
+    std::string why = fmt::format("the containment battery finds more possible inside it ({} of {} attempts) than "
+                                  "without it ({})",
+                                  with, v.containment.rows.size(), without);
+    say("the ephemeral root contains less: " + why);
+    flat = without_ephemeral_root_because(p, why);
+    rescore(flat);
+    return accept(flat, synth::render_dropin(flat), *fv);
   };
   std::set<std::string> tried;  // relax() arguments applied so far
   std::vector<Step> applied;    // in order, to carry over to another proposal
@@ -234,29 +259,6 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     r.plan = plan;
     r.dropin = dropin;
     r.verdict = *verdict;
-    if (verdict->verified && has_ephemeral_root(plan) && verdict->containment.ran) {
-      // The root must contain at least as much as the plan without it: the
-      // battery decides (inside a root, systemd may leave paths that exist
-      // only there, /run or a private /tmp, writable or executable).
-      synth::HardeningPlan flat = without_ephemeral_root(plan, "");
-      verify::VerifyOptions fo = base;
-      fo.dropin_text = synth::render_dropin(flat);
-      say("verifying the plan without its ephemeral root, to compare what stays possible inside");
-      auto fv = verify::verify_dropin(fo, factory);
-      if (!fv) return fail(fv.error());
-      int with = verdict->containment.possible_hardened();
-      int without = fv->containment.ran ? fv->containment.possible_hardened() : -1;
-      r.root_battery = {with, without};
-      if (fv->verified && without >= 0 && without < with) {
-        std::string why = fmt::format("the containment battery finds more possible inside it ({} of {} attempts) than "
-                                      "without it ({})",
-                                      with, verdict->containment.rows.size(), without);
-        say("the ephemeral root contains less: " + why);
-        flat = without_ephemeral_root_because(plan, why);
-        rescore(flat);
-        return verified(flat, synth::render_dropin(flat), *fv);
-      }
-    }
     if (verdict->verified) return verified(plan, dropin, *verdict);
     if (!verdict->error.empty()) {
       r.error = first_line(verdict->error);

@@ -671,6 +671,37 @@ RuleOutcome decide_root_directory(const Context& c) {
   if (!binds_rw.empty())
     o.directives.push_back(make("BindPaths", {dashed(binds_rw)},
                                 fmt::format("written: {} ({})", sample({binds_rw.begin(), binds_rw.end()}, 4), c.scope()), rule));
+  // Inside a root, systemd takes the path lists for host paths and drops
+  // them, being outside it: the restrictions that must hold there are
+  // repeated with "+" (relative to the root). The root itself is read-only
+  // (ProtectSystem=strict) but the mounts made in it are not: its /run, the
+  // private /tmp and /var/tmp, the host's /dev/shm under the private /dev,
+  // the binds, and the root's own folder, which systemd binds in at /run.
+  o.directives.push_back(make("TemporaryFileSystem", {"/run:ro,noexec"},
+                              "an empty, read-only /run in the root (systemd would mount a writable one); what it "
+                              "uses there is bound in above",
+                              rule));
+  std::vector<std::string> no_exec = {"+/", "-+/tmp", "-+/var/tmp", "-+/etc"};
+  for (const auto& p : binds_rw)
+    if (!std::any_of(c.ev.executables.begin(), c.ev.executables.end(),
+                     [&](const std::string& e) { return path_under(e, p); }))
+      no_exec.push_back("-+" + p);
+  o.directives.push_back(make("NoExecPaths", {join(no_exec)},
+                              "nothing runs from the root, its temporary folders, /etc or the folders it writes: "
+                              "programs come from the OS trees bound in",
+                              rule));
+  std::vector<std::string> hidden = {"-+/dev/shm", "-+" + root};
+  for (const auto& d : c.plan)
+    if (d.key == "InaccessiblePaths")
+      for (const auto& v : d.values)
+        for (const auto& p : words(v)) {
+          std::string bare = unit::strip_path_prefixes(p);
+          if (bare != "/dev/shm") hidden.push_back("-+" + bare);
+        }
+  o.directives.push_back(make("InaccessiblePaths", {join(hidden)},
+                              "the host's /dev/shm under the private /dev, the root's own folder, and the secrets "
+                              "hidden above, as seen inside the root",
+                              rule));
   r.options.push_back(o);
   return r;
 }

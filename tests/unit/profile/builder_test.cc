@@ -395,34 +395,25 @@ TEST(ProfileBuilder, RootAfterStartupFollowsEveryUserId) {
   auto run = [](std::array<uint64_t, 6> worker_switch, bool master_serves) {
     FakeInspector inspector;
     ProfileBuilder builder(inspector);
+    // An event of `kind` by `pid` at `t`, nothing else set.
+    auto bare = [](TraceEventKind kind, int pid, uint64_t t) {
+      TraceEvent e;
+      e.kind = kind;
+      e.pid = e.tid = pid;
+      e.time_ns = t;
+      return e;
+    };
     builder.add(exec_event(100, kKey, "/usr/sbin/demo", 1));
-    TraceEvent helper = exec_event(90, kChildKey, "/usr/libexec/demo-helper", 1);
-    builder.add(helper);
-    TraceEvent helper_end;
-    helper_end.kind = TraceEventKind::exit;
-    helper_end.pid = helper_end.tid = 90;
-    helper_end.time_ns = 3;
-    builder.add(helper_end);
-    TraceEvent fork;
-    fork.kind = TraceEventKind::fork;
-    fork.pid = fork.tid = 100;
+    builder.add(exec_event(90, kChildKey, "/usr/libexec/demo-helper", 1));
+    builder.add(bare(TraceEventKind::exit, 90, 3));
+    TraceEvent fork = bare(TraceEventKind::fork, 100, 4);
     fork.child_pid = 101;
-    fork.time_ns = 4;
     builder.add(fork);
     TraceEvent drop = sys(101, kKey, "setresuid", worker_switch, 0, 5);
     drop.uid = 33;
     builder.add(drop);
-    if (!master_serves) {  // the parent ends once the child is on its way
-      TraceEvent end;
-      end.kind = TraceEventKind::exit;
-      end.pid = end.tid = 100;
-      end.time_ns = 6;
-      builder.add(end);
-    }
-    TraceEvent marker;
-    marker.kind = TraceEventKind::marker;
-    marker.time_ns = 10;
-    builder.add(marker);
+    if (!master_serves) builder.add(bare(TraceEventKind::exit, 100, 6));  // the parent ends once the child is on its way
+    builder.add(bare(TraceEventKind::marker, 0, 10));
     return builder.build();
   };
   // A daemon that forks, switches the child for good and lets the parent go.

@@ -313,10 +313,15 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       // entry when NoExecPaths= covers it.
       auto no_exec = list_of(lines, "NoExecPaths");
       auto exec = list_of(lines, "ExecPaths");
-      auto strip = [](std::string w) { return w[0] == '-' ? w.substr(1) : w; };
+      // Inside a root, "+/" is the root's own mount: the binds in it keep
+      // their exec bit (host paths without "+" do not apply there at all).
+      const bool in_root = lines.count("RootDirectory") > 0;
       auto covered = [&](const std::vector<std::string>& list, const std::string& path) {
-        for (const auto& w : list)
-          if (under(path, strip(w)) || under("/usr" + path, strip(w))) return true;
+        for (const auto& w : list) {
+          bool relative = w.find('+') != std::string::npos && w.find('+') < w.find('/');
+          if (in_root && (!relative || strip_prefix(w) == "/")) continue;
+          if (under(path, strip_prefix(w)) || under("/usr" + path, strip_prefix(w))) return true;
+        }
         return false;
       };
       if (key == "NoExecPaths")
@@ -392,9 +397,10 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     } else if (key == "IPAddressAllow" || key == "SocketBindAllow" || key == "DeviceAllow" ||
                key == "ReadWritePaths" || key == "StateDirectory" || key == "CacheDirectory" ||
                key == "LogsDirectory" || key == "RuntimeDirectory" || key == "BindReadOnlyPaths" ||
-               key == "BindPaths") {
+               key == "BindPaths" || key == "TemporaryFileSystem") {
       // permissive companions, checked with the directive they serve
-      if ((key == "BindPaths" || key == "BindReadOnlyPaths") && !lines.count("RootDirectory"))
+      if ((key == "BindPaths" || key == "BindReadOnlyPaths" || key == "TemporaryFileSystem") &&
+          !lines.count("RootDirectory"))
         bad.push_back(key + "= without a root of its own");
     } else if (key == "RootDirectory") {
       // Everything the daemon used must be in the new root: under a bound
