@@ -686,35 +686,10 @@ RuleOutcome decide_root_directory(const Context& c) {
     if (!std::any_of(c.ev.executables.begin(), c.ev.executables.end(),
                      [&](const std::string& e) { return path_under(e, p); }))
       no_exec.push_back("-+" + p);
-  // A program list (NoExecPaths=/ with ExecPaths=) holds inside too: the
-  // OS trees are bound in noexec but for the programs and libraries listed,
-  // which are made read-only mounts of their own.
-  std::vector<std::string> programs;
-  bool program_list = false;
-  for (const auto& d : c.plan) {
-    if (d.key == "NoExecPaths")
-      for (const auto& v : d.values)
-        for (const auto& p : words(v)) program_list = program_list || unit::strip_path_prefixes(p) == "/";
-    if (d.key == "ExecPaths")
-      for (const auto& v : d.values)
-        for (const auto& p : words(v))
-          programs.push_back((p[0] == '-' ? "-+" : "+") + unit::strip_path_prefixes(p));
-  }
-  if (program_list && !programs.empty())
-    for (const char* t : kOsTrees)
-      if (std::string(t) != "/etc") no_exec.push_back(std::string("-+") + (t[0] == '-' ? t + 1 : t));
   o.directives.push_back(make("NoExecPaths", {join(no_exec)},
-                              program_list ? "nothing runs from the root, its temporary folders, /etc, the folders it "
-                                             "writes or the OS trees but the programs listed below"
-                                           : "nothing runs from the root, its temporary folders, /etc or the folders "
-                                             "it writes: programs come from the OS trees bound in",
+                              "nothing runs from the root, its temporary folders, /etc or the folders it writes: "
+                              "programs come from the OS trees bound in",
                               rule));
-  if (program_list && !programs.empty()) {
-    o.directives.push_back(make("ExecPaths", {join(programs)},
-                                "the programs it ran and their libraries, as listed above, inside the root", rule));
-    o.directives.push_back(make("ReadOnlyPaths", {join(programs)},
-                                "each of those a read-only mount of its own, as the OS trees are", rule));
-  }
   std::vector<std::string> hidden = {"-+/dev/shm", "-+" + root};
   for (const auto& d : c.plan)
     if (d.key == "InaccessiblePaths")

@@ -397,10 +397,9 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     } else if (key == "IPAddressAllow" || key == "SocketBindAllow" || key == "DeviceAllow" ||
                key == "ReadWritePaths" || key == "StateDirectory" || key == "CacheDirectory" ||
                key == "LogsDirectory" || key == "RuntimeDirectory" || key == "BindReadOnlyPaths" ||
-               key == "BindPaths" || key == "TemporaryFileSystem" || key == "ReadOnlyPaths") {
+               key == "BindPaths" || key == "TemporaryFileSystem") {
       // permissive companions, checked with the directive they serve
-      if ((key == "BindPaths" || key == "BindReadOnlyPaths" || key == "TemporaryFileSystem" ||
-           key == "ReadOnlyPaths") &&
+      if ((key == "BindPaths" || key == "BindReadOnlyPaths" || key == "TemporaryFileSystem") &&
           !lines.count("RootDirectory"))
         bad.push_back(key + "= without a root of its own");
     } else if (key == "RootDirectory") {
