@@ -222,6 +222,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     synth::HardeningPlan flat = without_ephemeral_root(p, "");
     verify::VerifyOptions fo = base;
     fo.dropin_text = synth::render_dropin(flat);
+    fo.workload.clear();  // the battery does not depend on it; a plan chosen is verified with it below
     say("verifying the plan without its ephemeral root, to compare what stays possible inside");
     auto fv = verify::verify_dropin(fo, factory);
     if (!fv) return fail(fv.error());
@@ -229,6 +230,13 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     int without = fv->containment.ran ? fv->containment.possible_hardened() : -1;
     r.root_battery = {with, without};
     if (!fv->verified || without < 0 || without >= with) return accept(p, text, v);
+    if (!base.workload.empty()) {
+      fo.workload = base.workload;
+      say("verifying the plan without its ephemeral root with the workload");
+      fv = verify::verify_dropin(fo, factory);
+      if (!fv) return fail(fv.error());
+      if (!fv->verified) return accept(p, text, v);
+    }
     std::string why = fmt::format("the containment battery finds more possible inside it ({} of {} attempts) than "
                                   "without it ({})",
                                   with, v.containment.rows.size(), without);
