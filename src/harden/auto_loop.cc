@@ -245,6 +245,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     rescore(flat);
     return accept(flat, synth::render_dropin(flat), *fv);
   };
+  std::optional<std::string> root_dropped;  // why the ephemeral root went, once it did
   std::set<std::string> tried;  // relax() arguments applied so far
   std::vector<Step> applied;    // in order, to carry over to another proposal
   // The proposal without the static user, once verified and failed: if
@@ -286,6 +287,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     }
     if (root_failure) {
       auto failure = first_line(*root_failure);
+      root_dropped = "the service failed in it earlier in this run: " + failure;
       say("the ephemeral root fails (" + failure + "): verifying the plan without it");
       plan = without_ephemeral_root(std::move(plan), failure);
       rescore(plan);
@@ -308,6 +310,10 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
             any_user);
         if (!alt) break;
         auto fallback = without_user(std::move(*alt), plan, *user, failure, applied);
+        // A root dropped earlier in this run stays dropped: the new proposal
+        // would bring it back for another trial.
+        if (root_dropped && has_ephemeral_root(fallback))
+          fallback = without_ephemeral_root_because(std::move(fallback), *root_dropped);
         rescore(fallback);
         verify::VerifyOptions fo = base;
         fo.dropin_text = synth::render_dropin(fallback);
