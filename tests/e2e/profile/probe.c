@@ -148,5 +148,10 @@ int main(int argc, char** argv) {
     fprintf(stderr, "probe: child failed\n");
     return 1;
   }
+  /* The tracer reads LISTEN_FDS from /proc/PID/environ when it handles the
+   * exec record: a probe gone within milliseconds, on a loaded machine,
+   * would leave nothing to read (a limit of that back-end, not a fact of
+   * the probe's). Linger a little. */
+  usleep(300 * 1000);
   return 0;
 }

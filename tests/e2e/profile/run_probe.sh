@@ -25,6 +25,6 @@ run() {  # run OUTPUT [env...]
 }
 run "$work/accept.json"
 "$py" "$check" "$work/accept.json" "$work/d" "$port" "$probe" "$child" accept || exit 1
-rm -f "$work"/d/*
+rm -rf "$work"/d/*
 run "$work/ready.json" NOTIFY_SOCKET="$work/notify" LISTEN_FDS=2
 "$py" "$check" "$work/ready.json" "$work/d" "$port" "$probe" "$child" ready "$work/notify" || exit 1
