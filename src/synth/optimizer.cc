@@ -178,7 +178,11 @@ void apply_own_switch(const unit::LoadedUnit& unit, const profile::Profile& prof
   uint32_t gid = own.group.value_or(a.gid);
   added.push_back(Directive{"Service", "Group", {group_name(options.facts, gid)},
                             own.group ? "the group it switches to itself" : a.name + "'s primary group", rule});
-  for (const auto& [key, lines] : u.exec_lines) {
+  for (const auto& entry : u.exec_lines) {
+    // Named references, not a structured binding: the lambda below captures
+    // the key, which clang before 16 refuses for bindings.
+    const std::string& key = entry.first;
+    const std::vector<std::string>& lines = entry.second;
     std::vector<std::string> kept;
     for (const auto& line : lines) kept.push_back(unit::credentials_kept_exec_line(line));
     if (kept == lines) continue;  // every line runs privileged already
