@@ -91,6 +91,33 @@ bool Context::private_tmp() const {
          (planned_tmp && !planned_tmp->values.empty() && parse_boolean(planned_tmp->values.back()) != false);
 }
 
+bool Context::strict() const {
+  return unit.protect_system == unit::ProtectSystem::strict || planned_is("ProtectSystem", "strict");
+}
+
+std::vector<std::string> Context::planned_paths(const std::string& key) const {
+  std::vector<std::string> out;
+  for (const auto& d : plan)
+    if (d.key == key)
+      for (const auto& v : d.values)
+        for (const auto& w : words(v)) out.push_back(unit::strip_path_prefixes(w));
+  return out;
+}
+
+bool Context::made_by_systemd(const std::string& path) const {
+  if (rules::under_unit_directory(unit, path)) return true;
+  for (const char* key : {"RuntimeDirectory", "StateDirectory", "CacheDirectory", "LogsDirectory"})
+    for (const auto& d : planned_paths(key))
+      if (path_under(path, rules::managed_base(key) + d)) return true;
+  return false;
+}
+
+bool Context::may_write(const std::string& path) const {
+  if (rules::already_writable(unit, path) || made_by_systemd(path)) return true;
+  const auto rw = planned_paths("ReadWritePaths");
+  return std::any_of(rw.begin(), rw.end(), [&](const std::string& w) { return path_under(path, w); });
+}
+
 bool Context::accepts(const std::string& key, const std::string& value) const {
   return !unknown_to_release(Directive{"Service", key, {value}, "", ""}, version);
 }

@@ -65,6 +65,16 @@ struct Context {
   std::map<std::string, std::string> caps_obviated_by_user() const;
   bool dynamic_user() const;
   bool private_tmp() const;
+  // ProtectSystem=strict, the unit's own or planned.
+  bool strict() const;
+  // The paths every planned KEY= line lists, without their "-"/"+" prefixes.
+  std::vector<std::string> planned_paths(const std::string& key) const;
+  // Whether PATH lies under a directory systemd makes for the service
+  // (RuntimeDirectory= and the like, the unit's or planned).
+  bool made_by_systemd(const std::string& path) const;
+  // Whether the service may write PATH once the plan is applied: under a
+  // ReadWritePaths= of the unit or the plan, or made by systemd.
+  bool may_write(const std::string& path) const;
   // Whether the target release takes KEY=VALUE (the directive and, for a
   // boolean's further spellings such as PrivateTmp=disconnected, the value).
   bool accepts(const std::string& key, const std::string& value = "yes") const;

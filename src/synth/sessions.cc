@@ -12,20 +12,24 @@ namespace {
 
 struct SessionRule {
   const char* key;
-  bool only_with_commands;  // harmless to sessions that run no commands (FTP)
+  // Harmless to sessions that run no commands (FTP): such a session runs
+  // only the daemon's own code, which the profile saw, and the rule of the
+  // directive itself still refuses it for what was seen (a setuid helper run,
+  // a setuid file made).
+  bool only_with_commands;
   const char* why;
 };
 
 // What a login session inherits from the daemon that starts it, and why an
 // expert leaves it out. Rules as data: one row per directive.
 const SessionRule kSessionRules[] = {
-    {"NoNewPrivileges", false, "sessions inherit it: sudo, su and PAM's setuid helpers (unix_chkpwd) stop working"},
+    {"NoNewPrivileges", true, "sessions inherit it: sudo, su and PAM's setuid helpers (unix_chkpwd) stop working"},
     {"ProtectHome", false, "the users' sessions live in their home directories"},
     {"RootDirectory", false, "sessions need the whole file system: home folders, shells and what users run"},
     {"PrivateUsers", false, "the users the sessions run as would not be mapped"},
     {"PrivatePIDs", false, "sessions would live in the daemon's PID namespace, apart from the users' other processes"},
     {"DynamicUser", false, "starting a session needs root to switch to the user"},
-    {"RestrictSUIDSGID", false, "users' sessions create and use setuid/setgid files"},
+    {"RestrictSUIDSGID", true, "users' sessions create and use setuid/setgid files"},
     {"CapabilityBoundingSet", true, "sessions inherit the bounding set: sudo could not regain what it leaves out"},
     {"SystemCallFilter", true, "programs users run in their sessions call what the daemon never did"},
     {"SystemCallErrorNumber", true, "goes with SystemCallFilter=, which sessions cannot have"},

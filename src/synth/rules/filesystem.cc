@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rules: the file system view: /tmp, mounts, ProtectSystem=, ProtectHome=, hidden secrets, executable paths, shared memory.
 #include "synth/rules/rules.h"
+#include "synth/sessions.h"
 
 #include "synth/syscall_groups.h"
 
@@ -344,14 +345,24 @@ RuleOutcome decide_inaccessible_secrets(const Context& c) {
                         "/etc/sudoers.d", "/var/lib/private", "/boot"}) {
     if (c.ev.paths_under(p, ~0u).empty()) hide.push_back(p);
   }
+  // Login sessions keep ProtectHome= out, and with it root's home. When the
+  // sessions run no commands and none of those seen used /root, root's home
+  // is another program's secret like the rest (a root login through the
+  // service, which the workload did not make, would lose it).
+  std::string root_home;
+  SessionEvidence sessions = recognise_sessions(c.ev, c.facts);
+  if (sessions.starts_sessions && !sessions.runs_commands && c.ev.paths_under("/root", ~0u).empty()) {
+    hide.push_back("/root");
+    root_home = "; /root too: no login session it started used it";
+  }
   if (hide.empty()) return r;
   Option o;
   o.required = true;
   std::string list;
   for (const auto& h : hide) list += (list.empty() ? "-" : " -") + h;
   o.directives.push_back(make("InaccessiblePaths", {list},
-                              fmt::format("runs as root but never touched these secrets of other programs ({})",
-                                          c.scope()),
+                              fmt::format("runs as root but never touched these secrets of other programs ({}){}",
+                                          c.scope(), root_home),
                               rule));
   r.options.push_back(o);
   return r;
@@ -380,42 +391,85 @@ namespace {
 // as Debian's redis unit does); otherwise the folders it may write are
 // noexec. Neither moves the exposure score: this is the battery's objective
 // (execute a dropped file, execute a shell).
-RuleOutcome decide_exec_paths(const Context& c) {
-  RuleOutcome r;
-  const std::string rule = "exec-paths";
-  if (!c.unit.exec_paths.empty() || !c.unit.no_exec_paths.empty() || c.ev.flag("mounts")) return r;
-  std::set<std::string> programs = c.ev.executables;
-  bool all_known = true;
+// systemd mounts each NoExecPaths= entry on its own, and a mount of its
+// own escapes the read-only pass of ProtectSystem=strict (252 and 257 both:
+// NoExecPaths=-/run leaves /run writable to root). The folders of the list that the
+// plan does not let it write are made read-only again, explicitly.
+void keep_read_only(const Context& c, const std::vector<std::string>& no_exec, Option& o, const std::string& rule) {
+  if (!c.strict() && !c.dynamic_user()) return;
+  std::vector<std::string> ro;
+  for (const auto& entry : no_exec) {
+    std::string path = unit::strip_path_prefixes(entry);
+    if (path == "/" || api_or_scratch(c, path) || c.may_write(path)) continue;
+    // Only root may write the others; /tmp and /var/tmp are everyone's.
+    if (c.unprivileged() && path != "/tmp" && path != "/var/tmp") continue;
+    ro.push_back(path);
+  }
+  if (ro.empty()) return;
+  std::vector<std::string> dashed;
+  for (const auto& p : ro) dashed.push_back("-" + p);
+  o.directives.push_back(make("ReadOnlyPaths", {join(dashed)},
+                              fmt::format("not written ({}); NoExecPaths= above mounts {} on its own, which "
+                                          "ProtectSystem=strict would then leave writable",
+                                          c.scope(), sample(ro, 3)),
+                              rule));
+}
+
+// The programs the service may run: every one seen and every one its
+// unit's command lines name, with the interpreters of its scripts. `certain`
+// when that list is all there is: each is a known ELF binary or a named
+// interpreter, none was looked up in $PATH, none is a command never seen run.
+struct ProgramList {
+  std::set<std::string> programs;
+  bool certain = true;
+};
+
+ProgramList programs_run(const Context& c) {
+  ProgramList l;
+  l.programs = c.ev.executables;
   for (const auto& [key, lines] : c.unit.exec_lines)
     for (const auto& line : lines) {
       if (unit::unsandboxed_program(line)) continue;
       auto p = unit::exec_program(line);
       if (!p) continue;
-      if ((*p)[0] != '/') all_known = false;  // looked up in $PATH: the file is not certain
-      else if (!std::any_of(programs.begin(), programs.end(),
+      if ((*p)[0] != '/') l.certain = false;  // looked up in $PATH: the file is not certain
+      else if (!std::any_of(l.programs.begin(), l.programs.end(),
                             [&](const std::string& e) { return profile::same_program(e, *p); }))
-        programs.insert(*p), all_known = false;  // never seen run: its interpreter is unknown
+        l.programs.insert(*p), l.certain = false;  // never seen run: its interpreter is unknown
     }
   // A script's interpreter is loaded by the kernel and never shows as an
   // executable of its own: the profile names it, and it must stay executable.
   std::set<std::string> interpreters;
   for (const auto& [script, interp] : c.ev.interpreters) {
     // "#!/usr/bin/env NAME" finds its program in $PATH: not certain.
-    if (interp[0] != '/' || interp.size() < 4 || interp.compare(interp.size() - 4, 4, "/env") == 0) all_known = false;
+    if (interp[0] != '/' || interp.size() < 4 || interp.compare(interp.size() - 4, 4, "/env") == 0)
+      l.certain = false;
     interpreters.insert(interp);
   }
-  programs.insert(interpreters.begin(), interpreters.end());
-  for (const auto& p : programs)
-    if (!c.ev.machines.count(p) && !interpreters.count(p)) all_known = false;
-  if (all_known && !programs.empty()) {
+  l.programs.insert(interpreters.begin(), interpreters.end());
+  for (const auto& p : l.programs)
+    if (!c.ev.machines.count(p) && !interpreters.count(p)) l.certain = false;
+  if (l.programs.empty()) l.certain = false;
+  return l;
+}
+
+RuleOutcome decide_exec_paths(const Context& c) {
+  RuleOutcome r;
+  const std::string rule = "exec-paths";
+  if (!c.unit.exec_paths.empty() || !c.unit.no_exec_paths.empty() || c.ev.flag("mounts")) return r;
+  const ProgramList list = programs_run(c);
+  const std::set<std::string>& programs = list.programs;
+  if (list.certain) {
     std::vector<std::string> paths(programs.begin(), programs.end());
     for (const char* lib : {"/usr/lib", "-/lib", "-/usr/lib64", "-/lib64"}) paths.push_back(lib);
     Option o;
     o.required = true;
     // The scratch folders are mounts of their own (private /tmp, /dev/shm):
     // "/" alone does not reach them.
-    o.directives.push_back(make("NoExecPaths", {"/ -/tmp -/var/tmp -/dev/shm -/run"},
+    const std::vector<std::string> no_exec = {"/", "-/tmp", "-/var/tmp", "-/dev/shm", "-/run"};
+    o.directives.push_back(make("NoExecPaths", {join(no_exec)},
                                 "nothing but the programs below may be executed, from any folder", rule));
+    keep_read_only(c, no_exec, o, rule);
     o.directives.push_back(make("ExecPaths", {join(paths)},
                                 fmt::format("the {} program{} run and their interpreters ({}), and the libraries they "
                                             "map ({})",
@@ -426,10 +480,7 @@ RuleOutcome decide_exec_paths(const Context& c) {
     return r;
   }
   std::set<std::string> writable = {"/tmp", "/var/tmp", "/dev/shm", "/run"};
-  for (const auto& d : c.plan)
-    if (d.key == "ReadWritePaths")
-      for (const auto& v : d.values)
-        for (const auto& w : words(v)) writable.insert(w[0] == '-' ? w.substr(1) : w);
+  for (const auto& w : c.planned_paths("ReadWritePaths")) writable.insert(w);
   std::vector<std::string> noexec;
   for (const auto& w : writable) {
     bool executed = false;
@@ -447,6 +498,7 @@ RuleOutcome decide_exec_paths(const Context& c) {
                                           "need the interpreters of its scripts",
                                           c.scope()),
                               rule));
+  keep_read_only(c, noexec, o, rule);
   r.options.push_back(o);
   return r;
 }
@@ -456,7 +508,7 @@ RuleOutcome decide_exec_paths(const Context& c) {
 const Rule& rule_exec_paths() {
   static const Rule r{
       .id = "exec-paths",
-      .keys = {"NoExecPaths", "ExecPaths"},
+      .keys = {"NoExecPaths", "ExecPaths", "ReadOnlyPaths"},
       .assessors = {},
       .implies_nnp = false,
       .mount_namespace = true,
@@ -555,27 +607,12 @@ RuleOutcome decide_root_directory(const Context& c) {
   if (c.ev.lost_events > 0) why_not.push_back("the profile lost events: a file it used may be missing from the root");
   if (!c.unit.bind_paths.empty() || !c.unit.bind_read_only_paths.empty() || !c.unit.temporary_file_system.empty())
     why_not.push_back("the unit mounts its own paths (BindPaths=, TemporaryFileSystem=)");
-  bool strict = c.unit.protect_system == unit::ProtectSystem::strict || c.planned_is("ProtectSystem", "strict");
-  if (!strict) why_not.push_back("the OS tree stays writable to it (no ProtectSystem=strict)");
+  if (!c.strict()) why_not.push_back("the OS tree stays writable to it (no ProtectSystem=strict)");
   // A bind needs its source before the start: what it creates directly in
   // a shared folder (nginx's /run/nginx.pid) cannot be bound in.
   // (A directory systemd makes for it first, RuntimeDirectory= and the like, is there.)
-  auto made_by_systemd = [&](const std::string& path) {
-    if (under_unit_directory(c.unit, path)) return true;
-    return std::any_of(c.plan.begin(), c.plan.end(), [&](const Directive& d) {
-      bool managed = d.key == "RuntimeDirectory" || d.key == "StateDirectory" || d.key == "CacheDirectory" ||
-                     d.key == "LogsDirectory";
-      return managed && std::any_of(d.values.begin(), d.values.end(), [&](const std::string& v) {
-               return path_under(path, managed_base(d.key) + v);
-             });
-    });
-  };
   // What it may write, planned or the unit's own: bound in writable, whole.
-  std::vector<std::string> writable;
-  for (const auto& d : c.plan)
-    if (d.key == "ReadWritePaths")
-      for (const auto& v : d.values)
-        for (const auto& p : words(v)) writable.push_back(unit::strip_path_prefixes(p));
+  std::vector<std::string> writable = c.planned_paths("ReadWritePaths");
   for (const auto& p : c.unit.read_write_paths) writable.push_back(unit::strip_path_prefixes(p));
   auto granted = [&](const std::string& dir) {
     return std::any_of(writable.begin(), writable.end(), [&](const std::string& w) { return path_under(dir, w); });
@@ -594,7 +631,7 @@ RuleOutcome decide_root_directory(const Context& c) {
   for (const auto& [path, use] : c.ev.paths)
     if ((use.access & kWriteBits) && !shared_folder(path) && shared_folder(dirname_of(path)) &&
         !path_under(path, "/tmp") && !path_under(path, "/var/tmp") && !path_under(path, "/dev") &&
-        !made_by_systemd(path) && !granted(dirname_of(path))) {
+        !c.made_by_systemd(path) && !granted(dirname_of(path))) {
       why_not.push_back(fmt::format("writes {} directly in {}, which it may not write whole", path, dirname_of(path)));
       break;
     }
@@ -686,10 +723,29 @@ RuleOutcome decide_root_directory(const Context& c) {
     if (!std::any_of(c.ev.executables.begin(), c.ev.executables.end(),
                      [&](const std::string& e) { return path_under(e, p); }))
       no_exec.push_back("-+" + p);
+  // When the programs it runs are certain, the OS trees' programs are
+  // noexec too (each bind is a mount of its own) but for those; the library
+  // folders stay executable (the /lib binds are mounts of their own).
+  const ProgramList list = programs_run(c);
+  if (list.certain)
+    for (const char* tree : {"-+/usr", "-+/bin", "-+/sbin"}) no_exec.push_back(tree);
   o.directives.push_back(make("NoExecPaths", {join(no_exec)},
-                              "nothing runs from the root, its temporary folders, /etc or the folders it writes: "
-                              "programs come from the OS trees bound in",
+                              list.certain ? "nothing runs from the root, its temporary folders, /etc, the folders it "
+                                             "writes or the OS trees, but the programs below"
+                                           : "nothing runs from the root, its temporary folders, /etc or the folders "
+                                             "it writes: programs come from the OS trees bound in",
                               rule));
+  if (list.certain) {
+    std::vector<std::string> exec;
+    for (const auto& p : list.programs) exec.push_back("+" + p);
+    for (const char* lib : {"+/usr/lib", "-+/usr/lib64", "-+/usr/lib32", "-+/usr/libx32"}) exec.push_back(lib);
+    o.directives.push_back(make("ExecPaths", {join(exec)},
+                                fmt::format("in the root, the {} program{} run and their interpreters ({}), and the "
+                                            "libraries ({})",
+                                            list.programs.size(), list.programs.size() == 1 ? "" : "s",
+                                            sample({list.programs.begin(), list.programs.end()}, 3), c.scope()),
+                                rule));
+  }
   std::vector<std::string> hidden = {"-+/dev/shm", "-+" + root};
   for (const auto& d : c.plan)
     if (d.key == "InaccessiblePaths")

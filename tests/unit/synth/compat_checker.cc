@@ -291,6 +291,16 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
   for (const auto& [key, value] : lines) {
     known.insert(key);
   }
+  // What the drop-in lets it write: ReadWritePaths= and the directories systemd makes.
+  auto writable_paths = [&] {
+    std::vector<std::string> rw;
+    for (const auto& x : list_of(lines, "ReadWritePaths")) rw.push_back(strip_prefix(x));
+    for (const auto& x : list_of(lines, "StateDirectory")) rw.push_back("/var/lib/" + x);
+    for (const auto& x : list_of(lines, "CacheDirectory")) rw.push_back("/var/cache/" + x);
+    for (const auto& x : list_of(lines, "LogsDirectory")) rw.push_back("/var/log/" + x);
+    for (const auto& x : list_of(lines, "RuntimeDirectory")) rw.push_back("/run/" + x);
+    return rw;
+  };
   for (const auto& key : known) {
     auto vals = list_of(lines, key);
     std::string v = vals.empty() ? "" : vals.back();
@@ -473,12 +483,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
         }
       if (flag["uid_change"]) bad.push_back("PrivateUsers= but identity changes");
     } else if (key == "ProtectSystem") {
-      std::vector<std::string> rw;
-      for (const auto& x : list_of(lines, "ReadWritePaths")) rw.push_back(strip_prefix(x));
-      for (const auto& x : list_of(lines, "StateDirectory")) rw.push_back("/var/lib/" + x);
-      for (const auto& x : list_of(lines, "CacheDirectory")) rw.push_back("/var/cache/" + x);
-      for (const auto& x : list_of(lines, "LogsDirectory")) rw.push_back("/var/log/" + x);
-      for (const auto& x : list_of(lines, "RuntimeDirectory")) rw.push_back("/run/" + x);
+      const auto rw = writable_paths();
       for (const auto& [path, acc] : files) {
         if (!(acc & kWrites) || under(path, "/dev") || under(path, "/proc") || under(path, "/sys")) continue;
         if (private_tmp && (under(path, "/tmp") || under(path, "/var/tmp"))) continue;
@@ -566,6 +571,21 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
         if (a.family == "AF_UNIX" && a.op == "bind" && !a.address.empty() && a.address[0] == '/' &&
             !(files[a.address] & profile::kChmod) && !own_umask && (lost & 0072)) {
           bad.push_back("UMask= restricts socket " + a.address + " that is never chmod'ed");
+        }
+      }
+    } else if (key == "ReadOnlyPaths") {
+      // A write under a read-only entry needs a writable entry deeper down
+      // (the deeper mount wins); host paths do not apply inside a root.
+      const auto rw = writable_paths();
+      for (const auto& entry : vals) {
+        if (lines.count("RootDirectory") && entry.find('+') == std::string::npos) continue;
+        const std::string ro = strip_prefix(entry);
+        for (const auto& [path, acc] : files) {
+          if (!(acc & kWrites) || !under(path, ro)) continue;
+          if (private_tmp && (under(path, "/tmp") || under(path, "/var/tmp"))) continue;
+          bool ok = false;
+          for (const auto& r : rw) ok |= under(path, r) && under(r, ro) && r != ro;
+          if (!ok) bad.push_back("ReadOnlyPaths=" + ro + " blocks writing " + path);
         }
       }
     } else if (key == "InaccessiblePaths") {

@@ -380,15 +380,27 @@ TEST(Gotchas, SessionsThatRunNoCommandsKeepTheFilter) {
   auto c = run("", p);
   EXPECT_TRUE(has_line(c->text, "ReadWritePaths=-/home")) << c->text;
   EXPECT_EQ(c->text.find("/home/alice"), std::string::npos) << c->text;
-  EXPECT_FALSE(has_line(c->text, "NoNewPrivileges=yes")) << c->text;
   EXPECT_EQ(c->text.find("\nProtectHome="), std::string::npos) << c->text;
   EXPECT_NE(c->text.find("\nSystemCallFilter="), std::string::npos) << c->text;
   EXPECT_NE(c->text.find("\nProtectSystem="), std::string::npos) << c->text;
-  // The same daemon without PAM is no session daemon: NoNewPrivileges= comes back.
-  auto plain = session_daemon(false);
-  plain.executables[0].files.erase(plain.executables[0].files.end() - 1);
-  auto d = run("", plain);
-  EXPECT_TRUE(has_line(d->text, "NoNewPrivileges=yes")) << d->text;
+  // Such a session runs only the daemon's own code, which the profile saw:
+  // no setuid helper run, no setuid file made, so both restrictions hold.
+  EXPECT_TRUE(has_line(c->text, "NoNewPrivileges=yes")) << c->text;
+  EXPECT_TRUE(has_line(c->text, "RestrictSUIDSGID=yes")) << c->text;
+  // ProtectHome= stays out, but root's home, which no session used, is hidden.
+  EXPECT_NE(c->text.find("\nInaccessiblePaths=-/etc/ssh"), std::string::npos) << c->text;
+  EXPECT_NE(c->text.find(" -/root\n"), std::string::npos) << c->text;
+  // A session daemon that runs PAM's setuid helper (unix_chkpwd) keeps it working.
+  auto helper = session_daemon(false);
+  profile::ExecutableProfile chkpwd;
+  chkpwd.path = "/usr/sbin/unix_chkpwd";
+  chkpwd.elf_machine = "x86-64";
+  chkpwd.setuid_binary = true;
+  chkpwd.started_by = {"/usr/bin/g"};
+  helper.executables.push_back(chkpwd);
+  auto d = run("", helper);
+  EXPECT_FALSE(has_line(d->text, "NoNewPrivileges=yes")) << d->text;
+  EXPECT_NE(d->text.find("unix_chkpwd"), std::string::npos) << d->text;
 }
 
 // A start helper (ExecStartPost=) that needs root for what it does (a script
@@ -440,6 +452,24 @@ TEST(Gotchas, ExecPathsNameTheProgramsAndTheirInterpreters) {
   auto c = run("", p);
   EXPECT_TRUE(has_line(c->text, "NoExecPaths=/ -/tmp -/var/tmp -/dev/shm -/run")) << c->text;
   EXPECT_TRUE(has_line(c->text, "ExecPaths=/usr/bin/g /usr/lib -/lib -/usr/lib64 -/lib64")) << c->text;
+  // systemd mounts each NoExecPaths= entry on its own, and ProtectSystem=strict
+  // then leaves it writable: /run, never written, is made read-only again
+  // (not the private /tmp, nor /dev/shm under the API /dev).
+  // A dynamic user cannot write /run anyway.
+  EXPECT_EQ(c->text.find("\nReadOnlyPaths="), std::string::npos) << c->text;
+  auto as_root = base();
+  as_root.executables[0].started_by = {"/usr/bin/g"};
+  as_root.executables[0].files.push_back({"/etc/shadow", profile::kRead, false, 0, 0, 0, 1});
+  auto r = run("", as_root);
+  ASSERT_TRUE(has_line(r->text, "ProtectSystem=strict")) << r->text;
+  ASSERT_EQ(r->text.find("\nDynamicUser=yes"), std::string::npos) << r->text;
+  EXPECT_TRUE(has_line(r->text, "ReadOnlyPaths=-/run")) << r->text;
+  // A daemon that writes its PID file in /run may write /run: no such line.
+  auto pid = as_root;
+  pid.executables[0].files.push_back({"/run/g.pid", profile::kCreate | profile::kWrite, false, 0, 0, 0, 1});
+  auto w = run("", pid);
+  EXPECT_TRUE(has_line(w->text, "ReadWritePaths=-/run")) << w->text;
+  EXPECT_EQ(w->text.find("\nReadOnlyPaths="), std::string::npos) << w->text;
   auto script = base();
   script.executables[0].interpreter = "/usr/bin/perl";
   auto s = run("", script);

@@ -132,7 +132,7 @@ TEST(Propose, SkipsWhatDoesNotLowerTheScore) {
   // attempts without moving the score, survive a flat score.
   for (const auto& d : plan->directives) {
     EXPECT_TRUE(d.key == "ProtectSystem" || d.key == "StateDirectory" || d.key == "NoExecPaths" ||
-                d.key == "ExecPaths" || (d.key == "InaccessiblePaths" && d.values == std::vector<std::string>{"-/dev/shm"}))
+                d.key == "ExecPaths" || d.key == "ReadOnlyPaths" || (d.key == "InaccessiblePaths" && d.values == std::vector<std::string>{"-/dev/shm"}))
         << d.key;
   }
 }
