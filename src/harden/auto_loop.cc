@@ -112,23 +112,15 @@ bool has_ephemeral_root(const synth::HardeningPlan& plan) {
                      [](const synth::Directive& d) { return d.rule == "root-directory"; });
 }
 
-synth::HardeningPlan without_ephemeral_root(synth::HardeningPlan plan, const std::string& failure) {
+// The plan without its root, and why (said in the drop-in and the relaxations).
+synth::HardeningPlan without_ephemeral_root(synth::HardeningPlan plan, const std::string& why) {
   std::string root;
   for (const auto& d : plan.directives)
     if (d.rule == "root-directory" && d.key == "RootDirectory" && !d.values.empty()) root = d.values.back();
   std::erase_if(plan.directives, [](const synth::Directive& d) { return d.rule == "root-directory"; });
-  plan.not_set.push_back({"RootDirectory=" + root, "the service fails in the ephemeral root: " + failure,
-                          "root-directory"});
-  plan.relaxed.push_back(synth::Relaxation{"RootDirectory", "RootDirectory=" + root + " and its binds", "",
-                                           "the service fails in it: " + failure, "ephemeral root dropped"});
-  return plan;
-}
-
-// The plan without its root, for a reason other than a failure.
-synth::HardeningPlan without_ephemeral_root_because(synth::HardeningPlan plan, const std::string& why) {
-  plan = without_ephemeral_root(std::move(plan), "");
-  plan.not_set.back().reason = why;
-  plan.relaxed.back().reason = why;
+  plan.not_set.push_back({"RootDirectory=" + root, why, "root-directory"});
+  plan.relaxed.push_back(
+      synth::Relaxation{"RootDirectory", "RootDirectory=" + root + " and its binds", "", why, "ephemeral root dropped"});
   return plan;
 }
 
@@ -219,7 +211,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
   auto verified = [&](const synth::HardeningPlan& p, const std::string& text,
                       const verify::Verdict& v) -> Result<AutoResult> {
     if (!has_ephemeral_root(p) || !v.containment.ran) return accept(p, text, v);
-    synth::HardeningPlan flat = without_ephemeral_root(p, "");
+    synth::HardeningPlan flat = without_ephemeral_root(p, "compared by the containment battery");
     verify::VerifyOptions fo = base;
     fo.dropin_text = synth::render_dropin(flat);
     fo.workload.clear();  // the battery does not depend on it; a plan chosen is verified with it below
@@ -241,11 +233,16 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
                                   "without it ({})",
                                   with, v.containment.rows.size(), without);
     say("the ephemeral root contains less: " + why);
-    flat = without_ephemeral_root_because(p, why);
+    flat = without_ephemeral_root(p, why);
     rescore(flat);
     return accept(flat, synth::render_dropin(flat), *fv);
   };
   std::optional<std::string> root_dropped;  // why the ephemeral root went, once it did
+  // The failure the root was dropped for, until the plan without it is
+  // verified: failing the same way there, the root is not what breaks the
+  // service (a static User= tried at the same time may be), and a later
+  // proposal may bring it back for another trial.
+  std::optional<std::string> root_suspected_of;
   std::set<std::string> tried;  // relax() arguments applied so far
   std::vector<Step> applied;    // in order, to carry over to another proposal
   // The proposal without the static user, once verified and failed: if
@@ -265,6 +262,19 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
       verdict = verify::verify_dropin(o, factory);
     }
     if (!verdict) return fail(verdict.error());
+    if (root_suspected_of) {
+      if (service_broken(*verdict) && first_line(failure_of(*verdict)) == *root_suspected_of) {
+        say("the service fails the same way without the ephemeral root: the root is not the cause");
+        root_dropped.reset();
+        const std::string why = "left out while the failure is found: the service failed the same way without it";
+        for (auto& n : plan.not_set)
+          if (n.rule == "root-directory") n.reason = why;
+        for (auto& x : plan.relaxed)
+          if (x.directive == "RootDirectory") x.reason = why;
+        dropin = synth::render_dropin(plan);
+      }
+      root_suspected_of.reset();
+    }
     r.plan = plan;
     r.dropin = dropin;
     r.verdict = *verdict;
@@ -288,8 +298,9 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     if (root_failure) {
       auto failure = first_line(*root_failure);
       root_dropped = "the service failed in it earlier in this run: " + failure;
+      root_suspected_of = failure;
       say("the ephemeral root fails (" + failure + "): verifying the plan without it");
-      plan = without_ephemeral_root(std::move(plan), failure);
+      plan = without_ephemeral_root(std::move(plan), "the service fails in the ephemeral root: " + failure);
       rescore(plan);
       continue;
     }
@@ -313,7 +324,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
         // A root dropped earlier in this run stays dropped: the new proposal
         // would bring it back for another trial.
         if (root_dropped && has_ephemeral_root(fallback))
-          fallback = without_ephemeral_root_because(std::move(fallback), *root_dropped);
+          fallback = without_ephemeral_root(std::move(fallback), *root_dropped);
         rescore(fallback);
         verify::VerifyOptions fo = base;
         fo.dropin_text = synth::render_dropin(fallback);

@@ -617,13 +617,6 @@ void apply_delegate(const Ctx& x) {
   x.s.delegate = true;
 }
 
-// Length of an Exec*= value's prefix characters ("-", "@", ":", "+", "!").
-size_t exec_prefix_length(const std::string& v) {
-  size_t i = 0;
-  while (i < v.size() && std::strchr("-@:+!", v[i])) ++i;
-  return i;
-}
-
 void apply_exec_command(const Ctx& x) {
   bool main = x.a.key == "ExecStart";
   if (x.a.value.empty()) {
@@ -646,6 +639,24 @@ void apply_exec_command(const Ctx& x) {
 }
 
 }  // namespace
+
+size_t exec_prefix_length(const std::string& v) {
+  size_t i = 0;
+  while (i < v.size() && std::strchr("-@:+!|", v[i])) ++i;
+  return i;
+}
+
+std::set<std::string> exec_prefix_flags(const std::string& exec_value) {
+  const std::string prefix = exec_value.substr(0, exec_prefix_length(exec_value));
+  std::set<std::string> flags;
+  if (prefix.find('-') != std::string::npos) flags.insert("ignore-failure");
+  if (prefix.find(':') != std::string::npos) flags.insert("no-env-expand");
+  if (prefix.find('+') != std::string::npos) flags.insert("privileged");
+  if (prefix.find('|') != std::string::npos) flags.insert("via-shell");
+  if (prefix.find("!!") != std::string::npos) flags.insert("ambient");
+  else if (prefix.find('!') != std::string::npos) flags.insert("no-setuid");
+  return flags;
+}
 
 std::optional<std::string> unsandboxed_program(const std::string& exec_value) {
   size_t i = exec_prefix_length(exec_value);

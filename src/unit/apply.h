@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,14 @@ void apply_implied_settings(UnitSettings& s, SystemdVersion version);
 // Why systemd refuses to load a unit whose settings were all valid one by one
 // (combinations its verification rejects), or "" when it loads it.
 std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assignments, SystemdVersion version);
+
+// Length of an Exec*= value's prefix characters ("-", "@", ":", "+", "!", "|").
+size_t exec_prefix_length(const std::string& exec_value);
+
+// The flags systemctl lists (under KEYEx) for an Exec*= value's prefixes:
+// "-" ignore-failure, ":" no-env-expand, "+" privileged, "!" no-setuid,
+// "!!" ambient, "|" via-shell.
+std::set<std::string> exec_prefix_flags(const std::string& exec_value);
 
 // The program an Exec*= value runs with full privileges, outside the
 // sandbox (a "+" among its prefixes): "+/bin/kill -HUP $MAINPID" -> "/bin/kill".

@@ -185,6 +185,11 @@ bool type_has_cgroup_context(const std::string& type) {
   return type_has_exec_context(type) || type == "slice" || type == "scope";
 }
 
+bool is_exec_command(const std::string& section, const std::string& key) {
+  const DirectiveInfo* row = find_directive(section, key, "service");
+  return row && row->rule == ParseRule::exec_command;
+}
+
 const DirectiveInfo* find_directive(const std::string& section, const std::string& key,
                                     const std::string& type) {
   // Exec and cgroup settings live in the type's own section ([Service], [Socket]...).

@@ -77,6 +77,8 @@ const std::vector<DirectiveInfo>& directive_table();
 const DirectiveInfo* find_directive(const std::string& section, const std::string& key,
                                     const std::string& type);
 bool type_has_exec_context(const std::string& type);
+// Whether `key` of `section` is a service's command line (ExecStart= and the like).
+bool is_exec_command(const std::string& section, const std::string& key);
 // The section a unit type's own settings live in: "service" -> "Service".
 std::string own_section(const std::string& type);
 bool type_has_cgroup_context(const std::string& type);

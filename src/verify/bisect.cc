@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/bisect.h"
 
+#include "unit/directives.h"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -125,11 +127,10 @@ namespace {
 // to keep root's credentials; Exec lines also stay in their order).
 bool only_grants(const std::string& key) {
   static const std::set<std::string> kGrants = {
-      "ReadWritePaths",  "ReadWriteDirectories",  "BindReadOnlyPaths", "BindPaths",           "ExecPaths",
-      "IPAddressAllow",  "DeviceAllow",           "SocketBindAllow",   "SystemCallErrorNumber",
-      "AmbientCapabilities", "ExecCondition",       "ExecStartPre",      "ExecStart",           "ExecStartPost",
-      "ExecReload",      "ExecStop",              "ExecStopPost"};
-  return kGrants.count(key) > 0;
+      "ReadWritePaths", "ReadWriteDirectories", "BindReadOnlyPaths",     "BindPaths",          "ExecPaths",
+      "IPAddressAllow", "DeviceAllow",          "SocketBindAllow",       "SystemCallErrorNumber",
+      "AmbientCapabilities"};
+  return kGrants.count(key) > 0 || unit::is_exec_command("Service", key);
 }
 
 }  // namespace

@@ -47,11 +47,7 @@ std::string render_dropin(const std::vector<Directive>& directives, const std::s
   return text;
 }
 
-bool Directive::exec_command() const {
-  static const std::set<std::string> k = {"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost",
-                                          "ExecReload",    "ExecStop",     "ExecStopPost"};
-  return section == "Service" && k.count(key) > 0;
-}
+bool Directive::exec_command() const { return unit::is_exec_command(section, key); }
 
 std::string Directive::property() const {
   // Only the KEYEx property shows a command's prefixes, as flags.

@@ -210,13 +210,7 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
 // KEYEx shows "{ path=P ; argv[]=... ; flags=F ... ; ... }" per command.
 VerdictItem exec_line_item(VerdictItem item, const Directive& d, const std::string& shown) {
   auto program = unit::exec_program(d.value);
-  const std::string prefix = d.value.substr(0, d.value.find_first_not_of("@-:+!|"));
-  std::set<std::string> want;
-  if (prefix.find('-') != std::string::npos) want.insert("ignore-failure");
-  if (prefix.find(':') != std::string::npos) want.insert("no-env-expand");
-  if (prefix.find('+') != std::string::npos) want.insert("privileged");
-  if (prefix.find("!!") != std::string::npos) want.insert("ambient");
-  else if (prefix.find('!') != std::string::npos) want.insert("no-setuid");
+  const std::set<std::string> want = unit::exec_prefix_flags(d.value);
   for (const auto& entry : split(shown, '}')) {
     if (!program || entry.find("path=" + *program + " ;") == std::string::npos) continue;
     size_t f = entry.find("flags=");

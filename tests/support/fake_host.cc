@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "support/fake_host.h"
 
+#include "unit/directives.h"
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -129,9 +131,9 @@ Result<Properties> FakeHost::show(const std::string& unit, const std::vector<std
     std::string value = a.substr(eq + 1);
     // As systemctl lists a service's commands: under KEYEx, one
     // "{ path ; argv ; flags }" per command.
-    static const std::set<std::string> kCommands = {"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost",
-                                                    "ExecReload",    "ExecStop",     "ExecStopPost"};
-    if (kCommands.count(key)) {
+    // (The prefixes below are this fake's own model of systemctl, kept apart
+    // from the code under test.)
+    if (unit::is_exec_command("Service", key)) {
       std::string& shown = all[key + "Ex"];
       if (value.empty()) {
         shown.clear();

@@ -256,6 +256,40 @@ TEST(AutoLoop, DropsABreakingEphemeralRootWhole) {
   expect_sound_dropin(*r);
 }
 
+// A static user and a root tried together, where only the user breaks the
+// service: the root goes first, the plan without it fails the same way, so
+// the root is not to blame and the proposal without the user keeps it.
+TEST(AutoLoop, ARootDroppedWithAFailingUserComesBackWhenItWasNotTheCause) {
+  auto rooted = [](synth::HardeningPlan p) {
+    for (auto d : {dir("RuntimeDirectory", {"web-root"}, "an empty folder", "root-directory"),
+                   dir("RootDirectory", {"/run/web-root"}, "an ephemeral root", "root-directory")})
+      p.directives.push_back(d);
+    return p;
+  };
+  for (bool root_breaks_too : {false, true}) {
+    auto world = std::make_shared<FakeWorld>();
+    world->start_fails = [root_breaks_too](const FakeWorld::Assignments& a) {
+      return has(a, "User=web") || (root_breaks_too && has(a, "RootDirectory=/run/web-root"));
+    };
+    AutoHooks h = hooks();
+    h.propose_without_user = [&](const std::string&, bool) -> sdh::Result<synth::HardeningPlan> {
+      return rooted(typical_plan());
+    };
+    auto r = harden_until_verified(rooted(with_static_user()), options(), systemd::fake_factory(world), h);
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->verified) << r->error;
+    EXPECT_EQ(r->dropin.find("\nUser="), std::string::npos) << r->dropin;
+    bool kept = r->dropin.find("\nRootDirectory=/run/web-root\n") != std::string::npos;
+    EXPECT_EQ(kept, !root_breaks_too) << r->dropin;
+    if (root_breaks_too) {
+      EXPECT_NE(r->dropin.find("#   RootDirectory=/run/web-root: the service fails in the ephemeral root"),
+                std::string::npos)
+          << r->dropin;
+    }
+    expect_sound_dropin(*r);
+  }
+}
+
 // A root that works but contains less than the plan without it (the
 // battery finds more possible inside) is dropped; one that contains as
 // much is kept. Both counts are reported.
