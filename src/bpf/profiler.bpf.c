@@ -24,6 +24,9 @@
 
 #include "profiler_abi.h"
 
+/* syscall_semantics.def: leave out the rows of syscalls this architecture lacks. */
+#define SDH_SYSCALL_NUMBERS 1
+
 char LICENSE[] SEC("license") = "GPL";
 
 #define PROT_WRITE 0x2
@@ -313,9 +316,16 @@ static __always_inline struct sdh_record* reserve(u32 kind, u32 tgid, u32 tid, i
   return r;
 }
 
-/* Syscalls whose record user space completes from /proc/PID/fd. */
+/* Syscalls whose record user space completes from /proc/PID/fd: an fd and no path. */
 static __always_inline bool fd_based(int nr) {
-  return nr == __NR_fchdir || nr == __NR_fchmod || nr == __NR_fchown || nr == __NR_getdents64 || nr == __NR_setns;
+  switch (nr) {
+#define SDH_SYSCALL(name, fd, path, fd2, path2, addr, mode, access, repeat, fd_ret, special) \
+  case __NR_##name:                                                                          \
+    return (fd) >= 0 && (path) < 0;
+#include "syscall_semantics.def"
+#undef SDH_SYSCALL
+  }
+  return false;
 }
 
 /* Whether user space may read a record late. Waking the reader for every
@@ -376,159 +386,46 @@ struct plan {
   s8 path2;    /* arg index of a second path, or -1 */
   s8 addr;     /* arg index of a sockaddr pointer, or -1 */
   s8 addrlen;  /* arg index of its length */
-  s8 special;  /* 1 sendmsg, 2 clone3, 3 sched_setattr, 4 openat2 */
+  s8 special;  /* enum sdh_special */
   s8 send;     /* 1: send a record */
   u8 repeat;   /* nonzero: a repeat may be counted instead of sent; bit i: arg i says something */
   s8 fd_ret;   /* 1: the result is an fd the builder remembers (kept exact in the repeat key) */
 };
 
-/* Bit 7 of plan.repeat alone: repeats may be counted, no scalar argument matters. */
-#define SDH_REPEAT_ONLY 0x80
-
-/* *listed is false for syscalls that are never detailed (no need to read their arguments). */
+/* *listed is false for syscalls that are never detailed (no need to read
+ * their arguments). The rows are syscall_semantics.def's: which calls may be
+ * counted as repeats, and which scalar arguments then tell them apart, are
+ * the detailed calls a daemon makes per request (opening the file it serves,
+ * stat-ing it, answering a datagram). */
 static __always_inline struct plan make_plan(long nr, const u64* a, bool* listed) {
   struct plan p = {
       .path = -1, .path2 = -1, .addr = -1, .addrlen = -1, .special = 0, .send = 1, .repeat = 0, .fd_ret = 0};
   *listed = true;
-  /* Which calls may be counted as repeats, and which scalar arguments then
-   * tell them apart (flags, modes, dirfds; never pointers, which change from
-   * call to call). These are the detailed calls a daemon makes per request:
-   * opening the file it serves, stat-ing it, answering a datagram. */
   switch (nr) {
-#ifdef __NR_open
-    case __NR_open:
-      p.repeat = 0x06; /* flags, mode */
-      p.fd_ret = 1;
-      break;
-    case __NR_stat:
-    case __NR_lstat:
-    case __NR_readlink:
-      p.repeat = SDH_REPEAT_ONLY;
-      break;
-    case __NR_access:
-      p.repeat = 0x02; /* mode */
-      break;
-#endif
-    case __NR_openat:
-      p.repeat = 0x0d; /* dirfd, flags, mode */
-      p.fd_ret = 1;
-      break;
-    case __NR_newfstatat:
-      p.repeat = 0x09; /* dirfd, flags */
-      break;
-    case __NR_statx:
-      p.repeat = 0x0d; /* dirfd, flags, mask */
-      break;
-    case __NR_faccessat:
-    case __NR_faccessat2:
-      p.repeat = 0x0d; /* dirfd, mode, flags */
-      break;
-    case __NR_readlinkat:
-      p.repeat = 0x01; /* dirfd */
-      break;
-    case __NR_sendto:
-    case __NR_sendmsg:
-    case __NR_connect:
-      p.repeat = SDH_REPEAT_ONLY; /* the address is what matters */
-      break;
+#define SDH_SYSCALL(name, fd, path_, fd2, path2_, addr_, mode, access, repeat_, fd_ret_, special_) \
+  case __NR_##name:                                                                                 \
+    p.path = (path_);                                                                               \
+    p.path2 = (path2_);                                                                             \
+    p.addr = (addr_);                                                                               \
+    p.addrlen = (addr_) < 0 ? -1 : (addr_) + 1;                                                     \
+    p.repeat = (repeat_);                                                                           \
+    p.fd_ret = (fd_ret_);                                                                           \
+    p.special = (special_);                                                                         \
+    break;
+#include "syscall_semantics.def"
+#undef SDH_SYSCALL
+    default:
+      p.send = 0;
+      *listed = false;
+      return p;
   }
+  /* Listed calls whose arguments say nothing new this time. */
   switch (nr) {
-#ifdef __NR_open
-    case __NR_open:
-    case __NR_creat:
-    case __NR_stat:
-    case __NR_lstat:
-    case __NR_access:
-    case __NR_chmod:
-    case __NR_chown:
-    case __NR_lchown:
-    case __NR_mkdir:
-    case __NR_rmdir:
-    case __NR_unlink:
-    case __NR_readlink:
-    case __NR_mknod:
-    case __NR_utime:
-    case __NR_utimes:
-#endif
-    case __NR_execve:
-    case __NR_chdir:
-    case __NR_truncate:
-    case __NR_statfs:
-    case __NR_chroot:
-    case __NR_acct:
-    case __NR_swapon:
-    case __NR_umount2:
-      p.path = 0;
-      break;
-#ifdef __NR_open
-    case __NR_rename:
-    case __NR_link:
-    case __NR_symlink:
-      p.path = 0;
-      p.path2 = 1;
-      break;
-#endif
-    case __NR_openat:
-    case __NR_newfstatat:
-    case __NR_statx:
-    case __NR_faccessat:
-    case __NR_faccessat2:
-    case __NR_mkdirat:
-    case __NR_unlinkat:
-    case __NR_fchmodat:
-    case __NR_fchownat:
-    case __NR_mknodat:
-    case __NR_readlinkat:
-    case __NR_utimensat:
-    case __NR_execveat:
-#ifdef __NR_fchmodat2
-    case __NR_fchmodat2:
-#endif
-      p.path = 1;
-      break;
-    case __NR_openat2:
-      p.path = 1;
-      p.special = 4;
-      break;
-    case __NR_renameat:
-    case __NR_renameat2:
-    case __NR_linkat:
-      p.path = 1;
-      p.path2 = 3;
-      break;
-    case __NR_symlinkat:
-      p.path = 0;
-      p.path2 = 2;
-      break;
-    case __NR_mount:
-      p.path = 1;  /* target */
-      p.path2 = 0; /* source */
-      break;
-    case __NR_pivot_root:
-      p.path = 0;
-      p.path2 = 1;
-      break;
-    case __NR_bind:
-    case __NR_connect:
-      p.addr = 1;
-      p.addrlen = 2;
-      break;
     case __NR_sendto:
       if (a[4] == 0) p.send = 0; /* connected socket: nothing new to learn */
-      p.addr = 4;
-      p.addrlen = 5;
-      break;
-    case __NR_sendmsg:
-      p.special = 1;
       break;
     case __NR_clone:
       p.send = (a[0] & SDH_NS_FLAGS) != 0;
-      break;
-    case __NR_clone3:
-      p.special = 2;
-      break;
-    case __NR_sched_setattr:
-      p.special = 3;
       break;
     case __NR_sched_setscheduler: {
       int policy = (int)a[1] & ~SCHED_RESET_ON_FORK;
@@ -543,32 +440,6 @@ static __always_inline struct plan make_plan(long nr, const u64* a, bool* listed
     case __NR_personality:
       p.send = (u32)a[0] != 0xffffffffU;
       break;
-    case __NR_socket:
-    case __NR_socketpair:
-    case __NR_listen:
-    case __NR_fchdir:
-    case __NR_fchmod:
-    case __NR_fchown:
-    case __NR_getdents64:
-    case __NR_unshare:
-    case __NR_setns:
-    case __NR_setuid:
-    case __NR_setgid:
-    case __NR_setreuid:
-    case __NR_setregid:
-    case __NR_setresuid:
-    case __NR_setresgid:
-    case __NR_setfsuid:
-    case __NR_setfsgid:
-    case __NR_fsopen:
-    case __NR_fsmount:
-    case __NR_move_mount:
-    case __NR_open_tree:
-    case __NR_mount_setattr:
-      break;
-    default:
-      p.send = 0;
-      *listed = false;
   }
   return p;
 }
@@ -668,7 +539,7 @@ static __always_inline void send_detailed(u32 tgid, u32 tid, u64 exe_key, long n
       r->flags |= SDH_HAS_DATA;
     }
   }
-  if (p.special == 1) {
+  if (p.special == SDH_SPECIAL_SENDMSG) {
     /* struct user_msghdr { void* name; int namelen; struct iovec* iov; size_t iovlen; ... } */
     struct {
       u64 name;
@@ -694,7 +565,7 @@ static __always_inline void send_detailed(u32 tgid, u32 tid, u64 exe_key, long n
     if (msg.iovlen > 0 && bpf_probe_read_user(&iov, sizeof(iov), (void*)msg.iov) == 0) {
       if (bpf_probe_read_user_str(r->payload, sizeof(r->payload), (void*)iov.base) > 0) r->flags |= SDH_HAS_PAYLOAD;
     }
-  } else if (p.special == 4) {
+  } else if (p.special == SDH_SPECIAL_OPENAT2) {
     /* struct open_how { u64 flags; u64 mode; u64 resolve; }: flags/mode into args[2]/args[3]. */
     u64 how[2] = {};
     bpf_probe_read_user(how, sizeof(how), (void*)a[2]);
@@ -710,7 +581,7 @@ static __always_inline void send_detailed(u32 tgid, u32 tid, u64 exe_key, long n
 static __always_inline bool worth_sending(long nr, u64* a) {
   bool listed;
   struct plan p = make_plan(nr, a, &listed);
-  if (p.special == 2) {
+  if (p.special == SDH_SPECIAL_CLONE3) {
     u64 flags = 0;
     bpf_probe_read_user(&flags, sizeof(flags), (void*)a[0]);
     a[2] = flags; /* clone3's flags travel in the unused third argument */
@@ -723,12 +594,12 @@ static __always_inline bool worth_sending(long nr, u64* a) {
     bpf_probe_read_user(&first, 1, (void*)a[1]);
     return first != 0;
   }
-  if (p.special == 1) {
+  if (p.special == SDH_SPECIAL_SENDMSG) {
     u64 name = 0; /* struct user_msghdr starts with the address pointer */
     bpf_probe_read_user(&name, sizeof(name), (void*)a[1]);
     return name != 0; /* none: a connected socket, nothing new to learn */
   }
-  if (p.special == 3) {
+  if (p.special == SDH_SPECIAL_SCHED_SETATTR) {
     u32 policy = 0; /* struct sched_attr { u32 size; u32 sched_policy; ... } */
     bpf_probe_read_user(&policy, sizeof(policy), (void*)(a[1] + 4));
     policy &= ~SCHED_RESET_ON_FORK;
@@ -773,7 +644,7 @@ static __always_inline struct sdh_repeat_key* repeat_key(u32 tgid, u64 exe_key, 
   }
   u64 addr = 0;
   u32 len = 0;
-  if (p->special == 1) {
+  if (p->special == SDH_SPECIAL_SENDMSG) {
     struct {
       u64 name;
       u32 namelen;

@@ -52,6 +52,39 @@ struct sdh_record {
   char payload[64];                 /* first bytes of a sendmsg with an address */
 };
 
+/* What a detailed syscall does to the file(s) it names (syscall_semantics.def). */
+enum sdh_access {
+  SDH_ACCESS_NONE = 0,  /* no file: sockets, identities, namespaces... */
+  SDH_ACCESS_OPEN,      /* open flags in the argument after the path */
+  SDH_ACCESS_CREAT,     /* creat(): O_CREAT|O_WRONLY|O_TRUNC */
+  SDH_ACCESS_STAT,
+  SDH_ACCESS_CREATE,    /* a directory */
+  SDH_ACCESS_DELETE,
+  SDH_ACCESS_CHMOD,
+  SDH_ACCESS_CHOWN,
+  SDH_ACCESS_MKNOD,
+  SDH_ACCESS_WRITE,     /* truncate, times */
+  SDH_ACCESS_RENAME,    /* the first path goes, the second comes */
+  SDH_ACCESS_LINK,      /* the first path is read, the second created */
+  SDH_ACCESS_SYMLINK,   /* the second path is created; the first is only its text */
+  SDH_ACCESS_EXEC,      /* success comes as an exec record: only a failure is news */
+  SDH_ACCESS_CHDIR,
+  SDH_ACCESS_LIST,
+  SDH_ACCESS_MOUNT,
+};
+
+/* A structure of a detailed syscall that is read from user memory. */
+enum sdh_special {
+  SDH_SPECIAL_NONE = 0,
+  SDH_SPECIAL_SENDMSG = 1,       /* struct user_msghdr: address and first payload bytes */
+  SDH_SPECIAL_CLONE3 = 2,        /* struct clone_args: its flags */
+  SDH_SPECIAL_SCHED_SETATTR = 3, /* struct sched_attr: the policy */
+  SDH_SPECIAL_OPENAT2 = 4,       /* struct open_how: flags and mode into arguments 2 and 3 */
+};
+
+/* plan.repeat with only this bit: repeats may be counted, no argument tells them apart. */
+#define SDH_REPEAT_ONLY 0x80
+
 #define SDH_HAS_PATH 1
 #define SDH_HAS_PATH2 2
 #define SDH_HAS_DATA 4

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "profile/names.h"
+#include "profile/syscall_semantics.h"
 
 namespace sdh::profile {
 
@@ -382,85 +383,65 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
   uint32_t access = 0, access2 = 0;
   std::string detail;
 
-  if (is_one_of(name, {"open", "creat", "openat", "openat2"})) {
-    bool at = name == "openat" || name == "openat2";
-    uint64_t flags = name == "creat" ? (O_CREAT | O_WRONLY | O_TRUNC) : a[at ? 2 : 1];
-    uint64_t mode = a[at ? 3 : (name == "creat" ? 1 : 2)];
-    path = resolve(proc, at ? dirfd(0) : AT_FDCWD, e.path, e.fd_path);
-    access = open_access(flags);
-    if ((flags & O_CREAT) && (mode & (S_ISUID | S_ISGID))) exe->setuid_file_created = true;
-    if (ok && e.has_result && !path.empty()) proc.fds[static_cast<int>(e.result)] = path;
-  } else if (is_one_of(name, {"stat", "lstat", "access", "readlink", "statfs", "chroot"})) {
-    path = resolve(proc, AT_FDCWD, e.path, "");
-    access = kStat;
-  } else if (is_one_of(name, {"newfstatat", "statx", "faccessat", "faccessat2", "readlinkat", "name_to_handle_at"})) {
-    path = resolve(proc, dirfd(0), e.path, e.fd_path);
-    access = kStat;
-  } else if (name == "mkdir") {
-    path = resolve(proc, AT_FDCWD, e.path, "");
-    access = kCreate;
-  } else if (name == "mkdirat") {
-    path = resolve(proc, dirfd(0), e.path, e.fd_path);
-    access = kCreate;
-  } else if (name == "rmdir" || name == "unlink") {
-    path = resolve(proc, AT_FDCWD, e.path, "");
-    access = kDelete;
-  } else if (name == "unlinkat") {
-    path = resolve(proc, dirfd(0), e.path, e.fd_path);
-    access = kDelete;
-  } else if (name == "chmod" || name == "fchmodat" || name == "fchmodat2") {
-    bool at = name != "chmod";
-    path = resolve(proc, at ? dirfd(0) : AT_FDCWD, e.path, e.fd_path);
-    access = kChmod;
-    if (a[at ? 2 : 1] & (S_ISUID | S_ISGID)) exe->setuid_file_created = true;
-  } else if (name == "fchmod") {
-    path = resolve(proc, dirfd(0), "", e.fd_path);
-    access = kChmod;
-    if (a[1] & (S_ISUID | S_ISGID)) exe->setuid_file_created = true;
-  } else if (name == "chown" || name == "lchown") {
-    path = resolve(proc, AT_FDCWD, e.path, "");
-    access = kChown;
-  } else if (name == "fchownat") {
-    path = resolve(proc, dirfd(0), e.path, e.fd_path);
-    access = kChown;
-  } else if (name == "fchown") {
-    path = resolve(proc, dirfd(0), "", e.fd_path);
-    access = kChown;
-  } else if (name == "mknod" || name == "mknodat") {
-    bool at = name == "mknodat";
-    path = resolve(proc, at ? dirfd(0) : AT_FDCWD, e.path, e.fd_path);
-    access = kMknod | kCreate;
-    if (a[at ? 2 : 1] & (S_ISUID | S_ISGID)) exe->setuid_file_created = true;
-  } else if (is_one_of(name, {"truncate", "utime", "utimes"})) {
-    path = resolve(proc, AT_FDCWD, e.path, "");
-    access = kWrite;
-  } else if (name == "utimensat") {
-    path = resolve(proc, dirfd(0), e.path, e.fd_path);
-    access = kWrite;
-  } else if (is_one_of(name, {"rename", "link", "symlink"})) {
-    path = name == "symlink" ? "" : resolve(proc, AT_FDCWD, e.path, "");
-    path2 = resolve(proc, AT_FDCWD, e.path2, "");
-    access = name == "rename" ? kRename : kRead;
-    access2 = name == "rename" ? kRename : kCreate;
-  } else if (name == "renameat" || name == "renameat2" || name == "linkat") {
-    path = resolve(proc, dirfd(0), e.path, e.fd_path);
-    path2 = resolve(proc, dirfd(2), e.path2, "");
-    access = name == "linkat" ? kRead : kRename;
-    access2 = name == "linkat" ? kCreate : kRename;
-  } else if (name == "symlinkat") {
-    path2 = resolve(proc, dirfd(1), e.path2, e.fd_path);
-    access2 = kCreate;
-  } else if (name == "execve" || name == "execveat") {
-    // Success is reported by the exec event; only the failure is news here.
-    if (!ok) detail = resolve(proc, name == "execve" ? AT_FDCWD : dirfd(0), e.path, e.fd_path);
-  } else if (name == "chdir" || name == "fchdir") {
-    std::string dir = name == "chdir" ? resolve(proc, AT_FDCWD, e.path, "") : resolve(proc, dirfd(0), "", e.fd_path);
-    path = dir;
-    access = kStat;
-    if (ok && !dir.empty() && dir[0] == '/') proc.cwd = dir;
-  } else if (name == "getdents64" || name == "getdents") {
-    path = resolve(proc, dirfd(0), "", e.fd_path);
-    access = kList;
+  // What it does to the files it names: bpf/syscall_semantics.def.
+  const SyscallSemantics* sem = syscall_semantics(name);
+  const sdh_access kind = sem ? sem->access : SDH_ACCESS_NONE;
+  if (kind != SDH_ACCESS_NONE) {
+    auto base = [&](int fd_arg) { return fd_arg >= 0 ? dirfd(fd_arg) : AT_FDCWD; };
+    const std::string first = sem->path >= 0 ? e.path : std::string();
+    const bool setuid_mode = sem->mode >= 0 && (a[sem->mode] & (S_ISUID | S_ISGID));
+    // The fd the tracer resolved is the one of the first path.
+    if (sem->path >= 0 || sem->fd >= 0) path = resolve(proc, base(sem->fd), first, e.fd_path);
+    if (sem->path2 >= 0) path2 = resolve(proc, base(sem->fd2), e.path2, "");
+    switch (kind) {
+      case SDH_ACCESS_OPEN:
+      case SDH_ACCESS_CREAT: {
+        uint64_t flags = kind == SDH_ACCESS_CREAT ? (O_CREAT | O_WRONLY | O_TRUNC) : a[sem->path + 1];
+        access = open_access(flags);
+        if ((flags & O_CREAT) && setuid_mode) exe->setuid_file_created = true;
+        if (ok && e.has_result && !path.empty()) proc.fds[static_cast<int>(e.result)] = path;
+        break;
+      }
+      case SDH_ACCESS_STAT: access = kStat; break;
+      case SDH_ACCESS_CREATE: access = kCreate; break;
+      case SDH_ACCESS_DELETE: access = kDelete; break;
+      case SDH_ACCESS_CHMOD:
+        access = kChmod;
+        if (setuid_mode) exe->setuid_file_created = true;
+        break;
+      case SDH_ACCESS_CHOWN: access = kChown; break;
+      case SDH_ACCESS_MKNOD:
+        access = kMknod | kCreate;
+        if (setuid_mode) exe->setuid_file_created = true;
+        break;
+      case SDH_ACCESS_WRITE: access = kWrite; break;
+      case SDH_ACCESS_RENAME: access = access2 = kRename; break;
+      case SDH_ACCESS_LINK:
+        access = kRead;
+        access2 = kCreate;
+        break;
+      case SDH_ACCESS_SYMLINK:
+        path.clear();  // the link's text, not a file it uses
+        access2 = kCreate;
+        break;
+      case SDH_ACCESS_EXEC:
+        // Success is reported by the exec event; only the failure is news here.
+        if (!ok) detail = path;
+        path.clear();
+        break;
+      case SDH_ACCESS_CHDIR:
+        access = kStat;
+        if (ok && !path.empty() && path[0] == '/') proc.cwd = path;
+        break;
+      case SDH_ACCESS_LIST: access = kList; break;
+      case SDH_ACCESS_MOUNT:
+        exe->mounts = true;
+        detail = e.path.empty() ? std::string() : path;
+        path.clear();
+        path2.clear();
+        break;
+      case SDH_ACCESS_NONE: break;
+    }
   } else if (name == "socket" || name == "socketpair") {
     SocketUse use{address_family_name(static_cast<int>(a[0])), socket_type_name(static_cast<int>(a[1])),
                   static_cast<int>(a[2]), 1};
@@ -525,10 +506,6 @@ void ProfileBuilder::on_syscall(const TraceEvent& e) {
       exe->gid_change = true;
       exe->gid_targets.insert(static_cast<uint32_t>(a[i]));
     }
-  } else if (is_one_of(name, {"mount", "umount2", "pivot_root", "fsopen", "fsmount", "move_mount", "open_tree",
-                              "mount_setattr"})) {
-    exe->mounts = true;
-    if (!e.path.empty()) detail = resolve(proc, AT_FDCWD, e.path, "");
   }
 
   if (ok) {

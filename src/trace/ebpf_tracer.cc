@@ -20,6 +20,7 @@
 
 #include "bpf/profiler_abi.h"
 #include "profile/names.h"
+#include "profile/syscall_semantics.h"
 #include "profiler.skel.h"
 #include "trace/tracer.h"
 
@@ -84,18 +85,6 @@ uint64_t monotonic_ns() {
 bool exists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
-}
-
-// Syscalls whose first argument is an fd or dirfd worth resolving through /proc.
-bool first_arg_is_fd(const std::string& name) {
-  static const char* const kNames[] = {"openat", "openat2", "newfstatat", "statx", "faccessat", "faccessat2",
-                                       "mkdirat", "unlinkat", "fchmodat", "fchmodat2", "fchownat", "mknodat",
-                                       "readlinkat", "utimensat", "execveat", "renameat", "renameat2", "linkat",
-                                       "fchdir", "fchmod", "fchown", "getdents64", "setns", "name_to_handle_at"};
-  for (const char* n : kNames) {
-    if (name == n) return true;
-  }
-  return false;
 }
 
 class EbpfTracer final : public Tracer {
@@ -283,10 +272,11 @@ class EbpfTracer final : public Tracer {
         }
         if (r.flags & SDH_HAS_PAYLOAD) e.payload.assign(r.payload, strnlen(r.payload, sizeof(r.payload)));
         const std::string& name = name_of(r.nr);
-        int fd = static_cast<int>(static_cast<int32_t>(r.args[0]));
-        if (first_arg_is_fd(name) && fd >= 0 && (e.path.empty() || e.path[0] != '/')) {
-          e.fd_path = read_link(proc + "/fd/" + std::to_string(fd));
-        }
+        // The fd its path is relative to, or the fd it acts on: read while
+        // the process still has it.
+        const profile::SyscallSemantics* sem = profile::syscall_semantics(name);
+        int fd = sem && sem->fd >= 0 ? static_cast<int>(static_cast<int32_t>(r.args[sem->fd])) : -1;
+        if (fd >= 0 && (e.path.empty() || e.path[0] != '/')) e.fd_path = read_link(proc + "/fd/" + std::to_string(fd));
         break;
       }
       case SDH_REC_EXEC:

@@ -10,9 +10,11 @@
 #include <sys/un.h>
 
 #include <cstring>
+#include <map>
 
 #include "profile/builder.h"
 #include "profile/names.h"
+#include "profile/syscall_semantics.h"
 
 namespace sdh::profile {
 namespace {
@@ -102,6 +104,64 @@ class BuilderTest : public ::testing::Test {
     builder.add(exec_event(100, kKey, "/usr/sbin/demo", 1));
   }
 };
+
+// Every row of the syscall table that names a file is read by the builder
+// as its columns say: the path (or the fd) in its argument, relative to its
+// directory fd, with the access its kind means.
+TEST_F(BuilderTest, EveryFileRowOfTheSyscallTableIsRecorded) {
+  struct Want {
+    uint32_t first, second;
+  };
+  const std::map<sdh_access, Want> want = {
+      {SDH_ACCESS_OPEN, {kCreate | kWrite, 0}}, {SDH_ACCESS_CREAT, {kCreate | kWrite, 0}},
+      {SDH_ACCESS_STAT, {kStat, 0}},            {SDH_ACCESS_CREATE, {kCreate, 0}},
+      {SDH_ACCESS_DELETE, {kDelete, 0}},        {SDH_ACCESS_CHMOD, {kChmod, 0}},
+      {SDH_ACCESS_CHOWN, {kChown, 0}},          {SDH_ACCESS_MKNOD, {kMknod | kCreate, 0}},
+      {SDH_ACCESS_WRITE, {kWrite, 0}},          {SDH_ACCESS_RENAME, {kRename, kRename}},
+      {SDH_ACCESS_LINK, {kRead, kCreate}},      {SDH_ACCESS_SYMLINK, {0, kCreate}},
+      {SDH_ACCESS_CHDIR, {kStat, 0}},           {SDH_ACCESS_LIST, {kList, 0}},
+  };
+  int checked = 0;
+  for (const auto& row : syscall_semantics_rows()) {
+    auto w = want.find(row.access);
+    if (w == want.end()) continue;
+    const std::string name(row.name);
+    if (syscall_number(name) < 0) continue;  // unknown to this libseccomp (fchmodat2 on older ones)
+    SCOPED_TRACE(name);
+    std::array<uint64_t, 6> args{};
+    for (int fd : {row.fd, row.fd2})
+      if (fd >= 0) args[fd] = static_cast<uint64_t>(AT_FDCWD);
+    if (row.path < 0 && row.fd >= 0) args[row.fd] = 9;  // acts on an fd: resolved through /proc
+    if (row.access == SDH_ACCESS_OPEN) args[row.path + 1] = O_WRONLY | O_CREAT;
+    auto e = sys(100, kKey, name, args, row.access == SDH_ACCESS_OPEN ? 7 : 0);
+    const std::string first = "/srv/" + name + "-1", second = "/srv/" + name + "-2";
+    if (row.path >= 0) e.path = name + "-1";
+    else e.fd_path = first;
+    if (row.path2 >= 0) e.path2 = name + "-2";
+    builder.add(e);
+    if (row.access == SDH_ACCESS_CHDIR) {  // back to /srv for the next rows
+      auto back = sys(100, kKey, "chdir", {}, 0);
+      back.path = "/srv";
+      builder.add(back);
+    }
+    const auto p = builder.build();
+    const auto& exe = find(p, "/usr/sbin/demo");
+    auto has = [&](const std::string& path, uint32_t bits) {
+      const FileAccess* f = file(exe, path);
+      return f && (f->access & bits) == bits;
+    };
+    if (w->second.first) {
+      EXPECT_TRUE(has(first, w->second.first)) << first;
+    } else {
+      EXPECT_EQ(file(exe, first), nullptr) << first;
+    }
+    if (w->second.second) {
+      EXPECT_TRUE(has(second, w->second.second)) << second;
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 40);
+}
 
 TEST_F(BuilderTest, ResolvesDirfdAndCwd) {
   auto open_dir = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY | O_DIRECTORY}, 5);
