@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "lint/checks.h"
+#include "util/linux_names.h"
 
 #include <algorithm>
 #include <map>
@@ -524,7 +525,7 @@ void ambient_outside_bounding_set(const LintContext& c, std::vector<Hit>& out) {
   if (!lost) return;
   std::vector<std::string> names;
   for (int i = 0; i < 64; ++i) {
-    if (lost & (uint64_t{1} << i)) names.push_back(capability_name(i));
+    if (lost & (uint64_t{1} << i)) names.push_back(sdh::capability_text(i));
   }
   out.push_back({where(c.unit, "AmbientCapabilities"),
                  "AmbientCapabilities= grants " + join(names) +

@@ -45,7 +45,5 @@ bool runs_as_root(const unit::UnitSettings& s);
 // Whether `path` equals `dir` or lies below it (lexically).
 bool path_is_under(const std::string& path, const std::string& dir);
 
-// CAP_* name for a capability number ("CAP_SYS_ADMIN"), or "cap_N".
-std::string capability_name(int number);
 
 }  // namespace sdh::lint

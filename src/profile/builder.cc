@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "profile/builder.h"
+#include "util/linux_names.h"
 
 #include "util/elf_arch.h"
 
@@ -553,7 +554,7 @@ Profile ProfileBuilder::build() const {
   }
   for (const auto& [key, n] : capabilities_) {
     const auto& [path, cap, granted] = key;
-    exes[path].capabilities.push_back({capability_name(cap), granted, false, n});
+    exes[path].capabilities.push_back({sdh::capability_text(cap), granted, false, n});
   }
   for (const auto& [exe_path, files] : files_) {
     for (const auto& [path, f] : files) exes[exe_path].files.push_back(f);

@@ -55,10 +55,6 @@ std::string socket_type_name(int type) {
   return "SOCK_" + std::to_string(type & 0xf);
 }
 
-std::string capability_name(int cap) {
-  auto name = sdh::capability_name(cap);
-  return name.empty() ? "CAP_" + std::to_string(cap) : std::string(name);
-}
 
 
 }  // namespace sdh::profile

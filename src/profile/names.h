@@ -17,6 +17,5 @@ std::string syscall_name_of_arch(int nr, uint32_t audit_arch);
 int syscall_number(const std::string& name);
 std::string address_family_name(int family);  // "AF_INET6", "AF_12" when unknown
 std::string socket_type_name(int type);        // flags stripped: "SOCK_DGRAM"
-std::string capability_name(int cap);          // "CAP_NET_ADMIN", "CAP_99" when unknown
 
 }  // namespace sdh::profile

@@ -227,9 +227,6 @@ int capability_from_name(const std::string& name) {
   return -1;
 }
 
-std::string capability_name(int number) {
-  return std::string(sdh::capability_name(number));
-}
 
 bool is_address_family(const std::string& name) {
   return sdh::is_address_family_name(name);

@@ -85,7 +85,6 @@ bool type_has_cgroup_context(const std::string& type);
 
 // Capability names (CAP_*) with their numbers, and lookup (case-insensitive).
 int capability_from_name(const std::string& name);  // -1 when unknown
-std::string capability_name(int number);              // "" when unknown
 // Address family names (AF_*) Linux knows.
 bool is_address_family(const std::string& name);
 

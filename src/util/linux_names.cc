@@ -36,6 +36,11 @@ std::string_view capability_name(int number) {
   return number >= 0 && number < capability_count() ? kCapabilities[static_cast<size_t>(number)] : "";
 }
 
+std::string capability_text(int number) {
+  auto name = capability_name(number);
+  return name.empty() ? "CAP_" + std::to_string(number) : std::string(name);
+}
+
 int capability_number(std::string_view name) {
   for (size_t i = 0; i < kCapabilities.size(); ++i)
     if (kCapabilities[i] == name) return static_cast<int>(i);

@@ -12,6 +12,8 @@ namespace sdh {
 int capability_count();
 // "CAP_NET_ADMIN"; "" when unknown.
 std::string_view capability_name(int number);
+// "CAP_NET_ADMIN"; "CAP_99" for a number this table does not know (a newer kernel's).
+std::string capability_text(int number);
 // Number of an upper-case "CAP_..." name; -1 when unknown.
 int capability_number(std::string_view name);
 

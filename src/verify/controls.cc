@@ -63,12 +63,6 @@ std::vector<std::string> probe(std::initializer_list<std::string> args, const st
 
 }  // namespace
 
-int capability_number(const std::string& name) { return sdh::capability_number(name); }
-
-std::string capability_name(int number) {
-  auto name = sdh::capability_name(number);
-  return name.empty() ? fmt::format("cap{}", number) : std::string(name);
-}
 
 std::vector<ProbeLine> parse_probe_output(const std::string& out) {
   std::vector<ProbeLine> lines;

@@ -62,9 +62,7 @@ struct ControlOutcome {
 ControlOutcome evaluate_control(const Control& control, const systemd::ExecResult& sandboxed,
                                 const systemd::ExecResult& plain);
 
-// Capability number for "CAP_NET_ADMIN" (or -1), and the highest known.
-int capability_number(const std::string& name);
-std::string capability_name(int number);
+// The highest capability number known (sdh::capability_number for the others).
 inline constexpr int kLastCapability = 40;
 
 }  // namespace sdh::verify

@@ -13,6 +13,7 @@
 #include <map>
 
 #include "profile/builder.h"
+#include "util/linux_names.h"
 #include "profile/names.h"
 #include "profile/syscall_semantics.h"
 
@@ -515,7 +516,8 @@ TEST(BuilderHelpers, NormalizeAndParse) {
   EXPECT_EQ(parse_sockaddr(abstract).address, "@name");
   EXPECT_EQ(parse_sockaddr("").family, -1);
   EXPECT_EQ(syscall_name(syscall_number("openat")), "openat");
-  EXPECT_EQ(capability_name(21), "CAP_SYS_ADMIN");
+  EXPECT_EQ(sdh::capability_text(21), "CAP_SYS_ADMIN");
+  EXPECT_EQ(sdh::capability_text(99), "CAP_99");
   EXPECT_EQ(address_family_name(AF_NETLINK), "AF_NETLINK");
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "verify/controls.h"
+#include "util/linux_names.h"
 
 using namespace sdh::verify;
 using sdh::systemd::ExecResult;
@@ -64,7 +65,7 @@ TEST(Controls, EmptyCapabilityBoundingSetDropsEverything) {
   auto* c = find(cs, "capabilities");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->must_refuse.size(), static_cast<size_t>(kLastCapability + 1));
-  EXPECT_EQ(capability_number("CAP_NET_BIND_SERVICE"), 10);
+  EXPECT_EQ(sdh::capability_number("CAP_NET_BIND_SERVICE"), 10);
 }
 
 TEST(Controls, PassesWhenRefusedInsideAndAllowedOutside) {
