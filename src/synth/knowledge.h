@@ -93,7 +93,6 @@ struct Rule {
   std::string id;                      // "protect-system"
   std::vector<std::string> keys;       // directives it may emit
   std::vector<std::string> assessors;  // exposure items (json_field) it can move
-  bool implies_nnp = false;            // seccomp-style: implies NoNewPrivileges when unprivileged
   bool mount_namespace = false;        // set up with a private mount namespace
   std::string forbidden_by;            // what observation forbids it, in words
   std::string implies;                 // side effects, in words

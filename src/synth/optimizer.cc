@@ -18,6 +18,7 @@
 #include "synth/syscall_groups.h"
 #include "synth/synth.h"
 #include "unit/apply.h"
+#include "unit/directives.h"
 #include "util/strings.h"
 
 #include "exposure/assess.h"
@@ -368,6 +369,23 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
         }
       return false;
     });
+    // What implies NoNewPrivileges= (the directive registry says which)
+    // would take its setuid programs' privileges from an unprivileged service.
+    if (auto blocker = ctx.nnp_blocker()) {
+      std::set<std::string> refused;
+      std::erase_if(out.options, [&](const Option& o) {
+        auto d = std::find_if(o.directives.begin(), o.directives.end(),
+                              [](const Directive& x) { return unit::implies_no_new_privileges(x.key); });
+        if (d == o.directives.end()) return false;
+        if (refused.insert(d->key).second) {
+          // A single-word value names the choice; a list would say nothing more.
+          std::string value = d->values.empty() ? "" : d->values.back();
+          if (value.find(' ') != std::string::npos) value.clear();
+          plan.not_set.push_back({d->key + "=" + value, *blocker, rule.id});
+        }
+        return true;
+      });
+    }
     if (sessions.starts_sessions) {
       std::vector<std::vector<Directive>*> lists;
       for (auto& opt : out.options) lists.push_back(&opt.directives);

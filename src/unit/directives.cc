@@ -33,7 +33,7 @@ const std::vector<DirectiveInfo> kTable = {
     {"Group", S::exec, R::user_group, A::last_wins, E::reset},
     {"DynamicUser", S::exec, R::boolean_fatal, A::last_wins, E::invalid, &UnitSettings::dynamic_user},
     {"SupplementaryGroups", S::exec, R::supplementary_groups, A::accumulates, E::reset},
-    {"PrivateDevices", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_devices},
+    {.name = "PrivateDevices", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::private_devices, .implies_nnp = true},
     {"PrivateMounts", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_mounts, nullptr, 0, {},
      254, &UnitSettings::private_mounts_assigned, 254},
     {"PrivateNetwork", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_network},
@@ -45,12 +45,11 @@ const std::vector<DirectiveInfo> kTable = {
     {"PrivatePIDs", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_pids, nullptr, 257},
     {"ProtectControlGroups", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_control_groups,
      nullptr, 0, {{"private", 257}, {"strict", 257}}},
-    {"ProtectKernelModules", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_kernel_modules},
-    {"ProtectKernelTunables", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_kernel_tunables},
-    {"ProtectKernelLogs", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_kernel_logs},
-    {"ProtectClock", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_clock},
-    {"ProtectHostname", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_hostname, nullptr, 0,
-     {{"private:", 262}}, 0, nullptr, 262},
+    {.name = "ProtectKernelModules", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::protect_kernel_modules, .implies_nnp = true},
+    {.name = "ProtectKernelTunables", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::protect_kernel_tunables, .implies_nnp = true},
+    {.name = "ProtectKernelLogs", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::protect_kernel_logs, .implies_nnp = true},
+    {.name = "ProtectClock", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::protect_clock, .implies_nnp = true},
+    {.name = "ProtectHostname", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::protect_hostname, .spellings = {{"private:", 262}}, .empty_resets_since = 262, .implies_nnp = true},
     {"ProtectSystem", S::exec, R::protect_system, A::last_wins, E::invalid},
     {"ProtectHome", S::exec, R::protect_home, A::last_wins, E::invalid},
     {"ProtectProc", S::exec, R::protect_proc, A::last_wins, E::invalid},
@@ -60,17 +59,17 @@ const std::vector<DirectiveInfo> kTable = {
     {"NoNewPrivileges", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::no_new_privileges},
     {"CapabilityBoundingSet", S::exec, R::capability_set, A::accumulates, E::empty_set},
     {"AmbientCapabilities", S::exec, R::capability_set, A::accumulates, E::empty_set},
-    {"LockPersonality", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::lock_personality},
-    {"MemoryDenyWriteExecute", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::memory_deny_write_execute},
-    {"RestrictRealtime", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::restrict_realtime},
-    {"RestrictSUIDSGID", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::restrict_suid_sgid},
-    {"RestrictNamespaces", S::exec, R::restrict_namespaces, A::accumulates, E::reset},
+    {.name = "LockPersonality", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::lock_personality, .implies_nnp = true},
+    {.name = "MemoryDenyWriteExecute", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::memory_deny_write_execute, .implies_nnp = true},
+    {.name = "RestrictRealtime", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::restrict_realtime, .implies_nnp = true},
+    {.name = "RestrictSUIDSGID", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::restrict_suid_sgid, .implies_nnp = true},
+    {.name = "RestrictNamespaces", .scope = S::exec, .rule = R::restrict_namespaces, .accumulation = A::accumulates, .empty = E::reset, .implies_nnp = true},
     {"KeyringMode", S::exec, R::keyring_mode, A::last_wins, E::invalid},
     {"RemoveIPC", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::remove_ipc},
     {"UMask", S::exec, R::umask, A::last_wins, E::invalid},
-    {"RestrictAddressFamilies", S::exec, R::address_families, A::accumulates, E::reset},
-    {"SystemCallFilter", S::exec, R::syscall_filter, A::accumulates, E::reset},
-    {"SystemCallArchitectures", S::exec, R::syscall_archs, A::accumulates, E::reset},
+    {.name = "RestrictAddressFamilies", .scope = S::exec, .rule = R::address_families, .accumulation = A::accumulates, .empty = E::reset, .implies_nnp = true},
+    {.name = "SystemCallFilter", .scope = S::exec, .rule = R::syscall_filter, .accumulation = A::accumulates, .empty = E::reset, .implies_nnp = true},
+    {.name = "SystemCallArchitectures", .scope = S::exec, .rule = R::syscall_archs, .accumulation = A::accumulates, .empty = E::reset, .implies_nnp = true},
     {"SystemCallErrorNumber", S::exec, R::syscall_errno, A::last_wins, E::reset},
     {"ReadWritePaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::read_write_paths},
     {"ReadOnlyPaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::read_only_paths},
@@ -183,6 +182,11 @@ bool type_has_exec_context(const std::string& type) {
 
 bool type_has_cgroup_context(const std::string& type) {
   return type_has_exec_context(type) || type == "slice" || type == "scope";
+}
+
+bool implies_no_new_privileges(const std::string& key) {
+  const DirectiveInfo* row = find_directive("Service", key, "service");
+  return row && row->implies_nnp;
 }
 
 bool is_exec_command(const std::string& section, const std::string& key) {

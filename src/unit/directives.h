@@ -67,6 +67,9 @@ struct DirectiveInfo {
   bool UnitSettings::* assigned = nullptr;
   // From this release on an empty assignment resets it to "no" (before: ignored).
   int empty_resets_since = 0;
+  // systemd sets NoNewPrivileges= with it for a service without CAP_SYS_ADMIN
+  // (a seccomp filter or a mount the service could otherwise undo).
+  bool implies_nnp = false;
 };
 
 // The spelling of `d` that `value` is, accepted by `version`; nullptr when none.
@@ -77,6 +80,8 @@ const std::vector<DirectiveInfo>& directive_table();
 const DirectiveInfo* find_directive(const std::string& section, const std::string& key,
                                     const std::string& type);
 bool type_has_exec_context(const std::string& type);
+// Whether setting `key` implies NoNewPrivileges= for an unprivileged service.
+bool implies_no_new_privileges(const std::string& key);
 // Whether `key` of `section` is a service's command line (ExecStart= and the like).
 bool is_exec_command(const std::string& section, const std::string& key);
 // The section a unit type's own settings live in: "service" -> "Service".

@@ -22,10 +22,6 @@ RuleOutcome decide_private_devices(const Context& c) {
     r.not_set.push_back(refuse("PrivateDevices=yes", "mounts file systems (needs the host's mount namespace)", rule));
     return r;
   }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("PrivateDevices=yes", *b, rule));
-    return r;
-  }
   r.options.push_back(single("PrivateDevices", "yes",
                              fmt::format("only pseudo devices (/dev/null, /dev/urandom, ...) used ({})", c.scope()),
                              rule));
@@ -39,7 +35,6 @@ const Rule& rule_private_devices() {
       .id = "private-devices",
       .keys = {"PrivateDevices"},
       .assessors = {"PrivateDevices"},
-      .implies_nnp = true,
       .mount_namespace = true,
       .forbidden_by = "opening a device node other than the pseudo devices",
       .implies = "DevicePolicy=closed, drops CAP_MKNOD and CAP_SYS_RAWIO, denies @raw-io",
@@ -107,7 +102,6 @@ const Rule& rule_device_policy() {
       .id = "device-policy",
       .keys = {"DevicePolicy", "DeviceAllow"},
       .assessors = {"DeviceAllow"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "a device node opened that is not in DeviceAllow=",
       .implies = "",

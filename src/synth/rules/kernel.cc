@@ -21,10 +21,6 @@ RuleOutcome decide_kernel_tunables(const Context& c) {
     r.not_set.push_back(refuse("ProtectKernelTunables=yes", "writes " + sample(w), rule));
     return r;
   }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("ProtectKernelTunables=yes", *b, rule));
-    return r;
-  }
   r.options.push_back(single("ProtectKernelTunables", "yes",
                              fmt::format("no write under /proc/sys or /sys ({})", c.scope()), rule));
   return r;
@@ -37,7 +33,6 @@ const Rule& rule_protect_kernel_tunables() {
       .id = "protect-kernel-tunables",
       .keys = {"ProtectKernelTunables"},
       .assessors = {"ProtectKernelTunables"},
-      .implies_nnp = true,
       .mount_namespace = true,
       .forbidden_by = "writes under /proc/sys or /sys",
       .implies = "NoNewPrivileges= when unprivileged",
@@ -67,10 +62,6 @@ RuleOutcome decide_kernel_modules(const Context& c) {
     r.not_set.push_back(refuse("ProtectKernelModules=yes", sample(why), rule));
     return r;
   }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("ProtectKernelModules=yes", *b, rule));
-    return r;
-  }
   r.options.push_back(single("ProtectKernelModules", "yes",
                              fmt::format("no module load or /lib/modules access ({})", c.scope()), rule));
   return r;
@@ -83,7 +74,6 @@ const Rule& rule_protect_kernel_modules() {
       .id = "protect-kernel-modules",
       .keys = {"ProtectKernelModules"},
       .assessors = {"ProtectKernelModules"},
-      .implies_nnp = true,
       .mount_namespace = true,
       .forbidden_by = "module loading, modprobe, /lib/modules access",
       .implies = "drops CAP_SYS_MODULE",
@@ -106,10 +96,6 @@ RuleOutcome decide_kernel_logs(const Context& c) {
     r.not_set.push_back(refuse("ProtectKernelLogs=yes", sample(why), rule));
     return r;
   }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("ProtectKernelLogs=yes", *b, rule));
-    return r;
-  }
   r.options.push_back(single("ProtectKernelLogs", "yes",
                              fmt::format("no syslog(2), /dev/kmsg or /proc/kmsg use ({})", c.scope()), rule));
   return r;
@@ -122,7 +108,6 @@ const Rule& rule_protect_kernel_logs() {
       .id = "protect-kernel-logs",
       .keys = {"ProtectKernelLogs"},
       .assessors = {"ProtectKernelLogs"},
-      .implies_nnp = true,
       .mount_namespace = true,
       .forbidden_by = "syslog(2), /dev/kmsg, /proc/kmsg",
       .implies = "drops CAP_SYSLOG",
@@ -162,7 +147,6 @@ const Rule& rule_protect_control_groups() {
       .id = "protect-control-groups",
       .keys = {"ProtectControlGroups"},
       .assessors = {"ProtectControlGroups"},
-      .implies_nnp = false,
       .mount_namespace = true,
       .forbidden_by = "writes under /sys/fs/cgroup, Delegate=yes",
       .implies = "",
@@ -201,10 +185,6 @@ RuleOutcome decide_clock(const Context& c) {
                                rule));
     return r;
   }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("ProtectClock=yes", *b, rule));
-    return r;
-  }
   r.options.push_back(single("ProtectClock", "yes",
                              fmt::format("no clock change ({}); the implied DeviceAllow=char-rtc r cuts off no device used",
                                          c.scope()),
@@ -219,7 +199,6 @@ const Rule& rule_protect_clock() {
       .id = "protect-clock",
       .keys = {"ProtectClock"},
       .assessors = {"ProtectClock"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "clock changes; device nodes its implied DeviceAllow=char-rtc r would cut off",
       .implies = "DeviceAllow=char-rtc r (switches DevicePolicy=auto to an allow-list), drops CAP_SYS_TIME/CAP_WAKE_ALARM",
@@ -237,13 +216,9 @@ RuleOutcome decide_hostname(const Context& c) {
     std::string setter = who(c.ev.flags.at("hostname_change").executables) + " sets the host name";
     r.not_set.push_back(refuse("ProtectHostname=yes", setter, rule));
     // 262+: the change stays inside the service's own UTS namespace.
-    if (c.accepts("ProtectHostname", "private") && !c.nnp_blocker())
+    if (c.accepts("ProtectHostname", "private"))
       r.options.push_back(single("ProtectHostname", "private",
                                  setter + ": private keeps the change inside its own UTS namespace", rule));
-    return r;
-  }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("ProtectHostname=yes", *b, rule));
     return r;
   }
   r.options.push_back(single("ProtectHostname", "yes",
@@ -258,7 +233,6 @@ const Rule& rule_protect_hostname() {
       .id = "protect-hostname",
       .keys = {"ProtectHostname"},
       .assessors = {"ProtectHostname"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "sethostname/setdomainname",
       .implies = "a private UTS namespace",
@@ -305,7 +279,6 @@ const Rule& rule_protect_proc() {
       .id = "protect-proc",
       .keys = {"ProtectProc"},
       .assessors = {"ProtectProc"},
-      .implies_nnp = false,
       .mount_namespace = true,
       .forbidden_by = "reading other processes' /proc/PID",
       .implies = "",
@@ -335,7 +308,6 @@ const Rule& rule_proc_subset() {
       .id = "proc-subset",
       .keys = {"ProcSubset"},
       .assessors = {"ProcSubset"},
-      .implies_nnp = false,
       .mount_namespace = true,
       .forbidden_by = "reading /proc files that are not per-process (/proc/meminfo, /proc/sys/...)",
       .implies = "",
@@ -378,7 +350,6 @@ const Rule& rule_private_pids() {
       .id = "private-pids",
       .keys = {"PrivatePIDs"},
       .assessors = {},
-      .implies_nnp = false,
       .mount_namespace = true,
       .forbidden_by = "Type=forking, PIDFile=, PAM sessions, reading other processes' /proc/PID",
       .implies = "a new PID namespace (the daemon is its PID 1) and MountAPIVFS=yes",

@@ -10,10 +10,6 @@ namespace {
 RuleOutcome decide_address_families(const Context& c) {
   RuleOutcome r;
   const std::string rule = "restrict-address-families";
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("RestrictAddressFamilies=", *b, rule));
-    return r;
-  }
   std::set<std::string> fams;
   std::vector<std::string> reasons;
   for (const auto& [f, w] : c.ev.families) {
@@ -77,7 +73,6 @@ const Rule& rule_restrict_address_families() {
       .id = "restrict-address-families",
       .keys = {"RestrictAddressFamilies"},
       .assessors = {"RestrictAddressFamilies_AF_INET_INET6", "RestrictAddressFamilies_AF_UNIX", "RestrictAddressFamilies_AF_NETLINK", "RestrictAddressFamilies_AF_PACKET", "RestrictAddressFamilies_OTHER"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "socket() of another family; NSS/PAM modules' back-ends",
       .implies = "NoNewPrivileges= when unprivileged; passed-in sockets are not affected",
@@ -169,7 +164,6 @@ const Rule& rule_ip_address() {
       .id = "ip-address",
       .keys = {"IPAddressDeny", "IPAddressAllow"},
       .assessors = {"IPAddressDeny"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "listening on a non-loopback address (unknown clients)",
       .implies = "",
@@ -220,7 +214,6 @@ const Rule& rule_socket_bind() {
       .id = "socket-bind",
       .keys = {"SocketBindDeny", "SocketBindAllow"},
       .assessors = {},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "bind() of an ephemeral port; systemd without BPF framework",
       .implies = "",
@@ -269,7 +262,6 @@ const Rule& rule_private_network() {
       .id = "private-network",
       .keys = {"PrivateNetwork"},
       .assessors = {"PrivateNetwork"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "any IP or packet socket, abstract AF_UNIX sockets",
       .implies = "",

@@ -65,7 +65,6 @@ const Rule& rule_capabilities() {
       .id = "capabilities",
       .keys = {"CapabilityBoundingSet", "AmbientCapabilities"},
       .assessors = {"CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "AmbientCapabilities"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "a granted capability check (any process, setuid helpers included)",
       .implies = "bounds setuid helpers too",
@@ -99,7 +98,6 @@ const Rule& rule_no_new_privileges() {
       .id = "no-new-privileges",
       .keys = {"NoNewPrivileges"},
       .assessors = {"NoNewPrivileges"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "executing a setuid/setgid (or file-capability) binary",
       .implies = "",
@@ -125,10 +123,6 @@ RuleOutcome decide_mdwe(const Context& c) {
                                fmt::format("loads {} ({}), a JIT that may map W+X memory later", lib, engine), rule));
     return r;
   }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("MemoryDenyWriteExecute=yes", *b, rule));
-    return r;
-  }
   r.options.push_back(single("MemoryDenyWriteExecute", "yes",
                              fmt::format("no W+X mapping and no JIT library ({})", c.scope()), rule));
   return r;
@@ -141,7 +135,6 @@ const Rule& rule_memory_deny_write_execute() {
       .id = "memory-deny-write-execute",
       .keys = {"MemoryDenyWriteExecute"},
       .assessors = {"MemoryDenyWriteExecute"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "a W+X mapping or a JIT library (LuaJIT, Java, ONNX Runtime, V8...)",
       .implies = "NoNewPrivileges= when unprivileged",
@@ -157,10 +150,6 @@ RuleOutcome decide_flag_rule(const Context& c, bool already, const char* flag, c
   if (already) return r;
   if (c.ev.flag(flag)) {
     r.not_set.push_back(refuse(key + "=yes", who(c.ev.flags.at(flag).executables) + " " + what_forbids, rule));
-    return r;
-  }
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse(key + "=yes", *b, rule));
     return r;
   }
   r.options.push_back(single(key, "yes", fmt::format("{} ({})", why_ok, c.scope()), rule));
@@ -179,7 +168,6 @@ const Rule& rule_lock_personality() {
       .id = "lock-personality",
       .keys = {"LockPersonality"},
       .assessors = {"LockPersonality"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "personality() changes",
       .implies = "",
@@ -201,7 +189,6 @@ const Rule& rule_restrict_realtime() {
       .id = "restrict-realtime",
       .keys = {"RestrictRealtime"},
       .assessors = {"RestrictRealtime"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "realtime scheduling",
       .implies = "",
@@ -223,7 +210,6 @@ const Rule& rule_restrict_suid_sgid() {
       .id = "restrict-suid-sgid",
       .keys = {"RestrictSUIDSGID"},
       .assessors = {"RestrictSUIDSGID"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "creating a setuid/setgid file",
       .implies = "",
@@ -249,10 +235,6 @@ RuleOutcome decide_namespaces(const Context& c) {
   }
   uint32_t allowed = c.unit.restrict_namespaces & used;
   if (c.unit.restrict_namespaces_configured && allowed == c.unit.restrict_namespaces) return r;
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("RestrictNamespaces=yes", *b, rule));
-    return r;
-  }
   if (used) {
     r.not_set.push_back(refuse("RestrictNamespaces=yes", "creates " + sample(names, 7) + " namespaces", rule));
   }
@@ -279,7 +261,6 @@ const Rule& rule_restrict_namespaces() {
       .id = "restrict-namespaces",
       .keys = {"RestrictNamespaces"},
       .assessors = {"RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "creating a namespace of that type",
       .implies = "",
@@ -308,7 +289,6 @@ const Rule& rule_keyring_mode() {
       .id = "keyring-mode",
       .keys = {"KeyringMode"},
       .assessors = {"KeyringMode"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "keyring use with KeyringMode=shared",
       .implies = "",
@@ -369,7 +349,6 @@ const Rule& rule_umask() {
       .id = "umask",
       .keys = {"UMask"},
       .assessors = {"UMask"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "a path socket bound without chmod",
       .implies = "",
@@ -396,7 +375,6 @@ const Rule& rule_notify_access() {
       .id = "notify-access",
       .keys = {"NotifyAccess"},
       .assessors = {"NotifyAccess"},
-      .implies_nnp = false,
       .mount_namespace = false,
       .forbidden_by = "never narrowed: the sender of sd_notify is not profiled",
       .implies = "",

@@ -10,10 +10,6 @@ namespace {
 RuleOutcome decide_syscall_filter(const Context& c) {
   RuleOutcome r;
   const std::string rule = "system-call-filter";
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("SystemCallFilter=", *b, rule));
-    return r;
-  }
   if (c.ev.syscalls_all.empty()) {
     r.not_set.push_back(refuse("SystemCallFilter=", "the profile recorded no system calls", rule));
     return r;
@@ -85,7 +81,6 @@ const Rule& rule_system_call_filter() {
       .id = "system-call-filter",
       .keys = {"SystemCallFilter", "SystemCallErrorNumber"},
       .assessors = {"SystemCallFilter_swap", "SystemCallFilter_obsolete", "SystemCallFilter_clock", "SystemCallFilter_cpu_emulation", "SystemCallFilter_debug", "SystemCallFilter_mount", "SystemCallFilter_module", "SystemCallFilter_raw_io", "SystemCallFilter_reboot", "SystemCallFilter_privileged", "SystemCallFilter_resources"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "a system call outside the allow-list",
       .implies = "NoNewPrivileges= when unprivileged; EPERM instead of SIGSYS with SystemCallErrorNumber=",
@@ -99,10 +94,6 @@ RuleOutcome decide_architectures(const Context& c) {
   RuleOutcome r;
   const std::string rule = "system-call-architectures";
   if (!c.unit.system_call_architectures.empty()) return r;
-  if (auto b = c.nnp_blocker()) {
-    r.not_set.push_back(refuse("SystemCallArchitectures=native", *b, rule));
-    return r;
-  }
   std::string native = systemd_arch(c.ev.architecture);
   std::map<std::string, std::set<std::string>> foreign;  // arch -> executables
   for (const auto& [exe, machine] : c.ev.machines) {
@@ -134,7 +125,6 @@ const Rule& rule_system_call_architectures() {
       .id = "system-call-architectures",
       .keys = {"SystemCallArchitectures"},
       .assessors = {"SystemCallArchitectures"},
-      .implies_nnp = true,
       .mount_namespace = false,
       .forbidden_by = "an executed binary of another ELF machine (multiarch)",
       .implies = "NoNewPrivileges= when unprivileged",
