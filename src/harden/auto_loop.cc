@@ -238,11 +238,11 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     return accept(flat, synth::render_dropin(flat), *fv);
   };
   std::optional<std::string> root_dropped;  // why the ephemeral root went, once it did
-  // The failure the root was dropped for, until the plan without it is
-  // verified: failing the same way there, the root is not what breaks the
-  // service (a static User= tried at the same time may be), and a later
-  // proposal may bring it back for another trial.
-  std::optional<std::string> root_suspected_of;
+  // A root dropped for a failure, until the plan without it is verified:
+  // failing there too, the root is not (alone) what breaks the service (a
+  // static User= tried at the same time may be), and a later proposal may
+  // bring it back for another trial.
+  bool root_suspected = false;
   std::set<std::string> tried;  // relax() arguments applied so far
   std::vector<Step> applied;    // in order, to carry over to another proposal
   // The proposal without the static user, once verified and failed: if
@@ -262,18 +262,21 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
       verdict = verify::verify_dropin(o, factory);
     }
     if (!verdict) return fail(verdict.error());
-    if (root_suspected_of) {
-      if (service_broken(*verdict) && first_line(failure_of(*verdict)) == *root_suspected_of) {
-        say("the service fails the same way without the ephemeral root: the root is not the cause");
+    if (root_suspected) {
+      // The failure may read differently (a start that fails, or one that
+      // does not stay up): any failure without the root clears it, and a
+      // later trial of it shows whether it breaks the service too.
+      if (service_broken(*verdict)) {
+        say("the service fails without the ephemeral root too: the root is not the cause");
         root_dropped.reset();
-        const std::string why = "left out while the failure is found: the service failed the same way without it";
+        const std::string why = "left out while the failure is found: the service failed without it too";
         for (auto& n : plan.not_set)
           if (n.rule == "root-directory") n.reason = why;
         for (auto& x : plan.relaxed)
           if (x.directive == "RootDirectory") x.reason = why;
         dropin = synth::render_dropin(plan);
       }
-      root_suspected_of.reset();
+      root_suspected = false;
     }
     r.plan = plan;
     r.dropin = dropin;
@@ -298,7 +301,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     if (root_failure) {
       auto failure = first_line(*root_failure);
       root_dropped = "the service failed in it earlier in this run: " + failure;
-      root_suspected_of = failure;
+      root_suspected = true;
       say("the ephemeral root fails (" + failure + "): verifying the plan without it");
       plan = without_ephemeral_root(std::move(plan), "the service fails in the ephemeral root: " + failure);
       rescore(plan);

@@ -17,7 +17,7 @@
 #include "synth/sessions.h"
 #include "synth/syscall_groups.h"
 #include "synth/synth.h"
-#include "unit/apply.h"
+#include "unit/exec_line.h"
 #include "unit/directives.h"
 #include "util/strings.h"
 

@@ -5,7 +5,8 @@
 #include <map>
 #include <set>
 
-#include "unit/apply.h"
+#include "unit/assign.h"
+#include "unit/implied.h"
 #include "unit/cached_fs.h"
 #include "unit/parser.h"
 #include "unit/unit_name.h"
@@ -80,11 +81,11 @@ struct Loader {
   // Reads and applies one file. For the fragment an error refuses the whole
   // unit; in a drop-in systemd only stops reading that file at the bad line.
   Result<bool> apply_file(const std::string& path, const std::string& text, UnitSettings& s,
-                          const ApplyContext& ctx, bool is_dropin) {
+                          const AssignContext& ctx, bool is_dropin) {
     auto parsed = parse_unit_file(text, path, out.diagnostics);
     for (auto& parsed_assignment : parsed.assignments) {
       const Assignment& a = out.assignments.emplace_back(std::move(parsed_assignment));
-      if (!apply_assignment(s, a, ctx)) {
+      if (!assign(s, a, ctx)) {
         if (is_dropin) {
           note(path, a.location.line, "systemd stops reading this drop-in here; the rest of it is ignored");
           return false;
@@ -267,7 +268,7 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
 
   ld.out.names = names;
   UnitSettings s = default_settings(name, parsed_name->type, options.user);
-  ApplyContext ctx;
+  AssignContext ctx;
   ctx.version = options.version;
   ctx.specifiers.unit_name = name;
   ctx.specifiers.fragment_path = fragment;

@@ -14,7 +14,8 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
-#include "unit/apply.h"
+#include "unit/exec_line.h"
+#include "util/fs.h"
 #include "util/strings.h"
 #include "verify/controls.h"
 

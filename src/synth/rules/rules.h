@@ -17,7 +17,7 @@
 
 #include "synth/knowledge.h"
 #include "synth/static_user.h"
-#include "unit/apply.h"
+#include "unit/exec_line.h"
 #include "util/fs.h"
 #include "util/linux_names.h"
 #include "util/strings.h"

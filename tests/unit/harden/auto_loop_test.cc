@@ -258,7 +258,8 @@ TEST(AutoLoop, DropsABreakingEphemeralRootWhole) {
 
 // A static user and a root tried together, where only the user breaks the
 // service: the root goes first, the plan without it fails the same way, so
-// the root is not to blame and the proposal without the user keeps it.
+// the root is not to blame and the proposal without the user keeps it
+// (where the root breaks the service too, it goes again, for good).
 TEST(AutoLoop, ARootDroppedWithAFailingUserComesBackWhenItWasNotTheCause) {
   auto rooted = [](synth::HardeningPlan p) {
     for (auto d : {dir("RuntimeDirectory", {"web-root"}, "an empty folder", "root-directory"),

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <gtest/gtest.h>
 
-#include "unit/apply.h"
+#include "unit/exec_line.h"
 #include "unit/cached_fs.h"
 #include "unit/loader.h"
 #include "unit/syscalls.h"

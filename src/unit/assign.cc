@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "unit/apply.h"
+#include "unit/assign.h"
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -10,6 +10,9 @@
 #include <limits>
 
 #include "unit/directives.h"
+#include "unit/exec_line.h"
+#include "unit/implied.h"
+#include "unit/value_syntax.h"
 #include "util/linux_names.h"
 #include "util/strings.h"
 #include "unit/parser.h"
@@ -21,85 +24,10 @@ namespace {
 
 // --- small parsers -------------------------------------------------------
 
-bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// Splits a value into words like systemd's extract_first_word(): whitespace
-// separates, a backslash takes the next character literally and, with
-// `unquote`, single or double quotes group. Returns nullopt on bad syntax
-// (unterminated quote or trailing backslash); `words` then holds the words
-// before the error, which systemd has already applied by then.
-std::optional<std::vector<std::string>> split_words(const std::string& v, bool unquote,
-                                                    std::vector<std::string>& words) {
-  size_t i = 0;
-  for (;;) {
-    while (i < v.size() && is_ws(v[i])) ++i;
-    if (i >= v.size()) return words;
-    std::string w;
-    char quote = 0;
-    for (; i < v.size(); ++i) {
-      char c = v[i];
-      if (quote) {
-        if (c == quote) {
-          quote = 0;
-        } else if (c == '\\') {
-          if (++i >= v.size()) return std::nullopt;
-          w += v[i];
-        } else {
-          w += c;
-        }
-        continue;
-      }
-      if (is_ws(c)) break;
-      if (c == '\\') {
-        if (++i >= v.size()) return std::nullopt;
-        w += v[i];
-      } else if (unquote && (c == '\'' || c == '"')) {
-        quote = c;
-      } else {
-        w += c;
-      }
-    }
-    if (quote) return std::nullopt;
-    words.push_back(std::move(w));
-  }
-}
-
-bool valid_user_name(const std::string& u) {
-  if (u.empty() || u == "." || u == "..") return false;
-  if (std::all_of(u.begin(), u.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    if (u.size() > 10) return false;
-    unsigned long long n = std::stoull(u);
-    return n < 4294967295ULL && n != 65535ULL;
-  }
-  if (u[0] == '-') return false;
-  for (unsigned char c : u)
-    if (c < ' ' || c == 127 || c == ':' || c == '/') return false;
-  return true;
-}
-
-bool valid_abs_path(std::string& p) {
-  if (p.empty() || p[0] != '/') return false;
-  // Simplify: collapse slashes and drop "." components; ".." is refused.
-  std::string out;
-  size_t i = 0;
-  while (i < p.size()) {
-    while (i < p.size() && p[i] == '/') ++i;
-    size_t j = p.find('/', i);
-    if (j == std::string::npos) j = p.size();
-    std::string part = p.substr(i, j - i);
-    i = j;
-    if (part.empty() || part == ".") continue;
-    if (part == "..") return false;
-    out += "/" + part;
-  }
-  p = out.empty() ? "/" : out;
-  return p.size() < 4096;
-}
-
 struct Ctx {
   UnitSettings& s;
   const Assignment& a;
-  const ApplyContext& c;
+  const AssignContext& c;
 
   void warn(const std::string& msg, Severity sev = Severity::warning) const {
     if (!c.diagnostics) return;
@@ -141,7 +69,7 @@ bool parse_enum(const Ctx& x, const std::vector<std::pair<const char*, Enum>>& n
 
 // --- rules ---------------------------------------------------------------
 
-void apply_capabilities(const Ctx& x) {
+void assign_capabilities(const Ctx& x) {
   bool bounding = x.a.key == "CapabilityBoundingSet";
   uint64_t& set = bounding ? x.s.capability_bounding_set : x.s.ambient_capabilities;
   std::string v = x.a.value;
@@ -175,7 +103,7 @@ void apply_capabilities(const Ctx& x) {
     set |= sum;
 }
 
-void apply_namespaces(const Ctx& x) {
+void assign_namespaces(const Ctx& x) {
   auto& s = x.s;
   const std::string& v = x.a.value;
   if (v.empty()) {
@@ -253,7 +181,7 @@ bool valid_base64(const std::string& text) {
   return pad <= 2;
 }
 
-void apply_address_families(const Ctx& x) {
+void assign_address_families(const Ctx& x) {
   auto& fs = x.s.restrict_address_families;
   std::string v = x.a.value;
   if (v.empty()) {
@@ -330,7 +258,7 @@ void filter_put(FilterSet& fs, const std::string& name, bool add, const Ctx& x, 
     fs.names.erase(name);
 }
 
-void apply_syscall_filter(const Ctx& x) {
+void assign_syscall_filter(const Ctx& x) {
   auto& fs = x.s.system_call_filter;
   std::string v = x.a.value;
   if (v.empty()) {
@@ -381,7 +309,7 @@ void apply_syscall_filter(const Ctx& x) {
   }
 }
 
-void apply_syscall_archs(const Ctx& x) {
+void assign_syscall_archs(const Ctx& x) {
   auto& set = x.s.system_call_architectures;
   if (x.a.value.empty()) {
     set.clear();
@@ -460,7 +388,7 @@ bool parse_ip_prefix(const std::string& w, std::vector<IpPrefix>& out) {
   return true;
 }
 
-void apply_ip_prefixes(const Ctx& x) {
+void assign_ip_prefixes(const Ctx& x) {
   auto& list = x.a.key == "IPAddressAllow" ? x.s.ip_address_allow : x.s.ip_address_deny;
   if (x.a.value.empty()) {
     list.clear();
@@ -473,7 +401,7 @@ void apply_ip_prefixes(const Ctx& x) {
   if (!ok) x.warn("invalid syntax, rest of the line ignored");
 }
 
-void apply_device_allow(const Ctx& x) {
+void assign_device_allow(const Ctx& x) {
   auto& list = x.s.device_allow;
   if (x.a.value.empty()) {
     list.clear();
@@ -526,7 +454,7 @@ void apply_device_allow(const Ctx& x) {
   list.push_back(DeviceAllowEntry{p, rights});
 }
 
-bool apply_user_group(const Ctx& x) {
+bool assign_user_group(const Ctx& x) {
   auto& field = x.a.key == "User" ? x.s.user : x.s.group;
   if (x.a.value.empty()) {
     field.reset();
@@ -542,7 +470,7 @@ bool apply_user_group(const Ctx& x) {
   return true;
 }
 
-bool apply_supplementary_groups(const Ctx& x) {
+bool assign_supplementary_groups(const Ctx& x) {
   auto& list = x.s.supplementary_groups;
   if (x.a.value.empty()) {
     list.clear();
@@ -565,7 +493,7 @@ bool apply_supplementary_groups(const Ctx& x) {
   return true;
 }
 
-bool apply_path(const Ctx& x) {
+bool assign_path(const Ctx& x) {
   auto& field = x.a.key == "RootDirectory" ? x.s.root_directory : x.s.root_image;
   auto v = x.expand(x.a.value, true);
   if (!v) return false;
@@ -582,7 +510,7 @@ bool apply_path(const Ctx& x) {
   return true;
 }
 
-void apply_umask(const Ctx& x) {
+void assign_umask(const Ctx& x) {
   std::string v = x.a.value;
   size_t i = 0;
   while (i < v.size() && is_ws(v[i])) ++i;
@@ -599,7 +527,7 @@ void apply_umask(const Ctx& x) {
   x.s.umask = m;
 }
 
-void apply_delegate(const Ctx& x) {
+void assign_delegate(const Ctx& x) {
   const std::string& t = x.s.type;
   if (t != "service" && t != "scope") {
     x.warn("Delegate= is not supported for this unit type, ignored");
@@ -617,7 +545,7 @@ void apply_delegate(const Ctx& x) {
   x.s.delegate = true;
 }
 
-void apply_exec_command(const Ctx& x) {
+void assign_exec_command(const Ctx& x) {
   bool main = x.a.key == "ExecStart";
   if (x.a.value.empty()) {
     if (main) {
@@ -640,73 +568,6 @@ void apply_exec_command(const Ctx& x) {
 
 }  // namespace
 
-size_t exec_prefix_length(const std::string& v) {
-  size_t i = 0;
-  while (i < v.size() && std::strchr("-@:+!|", v[i])) ++i;
-  return i;
-}
-
-std::set<std::string> exec_prefix_flags(const std::string& exec_value) {
-  const std::string prefix = exec_value.substr(0, exec_prefix_length(exec_value));
-  std::set<std::string> flags;
-  if (prefix.find('-') != std::string::npos) flags.insert("ignore-failure");
-  if (prefix.find(':') != std::string::npos) flags.insert("no-env-expand");
-  if (prefix.find('+') != std::string::npos) flags.insert("privileged");
-  if (prefix.find('|') != std::string::npos) flags.insert("via-shell");
-  if (prefix.find("!!") != std::string::npos) flags.insert("ambient");
-  else if (prefix.find('!') != std::string::npos) flags.insert("no-setuid");
-  return flags;
-}
-
-std::optional<std::string> unsandboxed_program(const std::string& exec_value) {
-  size_t i = exec_prefix_length(exec_value);
-  if (exec_value.substr(0, i).find('+') == std::string::npos) return std::nullopt;
-  std::vector<std::string> words;
-  (void)split_words(exec_value.substr(i), true, words);
-  if (words.empty()) return std::nullopt;
-  return words[0];
-}
-
-std::optional<std::string> exec_program(const std::string& exec_value) {
-  std::vector<std::string> words;
-  (void)split_words(exec_value.substr(exec_prefix_length(exec_value)), true, words);
-  if (words.empty()) return std::nullopt;
-  return words[0];
-}
-
-std::string privileged_exec_line(const std::string& exec_value) {
-  size_t n = exec_prefix_length(exec_value);
-  std::string prefix = exec_value.substr(0, n);
-  if (prefix.find('+') != std::string::npos) return exec_value;
-  // "!" and "!!" give the identity only, inside the sandbox: "+" replaces them.
-  std::erase(prefix, '!');
-  return "+" + prefix + exec_value.substr(n);
-}
-
-std::string credentials_kept_exec_line(const std::string& exec_value) {
-  size_t n = exec_prefix_length(exec_value);
-  std::string prefix = exec_value.substr(0, n);
-  if (prefix.find_first_of("+!") != std::string::npos) return exec_value;
-  return "!" + exec_value;
-}
-
-std::string dynamic_user_name(const std::string& unit_name) {
-  auto n = parse_unit_name(unit_name);
-  std::string prefix = n ? n->prefix : unit_name;
-  // systemd uses the prefix when it is a valid strict user name, else a hash.
-  bool valid = !prefix.empty() && prefix.size() <= 31 &&
-               (std::isalpha(static_cast<unsigned char>(prefix[0])) || prefix[0] == '_') &&
-               std::all_of(prefix.begin(), prefix.end(), [](char c) {
-                 return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
-               });
-  if (valid) return prefix;
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a: a stable, made-up-looking name
-  for (unsigned char c : prefix) h = (h ^ c) * 1099511628211ULL;
-  char buf[32];
-  snprintf(buf, sizeof buf, "_du%016llx", static_cast<unsigned long long>(h));
-  return buf;
-}
-
 UnitSettings default_settings(const std::string& unit_name, const std::string& type,
                               bool user_manager) {
   UnitSettings s;
@@ -721,7 +582,7 @@ UnitSettings default_settings(const std::string& unit_name, const std::string& t
   return s;
 }
 
-bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& c) {
+bool assign(UnitSettings& s, const Assignment& a, const AssignContext& c) {
   const DirectiveInfo* d = find_directive(a.section, a.key, s.type);
   Ctx x{s, a, c};
   if (!section_known_for_type(a.section, s.type)) return true;  // ignored section
@@ -817,24 +678,24 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
         x.warn("invalid Type= value, ignored");
       return true;
     }
-    case ParseRule::user_group: return apply_user_group(x);
-    case ParseRule::supplementary_groups: return apply_supplementary_groups(x);
-    case ParseRule::umask: apply_umask(x); return true;
-    case ParseRule::path: return apply_path(x);
-    case ParseRule::capability_set: apply_capabilities(x); return true;
-    case ParseRule::restrict_namespaces: apply_namespaces(x); return true;
-    case ParseRule::address_families: apply_address_families(x); return true;
-    case ParseRule::syscall_filter: apply_syscall_filter(x); return true;
-    case ParseRule::syscall_archs: apply_syscall_archs(x); return true;
+    case ParseRule::user_group: return assign_user_group(x);
+    case ParseRule::supplementary_groups: return assign_supplementary_groups(x);
+    case ParseRule::umask: assign_umask(x); return true;
+    case ParseRule::path: return assign_path(x);
+    case ParseRule::capability_set: assign_capabilities(x); return true;
+    case ParseRule::restrict_namespaces: assign_namespaces(x); return true;
+    case ParseRule::address_families: assign_address_families(x); return true;
+    case ParseRule::syscall_filter: assign_syscall_filter(x); return true;
+    case ParseRule::syscall_archs: assign_syscall_archs(x); return true;
     case ParseRule::syscall_errno:
       if (a.value.empty())
         s.system_call_error_number.reset();
       else
         s.system_call_error_number = a.value;
       return true;
-    case ParseRule::device_allow: apply_device_allow(x); return true;
-    case ParseRule::delegate: apply_delegate(x); return true;
-    case ParseRule::ip_prefixes: apply_ip_prefixes(x); return true;
+    case ParseRule::device_allow: assign_device_allow(x); return true;
+    case ParseRule::delegate: assign_delegate(x); return true;
+    case ParseRule::ip_prefixes: assign_ip_prefixes(x); return true;
     case ParseRule::ip_filter_path: {
       auto* list = &(s.*(d->list));
       if (a.value.empty()) {
@@ -863,7 +724,7 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
         if (auto v = x.expand(w, false)) list->push_back(*v);
       return true;
     }
-    case ParseRule::exec_command: apply_exec_command(x); return true;
+    case ParseRule::exec_command: assign_exec_command(x); return true;
     case ParseRule::load_credential:
     case ParseRule::load_credential_encrypted:
     case ParseRule::set_credential:
@@ -901,86 +762,6 @@ bool apply_assignment(UnitSettings& s, const Assignment& a, const ApplyContext& 
     }
   }
   return true;
-}
-
-namespace {
-
-// The last value assigned to `key` in the unit's own section ("" when none).
-std::string last_value(const std::vector<Assignment>& assignments, const std::string& section, const std::string& key) {
-  std::string v;
-  for (const auto& a : assignments)
-    if (a.key == key && a.section == section) v = a.value;
-  return v;
-}
-
-}  // namespace
-
-std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assignments, SystemdVersion version) {
-  if (!s.has_exec_context) return "";
-  const std::string own = own_section(s.type);
-  const bool is_service = s.type == "service";
-  const std::string pam = last_value(assignments, own, "PAMName");
-  const std::string kill_mode = last_value(assignments, own, "KillMode");
-  if (!pam.empty() && (is_service || has_change(version, Change::exec_context_checks)) &&
-      !(kill_mode.empty() || kill_mode == "control-group" || kill_mode == "mixed"))
-    return "PAMName= needs KillMode=control-group or mixed";
-  if (has_change(version, Change::exec_context_checks)) {
-    if (s.dynamic_user && s.user_manager) return "DynamicUser= is not supported for user units";
-    std::string wd = last_value(assignments, own, "WorkingDirectory");
-    if (s.dynamic_user && (wd == "~" || wd == "-~")) return "DynamicUser= cannot use WorkingDirectory=~";
-  }
-  // PrivatePIDs= is only parsed by releases that check these.
-  if (s.private_pids) {
-    if (!is_service) return "PrivatePIDs= is only supported for service units";
-    if (s.service_type == "forking") return "PrivatePIDs= does not work with Type=forking";
-    if (!pam.empty() && has_change(version, Change::managed_users_pam_checks))
-      return "PAMName= does not work with PrivatePIDs=";
-  }
-  auto mode = s.modes.find("PrivateUsers");
-  if (mode != s.modes.end() && mode->second == "managed" && has_change(version, Change::managed_users_pam_checks) &&
-      (s.dynamic_user || !pam.empty() || (s.user && !s.user->empty()) || (s.group && !s.group->empty())))
-    return "PrivateUsers=managed does not work with User=, Group=, DynamicUser= or PAMName=";
-  return "";
-}
-
-void apply_implied_settings(UnitSettings& s, SystemdVersion version) {
-  if (s.has_exec_context) {
-    if (s.private_devices)
-      s.capability_bounding_set &= ~((uint64_t{1} << 27) | (uint64_t{1} << 17));  // MKNOD, SYS_RAWIO
-    if (s.protect_kernel_modules) s.capability_bounding_set &= ~(uint64_t{1} << 16);  // SYS_MODULE
-    if (s.protect_kernel_logs) s.capability_bounding_set &= ~(uint64_t{1} << 34);     // SYSLOG
-    if (s.protect_clock)
-      s.capability_bounding_set &= ~((uint64_t{1} << 25) | (uint64_t{1} << 35));  // SYS_TIME, WAKE_ALARM
-    if (s.dynamic_user) {
-      if (!s.user) s.user = dynamic_user_name(s.name);
-      if (!s.group) s.group = s.user;
-      // A transient user must not leave files or IPC objects behind.
-      s.private_tmp = true;
-      s.remove_ipc = true;
-      s.protect_system = ProtectSystem::strict;
-      if (s.protect_home == ProtectHome::no) s.protect_home = ProtectHome::read_only;
-      s.no_new_privileges = true;
-      s.restrict_suid_sgid = true;
-    }
-  }
-  if (s.has_exec_context && s.has_cgroup_context) {
-    if (s.private_devices && s.device_policy == DevicePolicy::auto_) s.device_policy = DevicePolicy::closed;
-    // These entries only matter (and are only added) when some device
-    // restriction is in place: they would otherwise switch on an allow-list.
-    if (s.device_policy != DevicePolicy::auto_ || !s.device_allow.empty()) {
-      if (!s.root_image.empty()) {
-        s.device_allow.push_back({"/dev/loop-control", "rw"});
-        s.device_allow.push_back({"/dev/mapper/control", "rw"});
-        s.device_allow.push_back({"block-loop", "rwm"});
-        s.device_allow.push_back({"block-blkext", "rwm"});
-        s.device_allow.push_back({"block-device-mapper", "rwm"});
-      }
-      if (s.protect_clock) s.device_allow.push_back({"char-rtc", "r"});
-      // Decrypting credentials may need the TPM: releases before 262 put it first.
-      if (s.has_encrypted_credentials() && !has_change(version, Change::no_tpm_for_encrypted_credentials))
-        s.device_allow.insert(s.device_allow.begin(), {"char-tpm", "rw"});
-    }
-  }
 }
 
 }  // namespace sdh::unit
