@@ -238,7 +238,7 @@ cat "$work/table"
 if [[ ${#json_rows[@]} -gt 0 ]]; then
   jq -s -r '[.[] | .exposure.analyze_after | tonumber? // empty] | sort |
     if length == 0 then empty else
-      "median exposure after: \(if length % 2 == 1 then .[length / 2 | floor] else ((.[length / 2 - 1] + .[length / 2]) / 2) end) (\(length) daemons)"
+      "median exposure after: \(if length % 2 == 1 then .[length / 2 | floor] else ((.[length / 2 - 1] + .[length / 2]) * 50 | round / 100) end) (\(length) daemons)"
     end' "${json_rows[@]}"
   jq -s -r '"in an ephemeral root: \([.[] | select(.own_root) | .daemon] | join(", ")) (\([.[] | select(.own_root)] | length) of \(length))"' "${json_rows[@]}"
 fi

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# End-to-end, against the real systemd of this machine: NoExecPaths= mounts
+# each listed folder on its own, and such a mount escapes the read-only pass
+# of ProtectSystem=strict, so root can create files in /run under
+# `ProtectSystem=strict` + `NoExecPaths=-/run`. The exec-paths rule restates
+# the folder read-only (`ReadOnlyPaths=-/run`); this test shows both, with
+# the containment battery's write-run attempt, on a plain root service.
+# Cost: three verifications, about 15 s.
+set -uo pipefail
+SDHARDEN=$1
+if [[ $(id -u) -ne 0 ]]; then echo "SKIP: needs root (systemd container)"; exit 77; fi
+if ! command -v systemd-nspawn >/dev/null; then echo "SKIP: systemd-nspawn missing"; exit 77; fi
+work=$(mktemp -d /tmp/sdharden-noexec-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+printf '[Unit]\nDescription=sdharden e2e: a root service\n[Service]\nExecStart=/bin/sleep infinity\n' \
+  >"$work/sdh-e2e-noexec.service"
+failures=0
+write_run() {  # write_run NAME DROPIN-BODY: prints the battery's write-run outcome under it
+  printf '[Service]\n%s\n' "$2" >"$work/$1.conf"
+  "$SDHARDEN" verify "$work/sdh-e2e-noexec.service" --dropin "$work/$1.conf" --check true --no-profile --json \
+    >"$work/$1.json" 2>"$work/$1.err"
+  jq -r '.containment.rows[] | select(.id == "write-run") | .hardened' "$work/$1.json" 2>/dev/null
+}
+strict=$(write_run strict 'ProtectSystem=strict')
+quirk=$(write_run noexec $'ProtectSystem=strict\nNoExecPaths=-/run')
+fixed=$(write_run restated $'ProtectSystem=strict\nNoExecPaths=-/run\nReadOnlyPaths=-/run')
+echo "write-run: strict=$strict, strict+NoExecPaths=$quirk, strict+NoExecPaths+ReadOnlyPaths=$fixed"
+if [[ -z $strict || -z $fixed ]]; then
+  echo "FAIL: the battery did not run: $(tail -3 "$work/strict.err" "$work/restated.err")"; exit 1
+fi
+[[ $strict == refused ]] || { echo "FAIL: ProtectSystem=strict alone leaves /run writable"; failures=$((failures + 1)); }
+[[ $fixed == refused ]] || { echo "FAIL: ReadOnlyPaths=-/run does not keep /run read-only beside NoExecPaths=-/run"; failures=$((failures + 1)); }
+if [[ $quirk == possible ]]; then
+  echo "ok: this systemd leaves /run writable under NoExecPaths=-/run, and the restated ReadOnlyPaths= closes it"
+else
+  echo "note: this systemd keeps /run read-only under NoExecPaths=-/run ($quirk): the restated line is harmless"
+fi
+exit $((failures > 0))
