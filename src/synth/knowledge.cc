@@ -146,49 +146,16 @@ std::optional<std::string> Context::nnp_blocker() const {
 }
 
 const std::vector<Rule>& knowledge_base() {
-  using namespace rules;
-  static const std::vector<Rule> kRules = {
-      rule_user(),
-      rule_supplementary_groups(),
-      rule_capabilities(),
-      rule_no_new_privileges(),
-      rule_private_tmp(),
-      rule_system_call_filter(),
-      rule_system_call_architectures(),
-      rule_restrict_address_families(),
-      rule_private_network(),
-      rule_ip_address(),
-      rule_socket_bind(),
-      rule_private_devices(),
-      rule_device_policy(),
-      rule_private_mounts(),
-      rule_private_users(),
-      rule_protect_system(),
-      rule_protect_home(),
-      rule_protect_kernel_tunables(),
-      rule_protect_kernel_modules(),
-      rule_protect_kernel_logs(),
-      rule_protect_control_groups(),
-      rule_protect_clock(),
-      rule_protect_hostname(),
-      rule_protect_proc(),
-      rule_proc_subset(),
-      rule_private_pids(),
-      rule_memory_deny_write_execute(),
-      rule_lock_personality(),
-      rule_restrict_realtime(),
-      rule_restrict_namespaces(),
-      rule_restrict_suid_sgid(),
-      rule_keyring_mode(),
-      rule_remove_ipc(),
-      rule_umask(),
-      rule_notify_access(),
-      rule_inaccessible_secrets(),
-      rule_exec_paths(),
-      rule_shared_memory(),
-      rule_unused_views(),
-      rule_root_directory(),
-  };
+  static const std::vector<Rule> kRules = [] {
+    std::vector<const Rule*> all;
+    for (auto group : {rules::identity_rules, rules::process_rules, rules::syscalls_rules, rules::network_rules,
+                       rules::devices_rules, rules::filesystem_rules, rules::kernel_rules})
+      for (const Rule* r : group()) all.push_back(r);
+    std::stable_sort(all.begin(), all.end(), [](const Rule* a, const Rule* b) { return a->order < b->order; });
+    std::vector<Rule> out;
+    for (const Rule* r : all) out.push_back(*r);
+    return out;
+  }();
   return kRules;
 }
 

@@ -97,6 +97,9 @@ struct Rule {
   std::string forbidden_by;            // what observation forbids it, in words
   std::string implies;                 // side effects, in words
   RuleOutcome (*decide)(const Context&) = nullptr;
+  // Its place in the optimiser's order (identity and privileges first):
+  // knowledge_base() sorts every rule file's rules by it.
+  int order = 0;
 };
 
 // The SystemCallFilter= allow-list for `observed` calls: harmless groups used

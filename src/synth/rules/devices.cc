@@ -38,7 +38,7 @@ const Rule& rule_private_devices() {
       .mount_namespace = true,
       .forbidden_by = "opening a device node other than the pseudo devices",
       .implies = "DevicePolicy=closed, drops CAP_MKNOD and CAP_SYS_RAWIO, denies @raw-io",
-      .decide = decide_private_devices};
+      .decide = decide_private_devices, .order = 120};
   return r;
 }
 
@@ -105,8 +105,16 @@ const Rule& rule_device_policy() {
       .mount_namespace = false,
       .forbidden_by = "a device node opened that is not in DeviceAllow=",
       .implies = "",
-      .decide = decide_device_policy};
+      .decide = decide_device_policy, .order = 130};
   return r;
+}
+
+// This file's rules; knowledge_base() puts every file's in the optimiser's order.
+std::vector<const Rule*> devices_rules() {
+  return {
+      &rule_private_devices(),
+      &rule_device_policy(),
+  };
 }
 
 }  // namespace sdh::synth::rules

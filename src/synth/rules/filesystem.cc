@@ -62,7 +62,7 @@ const Rule& rule_private_tmp() {
       .forbidden_by = "use of a /tmp or /var/tmp file the service did not create (X11 sockets, hand-offs); "
                       "disconnected (257+) on the same evidence",
       .implies = "",
-      .decide = decide_private_tmp};
+      .decide = decide_private_tmp, .order = 50};
   return r;
 }
 
@@ -91,7 +91,7 @@ const Rule& rule_private_mounts() {
       .mount_namespace = true,
       .forbidden_by = "mount() meant for the host",
       .implies = "",
-      .decide = decide_private_mounts};
+      .decide = decide_private_mounts, .order = 140};
   return r;
 }
 
@@ -266,7 +266,7 @@ const Rule& rule_protect_system() {
       .mount_namespace = true,
       .forbidden_by = "mount() meant for the host (writes get ReadWritePaths= or *Directory=)",
       .implies = "",
-      .decide = decide_protect_system};
+      .decide = decide_protect_system, .order = 160};
   return r;
 }
 
@@ -322,7 +322,7 @@ const Rule& rule_protect_home() {
       .mount_namespace = true,
       .forbidden_by = "any access under /home, /root, /run/user (tmpfs + BindReadOnlyPaths= when only read)",
       .implies = "",
-      .decide = decide_protect_home};
+      .decide = decide_protect_home, .order = 170};
   return r;
 }
 
@@ -374,7 +374,7 @@ const Rule& rule_inaccessible_secrets() {
       .mount_namespace = true,
       .forbidden_by = "reading host keys, password hashes, private keys, other services' private state, /boot",
       .implies = "",
-      .decide = decide_inaccessible_secrets};
+      .decide = decide_inaccessible_secrets, .order = 360};
   return r;
 }
 
@@ -508,7 +508,7 @@ const Rule& rule_exec_paths() {
       .mount_namespace = true,
       .forbidden_by = "executing a program from a folder it can write, or one not seen run",
       .implies = "",
-      .decide = decide_exec_paths};
+      .decide = decide_exec_paths, .order = 370};
   return r;
 }
 
@@ -541,7 +541,7 @@ const Rule& rule_shared_memory() {
       .mount_namespace = true,
       .forbidden_by = "a file under /dev/shm (shm_open, sem_open)",
       .implies = "",
-      .decide = decide_shared_memory};
+      .decide = decide_shared_memory, .order = 380};
   return r;
 }
 
@@ -559,7 +559,7 @@ const Rule& rule_unused_views() {
       .mount_namespace = true,
       .forbidden_by = "never emitted: ProtectSystem=strict and ProtectHome=tmpfs + BindReadOnlyPaths= give the same view",
       .implies = "",
-      .decide = decide_unused_views};
+      .decide = decide_unused_views, .order = 390};
   return r;
 }
 
@@ -764,8 +764,23 @@ const Rule& rule_root_directory() {
       .mount_namespace = true,
       .forbidden_by = "mounts, a lost event, the unit's own binds, a writable OS tree; verification falls back without it",
       .implies = "",
-      .decide = decide_root_directory};
+      .decide = decide_root_directory, .order = 400};
   return r;
+}
+
+// This file's rules; knowledge_base() puts every file's in the optimiser's order.
+std::vector<const Rule*> filesystem_rules() {
+  return {
+      &rule_private_tmp(),
+      &rule_private_mounts(),
+      &rule_protect_system(),
+      &rule_protect_home(),
+      &rule_inaccessible_secrets(),
+      &rule_exec_paths(),
+      &rule_shared_memory(),
+      &rule_unused_views(),
+      &rule_root_directory(),
+  };
 }
 
 }  // namespace sdh::synth::rules

@@ -146,7 +146,7 @@ const Rule& rule_user() {
       .mount_namespace = true,
       .forbidden_by = "capability use, uid/gid changes, setuid executables, writes outside systemd-managed directories, root-only files",
       .implies = "DynamicUser= implies ProtectSystem=strict, ProtectHome=read-only, PrivateTmp=, RemoveIPC=, RestrictSUIDSGID=",
-      .decide = decide_user};
+      .decide = decide_user, .order = 10};
   return r;
 }
 
@@ -173,7 +173,7 @@ const Rule& rule_supplementary_groups() {
       .mount_namespace = false,
       .forbidden_by = "never removed: group-owned files are invisible to a profile",
       .implies = "",
-      .decide = decide_supplementary_groups};
+      .decide = decide_supplementary_groups, .order = 20};
   return r;
 }
 
@@ -241,7 +241,7 @@ const Rule& rule_private_users() {
       .mount_namespace = true,
       .forbidden_by = "capabilities, identity changes, SupplementaryGroups=, setuid executables",
       .implies = "",
-      .decide = decide_private_users};
+      .decide = decide_private_users, .order = 150};
   return r;
 }
 
@@ -271,8 +271,18 @@ const Rule& rule_remove_ipc() {
       .mount_namespace = false,
       .forbidden_by = "SysV IPC use",
       .implies = "",
-      .decide = decide_remove_ipc};
+      .decide = decide_remove_ipc, .order = 330};
   return r;
+}
+
+// This file's rules; knowledge_base() puts every file's in the optimiser's order.
+std::vector<const Rule*> identity_rules() {
+  return {
+      &rule_user(),
+      &rule_supplementary_groups(),
+      &rule_private_users(),
+      &rule_remove_ipc(),
+  };
 }
 
 }  // namespace sdh::synth::rules

@@ -36,7 +36,7 @@ const Rule& rule_protect_kernel_tunables() {
       .mount_namespace = true,
       .forbidden_by = "writes under /proc/sys or /sys",
       .implies = "NoNewPrivileges= when unprivileged",
-      .decide = decide_kernel_tunables};
+      .decide = decide_kernel_tunables, .order = 180};
   return r;
 }
 
@@ -77,7 +77,7 @@ const Rule& rule_protect_kernel_modules() {
       .mount_namespace = true,
       .forbidden_by = "module loading, modprobe, /lib/modules access",
       .implies = "drops CAP_SYS_MODULE",
-      .decide = decide_kernel_modules};
+      .decide = decide_kernel_modules, .order = 190};
   return r;
 }
 
@@ -111,7 +111,7 @@ const Rule& rule_protect_kernel_logs() {
       .mount_namespace = true,
       .forbidden_by = "syslog(2), /dev/kmsg, /proc/kmsg",
       .implies = "drops CAP_SYSLOG",
-      .decide = decide_kernel_logs};
+      .decide = decide_kernel_logs, .order = 200};
   return r;
 }
 
@@ -150,7 +150,7 @@ const Rule& rule_protect_control_groups() {
       .mount_namespace = true,
       .forbidden_by = "writes under /sys/fs/cgroup, Delegate=yes",
       .implies = "",
-      .decide = decide_control_groups};
+      .decide = decide_control_groups, .order = 210};
   return r;
 }
 
@@ -202,7 +202,7 @@ const Rule& rule_protect_clock() {
       .mount_namespace = false,
       .forbidden_by = "clock changes; device nodes its implied DeviceAllow=char-rtc r would cut off",
       .implies = "DeviceAllow=char-rtc r (switches DevicePolicy=auto to an allow-list), drops CAP_SYS_TIME/CAP_WAKE_ALARM",
-      .decide = decide_clock};
+      .decide = decide_clock, .order = 220};
   return r;
 }
 
@@ -236,7 +236,7 @@ const Rule& rule_protect_hostname() {
       .mount_namespace = false,
       .forbidden_by = "sethostname/setdomainname",
       .implies = "a private UTS namespace",
-      .decide = decide_hostname};
+      .decide = decide_hostname, .order = 230};
   return r;
 }
 
@@ -282,7 +282,7 @@ const Rule& rule_protect_proc() {
       .mount_namespace = true,
       .forbidden_by = "reading other processes' /proc/PID",
       .implies = "",
-      .decide = decide_protect_proc};
+      .decide = decide_protect_proc, .order = 240};
   return r;
 }
 
@@ -311,7 +311,7 @@ const Rule& rule_proc_subset() {
       .mount_namespace = true,
       .forbidden_by = "reading /proc files that are not per-process (/proc/meminfo, /proc/sys/...)",
       .implies = "",
-      .decide = decide_proc_subset};
+      .decide = decide_proc_subset, .order = 250};
   return r;
 }
 
@@ -353,8 +353,23 @@ const Rule& rule_private_pids() {
       .mount_namespace = true,
       .forbidden_by = "Type=forking, PIDFile=, PAM sessions, reading other processes' /proc/PID",
       .implies = "a new PID namespace (the daemon is its PID 1) and MountAPIVFS=yes",
-      .decide = decide_private_pids};
+      .decide = decide_private_pids, .order = 260};
   return r;
+}
+
+// This file's rules; knowledge_base() puts every file's in the optimiser's order.
+std::vector<const Rule*> kernel_rules() {
+  return {
+      &rule_protect_kernel_tunables(),
+      &rule_protect_kernel_modules(),
+      &rule_protect_kernel_logs(),
+      &rule_protect_control_groups(),
+      &rule_protect_clock(),
+      &rule_protect_hostname(),
+      &rule_protect_proc(),
+      &rule_proc_subset(),
+      &rule_private_pids(),
+  };
 }
 
 }  // namespace sdh::synth::rules

@@ -76,7 +76,7 @@ const Rule& rule_restrict_address_families() {
       .mount_namespace = false,
       .forbidden_by = "socket() of another family; NSS/PAM modules' back-ends",
       .implies = "NoNewPrivileges= when unprivileged; passed-in sockets are not affected",
-      .decide = decide_address_families};
+      .decide = decide_address_families, .order = 80};
   return r;
 }
 
@@ -167,7 +167,7 @@ const Rule& rule_ip_address() {
       .mount_namespace = false,
       .forbidden_by = "listening on a non-loopback address (unknown clients)",
       .implies = "",
-      .decide = decide_ip_address};
+      .decide = decide_ip_address, .order = 100};
   return r;
 }
 
@@ -217,7 +217,7 @@ const Rule& rule_socket_bind() {
       .mount_namespace = false,
       .forbidden_by = "bind() of an ephemeral port; systemd without BPF framework",
       .implies = "",
-      .decide = decide_socket_bind};
+      .decide = decide_socket_bind, .order = 110};
   return r;
 }
 
@@ -265,8 +265,18 @@ const Rule& rule_private_network() {
       .mount_namespace = false,
       .forbidden_by = "any IP or packet socket, abstract AF_UNIX sockets",
       .implies = "",
-      .decide = decide_private_network};
+      .decide = decide_private_network, .order = 90};
   return r;
+}
+
+// This file's rules; knowledge_base() puts every file's in the optimiser's order.
+std::vector<const Rule*> network_rules() {
+  return {
+      &rule_restrict_address_families(),
+      &rule_ip_address(),
+      &rule_socket_bind(),
+      &rule_private_network(),
+  };
 }
 
 }  // namespace sdh::synth::rules

@@ -68,7 +68,7 @@ const Rule& rule_capabilities() {
       .mount_namespace = false,
       .forbidden_by = "a granted capability check (any process, setuid helpers included)",
       .implies = "bounds setuid helpers too",
-      .decide = decide_capabilities};
+      .decide = decide_capabilities, .order = 30};
   return r;
 }
 
@@ -101,7 +101,7 @@ const Rule& rule_no_new_privileges() {
       .mount_namespace = false,
       .forbidden_by = "executing a setuid/setgid (or file-capability) binary",
       .implies = "",
-      .decide = decide_nnp};
+      .decide = decide_nnp, .order = 40};
   return r;
 }
 
@@ -138,7 +138,7 @@ const Rule& rule_memory_deny_write_execute() {
       .mount_namespace = false,
       .forbidden_by = "a W+X mapping or a JIT library (LuaJIT, Java, ONNX Runtime, V8...)",
       .implies = "NoNewPrivileges= when unprivileged",
-      .decide = decide_mdwe};
+      .decide = decide_mdwe, .order = 270};
   return r;
 }
 
@@ -171,7 +171,7 @@ const Rule& rule_lock_personality() {
       .mount_namespace = false,
       .forbidden_by = "personality() changes",
       .implies = "",
-      .decide = decide_lock_personality};
+      .decide = decide_lock_personality, .order = 280};
   return r;
 }
 
@@ -192,7 +192,7 @@ const Rule& rule_restrict_realtime() {
       .mount_namespace = false,
       .forbidden_by = "realtime scheduling",
       .implies = "",
-      .decide = decide_realtime};
+      .decide = decide_realtime, .order = 290};
   return r;
 }
 
@@ -213,7 +213,7 @@ const Rule& rule_restrict_suid_sgid() {
       .mount_namespace = false,
       .forbidden_by = "creating a setuid/setgid file",
       .implies = "",
-      .decide = decide_suid_sgid};
+      .decide = decide_suid_sgid, .order = 310};
   return r;
 }
 
@@ -264,7 +264,7 @@ const Rule& rule_restrict_namespaces() {
       .mount_namespace = false,
       .forbidden_by = "creating a namespace of that type",
       .implies = "",
-      .decide = decide_namespaces};
+      .decide = decide_namespaces, .order = 300};
   return r;
 }
 
@@ -292,7 +292,7 @@ const Rule& rule_keyring_mode() {
       .mount_namespace = false,
       .forbidden_by = "keyring use with KeyringMode=shared",
       .implies = "",
-      .decide = decide_keyring};
+      .decide = decide_keyring, .order = 320};
   return r;
 }
 
@@ -352,7 +352,7 @@ const Rule& rule_umask() {
       .mount_namespace = false,
       .forbidden_by = "a path socket bound without chmod",
       .implies = "",
-      .decide = decide_umask};
+      .decide = decide_umask, .order = 340};
   return r;
 }
 
@@ -378,8 +378,24 @@ const Rule& rule_notify_access() {
       .mount_namespace = false,
       .forbidden_by = "never narrowed: the sender of sd_notify is not profiled",
       .implies = "",
-      .decide = decide_notify_access};
+      .decide = decide_notify_access, .order = 350};
   return r;
+}
+
+// This file's rules; knowledge_base() puts every file's in the optimiser's order.
+std::vector<const Rule*> process_rules() {
+  return {
+      &rule_capabilities(),
+      &rule_no_new_privileges(),
+      &rule_memory_deny_write_execute(),
+      &rule_lock_personality(),
+      &rule_restrict_realtime(),
+      &rule_restrict_suid_sgid(),
+      &rule_restrict_namespaces(),
+      &rule_keyring_mode(),
+      &rule_umask(),
+      &rule_notify_access(),
+  };
 }
 
 }  // namespace sdh::synth::rules

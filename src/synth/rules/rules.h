@@ -263,46 +263,13 @@ inline std::string device_access(const PathUse& u) {
   return a.empty() ? "r" : a;
 }
 
-// The rules, in knowledge_base() order.
-const Rule& rule_user();
-const Rule& rule_supplementary_groups();
-const Rule& rule_capabilities();
-const Rule& rule_no_new_privileges();
-const Rule& rule_private_tmp();
-const Rule& rule_system_call_filter();
-const Rule& rule_system_call_architectures();
-const Rule& rule_restrict_address_families();
-const Rule& rule_private_network();
-const Rule& rule_ip_address();
-const Rule& rule_socket_bind();
-const Rule& rule_private_devices();
-const Rule& rule_device_policy();
-const Rule& rule_private_mounts();
-const Rule& rule_private_users();
-const Rule& rule_protect_system();
-const Rule& rule_protect_home();
-const Rule& rule_protect_kernel_tunables();
-const Rule& rule_protect_kernel_modules();
-const Rule& rule_protect_kernel_logs();
-const Rule& rule_protect_control_groups();
-const Rule& rule_protect_clock();
-const Rule& rule_protect_hostname();
-const Rule& rule_protect_proc();
-const Rule& rule_proc_subset();
-const Rule& rule_private_pids();
-const Rule& rule_memory_deny_write_execute();
-const Rule& rule_lock_personality();
-const Rule& rule_restrict_realtime();
-const Rule& rule_restrict_namespaces();
-const Rule& rule_restrict_suid_sgid();
-const Rule& rule_keyring_mode();
-const Rule& rule_remove_ipc();
-const Rule& rule_umask();
-const Rule& rule_notify_access();
-const Rule& rule_inaccessible_secrets();
-const Rule& rule_exec_paths();
-const Rule& rule_shared_memory();
-const Rule& rule_unused_views();
-const Rule& rule_root_directory();
+// The rules of each rule file (knowledge_base() sorts them by Rule::order).
+std::vector<const Rule*> devices_rules();
+std::vector<const Rule*> filesystem_rules();
+std::vector<const Rule*> identity_rules();
+std::vector<const Rule*> kernel_rules();
+std::vector<const Rule*> network_rules();
+std::vector<const Rule*> process_rules();
+std::vector<const Rule*> syscalls_rules();
 
 }  // namespace sdh::synth::rules

@@ -43,6 +43,23 @@ TEST(KnowledgeBase, EveryExposureItemHasARuleAndEveryRuleItemExists) {
   }
 }
 
+// Each rule file lists its own rules; their order numbers put the whole
+// knowledge base in the optimiser's order, identity and privileges first.
+TEST(KnowledgeBase, RulesAreInOneOrderWithoutTies) {
+  const auto& kb = knowledge_base();
+  ASSERT_GE(kb.size(), 40u);
+  std::set<int> orders;
+  for (size_t i = 0; i < kb.size(); ++i) {
+    EXPECT_GT(kb[i].order, 0) << kb[i].id;
+    EXPECT_TRUE(orders.insert(kb[i].order).second) << kb[i].id << " shares order " << kb[i].order;
+    if (i > 0) {
+      EXPECT_LT(kb[i - 1].order, kb[i].order);
+    }
+  }
+  EXPECT_EQ(kb.front().id, "user");
+  EXPECT_EQ(kb.back().id, "root-directory");
+}
+
 TEST(KnowledgeBase, SeccompStyleRulesImplyNoNewPrivileges) {
   // systemd sets NoNewPrivileges for these when the service lacks CAP_SYS_ADMIN:
   // the directive registry says so, and the optimiser reads it.
