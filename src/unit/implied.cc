@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "unit/implied.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 

@@ -388,16 +388,15 @@ namespace {
 // (execute a dropped file, execute a shell).
 // systemd mounts each NoExecPaths= entry on its own, and a mount of its
 // own escapes the read-only pass of ProtectSystem=strict (252 and 257 both:
-// NoExecPaths=-/run leaves /run writable to root). The folders of the list that the
+// NoExecPaths=-/run leaves /run writable). The folders of the list that the
 // plan does not let it write are made read-only again, explicitly.
 void keep_read_only(const Context& c, const std::vector<std::string>& no_exec, Option& o, const std::string& rule) {
   if (!c.strict() && !c.dynamic_user()) return;
   std::vector<std::string> ro;
   for (const auto& entry : no_exec) {
     std::string path = unit::strip_path_prefixes(entry);
+    // (Not only for root: /tmp, /var/tmp and Debian's /run/lock are everyone's.)
     if (path == "/" || api_or_scratch(c, path) || c.may_write(path)) continue;
-    // Only root may write the others; /tmp and /var/tmp are everyone's.
-    if (c.unprivileged() && path != "/tmp" && path != "/var/tmp") continue;
     ro.push_back(path);
   }
   if (ro.empty()) return;
@@ -416,8 +415,13 @@ void keep_read_only(const Context& c, const std::vector<std::string>& no_exec, O
 // interpreter, none was looked up in $PATH, none is a command never seen run.
 struct ProgramList {
   std::set<std::string> programs;
+  std::set<std::string> libraries;  // shared objects opened outside the library folders
   bool certain = true;
 };
+
+// Where shared libraries live; they stay executable under a program list.
+const char* const kLibraryFolders[] = {"/usr/lib", "/lib", "/usr/lib64", "/lib64", "/usr/lib32", "/lib32",
+                                       "/usr/libx32", "/libx32"};
 
 ProgramList programs_run(const Context& c) {
   ProgramList l;
@@ -445,6 +449,21 @@ ProgramList programs_run(const Context& c) {
   for (const auto& p : l.programs)
     if (!c.ev.machines.count(p) && !interpreters.count(p)) l.certain = false;
   if (l.programs.empty()) l.certain = false;
+  // Shared objects it opened outside the library folders (/usr/local/lib,
+  // a plugin folder) must stay mappable as code.
+  for (const auto& [path, use] : c.ev.paths) {
+    // "libx.so" or "libx.so.1.2" (not ld.so.cache).
+    std::string base = path.substr(path.rfind('/') + 1);
+    size_t so = base.find(".so");
+    bool shared_object = so != std::string::npos && so > 0 &&
+                         (so + 3 == base.size() ||
+                          (base[so + 3] == '.' && base.find_first_not_of("0123456789.", so + 3) == std::string::npos));
+    if (!shared_object || !(use.access & kRead)) continue;
+    if (std::any_of(std::begin(kLibraryFolders), std::end(kLibraryFolders),
+                    [&](const char* lib) { return path_under(path, lib); }))
+      continue;
+    l.libraries.insert(path);
+  }
   return l;
 }
 
@@ -454,8 +473,14 @@ RuleOutcome decide_exec_paths(const Context& c) {
   if (!c.unit.exec_paths.empty() || !c.unit.no_exec_paths.empty() || c.ev.flag("mounts")) return r;
   const ProgramList list = programs_run(c);
   const std::set<std::string>& programs = list.programs;
-  if (list.certain) {
+  // Each ExecPaths= entry is a mount of its own, and ProtectSystem=strict
+  // leaves it writable (like a NoExecPaths= entry; a ReadOnlyPaths= of the
+  // same path takes the exec bit away again): for a root service the list
+  // would open its programs and libraries to rewriting. Only a service that
+  // cannot write them gets it.
+  if (list.certain && c.unprivileged()) {
     std::vector<std::string> paths(programs.begin(), programs.end());
+    paths.insert(paths.end(), list.libraries.begin(), list.libraries.end());
     for (const char* lib : {"/usr/lib", "-/lib", "-/usr/lib64", "-/lib64"}) paths.push_back(lib);
     Option o;
     o.required = true;
@@ -488,11 +513,13 @@ RuleOutcome decide_exec_paths(const Context& c) {
   if (noexec.empty()) return r;
   Option o;
   o.required = true;
-  o.directives.push_back(make("NoExecPaths", {join(noexec)},
-                              fmt::format("nothing was executed from a folder it may write ({}); a program list would "
-                                          "need the interpreters of its scripts",
-                                          c.scope()),
-                              rule));
+  o.directives.push_back(
+      make("NoExecPaths", {join(noexec)},
+           fmt::format("nothing was executed from a folder it may write ({}); {}", c.scope(),
+                       list.certain ? "no program list: it runs as root, and ExecPaths= entries are mounts that "
+                                      "ProtectSystem=strict leaves writable"
+                                    : "a program list would need the interpreters of its scripts"),
+           rule));
   keep_read_only(c, noexec, o, rule);
   r.options.push_back(o);
   return r;
@@ -718,18 +745,30 @@ RuleOutcome decide_root_directory(const Context& c) {
   // When the programs it runs are certain, the OS trees' programs are
   // noexec too (each bind is a mount of its own) but for those; the library
   // folders stay executable (the /lib binds are mounts of their own).
+  // (Not for a root service: the ExecPaths= entries would be writable mounts.)
   const ProgramList list = programs_run(c);
-  if (list.certain)
+  const bool program_list = list.certain && c.unprivileged();
+  if (program_list)
     for (const char* tree : {"-+/usr", "-+/bin", "-+/sbin"}) no_exec.push_back(tree);
   o.directives.push_back(make("NoExecPaths", {join(no_exec)},
-                              list.certain ? "nothing runs from the root, its temporary folders, /etc, the folders it "
+                              program_list ? "nothing runs from the root, its temporary folders, /etc, the folders it "
                                              "writes or the OS trees, but the programs below"
                                            : "nothing runs from the root, its temporary folders, /etc or the folders "
                                              "it writes: programs come from the OS trees bound in",
                               rule));
-  if (list.certain) {
+  if (program_list) {
     std::vector<std::string> exec;
     for (const auto& p : list.programs) exec.push_back("+" + p);
+    for (const auto& p : list.libraries) exec.push_back("-+" + p);
+    // /bin and /sbin are binds of their own in the root: a command line's
+    // program as the unit spells it (/bin/kill) is not the /usr/bin/kill
+    // a newer systemd records.
+    for (const auto& [key, lines] : c.unit.exec_lines)
+      for (const auto& line : lines) {
+        auto p = unit::exec_program(line);
+        if (p && (*p)[0] == '/' && !unit::unsandboxed_program(line) && !list.programs.count(*p))
+          exec.push_back("-+" + *p);
+      }
     for (const char* lib : {"+/usr/lib", "-+/usr/lib64", "-+/usr/lib32", "-+/usr/libx32"}) exec.push_back(lib);
     o.directives.push_back(make("ExecPaths", {join(exec)},
                                 fmt::format("in the root, the {} program{} run and their interpreters ({}), and the "

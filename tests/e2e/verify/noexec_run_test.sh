@@ -6,7 +6,7 @@
 # `ProtectSystem=strict` + `NoExecPaths=-/run`. The exec-paths rule restates
 # the folder read-only (`ReadOnlyPaths=-/run`); this test shows both, with
 # the containment battery's write-run attempt, on a plain root service.
-# Cost: three verifications, about 15 s.
+# Cost: four verifications, about 20 s.
 set -uo pipefail
 SDHARDEN=$1
 if [[ $(id -u) -ne 0 ]]; then echo "SKIP: needs root (systemd container)"; exit 77; fi
@@ -16,12 +16,13 @@ trap 'rm -rf "$work"' EXIT
 printf '[Unit]\nDescription=sdharden e2e: a root service\n[Service]\nExecStart=/bin/sleep infinity\n' \
   >"$work/sdh-e2e-noexec.service"
 failures=0
-write_run() {  # write_run NAME DROPIN-BODY: prints the battery's write-run outcome under it
-  printf '[Service]\n%s\n' "$2" >"$work/$1.conf"
-  "$SDHARDEN" verify "$work/sdh-e2e-noexec.service" --dropin "$work/$1.conf" --check true --no-profile --json \
-    >"$work/$1.json" 2>"$work/$1.err"
-  jq -r '.containment.rows[] | select(.id == "write-run") | .hardened' "$work/$1.json" 2>/dev/null
+attempt() {  # attempt ID NAME DROPIN-BODY: prints the battery's outcome of attempt ID under the drop-in
+  printf '[Service]\n%s\n' "$3" >"$work/$2.conf"
+  "$SDHARDEN" verify "$work/sdh-e2e-noexec.service" --dropin "$work/$2.conf" --check true --no-profile --json \
+    >"$work/$2.json" 2>"$work/$2.err"
+  jq -r --arg id "$1" '.containment.rows[] | select(.id == $id) | .hardened' "$work/$2.json" 2>/dev/null
 }
+write_run() { attempt write-run "$@"; }
 strict=$(write_run strict 'ProtectSystem=strict')
 quirk=$(write_run noexec $'ProtectSystem=strict\nNoExecPaths=-/run')
 fixed=$(write_run restated $'ProtectSystem=strict\nNoExecPaths=-/run\nReadOnlyPaths=-/run')
@@ -35,5 +36,13 @@ if [[ $quirk == possible ]]; then
   echo "ok: this systemd leaves /run writable under NoExecPaths=-/run, and the restated ReadOnlyPaths= closes it"
 else
   echo "note: this systemd keeps /run read-only under NoExecPaths=-/run ($quirk): the restated line is harmless"
+fi
+# ExecPaths= entries are mounts of their own too: why a root service gets no
+# program list (its programs and libraries would be open to rewriting).
+holes=$(attempt write-var-lib execpaths $'ProtectSystem=strict\nExecPaths=/var/lib')
+if [[ $holes == possible ]]; then
+  echo "ok: this systemd leaves an ExecPaths= entry (/var/lib) writable under ProtectSystem=strict"
+else
+  echo "note: this systemd keeps an ExecPaths= entry read-only under ProtectSystem=strict ($holes)"
 fi
 exit $((failures > 0))

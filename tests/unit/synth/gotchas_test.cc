@@ -455,14 +455,19 @@ TEST(Gotchas, ExecPathsNameTheProgramsAndTheirInterpreters) {
   // systemd mounts each NoExecPaths= entry on its own, and ProtectSystem=strict
   // then leaves it writable: /run, never written, is made read-only again
   // (not the private /tmp, nor /dev/shm under the API /dev).
-  // A dynamic user cannot write /run anyway.
-  EXPECT_EQ(c->text.find("\nReadOnlyPaths="), std::string::npos) << c->text;
+  // Even a dynamic user: Debian's /run/lock is everyone's.
+  EXPECT_TRUE(has_line(c->text, "ReadOnlyPaths=-/run")) << c->text;
+  // A root service gets no program list: each ExecPaths= entry would be a
+  // mount that ProtectSystem=strict leaves writable, its programs and
+  // libraries open to rewriting. The folders it may write are noexec instead.
   auto as_root = base();
   as_root.executables[0].started_by = {"/usr/bin/g"};
   as_root.executables[0].files.push_back({"/etc/shadow", profile::kRead, false, 0, 0, 0, 1});
   auto r = run("", as_root);
   ASSERT_TRUE(has_line(r->text, "ProtectSystem=strict")) << r->text;
   ASSERT_EQ(r->text.find("\nDynamicUser=yes"), std::string::npos) << r->text;
+  EXPECT_EQ(r->text.find("\nExecPaths="), std::string::npos) << r->text;
+  EXPECT_TRUE(has_line(r->text, "NoExecPaths=-/dev/shm -/run -/tmp -/var/tmp")) << r->text;
   EXPECT_TRUE(has_line(r->text, "ReadOnlyPaths=-/run")) << r->text;
   // A daemon that writes its PID file in /run may write /run: no such line.
   auto pid = as_root;
@@ -470,6 +475,13 @@ TEST(Gotchas, ExecPathsNameTheProgramsAndTheirInterpreters) {
   auto w = run("", pid);
   EXPECT_TRUE(has_line(w->text, "ReadWritePaths=-/run")) << w->text;
   EXPECT_EQ(w->text.find("\nReadOnlyPaths="), std::string::npos) << w->text;
+  // A library opened outside the library folders stays mappable as code.
+  auto local = base();
+  local.executables[0].started_by = {"/usr/bin/g"};
+  local.executables[0].files.push_back({"/usr/local/lib/libg.so.1", profile::kRead, false, 0, 0, 0, 1});
+  auto l = run("", local);
+  EXPECT_TRUE(has_line(l->text, "ExecPaths=/usr/bin/g /usr/local/lib/libg.so.1 /usr/lib -/lib -/usr/lib64 -/lib64"))
+      << l->text;
   auto script = base();
   script.executables[0].interpreter = "/usr/bin/perl";
   auto s = run("", script);

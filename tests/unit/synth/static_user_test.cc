@@ -289,6 +289,12 @@ TEST(EphemeralRoot, BindsTheOsTreesAndWhatTheDaemonUsed) {
   EXPECT_TRUE(has_line(r->text, "BindReadOnlyPaths=/usr /etc -/bin -/sbin -/lib -/lib64 -/lib32 -/libx32")) << r->text;
   EXPECT_TRUE(has_line(r->text, "BindPaths=-/var/lib/redis -/var/log/redis")) << r->text;
   EXPECT_EQ(r->text.find("RootDirectory=: "), std::string::npos) << r->text;
+  // As redis, it cannot rewrite what the root's program list makes
+  // executable: the OS trees are noexec but for its programs and libraries.
+  ASSERT_TRUE(has_line(r->text, "User=redis")) << r->text;
+  EXPECT_NE(r->text.find("\nNoExecPaths=+/ -+/tmp -+/var/tmp -+/etc"), std::string::npos) << r->text;
+  EXPECT_NE(r->text.find(" -+/usr -+/bin -+/sbin\n"), std::string::npos) << r->text;
+  EXPECT_NE(r->text.find("\nExecPaths=+/usr/bin/redis-server"), std::string::npos) << r->text;
 
   // A daemon that mounts (or a lost event) keeps the host's root, and says why.
   auto m = redis_profile();
