@@ -451,7 +451,10 @@ ProgramList programs_run(const Context& c) {
   if (l.programs.empty()) l.certain = false;
   // Shared objects it opened outside the library folders (/usr/local/lib,
   // a plugin folder) must stay mappable as code.
-  for (const auto& [path, use] : c.ev.paths) {
+  for (const auto& entry : c.ev.paths) {
+    // (A named reference: clang before 16 refuses a lambda capturing a structured binding.)
+    const std::string& path = entry.first;
+    const PathUse& use = entry.second;
     // "libx.so" or "libx.so.1.2" (not ld.so.cache).
     std::string base = path.substr(path.rfind('/') + 1);
     size_t so = base.find(".so");
