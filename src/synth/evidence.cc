@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "synth/evidence.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 
 #include <fmt/core.h>
+
+#include "unit/syscalls.h"
+#include "unit/value_writer.h"
 
 namespace sdh::synth {
 
@@ -38,6 +44,28 @@ std::optional<std::string> jit_engine_of(const std::string& path) {
     if (base.rfind(prefix, 0) == 0) return std::string(engine);
   }
   return std::nullopt;
+}
+
+// Whether a drop-in can name `path`; when not, it is recorded (escaped) with
+// why. The daemon chose the name, so it may be built to break out of a
+// unit-file line: such a path is never granted (left out of the evidence,
+// every rule treats it as unused and restricts rather than grants).
+bool writable(Evidence& ev, const std::string& path) {
+  auto w = unit::write_path_item(path);
+  if (w) return true;
+  ev.unnameable.emplace(unit::escape_for_display(path), w.error().message());
+  return false;
+}
+
+// An IP peer is written into IPAddressAllow=: it must be an address, as the
+// kernel would have reported it, not text the profile made up.
+bool address_text_ok(Evidence& ev, const profile::SocketAddressUse& a) {
+  if (a.family != "AF_INET" && a.family != "AF_INET6") return true;
+  if (a.address.empty() || a.address == "*") return true;
+  unsigned char buf[sizeof(struct in6_addr)];
+  if (inet_pton(a.family == "AF_INET" ? AF_INET : AF_INET6, a.address.c_str(), buf) == 1) return true;
+  ev.unnameable.emplace(unit::escape_for_display(a.address), "not an " + a.family + " address");
+  return false;
 }
 
 }  // namespace
@@ -136,16 +164,26 @@ Evidence digest(const profile::Profile& p) {
     if (!e.interpreter.empty()) ev.interpreters[exe] = e.interpreter;
     if (e.setuid_binary) ev.setuid_executables.insert(exe);
     for (const auto& [phase, names] : e.syscalls) {
-      ev.syscalls_all.insert(names.begin(), names.end());
       auto& dst = phase == profile::Phase::startup ? ev.syscalls_startup : ev.syscalls_serving;
-      dst.insert(names.begin(), names.end());
+      for (const auto& name : names) {
+        // A name the syscall table does not know would be copied into
+        // SystemCallFilter=, where systemd ignores it: never granted.
+        if (!unit::is_known_syscall(name)) {
+          ev.unnameable.emplace(unit::escape_for_display(name), "not a system call this release's tables know");
+          continue;
+        }
+        ev.syscalls_all.insert(name);
+        dst.insert(name);
+      }
     }
     for (const auto& s : e.sockets) note(ev.families, s.family, exe, s.count);
     for (const auto& a : e.addresses) {
+      if (!address_text_ok(ev, a)) continue;
       ev.addresses.push_back({a.op, a.family, a.address, exe, a.port, a.count});
       // bind() on a path creates the socket file, and daemons unlink a stale
       // one first: that needs a writable mount as much as open(O_CREAT) does.
-      if (a.op == "bind" && a.family == "AF_UNIX" && !a.address.empty() && a.address[0] == '/') {
+      if (a.op == "bind" && a.family == "AF_UNIX" && !a.address.empty() && a.address[0] == '/' &&
+          writable(ev, a.address)) {
         auto& u = ev.paths[a.address];
         u.path = a.address;
         u.access |= profile::kCreate | profile::kDelete;
@@ -155,6 +193,7 @@ Evidence digest(const profile::Profile& p) {
       }
     }
     for (const auto& f : e.files) {
+      if (!writable(ev, f.path)) continue;
       auto& u = ev.paths[f.path];
       u.path = f.path;
       u.access |= f.access;

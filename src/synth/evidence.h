@@ -66,6 +66,11 @@ struct Evidence {
   std::map<std::string, std::string> nss_modules;  // "ldap" -> library path
   std::set<std::string> pam_files;
   std::map<std::string, std::string> jit_libraries;  // library path -> engine
+  // What the daemon used that no unit file can name: paths with a control
+  // character, bytes that are not UTF-8 or not in canonical form, IP peers
+  // that are not addresses, system calls no table knows. Shown escaped, with
+  // why; left out of the evidence, so nothing grants them.
+  std::map<std::string, std::string> unnameable;
 
   // "3 runs, 41,213 events"
   std::string scope() const;

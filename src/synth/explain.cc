@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "synth/explain.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include <fmt/core.h>
 
 #include "synth/evidence.h"
 #include "synth/knowledge.h"
 #include "synth/syscall_groups.h"
+#include "unit/value_writer.h"
 
 #include "exposure/assess.h"
 
@@ -22,14 +27,30 @@ std::optional<std::string> rule_for_assessor(const std::string& json_field) {
 
 namespace {
 
-std::string md_escape(std::string s) {
+// Markdown from text that may come from the traced daemon, a unit file or
+// an image: one line, no control characters, HTML's three specials as
+// entities (no raw tag survives), the punctuation that makes code spans,
+// links and table cells backslash-escaped.
+std::string md_escape(const std::string& s) {
   std::string out;
-  for (char c : s) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
+  for (char c : unit::escape_for_display(s)) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (std::string_view("\\`[]|").find(c) != std::string_view::npos) out += std::string("\\") + c;
     else out += c;
   }
   return out;
+}
+
+// A code span for a name or path: as code when it holds only characters
+// that need no escaping, else as escaped text (a code span shows entities
+// and backslashes literally, so it cannot carry them).
+std::string md_code(const std::string& s) {
+  bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./@:=,-%").find(c) != std::string_view::npos;
+  });
+  return plain ? "`" + s + "`" : md_escape(s);
 }
 
 // Matches the assessor ids' capability patterns: one "(A|B)" group and a
@@ -109,16 +130,16 @@ std::string observed_section(const profile::Profile& p) {
   out += fmt::format("- Scope: {}{}.\n", ev.scope(),
                      p.complete() ? "" : fmt::format(" (**incomplete: {} events lost**)", thousands(p.lost_events)));
   for (const auto& e : p.executables) {
-    out += fmt::format("- `{}` ({}{}, {} process{})\n", e.path, e.elf_machine.empty() ? "?" : e.elf_machine,
+    out += fmt::format("- {} ({}{}, {} process{})\n", md_code(e.path), e.elf_machine.empty() ? "?" : md_escape(e.elf_machine),
                        e.setuid_binary ? ", setuid/setgid" : "", e.processes, e.processes == 1 ? "" : "es");
   }
   out += fmt::format("- System calls: {} distinct ({} at start-up, {} while serving).\n", ev.syscalls_all.size(),
                      ev.syscalls_startup.size(), ev.syscalls_serving.size());
   std::string fams;
-  for (const auto& [f, w] : ev.families) fams += (fams.empty() ? "" : ", ") + f + fmt::format(" ({})", w.count);
+  for (const auto& [f, w] : ev.families) fams += (fams.empty() ? "" : ", ") + md_escape(f) + fmt::format(" ({})", w.count);
   out += "- Sockets created: " + (fams.empty() ? std::string("none") : fams) + ".\n";
   std::string caps;
-  for (const auto& [c, w] : ev.capabilities) caps += (caps.empty() ? "" : ", ") + c;
+  for (const auto& [c, w] : ev.capabilities) caps += (caps.empty() ? "" : ", ") + md_escape(c);
   out += "- Capabilities used: " + (caps.empty() ? std::string("none") : caps) + ".\n";
   std::vector<std::string> writes;
   for (const auto& [path, use] : ev.paths) {
@@ -126,12 +147,12 @@ std::string observed_section(const profile::Profile& p) {
   }
   out += fmt::format("- Paths written: {}.\n", writes.empty() ? std::string("none") : [&] {
     std::string s;
-    for (size_t i = 0; i < writes.size() && i < 8; ++i) s += (i ? ", `" : "`") + writes[i] + "`";
+    for (size_t i = 0; i < writes.size() && i < 8; ++i) s += (i ? ", " : "") + md_code(writes[i]);
     if (writes.size() > 8) s += fmt::format(" and {} more", writes.size() - 8);
     return s;
   }());
   std::string flags;
-  for (const auto& [f, w] : ev.flags) flags += (flags.empty() ? "" : ", ") + f + " (" + who(w.executables) + ")";
+  for (const auto& [f, w] : ev.flags) flags += (flags.empty() ? "" : ", ") + f + " (" + md_escape(who(w.executables)) + ")";
   if (!flags.empty()) out += "- Notable behaviour: " + flags + ".\n";
   return out + "\n";
 }
@@ -141,9 +162,9 @@ std::string observed_section(const profile::Profile& p) {
 Result<std::string> explain_markdown(const ExplainInput& in) {
   if (!in.unit) return fail("explain: no unit");
   auto a = exposure::assess(in.unit->settings, in.version);
-  std::string out = fmt::format("# Security posture of `{}`\n\n", in.unit->name);
-  out += fmt::format("Unit file: `{}`", in.unit->fragment_path);
-  if (!in.dropin_path.empty()) out += fmt::format(", with drop-in `{}`", in.dropin_path);
+  std::string out = fmt::format("# Security posture of {}\n\n", md_code(in.unit->name));
+  out += fmt::format("Unit file: {}", md_code(in.unit->fragment_path));
+  if (!in.dropin_path.empty()) out += fmt::format(", with drop-in {}", md_code(in.dropin_path));
   out += ".\n\n";
   out += fmt::format("**Exposure: {} ({})**, as `systemd-analyze security --offline=yes` of systemd {} computes it "
                      "(0 is fully confined, 10 is unconfined).\n\n",
@@ -165,8 +186,8 @@ Result<std::string> explain_markdown(const ExplainInput& in) {
     }
     for (const auto& d : in.plan->directives) {
       if (d.rule != *rule || d.values.empty()) continue;
-      return "nothing observed forbids restricting it: `sdharden propose` adds `" + d.key + "=" + d.values.back() +
-             "` (" + d.justification + ")";
+      return "nothing observed forbids restricting it: sdharden propose adds " + d.key + "=" + d.values.back() +
+             " (" + d.justification + ")";
     }
     return "";
   };
@@ -192,7 +213,7 @@ Result<std::string> explain_markdown(const ExplainInput& in) {
   out += "\n";
   if (in.plan && !in.plan->not_set.empty()) {
     out += "## Deliberately not set\n\n";
-    for (const auto& n : in.plan->not_set) out += fmt::format("- `{}`: {}\n", n.directive, n.reason);
+    for (const auto& n : in.plan->not_set) out += fmt::format("- {}: {}\n", md_code(n.directive), md_escape(n.reason));
     out += "\n";
   }
   if (in.profile) out += observed_section(*in.profile);

@@ -7,6 +7,9 @@
 #include <fmt/core.h>
 
 #include "synth/evidence.h"
+#include "unit/directives.h"
+#include "unit/syscalls.h"
+#include "unit/value_writer.h"
 #include "util/fs.h"
 #include "util/strings.h"
 
@@ -74,6 +77,14 @@ std::string address_of(const Denial& d) {
   return "";
 }
 
+// "Key=value" with the value as the one writer wrote it (unit/value_writer.h),
+// "" when it could not be written: a denied path or name comes from the
+// hardened run, which the daemon controls, and what cannot be written is
+// not granted.
+std::string assignment(const std::string& key, const Result<std::string>& value) {
+  return value ? key + "=" + *value : std::string();
+}
+
 // One grant rule: for a culprit directive, the relax() argument that lets
 // one denied operation through ("" when the rule does not fit it). Rules
 // are tried in order; the first one not tried yet wins.
@@ -93,7 +104,7 @@ const std::vector<GrantRule>& grant_rules() {
        GrantKind::path,
        [](const Denial& d, const HardeningPlan&) {
          std::string t = write_target(d);
-         return t.empty() ? std::string() : "ReadWritePaths=-" + t;
+         return t.empty() ? std::string() : assignment("ReadWritePaths", unit::write_path_item(t, "-"));
        }},
       // A folder under /run the daemon creates at start (and that a fresh
       // /run lacks, so a ReadWritePaths= of it cannot be mounted): systemd
@@ -104,27 +115,29 @@ const std::vector<GrantRule>& grant_rules() {
        [](const Denial& d, const HardeningPlan&) {
          if (!one_of(d.error, {"EROFS", "EACCES", "EPERM"})) return std::string();
          std::string n = runtime_name(d);
-         return n.empty() ? std::string() : "RuntimeDirectory=" + n;
+         return n.empty() ? std::string() : assignment("RuntimeDirectory", unit::write_directory_name(n));
        }},
       {"syscall",
        {"SystemCallFilter"},
        GrantKind::syscall,
        [](const Denial& d, const HardeningPlan&) {
          if (d.syscall.empty() || !one_of(d.error, {"SIGSYS", "EPERM", "EACCES", "ENOSYS"})) return std::string();
-         return "SystemCallFilter=" + d.syscall;
+         if (!unit::is_known_syscall(d.syscall)) return std::string();
+         return assignment("SystemCallFilter", unit::write_word(d.syscall, "system call"));
        }},
       {"address-family",
        {"RestrictAddressFamilies"},
        GrantKind::family,
        [](const Denial& d, const HardeningPlan&) {
-         return d.family.empty() ? std::string() : "RestrictAddressFamilies=" + d.family;
+         if (d.family.empty() || !unit::is_address_family(d.family)) return std::string();
+         return assignment("RestrictAddressFamilies", unit::write_word(d.family, "address family"));
        }},
       {"capability",
        {"CapabilityBoundingSet"},
        GrantKind::capability,
        [](const Denial& d, const HardeningPlan&) {
          std::string cap = capability_for(d);
-         return cap.empty() ? std::string() : "CapabilityBoundingSet=" + cap;
+         return cap.empty() ? std::string() : assignment("CapabilityBoundingSet", unit::write_word(cap, "capability"));
        }},
       {"device",
        {"DevicePolicy", "DeviceAllow"},
@@ -132,7 +145,8 @@ const std::vector<GrantRule>& grant_rules() {
        [](const Denial& d, const HardeningPlan&) {
          if (!path_under(d.path, "/dev") || d.path == "/dev" || !one_of(d.error, {"EPERM", "EACCES"}))
            return std::string();
-         return "DeviceAllow=" + d.path + " rw";
+         auto path = unit::write_path_item(d.path);
+         return path ? "DeviceAllow=" + *path + " rw" : std::string();
        }},
       {"namespace",
        {"RestrictNamespaces"},
@@ -148,14 +162,14 @@ const std::vector<GrantRule>& grant_rules() {
        [](const Denial& d, const HardeningPlan&) {
          if (!one_of(d.syscall, {"execve", "execveat"}) || d.path.empty() || !one_of(d.error, {"EACCES", "EPERM"}))
            return std::string();
-         return "ExecPaths=" + d.path;
+         return assignment("ExecPaths", unit::write_path_item(d.path));
        }},
       {"address",
        {"IPAddressDeny"},
        GrantKind::path,
        [](const Denial& d, const HardeningPlan&) {
          std::string a = address_of(d);
-         return a.empty() ? std::string() : "IPAddressAllow=" + a;
+         return a.empty() ? std::string() : assignment("IPAddressAllow", unit::write_word(a, "address"));
        }},
   };
   return kRules;

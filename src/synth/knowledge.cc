@@ -11,6 +11,7 @@
 #include "synth/syscall_groups.h"
 #include "unit/directives.h"
 #include "unit/syscalls.h"
+#include "unit/value_writer.h"
 #include "util/strings.h"
 
 namespace sdh::synth {
@@ -100,7 +101,8 @@ std::vector<std::string> Context::planned_paths(const std::string& key) const {
   for (const auto& d : plan)
     if (d.key == key)
       for (const auto& v : d.values)
-        for (const auto& w : words(v)) out.push_back(unit::strip_path_prefixes(w));
+        for (const auto& w : unit::read_list_items(v).value_or(std::vector<std::string>{}))
+          out.push_back(unit::strip_path_prefixes(w));
   return out;
 }
 

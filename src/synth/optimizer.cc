@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <stdexcept>
 
 #include <fmt/core.h>
 
@@ -230,6 +231,7 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   auto scorer = make_scorer(unit, options);
   if (!scorer) return fail(scorer.error());
   apply_own_switch(unit, profile, *plan, options, *scorer);
+  if (auto ok = check_reads_back(*plan); !ok) return fail(ok.error());
   return plan;
 }
 
@@ -337,6 +339,7 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
   Evidence ev = digest(sandboxed);
   ev.ignored_executables.insert(exempted.begin(), exempted.end());
   plan.not_counted = ev.ignored_executables;
+  for (const auto& [what, why] : ev.unnameable) plan.not_set.push_back({what, "not granted, because: " + why, "unnameable"});
   plan.syscalls.observed_all = ev.syscalls_all.size();
   plan.syscalls.observed_startup = ev.syscalls_startup.size();
   plan.syscalls.observed_serving = ev.syscalls_serving.size();
@@ -359,7 +362,15 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
   for (const auto& rule : knowledge_base()) {
     Context ctx{ev, unit.settings, plan.directives, options.version, options.facts,
                 options.waive_static_user_blockers, activation, options.static_user_refused};
-    RuleOutcome out = rule.decide(ctx);
+    RuleOutcome out;
+    try {
+      out = rule.decide(ctx);
+    } catch (const std::logic_error& e) {
+      // A value the rule could not write (rules.h, written_paths): the rule
+      // adds nothing rather than a line systemd would read otherwise.
+      plan.not_set.push_back({rule.id, std::string("not proposed: ") + e.what(), rule.id});
+      continue;
+    }
     // Nothing the target's systemd would ignore (a newer directive or value).
     std::erase_if(out.options, [&](const Option& o) {
       for (const auto& d : o.directives)

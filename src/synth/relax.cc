@@ -127,6 +127,7 @@ Result<HardeningPlan> relax(const HardeningPlan& plan, const std::string& direct
   }
   out.relaxed.push_back(rel);
   out.exposure_after_tenths = -1;
+  if (auto ok = check_reads_back(out); !ok) return fail(ok.error());
   return out;
 }
 

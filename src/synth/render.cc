@@ -5,6 +5,9 @@
 
 #include "synth/evidence.h"
 #include "synth/synth.h"
+#include "unit/assign.h"
+#include "unit/parser.h"
+#include "unit/value_writer.h"
 
 namespace sdh::synth {
 
@@ -12,19 +15,15 @@ namespace {
 
 std::string tenths(int t) { return t < 0 ? "?" : fmt::format("{}.{}", t / 10, t % 10); }
 
-// Comments must stay single lines.
-std::string one_line(std::string s) {
-  for (auto& ch : s) {
-    if (ch == '\n' || ch == '\r') ch = ' ';
-  }
-  return s;
-}
+// Comments must stay single lines, and what they quote (paths, program
+// names, the unit's name) may come from the traced daemon or an OS image.
+std::string one_line(const std::string& s) { return unit::escape_for_display(s); }
 
 }  // namespace
 
 std::string render_dropin(const HardeningPlan& plan) {
   std::string out;
-  out += fmt::format("# Hardening drop-in for {}, proposed by sdharden from observed behaviour.\n", plan.unit);
+  out += fmt::format("# Hardening drop-in for {}, proposed by sdharden from observed behaviour.\n", one_line(plan.unit));
   out += fmt::format("# Evidence: {} run{}, {} events, {} lost.\n", plan.runs, plan.runs == 1 ? "" : "s",
                      thousands(plan.events), thousands(plan.lost_events));
   out += fmt::format("# Predicted exposure (systemd-analyze security --offline=yes, systemd {}): {} -> {}\n",
@@ -63,7 +62,7 @@ std::string render_dropin(const HardeningPlan& plan) {
   if (plan.directives.empty()) out += "\n# No directive could be added without forbidding observed behaviour.\n";
   if (!plan.not_set.empty()) {
     out += "\n# Not set, and the observation that forbids it:\n";
-    for (const auto& n : plan.not_set) out += "#   " + n.directive + ": " + one_line(n.reason) + "\n";
+    for (const auto& n : plan.not_set) out += "#   " + one_line(n.directive) + ": " + one_line(n.reason) + "\n";
   }
   if (plan.beyond_dropin && plan.exposure_before_tenths >= 0) {
     const auto& b = *plan.beyond_dropin;
@@ -75,17 +74,42 @@ std::string render_dropin(const HardeningPlan& plan) {
   }
   if (!plan.not_counted.empty()) {
     out += "\n# Traced but not counted (they do not run inside this sandbox):\n";
-    for (const auto& [exe, why] : plan.not_counted) out += "#   " + exe + ": " + one_line(why) + "\n";
+    for (const auto& [exe, why] : plan.not_counted) out += "#   " + one_line(exe) + ": " + one_line(why) + "\n";
   }
   if (!plan.relaxed.empty()) {
     out += "\n# Relaxed after verification:\n";
     for (const auto& r : plan.relaxed) {
-      out += fmt::format("#   {}{}: {} -> {}: {}\n", r.kind.empty() ? "" : "[" + r.kind + "] ", r.directive,
+      out += fmt::format("#   {}{}: {} -> {}: {}\n", r.kind.empty() ? "" : "[" + one_line(r.kind) + "] ", one_line(r.directive),
                          r.from.empty() ? "(unset)" : one_line(r.from), r.to.empty() ? "(removed)" : one_line(r.to),
                          one_line(r.reason));
     }
   }
   return out;
+}
+
+Result<void> check_reads_back(const HardeningPlan& plan) {
+  std::string text = render_dropin(plan);
+  std::vector<unit::Diagnostic> diagnostics;
+  unit::ParsedFile parsed = unit::parse_unit_file(text, "drop-in", diagnostics);
+  auto refuse = [&](const std::string& why) {
+    return fail("the drop-in for " + unit::escape_for_display(plan.unit) + " would not read back as planned: " + why);
+  };
+  if (parsed.fatal) return refuse("systemd would refuse the file");
+  size_t i = 0;
+  for (const auto& d : plan.directives) {
+    for (const auto& v : d.values) {
+      if (unit::has_control_character(v) || !unit::valid_utf8(v))
+        return refuse(d.key + "= holds a control character or bytes that are not UTF-8");
+      if (i >= parsed.assignments.size()) return refuse(d.key + "= is missing");
+      const auto& a = parsed.assignments[i++];
+      if (a.section != d.section || a.key != d.key || a.value != v)
+        return refuse("[" + d.section + "] " + d.key + "=" + unit::escape_for_display(v) + " reads back as [" +
+                      a.section + "] " + a.key + "=" + unit::escape_for_display(a.value));
+    }
+  }
+  if (i != parsed.assignments.size())
+    return refuse("it holds " + parsed.assignments[i].key + "=, which is not planned");
+  return {};
 }
 
 std::string plan_to_json(const HardeningPlan& plan) {

@@ -157,6 +157,12 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
 // allow-list sizes per phase.
 std::string render_dropin(const HardeningPlan& plan);
 
+// Whether the drop-in reads back as planned: parsed with sdharden's own
+// unit parser, it holds exactly the plan's assignments, in order, each value
+// byte for byte, and no value holds a control character. propose() and
+// relax() refuse a plan that does not; a failure is a bug, never input.
+Result<void> check_reads_back(const HardeningPlan& plan);
+
 // Removes or loosens one directive, recording the reason. `directive` is a key
 // ("MemoryDenyWriteExecute") or "Key=item" to loosen a list/graded directive by
 // one step: "SystemCallFilter=ptrace" adds ptrace to the allow-list,

@@ -58,18 +58,15 @@ RuleOutcome decide_device_policy(const Context& c) {
     if (use.access == profile::kStat) continue;
     used.push_back(&use);
   }
-  std::vector<std::string> allow;
-  for (const auto* u : used) allow.push_back(u->path + " " + device_access(*u));
-  auto dev_allow = [&](Option& o, const std::vector<std::string>& entries) {
-    for (const auto& e : entries) {
-      o.directives.push_back(make("DeviceAllow", {e}, "opened by " + who(c.ev.paths.at(e.substr(0, e.find(' '))).executables), rule));
-    }
+  // (A device path is quoted where it needs to be, through the one writer.)
+  std::vector<const PathUse*> non_pseudo;
+  for (const auto* u : used)
+    if (!is_pseudo_device(u->path)) non_pseudo.push_back(u);
+  auto dev_allow = [&](Option& o, const std::vector<const PathUse*>& entries) {
+    for (const auto* u : entries)
+      o.directives.push_back(
+          make("DeviceAllow", {written_path(u->path) + " " + device_access(*u)}, "opened by " + who(u->executables), rule));
   };
-  // closed: the standard pseudo devices plus what was seen; strict: only what was seen.
-  std::vector<std::string> non_pseudo;
-  for (const auto& e : allow) {
-    if (!is_pseudo_device(e.substr(0, e.find(' ')))) non_pseudo.push_back(e);
-  }
   {
     Option o;
     o.forbids = 0;
@@ -84,10 +81,10 @@ RuleOutcome decide_device_policy(const Context& c) {
     Option o;
     o.forbids = 1;
     o.directives.push_back(make("DevicePolicy", {"strict"},
-                                allow.empty() ? fmt::format("no device node opened ({})", c.scope())
-                                              : "device access limited to the nodes below",
+                                used.empty() ? fmt::format("no device node opened ({})", c.scope())
+                                             : "device access limited to the nodes below",
                                 rule));
-    dev_allow(o, allow);
+    dev_allow(o, used);
     r.options.push_back(o);
   }
   return r;

@@ -192,9 +192,14 @@ RuleOutcome decide_protect_system(const Context& c) {
   std::optional<Directive> make_dirs;
   if (!made_dirs.empty()) {
     auto ids = service_ids(c);
-    std::string owner = ids && (ids->first || ids->second) ? fmt::format(" -o {} -g {}", ids->first, ids->second) : "";
     std::vector<std::string> lines;
-    for (const auto& d : made_dirs) lines.push_back("+/usr/bin/install -d" + owner + " " + d);
+    for (const auto& d : made_dirs) {
+      std::vector<std::string> argv = {"/usr/bin/install", "-d"};
+      if (ids && (ids->first || ids->second))
+        argv.insert(argv.end(), {"-o", std::to_string(ids->first), "-g", std::to_string(ids->second)});
+      argv.push_back(d);
+      lines.push_back(written_command_line(argv, "+"));
+    }
     std::set<std::string> parents;
     for (const auto& d : made_dirs) parents.insert(dirname_of(d));
     make_dirs = make("ExecStartPre", lines,
@@ -240,7 +245,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     }
     return who(exes) + " writes " + sample(p, 2);
   };
-  for (const auto& p : rw_a) a.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
+  for (const auto& p : rw_a) a.directives.push_back(make("ReadWritePaths", {written_path("-" + p)}, written_below(p), rule));
   if (make_dirs) a.directives.push_back(*make_dirs);
   r.options.push_back(a);
   if (!managed.empty()) {
@@ -248,7 +253,8 @@ RuleOutcome decide_protect_system(const Context& c) {
     b.forbids = 1;  // ReadWritePaths= keeps paths of other services writable too
     b.required = rw_needed;
     if (restate) b.directives.push_back(strict_line("the writable paths below are the ones written"));
-    for (const auto& p : rw_b) b.directives.push_back(make("ReadWritePaths", {"-" + p}, written_below(p), rule));
+    for (const auto& p : rw_b)
+      b.directives.push_back(make("ReadWritePaths", {written_path("-" + p)}, written_below(p), rule));
     if (make_dirs) b.directives.push_back(*make_dirs);
     r.options.push_back(b);
   }
@@ -300,7 +306,7 @@ RuleOutcome decide_protect_home(const Context& c) {
     t.forbids = 0;
     t.directives.push_back(make("ProtectHome", {"tmpfs"}, "homes hidden except the files read below", rule));
     for (const auto* u : any) {
-      t.directives.push_back(make("BindReadOnlyPaths", {"-" + u->path}, "read by " + who(u->executables), rule));
+      t.directives.push_back(make("BindReadOnlyPaths", {written_path("-" + u->path)}, "read by " + who(u->executables), rule));
     }
     r.options.push_back(t);
     if (c.unit.protect_home == unit::ProtectHome::no) {
@@ -354,9 +360,9 @@ RuleOutcome decide_inaccessible_secrets(const Context& c) {
   if (hide.empty()) return r;
   Option o;
   o.required = true;
-  std::string list;
-  for (const auto& h : hide) list += (list.empty() ? "-" : " -") + h;
-  o.directives.push_back(make("InaccessiblePaths", {list},
+  std::vector<std::string> dashed;
+  for (const auto& h : hide) dashed.push_back("-" + h);
+  o.directives.push_back(make("InaccessiblePaths", {written_paths(dashed)},
                               fmt::format("runs as root but never touched these secrets of other programs ({}){}",
                                           c.scope(), root_home),
                               rule));
@@ -402,7 +408,7 @@ void keep_read_only(const Context& c, const std::vector<std::string>& no_exec, O
   if (ro.empty()) return;
   std::vector<std::string> dashed;
   for (const auto& p : ro) dashed.push_back("-" + p);
-  o.directives.push_back(make("ReadOnlyPaths", {join(dashed)},
+  o.directives.push_back(make("ReadOnlyPaths", {written_paths(dashed)},
                               fmt::format("not written ({}); NoExecPaths= above mounts {} on its own, which "
                                           "ProtectSystem=strict would then leave writable",
                                           c.scope(), sample(ro, 3)),
@@ -446,6 +452,9 @@ ProgramList programs_run(const Context& c) {
     interpreters.insert(interp);
   }
   l.programs.insert(interpreters.begin(), interpreters.end());
+  // A program whose name a unit file cannot carry cannot be listed: the
+  // list is then not the whole of what runs.
+  if (std::erase_if(l.programs, [](const std::string& p) { return !nameable(p); }) > 0) l.certain = false;
   for (const auto& p : l.programs)
     if (!c.ev.machines.count(p) && !interpreters.count(p)) l.certain = false;
   if (l.programs.empty()) l.certain = false;
@@ -490,10 +499,10 @@ RuleOutcome decide_exec_paths(const Context& c) {
     // The scratch folders are mounts of their own (private /tmp, /dev/shm):
     // "/" alone does not reach them.
     const std::vector<std::string> no_exec = {"/", "-/tmp", "-/var/tmp", "-/dev/shm", "-/run"};
-    o.directives.push_back(make("NoExecPaths", {join(no_exec)},
+    o.directives.push_back(make("NoExecPaths", {written_paths(no_exec)},
                                 "nothing but the programs below may be executed, from any folder", rule));
     keep_read_only(c, no_exec, o, rule);
-    o.directives.push_back(make("ExecPaths", {join(paths)},
+    o.directives.push_back(make("ExecPaths", {written_paths(paths)},
                                 fmt::format("the {} program{} run and their interpreters ({}), and the libraries they "
                                             "map ({})",
                                             programs.size(), programs.size() == 1 ? "" : "s", sample(paths, 3),
@@ -517,7 +526,7 @@ RuleOutcome decide_exec_paths(const Context& c) {
   Option o;
   o.required = true;
   o.directives.push_back(
-      make("NoExecPaths", {join(noexec)},
+      make("NoExecPaths", {written_paths(noexec)},
            fmt::format("nothing was executed from a folder it may write ({}); {}", c.scope(),
                        list.certain ? "no program list: it runs as root, and ExecPaths= entries are mounts that "
                                       "ProtectSystem=strict leaves writable"
@@ -641,6 +650,8 @@ RuleOutcome decide_root_directory(const Context& c) {
   };
   const std::string name = c.unit.name.substr(0, c.unit.name.rfind('.')) + "-root";
   const std::string root = "/run/" + name;
+  if (!unit::write_directory_name(name) || !unit::write_path(root))
+    why_not.push_back("the unit's name cannot be a folder name in a unit file unquoted");
   for (const auto& w : writable)
     if (path_under(root, w)) {
       why_not.push_back(fmt::format("it may write all of {}, where the root would lie", w));
@@ -715,14 +726,14 @@ RuleOutcome decide_root_directory(const Context& c) {
                   c.ev.paths.size(), c.ev.executables.size()),
       rule));
   std::vector<std::string> os(std::begin(kOsTrees), std::end(kOsTrees));
-  o.directives.push_back(make("BindReadOnlyPaths", {join(os)},
+  o.directives.push_back(make("BindReadOnlyPaths", {written_paths(os)},
                               "the OS trees, read-only: programs, libraries (ELF dependencies, NSS and PAM modules) "
                               "and configuration",
                               rule));
   auto dashed = [](const std::set<std::string>& set) {
     std::vector<std::string> out;
     for (const auto& p : set) out.push_back("-" + p);
-    return join(out);
+    return written_paths(out);
   };
   if (!binds_ro.empty())
     o.directives.push_back(make("BindReadOnlyPaths", {dashed(binds_ro)},
@@ -753,7 +764,7 @@ RuleOutcome decide_root_directory(const Context& c) {
   const bool program_list = list.certain && c.unprivileged();
   if (program_list)
     for (const char* tree : {"-+/usr", "-+/bin", "-+/sbin"}) no_exec.push_back(tree);
-  o.directives.push_back(make("NoExecPaths", {join(no_exec)},
+  o.directives.push_back(make("NoExecPaths", {written_paths(no_exec)},
                               program_list ? "nothing runs from the root, its temporary folders, /etc, the folders it "
                                              "writes or the OS trees, but the programs below"
                                            : "nothing runs from the root, its temporary folders, /etc or the folders "
@@ -769,11 +780,11 @@ RuleOutcome decide_root_directory(const Context& c) {
     for (const auto& [key, lines] : c.unit.exec_lines)
       for (const auto& line : lines) {
         auto p = unit::exec_program(line);
-        if (p && (*p)[0] == '/' && !unit::unsandboxed_program(line) && !list.programs.count(*p))
+        if (p && (*p)[0] == '/' && !unit::unsandboxed_program(line) && !list.programs.count(*p) && nameable(*p))
           exec.push_back("-+" + *p);
       }
     for (const char* lib : {"+/usr/lib", "-+/usr/lib64", "-+/usr/lib32", "-+/usr/libx32"}) exec.push_back(lib);
-    o.directives.push_back(make("ExecPaths", {join(exec)},
+    o.directives.push_back(make("ExecPaths", {written_paths(exec)},
                                 fmt::format("in the root, the {} program{} run and their interpreters ({}), and the "
                                             "libraries ({})",
                                             list.programs.size(), list.programs.size() == 1 ? "" : "s",
@@ -784,11 +795,11 @@ RuleOutcome decide_root_directory(const Context& c) {
   for (const auto& d : c.plan)
     if (d.key == "InaccessiblePaths")
       for (const auto& v : d.values)
-        for (const auto& p : words(v)) {
+        for (const auto& p : unit::read_list_items(v).value_or(std::vector<std::string>{})) {
           std::string bare = unit::strip_path_prefixes(p);
           if (bare != "/dev/shm") hidden.push_back("-+" + bare);
         }
-  o.directives.push_back(make("InaccessiblePaths", {join(hidden)},
+  o.directives.push_back(make("InaccessiblePaths", {written_paths(hidden)},
                               "the host's /dev/shm under the private /dev, the root's own folder, and the secrets "
                               "hidden above, as seen inside the root",
                               rule));

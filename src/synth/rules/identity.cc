@@ -79,6 +79,13 @@ RuleOutcome decide_user(const Context& c) {
     } else if (su.group) {
       group_why = "the group it switches to itself, " + group_why;
     }
+    // The account comes from the machine's (or the image's) user database:
+    // a name a unit file cannot carry is no account to propose.
+    for (const std::string& name : {a.name, group})
+      if (auto w = unit::write_account_name(name); !w) {
+        r.not_set.push_back(refuse("User=", "the account cannot be named in a unit file: " + w.error().message(), rule));
+        return r;
+      }
     Option o;
     o.directives.push_back(make("User", {a.name}, why, rule));
     o.directives.push_back(make("Group", {group}, group_why, rule));
@@ -106,8 +113,9 @@ RuleOutcome decide_user(const Context& c) {
       bool relist = own != c.unit.exec_lines.end() && !own->second.empty();
       if (relist) values.push_back("");
       for (const auto& p : su.precreated) {
-        values.push_back(fmt::format("+/usr/bin/install -m {} -o {} -g {} /dev/null {}",
-                                     p == c.unit.pid_file ? "0644" : "0600", a.name, group, p));
+        values.push_back(written_command_line(
+            {"/usr/bin/install", "-m", p == c.unit.pid_file ? "0644" : "0600", "-o", a.name, "-g", group, "/dev/null", p},
+            "+"));
       }
       if (relist) values.insert(values.end(), own->second.begin(), own->second.end());
       std::set<std::string> dirs;

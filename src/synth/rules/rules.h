@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "synth/knowledge.h"
 #include "synth/static_user.h"
 #include "unit/exec_line.h"
+#include "unit/value_writer.h"
 #include "util/fs.h"
 #include "util/linux_names.h"
 #include "util/strings.h"
@@ -40,6 +42,34 @@ inline Directive make(const std::string& key, std::vector<std::string> values, s
   d.rule = rule;
   return d;
 }
+
+// A path-list value through the one writer (unit/value_writer.h), from
+// entries that may carry "-" and "+" prefixes. The evidence holds only paths
+// a unit file can name (evidence.cc sets the others aside) and the rest are
+// the rules' own constants, so a path that cannot be written here is a bug
+// in the rules, not hostile input: it throws, and the CLI reports an
+// internal error rather than write a line systemd would read otherwise.
+inline std::string written_paths(const std::vector<std::string>& entries) {
+  std::string out;
+  for (const auto& entry : entries) {
+    std::string bare = unit::strip_path_prefixes(entry);
+    auto w = unit::write_path_item(bare, std::string_view(entry).substr(0, entry.size() - bare.size()));
+    if (!w) throw std::logic_error("cannot write path-list entry: " + w.error().message());
+    out += (out.empty() ? "" : " ") + *w;
+  }
+  return out;
+}
+inline std::string written_path(const std::string& entry) { return written_paths({entry}); }
+// A command line through the one writer; the same holds as for paths.
+inline std::string written_command_line(const std::vector<std::string>& argv, std::string_view prefixes) {
+  auto w = unit::write_command_line(argv, prefixes);
+  if (!w) throw std::logic_error("cannot write command line: " + w.error().message());
+  return *w;
+}
+
+// Whether a drop-in can name `path` (a program the profile saw run may
+// have any name).
+inline bool nameable(const std::string& path) { return unit::write_path_item(path).has_value(); }
 
 inline Option single(const std::string& key, const std::string& value, std::string why, const std::string& rule,
               int forbids = 0) {
@@ -130,6 +160,8 @@ inline std::optional<std::pair<std::string, std::string>> managed_directory(cons
     if (slash == std::string::npos && !is_dir) return std::nullopt;  // a file directly in /var/lib
     std::string name = rest.substr(0, slash);
     if (name.empty() || name == "private" || name == "systemd" || name == "user") return std::nullopt;
+    // A name these directives cannot carry unquoted is granted as a path instead.
+    if (!unit::write_directory_name(name)) return std::nullopt;
     return std::make_pair(std::string(key), name);
   }
   return std::nullopt;
