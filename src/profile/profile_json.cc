@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // JSON form of Profile (docs/profile-schema.md). Reading is lenient about
-// missing members (they keep their defaults) and strict about wrong types.
+// missing members (they keep their defaults) and strict about everything
+// else: wrong types, negative counts, names that are not names and relative
+// paths refuse the profile with the member's location.
 #include <nlohmann/json.hpp>
 
 #include "profile/profile.h"
+#include "util/json_reader.h"
 
 namespace sdh::profile {
 
 using nlohmann::json;
 
 namespace {
+
+constexpr const char* key_count = "count";
 
 json file_to_json(const FileAccess& f) {
   json j = {{"path", f.path}, {"access", access_names(f.access)}, {"count", f.count}};
@@ -80,114 +85,139 @@ json executable_to_json(const ExecutableProfile& e) {
   };
 }
 
-// Reads j[key] into out when present; throws json::type_error on a wrong type.
-template <typename T>
-void get_opt(const json& j, const char* key, T& out) {
-  auto it = j.find(key);
-  if (it != j.end() && !it->is_null()) it->get_to(out);
+using json_in::Node;
+
+// Names the kernel and systemd give (a system call, AF_*, CAP_*, SOCK_*, an
+// access or namespace kind, "x86-64"): letters, digits, "_" and "-" only. Anything else in
+// such a field is not a profile sdharden wrote, and it would otherwise travel
+// into a drop-in's list.
+void expect_name(const Node& n, const std::string& v) {
+  if (v.empty()) n.refuse("empty name");
+  for (char c : v)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+      n.refuse("\"" + v + "\" is not a name (letters, digits, \"_\" and \"-\" only)");
 }
 
-FileAccess file_from_json(const json& j) {
+void get_name(const Node& j, const char* key, std::string& out) {
+  j.get(key, out);
+  if (j.has(key)) expect_name(j.member(key), out);
+}
+
+void expect_absolute(const Node& n, const std::string& v) {
+  if (!v.empty() && v[0] != '/') n.refuse("\"" + v + "\" is not an absolute path");
+}
+
+void get_path(const Node& j, const char* key, std::string& out) {
+  j.get(key, out);
+  if (j.has(key)) expect_absolute(j.member(key), out);
+}
+
+FileAccess file_from_json(Node j) {
+  j.expect_object();
   FileAccess f;
-  get_opt(j, "path", f.path);
-  get_opt(j, "count", f.count);
+  get_path(j, "path", f.path);
+  j.get(key_count, f.count);
   std::vector<std::string> access;
-  get_opt(j, "access", access);
+  j.get("access", access);
   for (const auto& a : access) {
     uint32_t bit = access_bit(a);
-    if (bit == 0) throw std::invalid_argument("unknown access kind \"" + a + "\"");
+    if (bit == 0) j.member("access").refuse("unknown access kind \"" + a + "\"");
     f.access |= bit;
   }
-  if (auto it = j.find("device"); it != j.end() && it->is_object()) {
+  if (j.has("device")) {
+    Node d = j.member("device");
+    d.expect_object();
     f.is_device = true;
-    std::string type = "c";
-    get_opt(*it, "type", type);
-    if (type != "c" && type != "b") throw std::invalid_argument("device type must be \"c\" or \"b\"");
-    f.device_type = type[0];
-    get_opt(*it, "major", f.major);
-    get_opt(*it, "minor", f.minor);
+    f.device_type = 'c';
+    d.get("type", f.device_type);
+    if (f.device_type != 'c' && f.device_type != 'b') d.member("type").refuse("device type must be \"c\" or \"b\"");
+    d.get("major", f.major);
+    d.get("minor", f.minor);
   }
   return f;
 }
 
-ExecutableProfile executable_from_json(const json& j) {
+ExecutableProfile executable_from_json(Node j) {
+  j.expect_object();
   ExecutableProfile e;
-  get_opt(j, "path", e.path);
-  get_opt(j, "elf_machine", e.elf_machine);
-  get_opt(j, "setuid_binary", e.setuid_binary);
-  get_opt(j, "processes", e.processes);
-  if (auto it = j.find("syscalls"); it != j.end()) {
-    for (const auto& [key, names] : it->items()) {
+  get_path(j, "path", e.path);
+  get_name(j, "elf_machine", e.elf_machine);
+  j.get("setuid_binary", e.setuid_binary);
+  j.get("processes", e.processes);
+  if (j.has("syscalls")) {
+    Node sys = j.member("syscalls");
+    sys.expect_object();
+    for (const auto& [key, names] : sys.json().items()) {
       auto phase = phase_from_string(key);
-      if (!phase) throw std::invalid_argument("unknown phase \"" + key + "\"");
-      e.syscalls[*phase] = names.get<std::set<std::string>>();
+      Node n = sys.member(key.c_str());
+      if (!phase) n.refuse("unknown phase \"" + key + "\"");
+      std::vector<std::string> list;
+      n.to(list);
+      for (size_t i = 0; i < list.size(); ++i) expect_name(Node(n.json()[i], n.where() + "[" + std::to_string(i) + "]"), list[i]);
+      e.syscalls[*phase].insert(list.begin(), list.end());
     }
   }
-  if (auto it = j.find("files"); it != j.end()) {
-    for (const auto& f : *it) e.files.push_back(file_from_json(f));
-  }
-  if (auto it = j.find("sockets"); it != j.end()) {
-    for (const auto& s : *it) {
-      SocketUse u;
-      get_opt(s, "family", u.family);
-      get_opt(s, "type", u.type);
-      get_opt(s, "protocol", u.protocol);
-      get_opt(s, "count", u.count);
-      e.sockets.push_back(u);
-    }
-  }
-  if (auto it = j.find("addresses"); it != j.end()) {
-    for (const auto& s : *it) {
-      SocketAddressUse u;
-      get_opt(s, "op", u.op);
-      get_opt(s, "family", u.family);
-      get_opt(s, "address", u.address);
-      get_opt(s, "port", u.port);
-      get_opt(s, "count", u.count);
-      e.addresses.push_back(u);
-    }
-  }
-  if (auto it = j.find("capabilities"); it != j.end()) {
-    for (const auto& s : *it) {
-      CapabilityCheck c;
-      get_opt(s, "capability", c.capability);
-      get_opt(s, "granted", c.granted);
-      get_opt(s, "inferred", c.inferred);
-      get_opt(s, "count", c.count);
-      e.capabilities.push_back(c);
-    }
-  }
-  if (auto it = j.find("failures"); it != j.end()) {
-    for (const auto& s : *it) {
-      FailedOperation f;
-      get_opt(s, "operation", f.operation);
-      get_opt(s, "errno", f.error);
-      get_opt(s, "detail", f.detail);
-      get_opt(s, "count", f.count);
-      e.failures.push_back(f);
-    }
-  }
-  get_opt(j, "wx_mapping", e.wx_mapping);
-  get_opt(j, "personality_change", e.personality_change);
-  get_opt(j, "realtime_scheduling", e.realtime_scheduling);
-  get_opt(j, "namespaces_created", e.namespaces_created);
-  get_opt(j, "mounts", e.mounts);
-  get_opt(j, "clock_change", e.clock_change);
-  get_opt(j, "hostname_change", e.hostname_change);
-  get_opt(j, "kernel_module", e.kernel_module);
-  get_opt(j, "keyring", e.keyring);
-  get_opt(j, "kernel_log", e.kernel_log);
-  get_opt(j, "sysv_ipc", e.sysv_ipc);
-  get_opt(j, "setuid_file_created", e.setuid_file_created);
-  get_opt(j, "uid_change", e.uid_change);
-  get_opt(j, "gid_change", e.gid_change);
-  get_opt(j, "uid_targets", e.uid_targets);
-  get_opt(j, "gid_targets", e.gid_targets);
-  get_opt(j, "exec_setuid", e.exec_setuid);
-  get_opt(j, "socket_activation_fds", e.socket_activation_fds);
-  get_opt(j, "started_by", e.started_by);
-  get_opt(j, "root_after_startup", e.root_after_startup);
-  get_opt(j, "interpreter", e.interpreter);
+  j.each("files", [&](Node f) { e.files.push_back(file_from_json(f)); });
+  j.each("sockets", [&](Node s) {
+    s.expect_object();
+    SocketUse u;
+    get_name(s, "family", u.family);
+    get_name(s, "type", u.type);
+    s.get("protocol", u.protocol);
+    s.get(key_count, u.count);
+    e.sockets.push_back(u);
+  });
+  j.each("addresses", [&](Node s) {
+    s.expect_object();
+    SocketAddressUse u;
+    get_name(s, "op", u.op);
+    get_name(s, "family", u.family);
+    s.get("address", u.address);
+    s.get("port", u.port);
+    if (u.port < 0 || u.port > 65535) s.member("port").refuse("port out of range");
+    s.get(key_count, u.count);
+    e.addresses.push_back(u);
+  });
+  j.each("capabilities", [&](Node s) {
+    s.expect_object();
+    CapabilityCheck c;
+    get_name(s, "capability", c.capability);
+    s.get("granted", c.granted);
+    s.get("inferred", c.inferred);
+    s.get(key_count, c.count);
+    e.capabilities.push_back(c);
+  });
+  j.each("failures", [&](Node s) {
+    s.expect_object();
+    FailedOperation f;
+    get_name(s, "operation", f.operation);
+    s.get("errno", f.error);
+    s.get("detail", f.detail);
+    s.get(key_count, f.count);
+    e.failures.push_back(f);
+  });
+  j.get("wx_mapping", e.wx_mapping);
+  j.get("personality_change", e.personality_change);
+  j.get("realtime_scheduling", e.realtime_scheduling);
+  j.get("namespaces_created", e.namespaces_created);
+  for (const auto& ns : e.namespaces_created) expect_name(j.member("namespaces_created"), ns);
+  j.get("mounts", e.mounts);
+  j.get("clock_change", e.clock_change);
+  j.get("hostname_change", e.hostname_change);
+  j.get("kernel_module", e.kernel_module);
+  j.get("keyring", e.keyring);
+  j.get("kernel_log", e.kernel_log);
+  j.get("sysv_ipc", e.sysv_ipc);
+  j.get("setuid_file_created", e.setuid_file_created);
+  j.get("uid_change", e.uid_change);
+  j.get("gid_change", e.gid_change);
+  j.get("uid_targets", e.uid_targets);
+  j.get("gid_targets", e.gid_targets);
+  j.get("exec_setuid", e.exec_setuid);
+  j.get("socket_activation_fds", e.socket_activation_fds);
+  j.get("started_by", e.started_by);
+  j.get("root_after_startup", e.root_after_startup);
+  get_path(j, "interpreter", e.interpreter);
   return e;
 }
 
@@ -215,37 +245,28 @@ std::string profile_to_json(const Profile& p) {
 }
 
 Result<Profile> profile_from_json(const std::string& text) {
-  try {
-    json j = json::parse(text);
-    if (!j.is_object()) return fail("profile: top level must be a JSON object");
+  return json_in::read(text, "profile", [](Node& j) {
     Profile p;
-    get_opt(j, "schema_version", p.schema_version);
-    if (p.schema_version != 1) {
-      return fail("profile: unsupported schema_version " + std::to_string(p.schema_version));
-    }
-    get_opt(j, "unit", p.unit);
-    get_opt(j, "command", p.command);
-    get_opt(j, "architecture", p.architecture);
-    get_opt(j, "tracer", p.tracer);
+    j.get("schema_version", p.schema_version);
+    if (p.schema_version != 1) j.member("schema_version").refuse("unsupported schema_version " + std::to_string(p.schema_version));
+    j.get("unit", p.unit);
+    j.get("command", p.command);
+    get_name(j, "architecture", p.architecture);
+    j.get("tracer", p.tracer);
     std::string boundary = "none";
-    get_opt(j, "phase_boundary", boundary);
+    j.get("phase_boundary", boundary);
     auto b = boundary_from_string(boundary);
-    if (!b) return fail("profile: unknown phase_boundary \"" + boundary + "\"");
+    if (!b) j.member("phase_boundary").refuse("unknown phase_boundary \"" + boundary + "\"");
     p.boundary = *b;
-    get_opt(j, "runs", p.runs);
-    get_opt(j, "events", p.events);
-    get_opt(j, "lost_events", p.lost_events);
-    get_opt(j, "duration_seconds", p.duration_seconds);
-    get_opt(j, "credentials_tracked", p.credentials_tracked);
-    if (auto it = j.find("executables"); it != j.end()) {
-      for (const auto& e : *it) p.executables.push_back(executable_from_json(e));
-    }
+    j.get("runs", p.runs);
+    j.get("events", p.events);
+    j.get("lost_events", p.lost_events);
+    j.get("duration_seconds", p.duration_seconds);
+    if (!(p.duration_seconds >= 0)) j.member("duration_seconds").refuse("negative duration");
+    j.get("credentials_tracked", p.credentials_tracked);
+    j.each("executables", [&](Node e) { p.executables.push_back(executable_from_json(e)); });
     return p;
-  } catch (const json::exception& e) {
-    return fail(std::string("profile: ") + e.what());
-  } catch (const std::invalid_argument& e) {
-    return fail(std::string("profile: ") + e.what());
-  }
+  });
 }
 
 }  // namespace sdh::profile

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <memory>
 
+#include "util/resolve_in_root.h"
+
 namespace sdh {
 namespace {
 
@@ -57,14 +59,57 @@ std::string basename_of(const std::string& path) {
   return pos == std::string::npos ? path : path.substr(pos + 1);
 }
 
+RealFileSystem::RealFileSystem(std::string root) : root_(std::move(root)) {
+  if (root_.empty()) return;
+  int fd = ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) root_fd_ = std::shared_ptr<const int>(new int(fd), [](const int* f) { ::close(*f), delete f; });
+}
+
+Result<int> RealFileSystem::open_path(const std::string& path, bool follow) const {
+  int flags = O_PATH | (follow ? 0 : O_NOFOLLOW);
+  if (root_.empty()) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0) return fail("cannot open " + path, errno);
+    return fd;
+  }
+  if (!root_fd_) return fail("cannot open the root directory " + root_, ENOENT);
+  return open_in_root(*root_fd_, path, flags, use_openat2_ ? InRootMethod::automatic : InRootMethod::walk);
+}
+
+namespace {
+
+struct FdGuard {
+  int fd;
+  ~FdGuard() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+const char* kind_name(mode_t m) {
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISSOCK(m)) return "a socket";
+  if (S_ISCHR(m) || S_ISBLK(m)) return "a device node";
+  if (S_ISDIR(m)) return "a directory";
+  return "not a regular file";
+}
+
+}  // namespace
+
 Result<std::string> RealFileSystem::read_file(const std::string& path) const {
-  int fd = ::open(host_path(path).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail("cannot open " + path, errno);
-  std::unique_ptr<int, void (*)(int*)> guard(&fd, [](int* f) { ::close(*f); });
+  auto opened = open_path(path, true);
+  if (!opened) return fail(opened.error());
+  FdGuard pathfd{*opened};
   struct stat st {};
-  if (::fstat(fd, &st) < 0) return fail("cannot stat " + path, errno);
+  if (::fstat(pathfd.fd, &st) < 0) return fail("cannot stat " + path, errno);
+  // Refused before it is opened for reading: a FIFO would block, a device act.
   if (S_ISDIR(st.st_mode)) return fail("cannot read " + path, EISDIR);
+  if (!S_ISREG(st.st_mode)) return fail(std::string("cannot read ") + path + ": it is " + kind_name(st.st_mode));
   if (st.st_size > kMaxFileSize) return fail("file too large: " + path, EFBIG);
+  // The O_PATH descriptor, reopened for reading: the same file, not the name again.
+  std::string self = "/proc/self/fd/" + std::to_string(pathfd.fd);
+  int fd = ::open(self.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return fail("cannot open " + path, errno);
+  FdGuard guard{fd};
   std::string out;
   char buf[65536];
   for (;;) {
@@ -81,20 +126,34 @@ Result<std::string> RealFileSystem::read_file(const std::string& path) const {
 }
 
 FileKind RealFileSystem::kind(const std::string& path) const {
+  auto fd = open_path(path, true);
+  if (!fd) return FileKind::missing;
+  FdGuard guard{*fd};
   struct stat st {};
-  if (::stat(host_path(path).c_str(), &st) < 0) return FileKind::missing;
+  if (::fstat(*fd, &st) < 0) return FileKind::missing;
   return kind_of(st);
 }
 
 FileKind RealFileSystem::lkind(const std::string& path) const {
+  auto fd = open_path(path, false);
+  if (!fd) return FileKind::missing;
+  FdGuard guard{*fd};
   struct stat st {};
-  if (::lstat(host_path(path).c_str(), &st) < 0) return FileKind::missing;
+  if (::fstat(*fd, &st) < 0) return FileKind::missing;
   return kind_of(st);
 }
 
 Result<std::vector<std::string>> RealFileSystem::list_dir(const std::string& path) const {
-  DIR* d = ::opendir(host_path(path).c_str());
-  if (!d) return fail("cannot open directory " + path, errno);
+  auto opened = open_path(path, true);
+  if (!opened) return fail("cannot open directory " + path, opened.error().errno_value());
+  FdGuard pathfd{*opened};
+  int fd = ::openat(pathfd.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return fail("cannot open directory " + path, errno);
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    ::close(fd);
+    return fail("cannot open directory " + path, errno);
+  }
   std::vector<std::string> out;
   errno = 0;
   while (struct dirent* e = ::readdir(d)) {
@@ -109,8 +168,11 @@ Result<std::vector<std::string>> RealFileSystem::list_dir(const std::string& pat
 }
 
 Result<std::string> RealFileSystem::read_link(const std::string& path) const {
+  auto opened = open_path(path, false);
+  if (!opened) return fail("cannot read link " + path, opened.error().errno_value());
+  FdGuard guard{*opened};
   char buf[4096];
-  ssize_t n = ::readlink(host_path(path).c_str(), buf, sizeof buf - 1);
+  ssize_t n = ::readlinkat(*opened, "", buf, sizeof buf - 1);
   if (n < 0) return fail("cannot read link " + path, errno);
   return std::string(buf, static_cast<size_t>(n));
 }

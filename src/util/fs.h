@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,18 +30,32 @@ class FileSystem {
 };
 
 // The real file system, optionally below a root directory (--root DIR).
+// Below a root every path is resolved inside it, as systemd's chase() does
+// with a root: an absolute symlink is relative to the root and ".." stops
+// at it (openat2() with RESOLVE_IN_ROOT, or a walk of one component at a
+// time where the kernel lacks it), so an image cannot make sdharden read
+// the host. Only regular files are read: a FIFO, device or socket is refused
+// before it is opened for reading (a FIFO would block, a device act).
 class RealFileSystem final : public FileSystem {
  public:
-  explicit RealFileSystem(std::string root = "") : root_(std::move(root)) {}
+  explicit RealFileSystem(std::string root = "");
   Result<std::string> read_file(const std::string& path) const override;
   FileKind kind(const std::string& path) const override;
   FileKind lkind(const std::string& path) const override;
   Result<std::vector<std::string>> list_dir(const std::string& path) const override;
   Result<std::string> read_link(const std::string& path) const override;
+  // Tests: resolve below the root without openat2(), as on an older kernel.
+  void force_walk_for_tests() { use_openat2_ = false; }
+
+  // Opens `path` (O_PATH, O_NOFOLLOW on the last component when `follow` is
+  // false) inside the root, or on the host without one. The fd is the caller's.
+  Result<int> open_path(const std::string& path, bool follow) const;
 
  private:
-  std::string host_path(const std::string& path) const { return root_ + path; }
+  Result<int> walk(const std::string& path, bool follow) const;
   std::string root_;
+  std::shared_ptr<const int> root_fd_;  // O_PATH of the root; shared by copies
+  bool use_openat2_ = true;
 };
 
 // An in-memory tree for tests and what-if scoring. Paths are absolute.
