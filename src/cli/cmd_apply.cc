@@ -40,6 +40,12 @@ void add_apply_command(CLI::App& app, Dispatch& dispatch) {
         fmt::print(stderr, "sdharden apply: {}: {}\n", args->dropin, parsed.error().to_string());
         return kExitUsage;
       }
+      // A unit name, not a path: "../x.service" or "" must not pick a folder,
+      // and systemd never reads a hidden folder (".x.service.d").
+      if (args->unit.empty() || args->unit.find('/') != std::string::npos || args->unit[0] == '.') {
+        fmt::print(stderr, "sdharden apply: not a valid unit name: \"{}\"\n", args->unit);
+        return kExitUsage;
+      }
       systemd::ApplyRequest req{verify::unit_name_from(args->unit), *text, args->check, args->root};
       auto rep = systemd::apply_dropin(req);
       if (!rep) {

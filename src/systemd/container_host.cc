@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 
 #include "util/atomic_file.h"
+#include "util/fs.h"
+#include "util/resolve_in_root.h"
 
 namespace sdh::systemd {
 
@@ -242,26 +244,36 @@ Status ContainerHost::systemctl(const std::vector<std::string>& args, std::chron
   return {};
 }
 
+// Files go in through the container's root directory with every path
+// resolved inside it (RESOLVE_IN_ROOT): a symlink the image or the service
+// planted leads somewhere in the container, never to the host.
 Status ContainerHost::install_file(const std::string& path, const std::string& content, unsigned mode) {
   if (path.empty() || path[0] != '/') return fail("install_file: not an absolute path: " + path);
-  std::filesystem::path target = root_path() + path;
-  std::error_code ec;
-  std::filesystem::create_directories(target.parent_path(), ec);
-  if (ec) return fail(fmt::format("creating {} in the container: {}", target.parent_path().string(), ec.message()));
-  int fd = open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return fail("writing " + path + " in the container", errno);
-  if (auto w = write_all(fd, content, path + " in the container"); !w) {
-    close(fd);
-    return w;
+  int root = open(root_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return fail("opening the container's root", errno);
+  auto dir = make_dirs_in_root(root, dirname_of(path));
+  Status result = {};
+  if (!dir) {
+    result = fail(std::move(dir.error()).with_context("creating the folder of " + path + " in the container"));
+  } else {
+    auto w = replace_file_at(*dir, basename_of(path), content, mode);
+    if (!w) result = fail(std::move(w.error()).with_context("writing " + path + " in the container"));
+    close(*dir);
   }
-  fchmod(fd, mode);
-  close(fd);
-  return {};
+  close(root);
+  return result;
 }
 
 Status ContainerHost::remove_file(const std::string& path) {
-  std::string target = root_path() + path;
-  if (unlink(target.c_str()) < 0 && errno != ENOENT) return fail("removing " + path, errno);
+  int root = open(root_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) return fail("opening the container's root", errno);
+  auto parent = open_parent_in_root(root, path);
+  close(root);
+  if (!parent) return parent.error().errno_value() == ENOENT ? Status{} : fail(parent.error());
+  int r = unlinkat(parent->fd, parent->name.c_str(), 0);
+  int e = errno;
+  close(parent->fd);
+  if (r < 0 && e != ENOENT) return fail("removing " + path, e);
   return {};
 }
 

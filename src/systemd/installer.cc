@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "systemd/installer.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -9,15 +10,15 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <optional>
 #include <thread>
+#include <utility>
 
 #include <fmt/core.h>
 
 #include "systemd/bus_host.h"
 #include "systemd/process.h"
+#include "unit/unit_name.h"
 #include "util/atomic_file.h"
 
 namespace sdh::systemd {
@@ -35,68 +36,78 @@ void step(int n, int kill_step) {
   if (n == kill_step) raise(SIGKILL);
 }
 
-Status fsync_dir(const std::string& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return fail("opening " + dir, errno);
-  int r = fsync(fd);
-  int e = errno;
-  close(fd);
-  if (r < 0) return fail("fsync " + dir, e);
-  return {};
+// An open folder of the tree, by descriptor: every write below goes
+// through it, so a symlink planted in the tree cannot send a write
+// elsewhere (open_dirs_nofollow refuses one anywhere on the way).
+struct Folder {
+  int fd = -1;
+  std::string shown;  // the path, for messages
+  Folder() = default;
+  Folder(int f, std::string s) : fd(f), shown(std::move(s)) {}
+  Folder(Folder&& o) noexcept : fd(std::exchange(o.fd, -1)), shown(std::move(o.shown)) {}
+  Folder& operator=(Folder&&) = delete;
+  ~Folder() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+Result<Folder> open_folder(int root_fd, const std::string& root, const std::string& rel) {
+  auto fd = open_dirs_nofollow(root_fd, rel, true);
+  if (!fd) return fail(std::move(fd.error()).with_context("in " + (root.empty() ? "/" : root)));
+  return Folder(*fd, root + "/" + rel);
 }
 
-Status mkdirs(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return fail(fmt::format("creating {}: {}", dir, ec.message()));
-  return {};
-}
-
-// Writes `content` to a dot-named temp file beside `path`, fsyncs it,
-// renames it over `path`, fsyncs the directory. `on_written` runs between
-// the write and the rename (the kill-test hook).
-Status atomic_write(const std::string& path, const std::string& content, const std::function<void()>& on_written) {
-  std::filesystem::path p(path);
-  std::string dir = p.parent_path().string();
-  std::string tmp = dir + "/." + p.filename().string() + ".tmp-" + std::to_string(getpid());
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail("creating " + tmp, errno);
-  if (auto w = write_all(fd, content, tmp); !w) {
-    close(fd);
-    unlink(tmp.c_str());
-    return w;
+// The current content and mode of `name` in `dir`; nullopt when absent. A
+// symlink or anything but a regular file is refused, never followed.
+struct Existing {
+  std::string text;
+  mode_t mode = 0644;
+};
+Result<std::optional<Existing>> read_existing(const Folder& dir, const std::string& name) {
+  int fd = openat(dir.fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<Existing>{};
+    if (errno == ELOOP) return fail(dir.shown + "/" + name + " is a symlink; refusing to read or replace it", ELOOP);
+    return fail("opening " + dir.shown + "/" + name, errno);
   }
-  if (fsync(fd) < 0) {
-    int e = errno;
+  struct stat st {};
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
     close(fd);
-    unlink(tmp.c_str());
-    return fail("fsync " + tmp, e);
+    return fail(dir.shown + "/" + name + " is not a regular file");
+  }
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int e = errno;
+      close(fd);
+      return fail("reading " + dir.shown + "/" + name, e);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
   }
   close(fd);
-  if (on_written) on_written();
-  if (rename(tmp.c_str(), path.c_str()) < 0) {
-    int e = errno;
-    unlink(tmp.c_str());
-    return fail("renaming " + tmp + " to " + path, e);
-  }
-  return fsync_dir(dir);
+  return std::optional<Existing>{Existing{std::move(out), st.st_mode & 07777}};
 }
 
 // Leftovers of an earlier apply that was killed before its rename.
-void remove_stale_temps(const std::string& dir, const std::string& name) {
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    std::string f = e.path().filename().string();
-    if (f.rfind("." + name + ".tmp-", 0) == 0) std::filesystem::remove(e.path(), ec);
+void remove_stale_temps(const Folder& dir, const std::string& name) {
+  int fd = openat(dir.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  DIR* d = fdopendir(fd);
+  if (!d) {
+    close(fd);
+    return;
   }
-}
-
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("reading " + path, errno);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::vector<std::string> stale;
+  while (struct dirent* e = readdir(d)) {
+    std::string f = e->d_name;
+    if (f.rfind("." + name + ".tmp-", 0) == 0) stale.push_back(f);
+  }
+  closedir(d);
+  for (const auto& f : stale) unlinkat(dir.fd, f.c_str(), 0);
 }
 
 Status systemctl(const std::vector<std::string>& args) {
@@ -115,36 +126,47 @@ Status systemctl(const std::vector<std::string>& args) {
 Result<ApplyReport> apply_dropin(const ApplyRequest& req) {
   const int kill_step = kill_at();
   ApplyReport rep;
-  std::string dir = req.root + "/etc/systemd/system/" + req.unit + ".d";
-  rep.path = dir + "/" + req.dropin_name;
-  std::string backup_dir = req.root + "/var/lib/sdharden/backup/" + req.unit;
-  rep.backup_path = backup_dir + "/" + req.dropin_name + ".prev";
-  std::string absent_marker = backup_dir + "/" + req.dropin_name + ".absent";
-  if (auto s = mkdirs(dir); !s) return fail(s.error());
-  if (auto s = mkdirs(backup_dir); !s) return fail(s.error());
-  remove_stale_temps(dir, req.dropin_name);
-  remove_stale_temps(backup_dir, req.dropin_name + ".prev");
+  auto name = unit::parse_unit_name(req.unit);
+  if (!name || req.unit.find('/') != std::string::npos || req.unit[0] == '.')
+    return fail("not a valid unit name: \"" + req.unit + "\"");
+  if (req.dropin_name.find('/') != std::string::npos || req.dropin_name.empty() || req.dropin_name[0] == '.')
+    return fail("not a valid drop-in name: " + req.dropin_name);
+  const std::string root = req.root.empty() ? "" : req.root;
+  int root_fd = open(root.empty() ? "/" : root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return fail("opening " + (root.empty() ? std::string("/") : root), errno);
+  Folder top(root_fd, root);
+  auto dir = open_folder(top.fd, root, "etc/systemd/system/" + req.unit + ".d");
+  if (!dir) return fail(dir.error());
+  auto backup_dir = open_folder(top.fd, root, "var/lib/sdharden/backup/" + req.unit);
+  if (!backup_dir) return fail(backup_dir.error());
+  rep.path = dir->shown + "/" + req.dropin_name;
+  const std::string prev_name = req.dropin_name + ".prev", absent_name = req.dropin_name + ".absent";
+  rep.backup_path = backup_dir->shown + "/" + prev_name;
+  remove_stale_temps(*dir, req.dropin_name);
+  remove_stale_temps(*backup_dir, prev_name);
 
   // 1: keep the previous state (the drop-in, or the fact there was none).
   step(1, kill_step);
-  struct stat st;
-  rep.had_previous = lstat(rep.path.c_str(), &st) == 0;
+  auto old = read_existing(*dir, req.dropin_name);
+  if (!old) return fail(old.error());
+  rep.had_previous = old->has_value();
   std::string previous;
+  mode_t mode = 0644;
   if (rep.had_previous) {
-    auto old = read_file(rep.path);
-    if (!old) return fail(old.error());
-    previous = *old;
-    if (auto s = atomic_write(rep.backup_path, previous, {}); !s) return fail(s.error());
-    unlink(absent_marker.c_str());
+    previous = (*old)->text;
+    mode = (*old)->mode;  // the backup, and the new drop-in, keep the old one's mode
+    if (auto s = replace_file_at(backup_dir->fd, prev_name, previous, mode); !s) return fail(s.error());
+    unlinkat(backup_dir->fd, absent_name.c_str(), 0);
     rep.steps.push_back("kept the previous drop-in as " + rep.backup_path);
   } else {
-    if (auto s = atomic_write(absent_marker, "", {}); !s) return fail(s.error());
-    unlink(rep.backup_path.c_str());
-    rep.steps.push_back("noted that there was no previous drop-in (" + absent_marker + ")");
+    if (auto s = replace_file_at(backup_dir->fd, absent_name, "", 0644); !s) return fail(s.error());
+    unlinkat(backup_dir->fd, prev_name.c_str(), 0);
+    rep.steps.push_back("noted that there was no previous drop-in (" + backup_dir->shown + "/" + absent_name + ")");
   }
 
   // 2-3: the new drop-in replaces the old one in a single rename.
-  if (auto s = atomic_write(rep.path, req.dropin_text, [&] { step(2, kill_step); }); !s) return fail(s.error());
+  if (auto s = replace_file_at(dir->fd, req.dropin_name, req.dropin_text, mode, [&] { step(2, kill_step); }); !s)
+    return fail(s.error());
   step(3, kill_step);
   rep.steps.push_back("installed " + rep.path);
 
@@ -157,9 +179,10 @@ Result<ApplyReport> apply_dropin(const ApplyRequest& req) {
 
   auto rollback = [&](const std::string& why) -> Result<ApplyReport> {
     step(6, kill_step);
-    Status s = rep.had_previous ? atomic_write(rep.path, previous, {})
-                                : (unlink(rep.path.c_str()) == 0 || errno == ENOENT ? fsync_dir(dir)
-                                                                                    : fail("removing " + rep.path, errno));
+    Status s = rep.had_previous ? replace_file_at(dir->fd, req.dropin_name, previous, mode)
+               : unlinkat(dir->fd, req.dropin_name.c_str(), 0) == 0 || errno == ENOENT
+                   ? (fsync(dir->fd), Status{})
+                   : fail("removing " + rep.path, errno);
     if (!s) return fail(std::move(s.error()).with_context("rolling back after: " + why));
     (void)systemctl({"daemon-reload"});
     (void)systemctl({"restart", req.unit});

@@ -136,4 +136,21 @@ Result<ParentInRoot> open_parent_in_root(int root_fd, std::string_view path, InR
   return ParentInRoot{*fd, name};
 }
 
+Result<int> make_dirs_in_root(int root_fd, std::string_view path, InRootMethod method) {
+  auto fd = open_in_root(root_fd, path, O_PATH | O_DIRECTORY, method);
+  if (fd || fd.error().errno_value() != ENOENT) return fd;
+  std::string p(path);
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  auto slash = p.rfind('/');
+  if (slash == std::string::npos || p.empty() || p == "/") return fd;
+  auto parent = make_dirs_in_root(root_fd, slash == 0 ? "/" : std::string_view(p).substr(0, slash), method);
+  if (!parent) return parent;
+  std::string name = p.substr(slash + 1);
+  int made = ::mkdirat(*parent, name.c_str(), 0755);
+  int err = errno;
+  ::close(*parent);
+  if (made != 0 && err != EEXIST) return fail("creating " + p, err);
+  return open_in_root(root_fd, p, O_PATH | O_DIRECTORY, method);
+}
+
 }  // namespace sdh

@@ -34,4 +34,8 @@ struct ParentInRoot {
 Result<ParentInRoot> open_parent_in_root(int root_fd, std::string_view path,
                                          InRootMethod method = InRootMethod::automatic);
 
+// Opens the folder `path` inside the root (O_PATH), creating what is
+// missing of it (0755) one level at a time, each level resolved in the root.
+Result<int> make_dirs_in_root(int root_fd, std::string_view path, InRootMethod method = InRootMethod::automatic);
+
 }  // namespace sdh
