@@ -85,6 +85,18 @@ class Progress {
   bool tty_;
 };
 
+// Every --unit pattern must match something: a typo would otherwise
+// select nothing and pass every gate.
+bool unmatched_patterns(const AuditArgs& args, const std::set<std::string>& matched) {
+  bool ok = true;
+  for (const auto& p : args.only)
+    if (!matched.count(p)) {
+      fmt::print(stderr, "sdharden audit: --unit '{}' matches no service\n", p);
+      ok = false;
+    }
+  return ok;
+}
+
 // --unit and --exclude: shell patterns on unit names ("nginx*", "*@*.service").
 bool selected(const AuditArgs& args, const std::string& name) {
   auto any = [&](const std::vector<std::string>& patterns) {
@@ -95,7 +107,7 @@ bool selected(const AuditArgs& args, const std::string& name) {
 }
 
 void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, const exposure::Policy* policy,
-                 const AuditArgs& args, report::AuditReport& report) {
+                 const AuditArgs& args, report::AuditReport& report, std::set<std::string>& matched_patterns) {
   const bool quiet = args.quiet;
   const std::string scope = user ? "user" : "system";
   unit::LoadOptions options;
@@ -124,6 +136,11 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
     if (!instantiated.count(t.substr(0, t.size() - 9)) && selected(args, t))
       report.skipped.push_back({t, scope, "template without an enabled instance"});
   }
+  for (const auto& pattern : args.only) {
+    auto matches = [&](const std::string& n) { return fnmatch(pattern.c_str(), n.c_str(), 0) == 0; };
+    if (std::any_of(names.begin(), names.end(), matches) || std::any_of(templates.begin(), templates.end(), matches))
+      matched_patterns.insert(pattern);
+  }
   std::erase_if(names, [&](const std::string& n) { return !selected(args, n); });
   Progress progress(!quiet);
   std::size_t done = 0;
@@ -132,7 +149,7 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
     if (name.size() > 9 && name.compare(name.size() - 9, 9, "@.service") == 0) continue;  // bare template
     auto loaded = unit::load_unit(fs, name, options);
     if (!loaded) {
-      report.skipped.push_back({name, scope, loaded.error().to_string()});
+      report.skipped.push_back({name, scope, loaded.error().to_string(), true});
       continue;
     }
     if (loaded->masked) {
@@ -176,8 +193,10 @@ int run_comparison(AuditArgs& args, const FileSystem& fs, unit::SystemdVersion i
   for (auto v : releases) {
     report::AuditReport r;
     r.systemd_version = unit::to_string(v);
-    audit_scope(fs, false, v, policy, args, r);
-    if (args.user) audit_scope(fs, true, v, policy, args, r);
+    std::set<std::string> matched;
+    audit_scope(fs, false, v, policy, args, r, matched);
+    if (args.user) audit_scope(fs, true, v, policy, args, r, matched);
+    if (!unmatched_patterns(args, matched)) return kExitUsage;
     cmp.per_release.push_back(std::move(r));
   }
   std::string out = args.format == "json" ? report::comparison_json(cmp) : report::comparison_table(cmp);
@@ -224,8 +243,10 @@ int run_audit(AuditArgs& args) {
   report.systemd_version = unit::to_string(version);
   report.generated_at = utc_now();
   if (!load_baseline(args.gate, "audit")) return kExitUsage;
-  audit_scope(fs, false, version, policy.get(), args, report);
-  if (args.user) audit_scope(fs, true, version, policy.get(), args, report);
+  std::set<std::string> matched;
+  audit_scope(fs, false, version, policy.get(), args, report, matched);
+  if (args.user) audit_scope(fs, true, version, policy.get(), args, report, matched);
+  if (!unmatched_patterns(args, matched)) return kExitUsage;
   report::sort_by_exposure(report.entries);
 
   std::string out;
@@ -254,7 +275,18 @@ int run_audit(AuditArgs& args) {
   std::vector<report::Scored> scored;
   for (const auto& e : report.entries)
     scored.push_back(scored_entry(e.scope == "user" ? e.unit + " (user)" : e.unit, e.assessment));
-  return finish_gate(args.gate, scored);
+  int rc = finish_gate(args.gate, scored);
+  // A unit that could not be scored is never a pass.
+  size_t errors = std::count_if(report.skipped.begin(), report.skipped.end(), [](const auto& s) { return s.error; });
+  if (errors > 0) {
+    for (const auto& s : report.skipped)
+      if (s.error) fmt::print(stderr, "audit: {} could not be scored: {}\n", s.unit, s.reason);
+    if (args.gate.threshold || args.gate.loaded) {
+      fmt::print(stderr, "audit: gate FAILED: {} unit{} could not be scored\n", errors, errors == 1 ? "" : "s");
+      rc = kExitFailed;
+    }
+  }
+  return rc;
 }
 
 }  // namespace

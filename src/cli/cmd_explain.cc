@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/systemd_arg.h"
 #include "verify/battery.h"
+#include "verify/dropin.h"
 #include "profile/profile.h"
 #include "synth/explain.h"
 #include "synth/synth.h"
@@ -27,13 +28,8 @@ struct ExplainArgs {
   std::string output;
 };
 
-Result<std::string> slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read " + path, errno);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// A regular file's text (a directory, FIFO or device is refused).
+Result<std::string> slurp(const std::string& path) { return RealFileSystem().read_file(path); }
 
 // What the containment battery would try, class by class, and which of the
 // directives meant to refuse each attempt the unit sets. A reading of the
@@ -71,6 +67,11 @@ int run_explain(const ExplainArgs& a) {
     auto text = slurp(a.dropin);
     if (!text) {
       fmt::print(stderr, "sdharden explain: {}\n", text.error().to_string());
+      return kExitUsage;
+    }
+    // What would not be read as written is refused, not silently half-used.
+    if (auto parsed = verify::parse_dropin(*text); !parsed) {
+      fmt::print(stderr, "sdharden explain: --dropin {}: {}\n", a.dropin, parsed.error().to_string());
       return kExitUsage;
     }
     lo.extra_dropins.emplace_back(std::filesystem::path(a.dropin).filename().string(), *text);

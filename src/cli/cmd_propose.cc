@@ -40,13 +40,8 @@ std::string absolute_unit_argument(const std::string& arg, bool has_root) {
   return ec ? arg : abs.lexically_normal().string();
 }
 
-Result<std::string> read_host_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read " + path, errno);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// A regular file's text on the host (a directory, FIFO or device is refused).
+Result<std::string> read_host_file(const std::string& path) { return RealFileSystem().read_file(path); }
 
 Result<profile::Profile> load_profiles(const std::vector<std::string>& paths) {
   std::vector<profile::Profile> all;

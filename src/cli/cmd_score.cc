@@ -19,6 +19,7 @@
 #include "report/gate.h"
 #include "unit/cached_fs.h"
 #include "unit/loader.h"
+#include "unit/value_writer.h"
 #include "util/fs.h"
 
 namespace sdh::cli {
@@ -61,7 +62,8 @@ void print_table(const unit::LoadedUnit& lu, const exposure::Assessment& a, bool
     }
   }
   for (const auto& d : lu.diagnostics)
-    fmt::print("  {}:{}: {}: {}\n", d.location.file, d.location.line, unit::to_string(d.severity), d.message);
+    fmt::print("  {}:{}: {}: {}\n", unit::escape_for_display(d.location.file), d.location.line,
+               unit::to_string(d.severity), unit::escape_for_display(d.message));
   fmt::print("Overall exposure for {}: {} {} (reproduces systemd-analyze security --offline=yes of {})\n\n",
              lu.name, a.exposure_text(), exposure::systemd_label(a.exposure_tenths), release);
 }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/sarif.h"
+#include "unit/value_writer.h"
 #include "report/text_table.h"
 
 namespace sdh::report {
@@ -92,7 +93,9 @@ std::string audit_table(const AuditReport& report) {
   out += "\n";
   if (!report.skipped.empty()) {
     out += fmt::format("{} skipped:\n", report.skipped.size());
-    for (const auto& k : report.skipped) out += fmt::format("  {} ({}): {}\n", k.unit, k.scope, k.reason);
+    for (const auto& k : report.skipped)
+      out += fmt::format("  {} ({}): {}{}\n", unit::escape_for_display(k.unit), k.scope, k.error ? "ERROR: " : "",
+                         unit::escape_for_display(k.reason));
   }
   return out;
 }
@@ -124,7 +127,8 @@ std::string audit_json(const AuditReport& report) {
                      {"items", std::move(items)}});
   }
   json skipped = json::array();
-  for (const auto& k : report.skipped) skipped.push_back({{"unit", k.unit}, {"scope", k.scope}, {"reason", k.reason}});
+  for (const auto& k : report.skipped)
+    skipped.push_back({{"unit", k.unit}, {"scope", k.scope}, {"reason", k.reason}, {"error", k.error}});
   json doc = {{"version", 1},
               {"host", report.host},
               {"root", report.root.empty() ? "/" : report.root},
@@ -202,6 +206,15 @@ std::string audit_sarif(const AuditReport& report, const std::string& tool_versi
                {{"ROOT", {{"uri", file_uri(report.root.empty() ? "/" : report.root + "/")},
                           {"description", {{"text", "the root of the audited tree (--root)"}}}}}}},
               {"results", std::move(results)}};
+  // Units that could not be scored make the run unsuccessful: a code
+  // scanner must not read "no results" as "nothing exposed".
+  json notifications = json::array();
+  for (const auto& s : report.skipped)
+    if (s.error)
+      notifications.push_back({{"level", "error"},
+                               {"message", {{"text", s.unit + " (" + s.scope + "): " + s.reason}}}});
+  run["invocations"] = json::array({{{"executionSuccessful", notifications.empty()},
+                                     {"toolExecutionNotifications", std::move(notifications)}}});
   json doc = {{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", json::array({std::move(run)})}};
   return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

@@ -22,6 +22,9 @@ struct AuditSkip {
   std::string unit;
   std::string scope = "system";
   std::string reason;  // "masked", "template without enabled instance", load error
+  // The unit could not be read or systemd would refuse it: not scored, and
+  // never a pass (a gate fails, SARIF says the run was not successful).
+  bool error = false;
 };
 
 struct AuditReport {

@@ -10,48 +10,73 @@
 #include "exposure/assess.h"
 #include "report/audit.h"
 #include "report/audit_html.h"
+#include "util/json_reader.h"
 
 namespace sdh::report {
 
 using nlohmann::json;
+
+namespace {
+
+struct AuditUnit {
+  std::string unit, scope = "system", fragment_path;
+  int exposure_tenths = 0;
+};
+
+// One audit document, read against its schema (docs/json-output.md): every
+// member it uses has the documented type, or the file is refused naming it.
+Result<FleetHost> read_audit(const std::string& file, const std::string& text, std::vector<AuditUnit>& units) {
+  return json_in::read(text, file, [&](json_in::Node& doc) {
+    if (!doc.has("units")) doc.refuse("not the output of `sdharden audit --format json` (no \"units\")");
+    FleetHost h;
+    h.file = file;
+    doc.get("host", h.name);
+    if (h.name.empty()) h.name = file.substr(file.rfind('/') + 1);
+    doc.get("systemd", h.systemd);
+    doc.get("generated_at", h.generated_at);
+    size_t skipped = 0;
+    doc.each("skipped", [&](json_in::Node k) {
+      k.expect_object();
+      std::string reason;
+      k.get("reason", reason);
+      ++skipped;
+    });
+    h.skipped = static_cast<int>(skipped);
+    doc.each("units", [&](json_in::Node u) {
+      u.expect_object();
+      AuditUnit a;
+      u.member("unit").to(a.unit);
+      u.member("exposure_tenths").to(a.exposure_tenths);
+      if (a.exposure_tenths < 0 || a.exposure_tenths > 100) u.member("exposure_tenths").refuse("not between 0 and 100");
+      u.get("scope", a.scope);
+      u.get("fragment_path", a.fragment_path);
+      units.push_back(std::move(a));
+    });
+    return h;
+  });
+}
+
+}  // namespace
 
 Result<Fleet> merge_audits(const std::vector<std::pair<std::string, std::string>>& files_and_texts) {
   Fleet f;
   std::map<std::string, FleetService> by_unit;
   for (const auto& input : files_and_texts) {
     const std::string& file = input.first;
-    const std::string& text = input.second;
-    auto bad = [&file](const std::string& why) { return fail(Error(why).with_context("reading audit " + file)); };
-    json doc;
-    try {
-      doc = json::parse(text);
-    } catch (const json::exception& e) {
-      return bad(std::string("invalid JSON: ") + e.what());
-    }
-    if (!doc.is_object() || !doc.contains("units") || !doc["units"].is_array())
-      return bad("not the output of `sdharden audit --format json` (no \"units\")");
-    FleetHost h;
-    h.file = file;
-    h.name = doc.value("host", "");
-    if (h.name.empty()) h.name = file.substr(file.rfind('/') + 1);
+    std::vector<AuditUnit> units;
+    auto read = read_audit(file, input.second, units);
+    if (!read) return fail(std::move(read.error()).with_context("reading audit"));
+    FleetHost h = std::move(*read);
     for (const auto& other : f.hosts)
-      if (other.name == h.name) return bad("host " + h.name + " is already in " + other.file);
-    h.systemd = doc.value("systemd", "");
-    h.generated_at = doc.value("generated_at", "");
-    if (doc.contains("skipped") && doc["skipped"].is_array()) h.skipped = static_cast<int>(doc["skipped"].size());
+      if (other.name == h.name) return fail(Error("host " + h.name + " is already in " + other.file).with_context("reading audit " + file));
     std::vector<int> all;
-    for (const auto& u : doc["units"]) {
-      if (!u.is_object() || !u.contains("unit") || !u["unit"].is_string() || !u.contains("exposure_tenths") ||
-          !u["exposure_tenths"].is_number_integer())
-        return bad("a unit without \"unit\" and an integer \"exposure_tenths\"");
-      std::string unit = u["unit"].get<std::string>();
-      if (u.value("scope", "system") == "user") unit += " (user)";
-      int t = u["exposure_tenths"].get<int>();
+    for (const auto& u : units) {
+      std::string unit = u.scope == "user" ? u.unit + " (user)" : u.unit;
       auto& s = by_unit[unit];
       s.unit = unit;
-      s.exposure[h.name] = t;
-      s.path[h.name] = u.value("fragment_path", "");
-      all.push_back(t);
+      s.exposure[h.name] = u.exposure_tenths;
+      s.path[h.name] = u.fragment_path;
+      all.push_back(u.exposure_tenths);
     }
     h.services = static_cast<int>(all.size());
     h.median_tenths = median_tenths(std::move(all));

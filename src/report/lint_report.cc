@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/sarif.h"
+#include "unit/value_writer.h"
 
 namespace sdh::report {
 
@@ -48,16 +49,19 @@ std::string lint_text(const std::vector<LintedUnit>& units, bool color, const st
   std::string out;
   const char* bold = color ? "\033[1m" : "";
   const char* reset = color ? "\033[0m" : "";
+  // What a unit file holds reaches the terminal escaped: an escape
+  // sequence in a value must not recolour, retitle or clear it.
+  auto shown = [](const std::string& s) { return unit::escape_for_display(s); };
   for (const auto& u : units) {
     for (const auto& f : u.findings) {
-      out += fmt::format("{}{}:{} {}{}:{} {} [{}]\n", bold, position(f.location), reset,
-                         color ? sgr(f.severity) : "", lint::severity_name(f.severity), reset, f.message,
+      out += fmt::format("{}{}:{} {}{}:{} {} [{}]\n", bold, shown(position(f.location)), reset,
+                         color ? sgr(f.severity) : "", lint::severity_name(f.severity), reset, shown(f.message),
                          f.rule_id);
       if (!f.source_line.empty()) {
-        out += fmt::format("  {:>4} | {}\n", f.location.line, f.source_line);
+        out += fmt::format("  {:>4} | {}\n", f.location.line, shown(f.source_line));
       }
-      if (!f.reason.empty()) out += fmt::format("       = why: {}\n", f.reason);
-      if (!f.fix.empty()) out += fmt::format("       = fix: {}\n", f.fix);
+      if (!f.reason.empty()) out += fmt::format("       = why: {}\n", shown(f.reason));
+      if (!f.fix.empty()) out += fmt::format("       = fix: {}\n", shown(f.fix));
     }
   }
   auto c = count_findings(units);

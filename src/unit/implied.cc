@@ -7,6 +7,7 @@
 
 #include "unit/directives.h"
 #include "unit/unit_name.h"
+#include "util/strings.h"
 
 namespace sdh::unit {
 
@@ -37,6 +38,32 @@ std::string last_value(const std::vector<Assignment>& assignments, const std::st
   return v;
 }
 
+// What systemd's check of a loaded service refuses, from its command lines
+// and type (the type it infers when Type= is not set: dbus with a BusName=,
+// simple with an ExecStart=, else oneshot).
+std::string service_refusal(const UnitSettings& s, const std::vector<Assignment>& assignments) {
+  auto lines = [&](const char* key) {
+    auto it = s.exec_lines.find(key);
+    return it == s.exec_lines.end() ? size_t{0} : it->second.size();
+  };
+  const size_t start = lines("ExecStart"), stop = lines("ExecStop");
+  const bool bus_name = !last_value(assignments, "Service", "BusName").empty();
+  std::string type;
+  for (const auto& a : assignments)
+    if (a.section == "Service" && a.key == "Type" && a.value == s.service_type) type = a.value;
+  if (type.empty()) type = bus_name ? "dbus" : start ? "simple" : "oneshot";
+  const std::string success_action = last_value(assignments, "Unit", "SuccessAction");
+  const bool success = !success_action.empty() && success_action != "none";
+  const bool remain = parse_boolean(last_value(assignments, "Service", "RemainAfterExit")).value_or(false);
+  if (!start && !stop && !success) return "the service has no ExecStart=, ExecStop= or SuccessAction=";
+  if (type != "oneshot" && !start) return "the service has no ExecStart=, which only Type=oneshot may lack";
+  if (!remain && !start && !success)
+    return "the service has no ExecStart= and no SuccessAction=, and RemainAfterExit= is not set";
+  if (type != "oneshot" && start > 1) return "the service has more than one ExecStart=, which only Type=oneshot may have";
+  if (type == "dbus" && !bus_name) return "the service is of Type=dbus but has no BusName=";
+  return "";
+}
+
 }  // namespace
 
 std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assignments, SystemdVersion version) {
@@ -59,6 +86,9 @@ std::string refusal(const UnitSettings& s, const std::vector<Assignment>& assign
     if (s.service_type == "forking") return "PrivatePIDs= does not work with Type=forking";
     if (!pam.empty() && has_change(version, Change::managed_users_pam_checks))
       return "PAMName= does not work with PrivatePIDs=";
+  }
+  if (is_service) {
+    if (std::string why = service_refusal(s, assignments); !why.empty()) return why;
   }
   auto mode = s.modes.find("PrivateUsers");
   if (mode != s.modes.end() && mode->second == "managed" && has_change(version, Change::managed_users_pam_checks) &&

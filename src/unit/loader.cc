@@ -296,22 +296,18 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
     if (!entries)
       return fail(with_path(entries.error(), d).with_context("reading drop-in directory"));
     for (const auto& e : *entries) {
-      if (e.size() < 5 || e.compare(e.size() - 5, 5, ".conf") != 0) continue;
+      // systemd reads *.conf only, and never a hidden file (".x.conf").
+      if (e.size() < 5 || e.compare(e.size() - 5, 5, ".conf") != 0 || e[0] == '.') continue;
       by_file.emplace(e, d + "/" + e);
     }
   }
   for (const auto& [file, path] : by_file) {
     ld.out.dropin_paths.push_back(path);
     if (links_to_dev_null(fs, path)) continue;
+    // A drop-in that cannot be read (a FIFO, no permission) fails the load:
+    // scored without it, the unit would look stricter or looser than it runs.
     auto dt = fs.read_file(path);
-    if (!dt) {
-      Diagnostic d;
-      d.severity = Severity::warning;
-      d.location = {path, 0, 0};
-      d.message = "cannot read drop-in: " + dt.error().to_string();
-      ld.out.diagnostics.push_back(d);
-      continue;
-    }
+    if (!dt) return fail(with_path(dt.error(), path).with_context("reading drop-in"));
     auto rr = ld.apply_file(path, *dt, s, ctx, true);
     if (!rr) return fail(rr.error());
   }
