@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "util/interrupt.h"
 
 int main(int argc, char** argv) {
   using namespace sdh::cli;
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (!dispatch.action) return kExitUsage;
+  // From here on SIGINT/SIGTERM/SIGHUP take down what the command set up
+  // (containers, files installed on a host) before exiting.
+  sdh::interrupt::install("sdharden");
   try {
     return dispatch.action();
   } catch (const std::exception& e) {

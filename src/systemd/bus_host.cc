@@ -13,7 +13,9 @@
 #include <fmt/core.h>
 #include <systemd/sd-bus.h>
 
+#include "systemd/process.h"
 #include "util/atomic_file.h"
+#include "util/fs.h"
 
 namespace sdh::systemd {
 
@@ -46,35 +48,49 @@ Result<std::unique_ptr<BusHost>> BusHost::connect() {
   host->since_epoch_ = static_cast<long>(time(nullptr));
   host->kmsg_fd_ = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (host->kmsg_fd_ >= 0) lseek(host->kmsg_fd_, 0, SEEK_END);
+  host->on_interrupt_ = std::make_unique<interrupt::Cleanup>([raw = host.get()] { raw->cleanup_on_interrupt(); });
   return host;
 }
 
+void BusHost::cleanup_on_interrupt() {
+  std::set<std::string> units, files;
+  {
+    std::lock_guard lock(state_mutex_);
+    units = started_;
+    files = installed_;
+  }
+  RunOptions o;
+  o.timeout = 30s;
+  for (const auto& u : units) (void)run_process({"systemctl", "stop", "--no-block", u}, o);
+  for (const auto& f : files) unlink(f.c_str());
+  (void)run_process({"systemctl", "daemon-reload"}, o);
+}
+
 BusHost::~BusHost() {
+  on_interrupt_.reset();
   (void)shutdown();
   if (bus_) sd_bus_flush_close_unref(bus_);
   if (kmsg_fd_ >= 0) close(kmsg_fd_);
 }
 
 Status BusHost::install_file(const std::string& path, const std::string& content, unsigned mode) {
-  std::filesystem::path p(path);
   std::error_code ec;
-  std::filesystem::create_directories(p.parent_path(), ec);
-  std::string tmp = path + ".sdharden-tmp";
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return fail("writing " + path, errno);
-  bool ok = write_all(fd, content, tmp).has_value();
-  ok = ok && fsync(fd) == 0;
-  close(fd);
-  if (!ok || rename(tmp.c_str(), path.c_str()) < 0) {
-    unlink(tmp.c_str());
-    return fail("writing " + path, errno);
-  }
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  // Through a descriptor of the folder and a temp file of random name: the
+  // service under test may write where these files go (/run).
+  int dir = open(dirname_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return fail("opening the folder of " + path, errno);
+  auto w = replace_file_at(dir, basename_of(path), content, mode);
+  close(dir);
+  if (!w) return fail(std::move(w.error()).with_context("writing " + path));
+  std::lock_guard lock(state_mutex_);
   installed_.insert(path);
   return {};
 }
 
 Status BusHost::remove_file(const std::string& path) {
   if (unlink(path.c_str()) < 0 && errno != ENOENT) return fail("removing " + path, errno);
+  std::lock_guard lock(state_mutex_);
   installed_.erase(path);
   return {};
 }
@@ -117,12 +133,18 @@ Status BusHost::wait_settled(const std::string& unit) {
 }
 
 Status BusHost::start(const std::string& unit) {
-  started_.insert(unit);
+  {
+    std::lock_guard lock(state_mutex_);
+    started_.insert(unit);
+  }
   return unit_job("StartUnit", unit);
 }
 Status BusHost::stop(const std::string& unit) { return unit_job("StopUnit", unit); }
 Status BusHost::restart(const std::string& unit) {
-  started_.insert(unit);
+  {
+    std::lock_guard lock(state_mutex_);
+    started_.insert(unit);
+  }
   return unit_job("RestartUnit", unit);
 }
 Status BusHost::reload(const std::string& unit) { return unit_job("ReloadUnit", unit); }

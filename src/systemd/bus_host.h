@@ -5,11 +5,14 @@
 // Only usable when PID 1 is systemd; connect() says so otherwise.
 #pragma once
 
+#include <mutex>
+
 #include <memory>
 #include <set>
 #include <string>
 
 #include "systemd/service_host.h"
+#include "util/interrupt.h"
 
 struct sd_bus;
 
@@ -51,9 +54,16 @@ class BusHost final : public ServiceHost {
   Status unit_job(const char* method, const std::string& unit);
   Status wait_settled(const std::string& unit);
 
+  // On an interruption: stops what was started and removes what was
+  // installed without the bus (another thread may be using it), through
+  // systemctl and unlink.
+  void cleanup_on_interrupt();
+
   sd_bus* bus_ = nullptr;
+  std::mutex state_mutex_;  // installed_ and started_, read by the interruption
   std::set<std::string> installed_;
   std::set<std::string> started_;
+  std::unique_ptr<interrupt::Cleanup> on_interrupt_;
   long since_epoch_ = 0;
   int kmsg_fd_ = -1;
   bool stopped_ = false;

@@ -142,6 +142,7 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
     return fail("fork", errno);
   }
   if (pid == 0) {
+    interrupt::restore_in_child();
     setpgid(0, 0);
     // If sdharden dies (even SIGKILL), nspawn gets SIGTERM and powers the
     // container off; nspawn in turn takes its container down if it dies.
@@ -165,6 +166,7 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   }
   close(log_fd);
   host->nspawn_pid_ = pid;
+  host->on_interrupt_ = std::make_unique<interrupt::Cleanup>([raw = host.get()] { (void)raw->shutdown(); });
 
   auto deadline = started + options.boot_timeout;
   auto boot_failure = [&](const std::string& what) {
@@ -210,6 +212,7 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
 }
 
 ContainerHost::~ContainerHost() {
+  on_interrupt_.reset();  // first: an interruption now waits, or has already taken it down
   (void)shutdown();
   if (kmsg_fd_ >= 0) close(kmsg_fd_);
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "systemd/service_host.h"
+#include "util/interrupt.h"
 
 namespace sdh::systemd {
 
@@ -76,6 +77,8 @@ class ContainerHost final : public ServiceHost {
   std::vector<std::string> cgroups_;  // ours to remove at shutdown
   bool stopped_ = false;
   double boot_seconds_ = 0;
+  // Takes the container down when sdharden is interrupted (util/interrupt.h).
+  std::unique_ptr<interrupt::Cleanup> on_interrupt_;
 };
 
 // A factory booting a fresh container per call.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "systemd/process.h"
 
+#include "util/interrupt.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -57,6 +59,7 @@ Result<ExecResult> run_process(const std::vector<std::string>& argv, const RunOp
   pid_t pid = fork();
   if (pid < 0) return fail("fork", errno);
   if (pid == 0) {
+    interrupt::restore_in_child();
     setpgid(0, 0);
     dup2(in.fd[0], 0);
     dup2(out.fd[1], 1);

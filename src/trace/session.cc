@@ -14,6 +14,7 @@
 
 #include "profile/builder.h"
 #include "trace/real_inspector.h"
+#include "util/interrupt.h"
 
 namespace sdh::trace {
 
@@ -87,6 +88,7 @@ Result<SessionResult> profile_command(const std::vector<std::string>& argv, cons
   pid_t child = ::fork();
   if (child < 0) return fail("fork", errno);
   if (child == 0) {
+    interrupt::restore_in_child();
     // Wait until the tracer is attached; if the profiler died meanwhile (EOF),
     // do not run the command untraced.
     ::close(gate[1]);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/bisect.h"
+#include "verify/controls.h"
 
 #include "unit/directives.h"
 
@@ -21,7 +22,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kTraceDir = "/run/sdharden-trace";
 constexpr const char* kTraceDropin = "90-sdharden-trace.conf";
 
 std::string tail(const std::string& text, size_t lines) {
@@ -55,11 +55,11 @@ std::vector<DeniedOperation> traced_run(const systemd::HostFactory& factory, con
   auto props = h.show(options.unit, {"ExecStart"});
   std::string argv = props ? exec_start_argv((*props)["ExecStart"]) : "";
   if (argv.empty()) return {};
-  (void)h.run(fmt::format("mkdir -p -m 1777 {}", kTraceDir), 10s);
+  (void)h.run(fmt::format("mkdir -p -m 1777 {}", run_paths().trace_folder), 10s);
   // -D keeps the service's own PID as main PID (Type=forking still works).
   std::string trace = fmt::format(
       "[Service]\nExecStart=\nExecStart=/usr/bin/strace -D -f -qq -o {}/trace -- {}\nReadWritePaths=-{}\n",
-      kTraceDir, argv, kTraceDir);
+      run_paths().trace_folder, argv, run_paths().trace_folder);
   // strace runs inside the sandbox too: a syscall filter must let its own
   // calls through, or the trace shows nothing (the service's refused calls
   // still fail, with SystemCallErrorNumber= or SIGSYS, and are seen).
@@ -74,7 +74,8 @@ std::vector<DeniedOperation> traced_run(const systemd::HostFactory& factory, con
   if (!options.workload.empty()) (void)h.run(options.workload, options.workload_timeout);
   (void)h.stop(options.unit);
   auto out = h.run(fmt::format("grep -hE '= -1 E(PERM|ACCES|AFNOSUPPORT|ROFS|NOSYS)|SIGSYS|unfinished' {}/trace*",
-                               kTraceDir), 30s);
+                               run_paths().trace_folder), 30s);
+  (void)h.run("rm -rf " + run_paths().trace_folder, 10s);
   (void)h.shutdown();
   if (!out) return {};
   return traced_denials(out->out);

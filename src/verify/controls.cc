@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/controls.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -15,6 +17,14 @@
 #include "util/strings.h"
 
 namespace sdh::verify {
+
+const RunPaths& run_paths() {
+  static const RunPaths paths = [] {
+    std::string base = "/run/sdharden-" + std::to_string(getpid());
+    return RunPaths{base, base + "/sdharden-probe", base + "-battery.out", base + "-trace"};
+  }();
+  return paths;
+}
 
 using sdh::words;
 
@@ -55,7 +65,7 @@ Read read_dropin(const std::vector<Directive>& ds) {
 }
 
 std::vector<std::string> probe(std::initializer_list<std::string> args, const std::vector<std::string>& more = {}) {
-  std::vector<std::string> v = {kProbePath};
+  std::vector<std::string> v = {run_paths().probe};
   v.insert(v.end(), args);
   v.insert(v.end(), more.begin(), more.end());
   return v;

@@ -15,8 +15,16 @@
 
 namespace sdh::verify {
 
-// Where verify installs sdharden-probe inside the host under test.
-inline constexpr const char* kProbePath = "/run/sdharden/sdharden-probe";
+// What a verification run puts on the host under test, named after this
+// process ("/run/sdharden-PID/..."): two runs on one host never share a
+// path, and a run's leftovers say whose they are.
+struct RunPaths {
+  std::string folder;          // /run/sdharden-PID
+  std::string probe;           // FOLDER/sdharden-probe
+  std::string battery_output;  // /run/sdharden-PID-battery.out (the service writes it)
+  std::string trace_folder;    // /run/sdharden-PID-trace (bisect's strace output)
+};
+const RunPaths& run_paths();
 
 struct ProbeLine {
   std::string op;
@@ -35,7 +43,7 @@ enum class ControlMode {
 struct Control {
   std::string name;                     // "address families"
   std::vector<std::string> directives;  // the drop-in keys this control tests
-  std::vector<std::string> argv;        // kProbePath or a plain command, then args
+  std::vector<std::string> argv;        // run_paths().probe or a plain command, then args
   ControlMode mode = ControlMode::refused_args;
   // refused_args: these must be refused (empty: at least one arg must be);
   // args that are already refused without the sandbox make it inconclusive.

@@ -75,7 +75,7 @@ systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& op
   if (!options.probe_binary.empty()) {
     auto bin = read_host_file(options.probe_binary);
     if (!bin) return fail(bin.error());
-    if (auto s = host.install_file(kProbePath, *bin, 0755); !s) return s;
+    if (auto s = host.install_file(run_paths().probe, *bin, 0755); !s) return s;
   }
   return {};
 }
@@ -87,7 +87,7 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     if (auto k = host.kernel_log()) r.kernel_log = *k;
     r.battery = parse_battery(r.journal);
     if (options.containment_battery && !options.probe_binary.empty())
-      if (auto out = host.run(std::string("cat ") + kBatteryOutput, 10s); out && out->ok())
+      if (auto out = host.run("cat " + run_paths().battery_output, 10s); out && out->ok())
         if (auto from_file = parse_battery(out->out); !from_file.empty()) r.battery = std::move(from_file);
     return r;
   };
@@ -106,15 +106,16 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   if (options.containment_battery && !options.probe_binary.empty()) {
     // Its results also go to a file any user may append to, made writable
     // for this one path (a unit may send its output nowhere).
-    (void)host.install_file(kBatteryOutput, "", 0666);
+    const RunPaths& paths = run_paths();
+    (void)host.install_file(paths.battery_output, "", 0666);
     // In a root of its own the probe and its output file are bound in.
     std::string into_root = has_own_root(dropin_text) ? fmt::format("BindReadOnlyPaths=-{}\nBindPaths=-{}\n",
-                                                                     dirname_of(kProbePath), kBatteryOutput)
+                                                                     paths.folder, paths.battery_output)
                                                       : "";
     (void)host.install_dropin(options.unit, kBatteryDropinName,
                               fmt::format("[Service]\nExecStartPost=-{} battery {}\nExecPaths=-{}\n"
                                           "ReadWritePaths=-{}\n{}",
-                                          kProbePath, kBatteryOutput, dirname_of(kProbePath), kBatteryOutput,
+                                          paths.probe, paths.battery_output, paths.folder, paths.battery_output,
                                           into_root));
   }
   if (auto s = host.daemon_reload(); !s) {
@@ -410,9 +411,9 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   auto assignments = service_assignments(probe_directives);
   // The probes are programs of their own: a NoExecPaths= of the drop-in
   // must not keep them from running (the service's sandbox is unchanged).
-  const std::string probes_exec = "ExecPaths=-" + dirname_of(kProbePath) + " -/usr/bin -/bin";
+  const std::string probes_exec = "ExecPaths=-" + run_paths().folder + " -/usr/bin -/bin";
   assignments.push_back(probes_exec);
-  if (has_own_root(options.dropin_text)) assignments.push_back("BindReadOnlyPaths=-" + dirname_of(kProbePath));
+  if (has_own_root(options.dropin_text)) assignments.push_back("BindReadOnlyPaths=-" + run_paths().folder);
   for (size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
     // Without the sandbox: a transient unit of its own, so this host serves
@@ -452,7 +453,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
                        "a run could not be profiled"});
   } else {
     // What the drop-in's own "+" lines run is outside the sandbox, new by design.
-    std::set<std::string> unsandboxed = {kProbePath};  // the battery fails on purpose
+    std::set<std::string> unsandboxed = {run_paths().probe};  // the battery fails on purpose
     for (const auto& e : run.profile->executables)
       if (e.path.find(std::string("/") + kBatteryScratchPrefix) != std::string::npos) unsandboxed.insert(e.path);
     for (const auto& d : directives)

@@ -24,7 +24,6 @@ namespace sdh::verify {
 inline constexpr const char* kDropinName = "50-sdharden.conf";
 // The battery's own drop-in: after the one verified, so its line comes last.
 inline constexpr const char* kBatteryDropinName = "95-sdharden-battery.conf";
-inline constexpr const char* kBatteryOutput = "/run/sdharden-battery.out";
 
 // Watches each run of the unit (a profiler in practice): told before the unit
 // starts and after the check; returns what it saw, if anything.
