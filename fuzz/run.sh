@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# fuzz/run.sh [SECONDS]: builds the libFuzzer target with clang in build-fuzz,
+# fuzz/run.sh [SECONDS]: builds the libFuzzer targets with clang in build-fuzz,
 # seeds a corpus with every unit file on this machine (plus fuzz/regressions),
-# fuzzes for SECONDS (default 120) and fails on a crash, leak or timeout.
+# fuzzes for SECONDS in all (default 120: half the unit-file parser, a
+# quarter the other readers, a quarter the drop-in round trip) and fails on
+# a crash, leak, timeout or broken round trip.
 # A failure leaves the reproducer in fuzz/artifacts/; copy it to
 # fuzz/regressions/ once fixed so it runs as a regression test forever.
 set -euo pipefail
@@ -14,7 +16,7 @@ echo "fuzz: configuring clang build in $BUILD"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DSDHARDEN_FUZZ=ON -DSDHARDEN_TESTS=OFF -DSDHARDEN_BENCH=OFF -DSDHARDEN_BPF=OFF >/dev/null
-ninja -C "$BUILD" -j "${JOBS:-2}" fuzz_unit fuzz_inputs
+ninja -C "$BUILD" -j "${JOBS:-2}" fuzz_unit fuzz_inputs fuzz_dropin
 
 corpus=fuzz/corpus-run
 mkdir -p "$corpus" fuzz/artifacts
@@ -33,7 +35,7 @@ echo "fuzz: $n new seeds, $(ls "$corpus" | wc -l) corpus files; fuzzing for ${SE
 set +e
 # -entropic=0: the entropic scheduler spends ~40% of the time on bookkeeping
 # with a corpus this size; plain scheduling runs about twice as many inputs.
-"$BUILD/fuzz/fuzz_unit" -entropic=0 -max_total_time="$((SECONDS_BUDGET * 2 / 3))" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
+"$BUILD/fuzz/fuzz_unit" -entropic=0 -max_total_time="$((SECONDS_BUDGET / 2))" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$corpus" 2>fuzz/artifacts/last-run.log
 rc=$?
 if ((rc == 0)); then
@@ -41,9 +43,19 @@ if ((rc == 0)); then
   # their committed seeds, for the rest of the budget.
   inputs=fuzz/corpus-inputs-run
   mkdir -p "$inputs" && cp -n fuzz/corpus/inputs/* "$inputs/" 2>/dev/null
-  echo "fuzz: fuzz_inputs for $((SECONDS_BUDGET / 3))s"
-  "$BUILD/fuzz/fuzz_inputs" -max_total_time="$((SECONDS_BUDGET / 3))" -timeout=20 -rss_limit_mb=2560 \
+  echo "fuzz: fuzz_inputs for $((SECONDS_BUDGET / 4))s"
+  "$BUILD/fuzz/fuzz_inputs" -max_total_time="$((SECONDS_BUDGET / 4))" -timeout=20 -rss_limit_mb=2560 \
     -max_len=65536 -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$inputs" 2>fuzz/artifacts/last-run.log
+  rc=$?
+fi
+if ((rc == 0)); then
+  # The drop-in round trip: hostile file names in a profile, the proposed
+  # drop-in read back (tests/support/dropin_property.h).
+  dropins=fuzz/corpus-dropin-run
+  mkdir -p "$dropins" && cp -n fuzz/corpus/dropin/* "$dropins/" 2>/dev/null
+  echo "fuzz: fuzz_dropin for $((SECONDS_BUDGET / 4))s"
+  "$BUILD/fuzz/fuzz_dropin" -max_total_time="$((SECONDS_BUDGET / 4))" -timeout=20 -rss_limit_mb=2560 \
+    -max_len=4096 -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$dropins" 2>fuzz/artifacts/last-run.log
   rc=$?
 fi
 set -e
@@ -51,7 +63,7 @@ tail -n 15 fuzz/artifacts/last-run.log
 if ((rc != 0)); then
   echo "fuzz: FAILED (exit $rc); reproducer(s):"
   ls -1 fuzz/artifacts/ | grep -E '^(crash|leak|timeout|oom|slow-unit)-' || true
-  echo "fuzz: reproduce with $BUILD/fuzz/fuzz_unit (or fuzz_inputs) fuzz/artifacts/<file>"
+  echo "fuzz: reproduce with $BUILD/fuzz/fuzz_unit (or fuzz_inputs, fuzz_dropin) fuzz/artifacts/<file>"
   exit 1
 fi
 echo "fuzz: no crash in ${SECONDS_BUDGET}s"

@@ -29,6 +29,10 @@ std::vector<std::string> names_from_bytes(const std::string& bytes);
 
 // Proposes a drop-in for a small root service from `profile` and checks the
 // property. Returns "" when it holds, else what broke it (and the drop-in).
-std::string check_dropin_property(const profile::Profile& profile);
+// `fast` scores candidates by counting their distinct keys instead of
+// loading the unit each time (the fuzz target's speed; every rule that can
+// emit does, which is what the property is about); the drop-in is still
+// read back through the real loader at the end.
+std::string check_dropin_property(const profile::Profile& profile, bool fast = false);
 
 }  // namespace sdh::testing
