@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // JSON form of Profile (docs/profile-schema.md). Reading is lenient about
 // missing members (they keep their defaults) and strict about everything
-// else: wrong types, negative counts, names that are not names and relative
-// paths refuse the profile with the member's location.
+// else: wrong types, negative counts and names that are not names refuse the
+// profile with the member's location. Paths may be anything the tracer saw
+// ("?/x" when a relative path's folder was unknown): the synthesiser decides
+// what a drop-in can name.
 #include <nlohmann/json.hpp>
 
 #include "profile/profile.h"
@@ -92,7 +94,7 @@ using json_in::Node;
 // such a field is not a profile sdharden wrote, and it would otherwise travel
 // into a drop-in's list.
 void expect_name(const Node& n, const std::string& v) {
-  if (v.empty()) n.refuse("empty name");
+  // (Empty is the default of every such field, and what is written for it.)
   for (char c : v)
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
       n.refuse("\"" + v + "\" is not a name (letters, digits, \"_\" and \"-\" only)");
@@ -103,19 +105,10 @@ void get_name(const Node& j, const char* key, std::string& out) {
   if (j.has(key)) expect_name(j.member(key), out);
 }
 
-void expect_absolute(const Node& n, const std::string& v) {
-  if (!v.empty() && v[0] != '/') n.refuse("\"" + v + "\" is not an absolute path");
-}
-
-void get_path(const Node& j, const char* key, std::string& out) {
-  j.get(key, out);
-  if (j.has(key)) expect_absolute(j.member(key), out);
-}
-
 FileAccess file_from_json(Node j) {
   j.expect_object();
   FileAccess f;
-  get_path(j, "path", f.path);
+  j.get("path", f.path);
   j.get(key_count, f.count);
   std::vector<std::string> access;
   j.get("access", access);
@@ -140,7 +133,7 @@ FileAccess file_from_json(Node j) {
 ExecutableProfile executable_from_json(Node j) {
   j.expect_object();
   ExecutableProfile e;
-  get_path(j, "path", e.path);
+  j.get("path", e.path);
   get_name(j, "elf_machine", e.elf_machine);
   j.get("setuid_binary", e.setuid_binary);
   j.get("processes", e.processes);
@@ -217,7 +210,7 @@ ExecutableProfile executable_from_json(Node j) {
   j.get("socket_activation_fds", e.socket_activation_fds);
   j.get("started_by", e.started_by);
   j.get("root_after_startup", e.root_after_startup);
-  get_path(j, "interpreter", e.interpreter);
+  j.get("interpreter", e.interpreter);
   return e;
 }
 
