@@ -31,6 +31,7 @@
 #include "unit/loader.h"
 #include "util/fs.h"
 #include "harden/auto_loop.h"
+#include "unit/value_writer.h"
 #include "verify/target.h"
 
 namespace sdh::cli {
@@ -260,10 +261,11 @@ int run_auto(const AutoArgs& a) {
     fmt::print(stderr, "sdharden auto: {}\n", r.error().to_string());
     return kExitFailed;
   }
-  fmt::print("{}", verify::verdict_to_text(r->verdict));
+  // Denials and journal lines come from the service: escaped for the terminal.
+  fmt::print("{}", unit::escape_lines_for_display(verify::verdict_to_text(r->verdict)));
   for (const auto& x : r->plan.relaxed)
-    fmt::print("relaxed [{}]: {} -> {} -- {}\n", x.kind, x.from.empty() ? x.directive : x.from,
-               x.to.empty() ? "(removed)" : x.to, x.reason);
+    fmt::print("relaxed [{}]: {} -> {} -- {}\n", x.kind, unit::escape_for_display(x.from.empty() ? x.directive : x.from),
+               x.to.empty() ? "(removed)" : unit::escape_for_display(x.to), unit::escape_for_display(x.reason));
   auto before = exposure_with(fs, unit_arg, "", version);
   auto after = exposure_with(fs, unit_arg, r->dropin, version);
   auto justified = harden::count_justified(r->dropin);

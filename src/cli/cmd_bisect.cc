@@ -10,6 +10,7 @@
 #include "systemd/service_host.h"
 #include "systemd/process.h"
 #include "util/fs.h"
+#include "unit/value_writer.h"
 #include "verify/bisect.h"
 #include "verify/target.h"
 
@@ -57,7 +58,8 @@ void add_bisect_command(CLI::App& app, Dispatch& dispatch) {
         fmt::print(stderr, "sdharden bisect: {}\n", r.error().to_string());
         return kExitUsage;
       }
-      fmt::print("{}", args->json ? verify::bisect_to_json(*r) : verify::bisect_to_text(*r));
+      fmt::print("{}", args->json ? verify::bisect_to_json(*r)
+                                   : unit::escape_lines_for_display(verify::bisect_to_text(*r)));
       return kExitOk;
     };
   });

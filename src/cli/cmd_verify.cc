@@ -21,6 +21,7 @@
 #include "systemd/container_host.h"
 #include "systemd/process.h"
 #include "util/fs.h"
+#include "unit/value_writer.h"
 #include "verify/target.h"
 #include "verify/verify.h"
 
@@ -172,7 +173,7 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
         return kExitUsage;
       }
       if (args->json) fmt::print("{}", verify::verdict_to_json(*verdict));
-      else fmt::print("{}", verify::verdict_to_text(*verdict));
+      else fmt::print("{}", unit::escape_lines_for_display(verify::verdict_to_text(*verdict)));
       if (!verdict->error.empty()) {
         fmt::print(stderr, "sdharden verify: {}\n", verdict->error);
         return verdict->items.empty() || verdict->items[0].stage == verify::Stage::baseline ? kExitUsage

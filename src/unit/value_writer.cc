@@ -246,4 +246,16 @@ std::string escape_for_display(std::string_view text) {
   return out;
 }
 
+std::string escape_lines_for_display(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t j = std::min(text.find('\n', i), text.size());
+    out += escape_for_display(text.substr(i, j - i));
+    if (j < text.size()) out += '\n';
+    i = j + 1;
+  }
+  return out;
+}
+
 }  // namespace sdh::unit

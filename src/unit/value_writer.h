@@ -67,6 +67,9 @@ std::string write_comment_text(std::string_view text);
 // it stays one line and cannot steer the terminal.
 std::string escape_for_display(std::string_view text);
 
+// The same for several lines: each line escaped, the newlines kept.
+std::string escape_lines_for_display(std::string_view text);
+
 // Whether `text` is valid UTF-8 (systemd ignores unit-file lines that are not).
 bool valid_utf8(std::string_view text);
 // Whether `text` holds a byte below 0x20 or DEL.
