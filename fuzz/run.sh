@@ -38,26 +38,19 @@ set +e
 "$BUILD/fuzz/fuzz_unit" -entropic=0 -max_total_time="$((SECONDS_BUDGET / 2))" -timeout=20 -rss_limit_mb=2560 -max_len=65536 \
   -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$corpus" 2>fuzz/artifacts/last-run.log
 rc=$?
-if ((rc == 0)); then
-  # The other readers (profile JSON, drop-ins, policies, trace text) from
-  # their committed seeds, for the rest of the budget.
-  inputs=fuzz/corpus-inputs-run
-  mkdir -p "$inputs" && cp -n fuzz/corpus/inputs/* "$inputs/" 2>/dev/null
-  echo "fuzz: fuzz_inputs for $((SECONDS_BUDGET / 4))s"
-  "$BUILD/fuzz/fuzz_inputs" -max_total_time="$((SECONDS_BUDGET / 4))" -timeout=20 -rss_limit_mb=2560 \
-    -max_len=65536 -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$inputs" 2>fuzz/artifacts/last-run.log
-  rc=$?
-fi
-if ((rc == 0)); then
-  # The drop-in round trip: hostile file names in a profile, the proposed
-  # drop-in read back (tests/support/dropin_property.h).
-  dropins=fuzz/corpus-dropin-run
-  mkdir -p "$dropins" && cp -n fuzz/corpus/dropin/* "$dropins/" 2>/dev/null
-  echo "fuzz: fuzz_dropin for $((SECONDS_BUDGET / 4))s"
-  "$BUILD/fuzz/fuzz_dropin" -max_total_time="$((SECONDS_BUDGET / 4))" -timeout=20 -rss_limit_mb=2560 \
-    -max_len=4096 -print_final_stats=1 -artifact_prefix=fuzz/artifacts/ "$dropins" 2>fuzz/artifacts/last-run.log
-  rc=$?
-fi
+# fuzz_seeded TARGET SEEDS SECONDS MAX_LEN: a target from its committed seeds.
+fuzz_seeded() {
+  local run=fuzz/corpus-$1-run
+  mkdir -p "$run" && cp -n "$2"/* "$run/" 2>/dev/null
+  echo "fuzz: $1 for $3s"
+  "$BUILD/fuzz/$1" -max_total_time="$3" -timeout=20 -rss_limit_mb=2560 -max_len="$4" -print_final_stats=1 \
+    -artifact_prefix=fuzz/artifacts/ "$run" 2>fuzz/artifacts/last-run.log
+}
+# The other readers (profile JSON, drop-ins, policies, trace text), then the
+# drop-in round trip (hostile file names in a profile, the proposed drop-in
+# read back: tests/support/dropin_property.h), a quarter of the budget each.
+if ((rc == 0)); then fuzz_seeded fuzz_inputs fuzz/corpus/inputs "$((SECONDS_BUDGET / 4))" 65536; rc=$?; fi
+if ((rc == 0)); then fuzz_seeded fuzz_dropin fuzz/corpus/dropin "$((SECONDS_BUDGET / 4))" 4096; rc=$?; fi
 set -e
 tail -n 15 fuzz/artifacts/last-run.log
 if ((rc != 0)); then
