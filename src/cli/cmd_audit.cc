@@ -113,7 +113,13 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
   unit::LoadOptions options;
   options.version = version;
   options.user = user;
-  auto names = unit::list_units(fs, "service", options);
+  auto listed = unit::list_units(fs, "service", options);
+  if (!listed) {
+    // Nothing of that folder can be scored: the run is not successful.
+    report.skipped.push_back({"(all " + scope + " services)", scope, listed.error().to_string(), true});
+    return;
+  }
+  auto names = std::move(*listed);
   // A template is scored through its enabled instances; one without any has
   // nothing concrete to score (the instance name feeds specifiers), so it is
   // listed as skipped. list_units() only returns instances, so look for the

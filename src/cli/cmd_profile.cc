@@ -12,6 +12,7 @@
 
 #include "cli/command.h"
 #include "util/atomic_file.h"
+#include "util/interrupt.h"
 #include "profile/profile.h"
 #include "trace/session.h"
 
@@ -22,7 +23,6 @@ namespace {
 volatile sig_atomic_t g_stop = 0;
 volatile sig_atomic_t g_marker = 0;
 
-void on_stop_signal(int) { g_stop = 1; }
 void on_marker_signal(int) { g_marker = 1; }
 
 void install(int sig, void (*handler)(int)) {
@@ -113,8 +113,9 @@ int run_profile(const ProfileArgs& args) {
   if (!args.cgroup.empty() && args.duration <= 0) {
     fmt::print(stderr, "sdharden profile: --cgroup needs --duration S (or stop it with SIGINT)\n");
   }
-  install(SIGINT, on_stop_signal);
-  install(SIGTERM, on_stop_signal);
+  // SIGINT/SIGTERM stop tracing and the profile is still written (they are
+  // taken by util/interrupt's watcher thread; a second one aborts).
+  interrupt::on_first_signal([](int) { g_stop = 1; });
   install(SIGUSR1, on_marker_signal);
   trace::SessionOptions options;
   options.duration_seconds = args.duration;

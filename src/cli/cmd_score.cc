@@ -259,7 +259,8 @@ int run_score(ScoreOptions& o) {
   for (const auto& arg : o.units) {
     auto in = load_unit_argument(fs, arg, !o.root.empty(), lo, o.name);
     if (!in) {
-      fmt::print(stderr, "sdharden score: {}: {}\n", arg, in.error().to_string());
+      fmt::print(stderr, "sdharden score: {}: {}\n", arg, unit::escape_for_display(in.error().to_string()));
+      sarif.skipped.push_back({arg, o.user ? "user" : "system", in.error().to_string(), true});
       ++errors;
       continue;
     }

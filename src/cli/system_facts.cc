@@ -2,6 +2,7 @@
 #include "cli/system_facts.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/fs.h"
 
@@ -15,12 +16,18 @@ synth::SystemFacts gather_system_facts(const profile::Profile& profile, const st
     for (const auto& a : e.addresses)
       if (a.family == "AF_UNIX" && !a.address.empty() && a.address[0] == '/') paths.insert(a.address);
   }
+  // Owners and modes as the tree has them: resolved inside the root, so a
+  // symlink in an OS tree never reports a host file's owner.
+  RealFileSystem fs(root);
   for (const auto& p : synth::paths_with_ancestors(paths)) {
-    struct stat st;
-    if (::stat((root + p).c_str(), &st) != 0) continue;
+    auto fd = fs.open_path(p, true);
+    if (!fd) continue;
+    struct stat st {};
+    int r = ::fstat(*fd, &st);
+    ::close(*fd);
+    if (r != 0) continue;
     facts.files[p] = {st.st_uid, st.st_gid, static_cast<uint32_t>(st.st_mode & 07777), S_ISDIR(st.st_mode)};
   }
-  RealFileSystem fs(root);
   auto passwd = fs.read_file("/etc/passwd");
   auto group = fs.read_file("/etc/group");
   if (passwd) facts.accounts = synth::parse_accounts(*passwd, group ? *group : "");

@@ -56,6 +56,7 @@ void BusHost::cleanup_on_interrupt() {
   std::set<std::string> units, files;
   {
     std::lock_guard lock(state_mutex_);
+    closing_ = true;
     units = started_;
     files = installed_;
   }
@@ -67,21 +68,27 @@ void BusHost::cleanup_on_interrupt() {
 }
 
 BusHost::~BusHost() {
-  on_interrupt_.reset();
   (void)shutdown();
+  on_interrupt_.reset();
   if (bus_) sd_bus_flush_close_unref(bus_);
   if (kmsg_fd_ >= 0) close(kmsg_fd_);
 }
 
 Status BusHost::install_file(const std::string& path, const std::string& content, unsigned mode) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  // Through a descriptor of the folder and a temp file of random name: the
-  // service under test may write where these files go (/run).
-  int dir = open(dirname_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir < 0) return fail("opening the folder of " + path, errno);
-  auto w = replace_file_at(dir, basename_of(path), content, mode);
-  close(dir);
+  {
+    std::lock_guard lock(state_mutex_);
+    if (closing_) return fail("interrupted: not installing " + path);
+  }
+  // Through descriptors of each folder (a symlink on the way is refused) and
+  // a temp file of random name: the service under test may write where
+  // these files go (/run).
+  int top = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (top < 0) return fail("opening /", errno);
+  auto dir = open_dirs_nofollow(top, dirname_of(path), true);
+  close(top);
+  if (!dir) return fail(std::move(dir.error()).with_context("writing " + path));
+  auto w = replace_file_at(*dir, basename_of(path), content, mode);
+  close(*dir);
   if (!w) return fail(std::move(w.error()).with_context("writing " + path));
   std::lock_guard lock(state_mutex_);
   installed_.insert(path);
@@ -135,6 +142,7 @@ Status BusHost::wait_settled(const std::string& unit) {
 Status BusHost::start(const std::string& unit) {
   {
     std::lock_guard lock(state_mutex_);
+    if (closing_) return fail("interrupted: not starting " + unit);
     started_.insert(unit);
   }
   return unit_job("StartUnit", unit);
@@ -143,6 +151,7 @@ Status BusHost::stop(const std::string& unit) { return unit_job("StopUnit", unit
 Status BusHost::restart(const std::string& unit) {
   {
     std::lock_guard lock(state_mutex_);
+    if (closing_) return fail("interrupted: not restarting " + unit);
     started_.insert(unit);
   }
   return unit_job("RestartUnit", unit);
@@ -233,8 +242,14 @@ Result<std::string> BusHost::kernel_log() {
 Status BusHost::shutdown() {
   if (stopped_ || !bus_) return {};
   stopped_ = true;
-  for (const auto& u : started_) (void)stop(u);
-  for (auto path : std::set<std::string>(installed_)) (void)remove_file(path);
+  std::set<std::string> units, files;
+  {
+    std::lock_guard lock(state_mutex_);
+    units = started_;
+    files = installed_;
+  }
+  for (const auto& u : units) (void)stop(u);
+  for (const auto& path : files) (void)remove_file(path);
   return daemon_reload();
 }
 

@@ -60,7 +60,8 @@ class BusHost final : public ServiceHost {
   void cleanup_on_interrupt();
 
   sd_bus* bus_ = nullptr;
-  std::mutex state_mutex_;  // installed_ and started_, read by the interruption
+  std::mutex state_mutex_;  // installed_, started_ and closing_, read by the interruption
+  bool closing_ = false;    // interrupted: nothing new is installed or started
   std::set<std::string> installed_;
   std::set<std::string> started_;
   std::unique_ptr<interrupt::Cleanup> on_interrupt_;

@@ -95,10 +95,15 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   auto host = std::unique_ptr<ContainerHost>(new ContainerHost());
   host->options_ = options;
   host->machine_ = fmt::format("sdh-{}-{}", getpid(), container_counter++);
+  // First: whatever of the below exists when a signal comes is taken down.
+  host->on_interrupt_ = std::make_unique<interrupt::Cleanup>([raw = host.get()] { (void)raw->shutdown(); });
   std::string log_template = fmt::format("/tmp/sdharden-nspawn-{}-XXXXXX", getpid());
   int log_fd = mkstemp(log_template.data());
   if (log_fd < 0) return fail("creating the container's console log", errno);
-  host->log_path_ = log_template;
+  {
+    std::lock_guard lock(host->shutdown_mutex_);
+    host->log_path_ = log_template;
+  }
   // Kernel log cursor: everything read later happened during this container.
   host->kmsg_fd_ = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (host->kmsg_fd_ >= 0) lseek(host->kmsg_fd_, 0, SEEK_END);
@@ -133,9 +138,13 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
       if (!pid_text.empty() && access(("/proc/" + pid_text).c_str(), F_OK) != 0) remove_cgroup_tree(e.path().string());
     }
     std::string dir = base + "/" + host->machine_;
-    if (mkdir(dir.c_str(), 0755) == 0) host->cgroups_.push_back(dir);
+    if (mkdir(dir.c_str(), 0755) == 0) {
+      std::lock_guard lock(host->shutdown_mutex_);
+      host->cgroups_.push_back(dir);
+    }
   }
   auto started = Clock::now();
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(log_fd);
@@ -147,6 +156,7 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
     // If sdharden dies (even SIGKILL), nspawn gets SIGTERM and powers the
     // container off; nspawn in turn takes its container down if it dies.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);  // sdharden died before the line above
     for (const auto& dir : host->cgroups_) {
       int fd = open((dir + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);
       if (fd >= 0) {
@@ -165,8 +175,10 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
     _exit(127);
   }
   close(log_fd);
-  host->nspawn_pid_ = pid;
-  host->on_interrupt_ = std::make_unique<interrupt::Cleanup>([raw = host.get()] { (void)raw->shutdown(); });
+  {
+    std::lock_guard lock(host->shutdown_mutex_);
+    host->nspawn_pid_ = pid;
+  }
 
   auto deadline = started + options.boot_timeout;
   auto boot_failure = [&](const std::string& what) {
@@ -212,8 +224,8 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
 }
 
 ContainerHost::~ContainerHost() {
-  on_interrupt_.reset();  // first: an interruption now waits, or has already taken it down
-  (void)shutdown();
+  (void)shutdown();       // an interruption meanwhile waits for it, then finds nothing to do
+  on_interrupt_.reset();
   if (kmsg_fd_ >= 0) close(kmsg_fd_);
 }
 
@@ -342,6 +354,7 @@ Result<std::string> ContainerHost::kernel_log() {
 }
 
 Status ContainerHost::shutdown() {
+  std::lock_guard lock(shutdown_mutex_);
   if (stopped_ && nspawn_pid_ < 0 && cgroups_.empty() && log_path_.empty()) return {};
   stopped_ = true;
   Status result;

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -77,8 +78,11 @@ class ContainerHost final : public ServiceHost {
   std::vector<std::string> cgroups_;  // ours to remove at shutdown
   bool stopped_ = false;
   double boot_seconds_ = 0;
-  // Takes the container down when sdharden is interrupted (util/interrupt.h).
+  // Takes the container down when sdharden is interrupted (util/interrupt.h);
+  // registered before anything is set up, and shutdown() serialised, since
+  // the interruption runs it from another thread.
   std::unique_ptr<interrupt::Cleanup> on_interrupt_;
+  std::mutex shutdown_mutex_;
 };
 
 // A factory booting a fresh container per call.

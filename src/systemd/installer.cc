@@ -64,17 +64,22 @@ struct Existing {
   mode_t mode = 0644;
 };
 Result<std::optional<Existing>> read_existing(const Folder& dir, const std::string& name) {
-  int fd = openat(dir.fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
+  // O_PATH first: a device or FIFO planted there is refused before it is opened.
+  int pathfd = openat(dir.fd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (pathfd < 0) {
     if (errno == ENOENT) return std::optional<Existing>{};
-    if (errno == ELOOP) return fail(dir.shown + "/" + name + " is a symlink; refusing to read or replace it", ELOOP);
     return fail("opening " + dir.shown + "/" + name, errno);
   }
   struct stat st {};
-  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
+  if (fstat(pathfd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    bool link = S_ISLNK(st.st_mode);
+    close(pathfd);
+    if (link) return fail(dir.shown + "/" + name + " is a symlink; refusing to read or replace it", ELOOP);
     return fail(dir.shown + "/" + name + " is not a regular file");
   }
+  int fd = open(("/proc/self/fd/" + std::to_string(pathfd)).c_str(), O_RDONLY | O_NOCTTY | O_CLOEXEC);
+  close(pathfd);
+  if (fd < 0) return fail("opening " + dir.shown + "/" + name, errno);
   std::string out;
   char buf[65536];
   for (;;) {

@@ -323,8 +323,8 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
   return std::move(ld.out);
 }
 
-std::vector<std::string> list_units(const FileSystem& fs, const std::string& type,
-                                    const LoadOptions& options) {
+Result<std::vector<std::string>> list_units(const FileSystem& fs, const std::string& type,
+                                            const LoadOptions& options) {
   std::vector<std::string> search =
       options.search_path.empty() ? default_search_path(options.user) : options.search_path;
   std::set<std::string> names;
@@ -336,9 +336,11 @@ std::vector<std::string> list_units(const FileSystem& fs, const std::string& typ
     names.insert(n);
   };
   for (const auto& dir : search) {
-    if (fs.kind(dir) != FileKind::directory) continue;
+    FileKind k = fs.kind(dir);
+    if (k == FileKind::missing) continue;
+    if (k != FileKind::directory) return fail(Error("search path entry " + dir + " is not a folder"));
     auto entries = fs.list_dir(dir);
-    if (!entries) continue;
+    if (!entries) return fail(std::move(entries.error()).with_context("listing units"));
     for (const auto& e : *entries) {
       std::string p = dir + "/" + e;
       bool is_dir = fs.kind(p) == FileKind::directory;
@@ -360,7 +362,7 @@ std::vector<std::string> list_units(const FileSystem& fs, const std::string& typ
       }
     }
   }
-  return {names.begin(), names.end()};
+  return std::vector<std::string>(names.begin(), names.end());
 }
 
 }  // namespace sdh::unit

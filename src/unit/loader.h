@@ -77,8 +77,10 @@ std::vector<Assignment> parse_unit_text(const std::string& text, const std::stri
                                         std::vector<Diagnostic>& diagnostics);
 
 // Every unit name of `type` ("service") in the search path, deduplicated,
-// including template instances enabled through .wants/ symlinks.
-std::vector<std::string> list_units(const FileSystem& fs, const std::string& type,
-                                    const LoadOptions& options = {});
+// including template instances enabled through .wants/ symlinks. A search
+// folder that exists but cannot be listed (not a folder, no permission) is
+// an error: units in it would otherwise go unseen and a gate pass.
+Result<std::vector<std::string>> list_units(const FileSystem& fs, const std::string& type,
+                                            const LoadOptions& options = {});
 
 }  // namespace sdh::unit

@@ -29,6 +29,16 @@ size_t utf8_sequence(std::string_view s, size_t i) {
 
 bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
+// A UTF-8 sequence for a C1 control or a bidirectional embedding, override
+// or isolate (U+202A-U+202E, U+2066-U+2069).
+bool hidden_code_point(std::string_view seq) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(seq[k]); };
+  if (seq.size() == 2) return b(0) == 0xc2 && b(1) >= 0x80 && b(1) <= 0x9f;
+  if (seq.size() == 3 && b(0) == 0xe2 && b(1) == 0x80) return b(2) >= 0xaa && b(2) <= 0xae;
+  if (seq.size() == 3 && b(0) == 0xe2 && b(1) == 0x81) return b(2) >= 0xa6 && b(2) <= 0xa9;
+  return false;
+}
+
 // What every written value must be, whatever its kind.
 Result<void> check_text(std::string_view v, std::string_view what) {
   if (has_control_character(v)) return fail(std::string(what) + " holds a control character");
@@ -139,6 +149,10 @@ std::optional<std::vector<std::string>> read_list_items(std::string_view value) 
 Result<std::string> write_command_line(const std::vector<std::string>& argv, std::string_view prefixes) {
   if (argv.empty()) return fail("empty command line");
   if (auto ok = check_absolute(argv[0]); !ok) return fail(std::move(ok.error()).with_context("program"));
+  // systemd expands no variable in the program's path, so "$$" there would
+  // stay "$$"; with ":" it expands none at all.
+  if (argv[0].find('$') != std::string::npos) return fail("program path holds \"$\"");
+  const bool expands_variables = prefixes.find(':') == std::string_view::npos;
   std::string out(prefixes);
   for (size_t i = 0; i < argv.size(); ++i) {
     if (auto ok = check_text(argv[i], "argument"); !ok) return fail(ok.error());
@@ -148,7 +162,7 @@ Result<std::string> write_command_line(const std::vector<std::string>& argv, std
     std::string escaped;
     for (char c : word) {
       escaped += c;
-      if (c == '%' || c == '$') escaped += c;  // no specifier, no variable expansion
+      if (c == '%' || (c == '$' && expands_variables)) escaped += c;  // no specifier, no variable expansion
     }
     if (i) out += ' ';
     out += escaped;
@@ -166,7 +180,7 @@ Result<std::string> write_directory_name(std::string_view name) {
     if (part.empty() || part == "." || part == "..")
       return fail("directory name has an empty, \".\" or \"..\" component");
     for (char c : part)
-      if (!plain(c) || c == ',' || c == '=')
+      if (!plain(c) || c == ',' || c == '=' || c == '%')
         return fail("directory name holds \"" + std::string(1, c) + "\", which it would need quoted");
     i = j + 1;
   }
@@ -224,7 +238,18 @@ std::string escape_for_display(std::string_view text) {
     auto c = static_cast<unsigned char>(text[i]);
     size_t n = utf8_sequence(text, i);
     if (n > 1) {
-      out.append(text.substr(i, n));
+      // C1 controls (U+0080-U+009F: CSI, OSC...) steer terminals too, and
+      // bidirectional overrides make shown text read otherwise than it is.
+      if (hidden_code_point(text.substr(i, n))) {
+        for (size_t k = 0; k < n; ++k) {
+          auto b = static_cast<unsigned char>(text[i + k]);
+          out += "\\x";
+          out += kHex[b >> 4];
+          out += kHex[b & 15];
+        }
+      } else {
+        out.append(text.substr(i, n));
+      }
       i += n;
       continue;
     }

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace sdh::interrupt {
 namespace {
@@ -22,6 +23,7 @@ std::map<unsigned long, std::function<void()>>& registry() {
   return r;
 }
 std::atomic<bool> g_interrupted{false};
+std::function<void(int)> g_first_signal;  // set before the signal can arrive; read by the watcher
 unsigned long g_next_id = 1;
 
 sigset_t watched() {
@@ -44,7 +46,17 @@ void install(const std::string& program) {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     std::thread([program, set] {
       int sig = 0;
-      while (sigwait(&set, &sig) != 0) {
+      for (;;) {
+        while (sigwait(&set, &sig) != 0) {
+        }
+        std::function<void(int)> stop;
+        {
+          std::lock_guard lock(registry_mutex());
+          stop = std::exchange(g_first_signal, nullptr);
+        }
+        if (!stop) break;
+        say(program + ": " + sigabbrev_np(sig) + ": stopping (again to abort)\n");
+        stop(sig);
       }
       g_interrupted = true;
       say(program + ": interrupted (" + sigabbrev_np(sig) + "), cleaning up\n");
@@ -65,6 +77,11 @@ void restore_in_child() {
 }
 
 bool interrupted() { return g_interrupted; }
+
+void on_first_signal(std::function<void(int)> stop) {
+  std::lock_guard lock(registry_mutex());
+  g_first_signal = std::move(stop);
+}
 
 Cleanup::Cleanup(std::function<void()> action) {
   std::lock_guard lock(registry_mutex());

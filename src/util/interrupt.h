@@ -23,6 +23,11 @@ void restore_in_child();
 // True once a signal arrived (long loops may stop early).
 bool interrupted();
 
+// For a command that stops on its own when asked (`profile`: stop tracing,
+// write the profile): the first signal calls `stop` with its number instead
+// of cleaning up and exiting; a second one cleans up and exits as usual.
+void on_first_signal(std::function<void(int)> stop);
+
 // A cleanup registered for the lifetime of this object.
 class Cleanup {
  public:

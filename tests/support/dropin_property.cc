@@ -161,6 +161,10 @@ std::string check_dropin_property(const profile::Profile& profile, bool fast) {
   static const std::set<std::string> kManaged = {"RuntimeDirectory", "StateDirectory", "CacheDirectory",
                                                  "LogsDirectory"};
   for (const auto& a : parsed.assignments) {
+    // sdharden writes no specifier: every "%" is doubled.
+    for (size_t i = 0; i < a.value.size(); ++i)
+      if (a.value[i] == '%' && (i + 1 >= a.value.size() || a.value[++i] != '%'))
+        return with(a.key + "= holds a specifier systemd would expand: " + unit::escape_for_display(a.value));
     std::vector<std::string> paths;
     if (kPathLists.count(a.key)) {
       if (auto why = path_items(a.key, a.value, paths); !why.empty()) return with(why);

@@ -86,6 +86,10 @@ TEST(ValueWriter, WritesWhatNeedsEscapingAndRefusesWhatCannotBeWritten) {
   EXPECT_TRUE(unit::write_account_name("Debian-exim"));
   EXPECT_FALSE(unit::write_directory_name("a b"));
   EXPECT_FALSE(unit::write_directory_name("../x"));
+  EXPECT_FALSE(unit::write_directory_name("x%n"));  // StateDirectory= expands specifiers
+  EXPECT_FALSE(unit::write_command_line({"/opt/a$b"}, ""));
+  EXPECT_EQ(*unit::write_command_line({"/bin/echo", "$x"}, ":"), ":/bin/echo \"$x\"");  // ":" expands nothing
+  EXPECT_EQ(unit::escape_for_display("a\xc2\x9b" "31m\xe2\x80\xae"), "a\\xc2\\x9b31m\\xe2\\x80\\xae");
   EXPECT_EQ(unit::write_comment_text("a\nb\x1b[31m"), "a b [31m");
   EXPECT_EQ(unit::escape_for_display("a\nb\x1b"), "a\\nb\\x1b");
 }

@@ -140,7 +140,8 @@ TEST(Loader, AliasesAndListing) {
   ASSERT_TRUE(al.has_value());
   EXPECT_EQ(al->name, "real.service");
   auto names = list_units(fs, "service");
-  EXPECT_EQ(names, (std::vector<std::string>{"getty@tty1.service", "masked.service", "real.service"}));
+  ASSERT_TRUE(names.has_value());
+  EXPECT_EQ(*names, (std::vector<std::string>{"getty@tty1.service", "masked.service", "real.service"}));
 }
 
 }  // namespace
