@@ -425,14 +425,16 @@ ControlOutcome evaluate_control(const Control& control, const systemd::ExecResul
   for (auto& l : with) w[l.arg] = l;
   for (auto& l : without) wo[l.arg] = l;
   std::vector<std::string> refused, still_ok, baseline_refused, wrongly_refused;
+  size_t testable = 0;  // operations the probe could do without the sandbox
   for (const auto& [arg, plain_line] : wo) {
     auto it = w.find(arg);
     if (it == w.end()) continue;
     bool expected = std::find(control.must_refuse.begin(), control.must_refuse.end(), arg) != control.must_refuse.end();
     if (!plain_line.ok) {
-      if (expected) baseline_refused.push_back(arg);
+      if (expected || control.must_refuse.empty()) baseline_refused.push_back(arg);
       continue;
     }
+    ++testable;
     if (!it->second.ok) refused.push_back(arg + ":" + it->second.detail);
     else if (expected) still_ok.push_back(arg);
     bool must_allow = std::find(control.must_allow.begin(), control.must_allow.end(), arg) != control.must_allow.end();
@@ -444,10 +446,19 @@ ControlOutcome evaluate_control(const Control& control, const systemd::ExecResul
   if (!wrongly_refused.empty()) detail += "; refused though allowed: " + list(wrongly_refused);
   if (!baseline_refused.empty()) detail += "; already refused without the sandbox: " + list(baseline_refused);
   o.detail = detail;
-  if (!still_ok.empty()) o.status = ItemStatus::failed;
-  else if (control.must_refuse.empty()) o.status = refused.empty() ? ItemStatus::failed : ItemStatus::passed;
-  else if (refused.empty()) o.status = ItemStatus::inconclusive;  // every expected one was refused anyway
-  else o.status = ItemStatus::passed;
+  if (!still_ok.empty()) {
+    o.status = ItemStatus::failed;
+  } else if (refused.empty() && (testable == 0 || !control.must_refuse.empty())) {
+    // Nothing the sandbox could be seen to refuse: the probe could not do
+    // these operations even without it (fewer privileges, the machine's
+    // own limits). That proves nothing either way.
+    o.status = ItemStatus::inconclusive;
+    o.detail = "unproven here: the probe cannot do " +
+               (baseline_refused.empty() ? std::string("any of these operations") : list(baseline_refused)) +
+               " even without the sandbox, so the control cannot tell";
+  } else {
+    o.status = refused.empty() ? ItemStatus::failed : ItemStatus::passed;
+  }
   return o;
 }
 

@@ -303,6 +303,33 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
   return item;
 }
 
+std::vector<std::string> credentials_of(const systemd::Properties& shown) {
+  std::vector<std::string> out;
+  auto value = [&](const char* key) {
+    auto it = shown.find(key);
+    return it == shown.end() ? std::string() : it->second;
+  };
+  for (const char* key : {"User", "Group", "SupplementaryGroups"})
+    if (std::string v = value(key); !v.empty()) out.push_back(std::string(key) + "=" + v);
+  if (parse_boolean(value("DynamicUser")).value_or(false)) out.push_back("DynamicUser=yes");
+  return out;
+}
+
+std::vector<Directive> values_to_read_back(const std::vector<Directive>& directives) {
+  std::vector<Directive> out;
+  for (size_t i = 0; i < directives.size(); ++i) {
+    const Directive& d = directives[i];
+    // "KEY=" then "KEY=a b": the list is "a b", which the later line's
+    // check reads back; the reset on its own would claim "empty".
+    bool reset_then_set = d.value.empty() && !d.exec_command() &&
+                          std::any_of(directives.begin() + i + 1, directives.end(), [&](const Directive& later) {
+                            return later.section == d.section && later.key == d.key && !later.value.empty();
+                          });
+    if (!reset_then_set) out.push_back(d);
+  }
+  return out;
+}
+
 std::vector<std::string> new_failures(const profile::Profile& baseline, const profile::Profile& hardened,
                                       const std::set<std::string>& unsandboxed) {
   std::set<std::string> before;
@@ -399,7 +426,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
                        run.check_passed ? ItemStatus::passed : ItemStatus::failed,
                        run.check_passed ? "check " + run.check.status_text() : run.failure});
   if (auto p = (*host)->show(options.unit, keys)) {
-    for (const auto& d : directives) v.items.push_back(directive_item(d, *p, baseline_props));
+    for (const auto& d : values_to_read_back(directives)) v.items.push_back(directive_item(d, *p, baseline_props));
   } else {
     v.items.push_back({Stage::directive, "systemctl show", ItemStatus::failed, p.error().to_string()});
   }
@@ -408,7 +435,12 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     if (std::find(options.omit_from_probes.begin(), options.omit_from_probes.end(), d.key) ==
         options.omit_from_probes.end())
       probe_directives.push_back(d);
-  auto assignments = service_assignments(probe_directives);
+  // The probes run as the service does: with its own account (the unit's
+  // User=, Group=, ...), then that plus the drop-in. A probe run as root
+  // would show what root can do, not what the sandbox took from the service.
+  const std::vector<std::string> own = credentials_of(baseline.properties);
+  auto assignments = own;
+  for (auto& a : service_assignments(probe_directives)) assignments.push_back(std::move(a));
   // The probes are programs of their own: a NoExecPaths= of the drop-in
   // must not keep them from running (the service's sandbox is unchanged).
   const std::string probes_exec = "ExecPaths=-" + run_paths().folder + " -/usr/bin -/bin";
@@ -418,7 +450,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     const auto& c = controls[i];
     // Without the sandbox: a transient unit of its own, so this host serves
     // as well as a baseline host would.
-    auto plain_r = (*host)->run_sandboxed({}, c.argv, 30s);
+    auto plain_r = (*host)->run_sandboxed(own, c.argv, 30s);
     systemd::ExecResult plain = plain_r ? *plain_r : systemd::ExecResult{-1, 0, false, "", plain_r.error().to_string()};
     auto r = (*host)->run_sandboxed(assignments, c.argv, 30s);
     systemd::ExecResult sandboxed = r ? *r : systemd::ExecResult{-1, 0, false, "", r.error().to_string()};
@@ -427,7 +459,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     if (outcome.status == ItemStatus::inconclusive && sandboxed.out.empty()) {
       // The whole drop-in may not apply to a bare transient unit (paths that
       // only exist for the service...): retry with this class alone.
-      std::vector<std::string> only;
+      std::vector<std::string> only = own;
       for (const auto& d : probe_directives)
         if (d.section == "Service" && std::find(c.directives.begin(), c.directives.end(), d.key) != c.directives.end())
           only.push_back(d.transient_assignment());

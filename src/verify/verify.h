@@ -99,6 +99,15 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
 // Installs the unit's files and the probe; shared by verify and bisect.
 systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& options);
 
+// The account a unit runs its commands as, from what `systemctl show`
+// reports for it without a drop-in: User=, Group=, SupplementaryGroups=,
+// DynamicUser=, as assignments for a transient unit.
+std::vector<std::string> credentials_of(const systemd::Properties& shown);
+
+// The lines whose values `systemctl show` can confirm one by one: a reset
+// ("KEY=") followed by values of the same key is part of those values.
+std::vector<Directive> values_to_read_back(const std::vector<Directive>& directives);
+
 // Whether `directive` shows as in effect given the hardened and baseline
 // `systemctl show` values of its property.
 VerdictItem directive_item(const Directive& directive, const systemd::Properties& hardened,

@@ -106,3 +106,21 @@ TEST(Controls, ParsesProbeLines) {
   EXPECT_FALSE(lines[0].ok);
   EXPECT_TRUE(lines[1].ok);
 }
+
+// An allow-list names no call the probe must see refused; when the probe
+// cannot make any of them even without the sandbox (it runs as the unit's
+// unprivileged account), the control cannot tell, and must not say "failed".
+TEST(Controls, UnprovenWhenTheProbeCannotActEvenWithoutTheSandbox) {
+  auto cs = plan_controls(*parse_dropin("[Service]\nSystemCallFilter=@system-service\n"));
+  const auto& c = *find(cs, "system call filter");
+  ASSERT_TRUE(c.must_refuse.empty());
+  auto refused = out("syscall ptrace refused EPERM\nsyscall mount refused EPERM\n");
+  auto o = evaluate_control(c, refused, refused);
+  EXPECT_EQ(o.status, ItemStatus::inconclusive) << o.detail;
+  EXPECT_NE(o.detail.find("unproven here"), std::string::npos) << o.detail;
+  // The same control fails when the probe could make a call and the sandbox let it.
+  auto plain = out("syscall ptrace ok 0\nsyscall mount refused EPERM\n");
+  EXPECT_EQ(evaluate_control(c, plain, plain).status, ItemStatus::failed);
+  auto boxed = out("syscall ptrace refused EPERM\nsyscall mount refused EPERM\n");
+  EXPECT_EQ(evaluate_control(c, boxed, plain).status, ItemStatus::passed);
+}

@@ -249,3 +249,31 @@ TEST(Fallback, NewFailuresIgnoreBaselineAndTheManager) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0], "/usr/sbin/nginx: socket(AF_INET6) -> EAFNOSUPPORT");
 }
+
+// A reset followed by the values is one list: read back as the values, not
+// as "no capabilities left" (the reset line alone).
+TEST(Verify, AResetLineIsReadBackWithTheValuesAfterIt) {
+  const std::string dropin = "[Service]\nCapabilityBoundingSet=\nCapabilityBoundingSet=CAP_CHOWN CAP_SETUID\n";
+  auto world = std::make_shared<FakeWorld>();
+  auto v = verify_dropin(options(dropin), fake_factory(world));
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->verified) << verdict_to_text(*v);
+  auto directives = *parse_dropin(dropin);
+  auto read = values_to_read_back(directives);
+  ASSERT_EQ(read.size(), 1u);
+  EXPECT_EQ(read[0].value, "CAP_CHOWN CAP_SETUID");
+  // A reset that stays a reset is still checked as one.
+  auto alone = values_to_read_back(*parse_dropin("[Service]\nCapabilityBoundingSet=\n"));
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(directive_item(alone[0], {{"CapabilityBoundingSet", "cap_chown"}}, {}).status, ItemStatus::failed);
+}
+
+// The probes run as the unit's own account, with and without the drop-in.
+TEST(Verify, ControlsRunWithTheUnitsOwnAccount) {
+  Properties shown = {{"User", "prosody"}, {"Group", ""}, {"DynamicUser", "no"},
+                               {"SupplementaryGroups", "ssl-cert"}};
+  auto own = credentials_of(shown);
+  EXPECT_EQ(own, (std::vector<std::string>{"User=prosody", "SupplementaryGroups=ssl-cert"}));
+  EXPECT_EQ(credentials_of({{"DynamicUser", "yes"}}), (std::vector<std::string>{"DynamicUser=yes"}));
+  EXPECT_TRUE(credentials_of({}).empty());
+}
