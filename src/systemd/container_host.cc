@@ -19,6 +19,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "systemd/container_network.h"
 #include "util/atomic_file.h"
 #include "util/fs.h"
 #include "util/resolve_in_root.h"
@@ -120,6 +121,9 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   else
     args.push_back("--volatile=overlay");
   if (options.private_network) args.push_back("--private-network");
+  // The host's name, so that it resolves inside as it does outside (through
+  // the host's /etc/hosts, which the container sees).
+  if (char name[256] = {}; gethostname(name, sizeof name - 1) == 0 && name[0]) args.push_back(std::string("--hostname=") + name);
   for (const auto& b : options.bind_ro) args.push_back("--bind-ro=" + b);
   for (const auto& b : options.bind) args.push_back("--bind=" + b);
   args.insert(args.end(), {"--boot", "systemd.firstboot=off", "systemd.unit=" + options.target});
@@ -196,6 +200,17 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
     if (Clock::now() > deadline) return fail(boot_failure("container did not start in time"));
     host->leader_ = find_leader(pid);
     if (host->leader_ < 0) std::this_thread::sleep_for(10ms);
+  }
+  // Interfaces before the manager inside starts services (systemd is only
+  // beginning to run in the leader at this point).
+  if (options.private_network) {
+    auto interfaces = host_interfaces();
+    if (auto st = configure_network(host->leader_, interface_script(interfaces)); st)
+      host->environment_ = describe(interfaces);
+    else
+      host->environment_ = "private network: loopback only (" + st.error().to_string() + ")";
+  } else {
+    host->environment_ = "the host's network";
   }
   // Ready when the manager inside reports running (or degraded: some unit
   // of the host's own set failed, which does not concern us).

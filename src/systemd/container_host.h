@@ -22,7 +22,9 @@ struct ContainerOptions {
   // Target booted into; basic.target keeps the host's enabled daemons from
   // starting (and costing time) in every container.
   std::string target = "basic.target";
-  bool private_network = true;  // loopback only inside; never the host's ports
+  // Never the host's ports: a network of the container's own, with copies of
+  // the host's interfaces that lead nowhere (container_network.h).
+  bool private_network = true;
   std::vector<std::string> bind_ro;  // "SRC[:DST]"
   std::vector<std::string> bind;
   std::chrono::milliseconds boot_timeout{30000};
@@ -56,6 +58,7 @@ class ContainerHost final : public ServiceHost {
   Result<std::string> kernel_log() override;
   std::string root_path() const override;
   Status shutdown() override;
+  std::string environment() const override { return environment_; }
 
   int leader_pid() const { return leader_; }
   // The container's cgroup v2 directory on this machine ("" if unknown):
@@ -78,6 +81,7 @@ class ContainerHost final : public ServiceHost {
   std::vector<std::string> cgroups_;  // ours to remove at shutdown
   bool stopped_ = false;
   double boot_seconds_ = 0;
+  std::string environment_;
   // Takes the container down when sdharden is interrupted (util/interrupt.h);
   // registered before anything is set up, and shutdown() serialised, since
   // the interruption runs it from another thread.

@@ -66,6 +66,9 @@ class ServiceHost {
   // (e.g. "/proc/PID/root" for a container, "" for the host itself).
   virtual std::string root_path() const = 0;
   virtual Status shutdown() = 0;
+  // How this host differs from the machine the unit will run on, where that
+  // can change what a service does (its network...); "" when it does not.
+  virtual std::string environment() const { return {}; }
 };
 
 // Creates a fresh host for each run (a new container, or the same bus).

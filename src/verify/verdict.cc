@@ -43,6 +43,7 @@ std::string verdict_to_json(const Verdict& v) {
   j["schema_version"] = 1;  // docs/json-output.md
   j["unit"] = v.unit;
   j["host"] = v.host;
+  if (!v.environment.empty()) j["environment"] = v.environment;
   j["check"] = v.check;
   j["verified"] = v.verified;
   if (!v.error.empty()) j["error"] = v.error;
@@ -96,6 +97,7 @@ std::string containment_to_text(const Containment& c) {
 
 std::string verdict_to_text(const Verdict& v) {
   std::string out = fmt::format("verify {} ({}), check: {}\n", v.unit, v.host, v.check);
+  if (!v.environment.empty()) out += "  " + v.environment + "\n";
   for (const auto& i : v.items) {
     const char* mark = i.status == ItemStatus::passed ? "PASS"
                        : i.status == ItemStatus::failed ? "FAIL"

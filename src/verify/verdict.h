@@ -26,6 +26,7 @@ struct VerdictItem {
 struct Verdict {
   std::string unit;
   std::string host;       // "container", "host", "fake"
+  std::string environment;  // how that host differs from the real one (ServiceHost::environment)
   std::string check;
   bool verified = false;  // no failed item and no error
   std::string error;      // a stop before the end (e.g. the check fails without the drop-in)

@@ -386,7 +386,12 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     if (!run.ok()) {
       v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::failed,
                          run.failure + (run.journal.empty() ? "" : "\n" + tail(run.journal, 5))});
-      v.error = !run.started || !run.stayed_up ? "the unit does not run even without the drop-in: " + run.failure
+      v.host = (*host)->kind();
+      v.environment = (*host)->environment();
+      // Where the verifying host is not the machine (a container's network),
+      // say how: the unit may run on the machine and not here.
+      std::string where = v.environment.empty() ? "" : " (in the verifying " + v.host + ": " + v.environment + ")";
+      v.error = !run.started || !run.stayed_up ? "the unit does not run even without the drop-in" + where + ": " + run.failure
                 : run.check.ok() && !options.workload.empty()
                     ? "the workload fails without the drop-in (" + run.failure + "); fix the workload or the service first"
                     : "the check itself fails without the drop-in; fix the check or the service first";
@@ -415,6 +420,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   auto host = factory();
   if (!host) return fail(std::move(host.error()).with_context("starting the hardened host"));
   v.host = (*host)->kind();
+  v.environment = (*host)->environment();
   auto run = run_service(**host, options, options.dropin_text);
   v.items.push_back({Stage::hardened, "unit starts and stays up",
                      run.started && run.stayed_up ? ItemStatus::passed : ItemStatus::failed,

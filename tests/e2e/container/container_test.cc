@@ -12,6 +12,7 @@
 #include <string>
 
 #include "systemd/container_host.h"
+#include "systemd/container_network.h"
 #include "systemd/process.h"
 
 using namespace sdh::systemd;
@@ -52,9 +53,30 @@ int main() {
     expect(r && r->ok() && r->out == "inside\n", "round " + std::to_string(i) + ": command runs inside, PID 1 is systemd");
     auto nologin = (*host)->run("test ! -e /run/nologin && echo allowed", 10s);
     expect(nologin && nologin->out == "allowed\n", "logins allowed: no /run/nologin after the minimal boot");
-    auto net = (*host)->run("ls /sys/class/net", 10s);
-    expect(net && net->out.find("lo") != std::string::npos && net->out.find("eth") == std::string::npos,
-           "private network: loopback only");
+    // The host's interfaces and addresses, on links that lead nowhere.
+    auto copies = host_interfaces();
+    auto addrs = (*host)->run("ip -o address show", 10s);
+    bool all_there = addrs && addrs->ok();
+    for (const auto& i : copies)
+      for (const auto& a : i.addresses)
+        if (!addrs || addrs->out.find(i.name) == std::string::npos || addrs->out.find(a) == std::string::npos)
+          all_there = false;
+    expect(all_there, "the host's interfaces and addresses are inside: " + (addrs ? addrs->out : addrs.error().to_string()));
+    auto route = (*host)->run("ip route get 9.9.9.9 2>&1; ip -6 route get 2620:fe::fe 2>&1", 10s);
+    expect(route && route->out.find("unreachable") != std::string::npos &&
+               route->out.find("via") == std::string::npos,
+           "no route leads out: " + (route ? route->out : route.error().to_string()));
+    expect((*host)->environment().find("private network") != std::string::npos &&
+               (*host)->environment().find("loopback only") == std::string::npos,
+           "the host says what its network is: " + (*host)->environment());
+    // getaddrinfo(AI_ADDRCONFIG) answers only when an address besides loopback exists.
+    auto lookup = (*host)->run(
+        "python3 -c 'import socket; print(len(socket.getaddrinfo(\"localhost\", 80, 0, 0, 0, socket.AI_ADDRCONFIG)))'", 20s);
+    expect(lookup && lookup->ok() && lookup->out != "0\n", "localhost resolves with AI_ADDRCONFIG");
+    char name[256] = {};
+    gethostname(name, sizeof name - 1);
+    auto hn = (*host)->run("hostname", 10s);
+    expect(hn && hn->out == std::string(name) + "\n", "the container has the host's name");
     auto boxed = (*host)->run_sandboxed({"RestrictAddressFamilies=AF_UNIX"},
                                         {"/usr/bin/python3", "-c", "import socket; socket.socket(socket.AF_INET)"}, 20s);
     auto plain = (*host)->run_sandboxed({}, {"/usr/bin/python3", "-c", "import socket; socket.socket(socket.AF_INET)"}, 20s);
