@@ -374,6 +374,16 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
         r.static_user_dropped = true;
         continue;
       }
+      // Bisected to entries of a list: those entries stop being listed,
+      // the rest of the list stays.
+      std::vector<std::pair<std::string, std::string>> entries;
+      for (const auto& d : b->culprit) entries.emplace_back(d.key, d.value);
+      auto by_entry = synth::entry_grants(plan, entries, failure);
+      for (const auto& g : by_entry) {
+        if (tried.count(g.relax)) continue;
+        steps.push_back({g.relax, "breaks the service: " + first_line(g.evidence), synth::to_string(g.kind)});
+        std::erase(keys, g.relax.substr(0, g.relax.find('=')));
+      }
       for (const auto& g : synth::narrowest_grants(plan, keys, denials_of(b->denied), tried))
         steps.push_back({g.relax, "breaks the service: " + first_line(g.evidence), synth::to_string(g.kind)});
       if (steps.empty()) {

@@ -9,6 +9,7 @@
 #include "synth/evidence.h"
 #include "unit/directives.h"
 #include "unit/syscalls.h"
+#include "unit/value_syntax.h"
 #include "unit/value_writer.h"
 #include "util/fs.h"
 #include "util/strings.h"
@@ -191,6 +192,7 @@ std::string to_string(GrantKind kind) {
     case GrantKind::capability: return "capability";
     case GrantKind::device: return "device";
     case GrantKind::namespace_type: return "namespace";
+    case GrantKind::entry: return "entry";
     case GrantKind::step_down: return "step down";
     case GrantKind::remove: return "removed";
   }
@@ -283,6 +285,30 @@ std::vector<Grant> narrowest_grants(const HardeningPlan& plan, const std::vector
                       why + (steps ? "; no narrower grant fits" : "; no narrower grant or weaker value fits")});
     }
     out.insert(out.end(), mine.begin(), mine.end());
+  }
+  return out;
+}
+
+std::vector<Grant> entry_grants(const HardeningPlan& plan,
+                                const std::vector<std::pair<std::string, std::string>>& culprit_entries,
+                                const std::string& evidence) {
+  std::vector<Grant> out;
+  for (const auto& [key, entry] : culprit_entries) {
+    if (!unit::entries_restrict(key)) continue;
+    const Directive* d = find_directive(plan, key);
+    if (!d) continue;
+    size_t listed = 0, blamed = 0;
+    for (const auto& v : d->values) {
+      std::vector<std::string> words;
+      if (!unit::split_words(v, false, words)) continue;
+      listed += words.size();
+      blamed += std::count(words.begin(), words.end(), entry);
+    }
+    size_t blamed_of_key = std::count_if(culprit_entries.begin(), culprit_entries.end(),
+                                         [&](const auto& c) { return c.first == key; });
+    if (blamed == 0 || listed <= blamed_of_key) continue;
+    out.push_back({key + "=" + entry, GrantKind::entry,
+                   fmt::format("{} under {}={}, the other {} entries kept", evidence, key, entry, listed - blamed_of_key)});
   }
   return out;
 }

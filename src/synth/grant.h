@@ -27,7 +27,18 @@ struct Denial {
   std::string text;     // the operation as diagnosed: "openat(AT_FDCWD, \"/run/x\", O_CREAT...)"
 };
 
-enum class GrantKind { path, managed_directory, syscall, family, capability, device, namespace_type, step_down, remove };
+enum class GrantKind {
+  path,
+  managed_directory,
+  syscall,
+  family,
+  capability,
+  device,
+  namespace_type,
+  entry,  // one entry of a list no longer listed (InaccessiblePaths=-/etc/ssl/private)
+  step_down,
+  remove
+};
 std::string to_string(GrantKind kind);
 
 // One change to the plan, in relax()'s terms: "ReadWritePaths=/run/x",
@@ -45,6 +56,15 @@ struct Grant {
 // Always returns at least one grant per culprit key the plan holds.
 std::vector<Grant> narrowest_grants(const HardeningPlan& plan, const std::vector<std::string>& culprit_keys,
                                     const std::vector<Denial>& denials, const std::set<std::string>& tried);
+
+// For culprits bisection narrowed to entries of a list whose entries
+// restrict one by one (unit::entries_restrict), the entries to stop listing,
+// as relax() arguments ("InaccessiblePaths=-/etc/ssl/private"); only where
+// the plan's list holds more than those entries (else the list goes whole,
+// through narrowest_grants).
+std::vector<Grant> entry_grants(const HardeningPlan& plan,
+                                const std::vector<std::pair<std::string, std::string>>& culprit_entries,
+                                const std::string& evidence);
 
 // One step looser for a graded setting ("strict" -> "full"); "" when the
 // only looser thing is not to set it.

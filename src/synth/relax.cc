@@ -7,6 +7,8 @@
 #include "synth/grant.h"
 #include "synth/optimizer.h"
 #include "synth/synth.h"
+#include "unit/directives.h"
+#include "unit/value_syntax.h"
 
 namespace sdh::synth {
 
@@ -70,6 +72,31 @@ Result<HardeningPlan> relax(const HardeningPlan& plan, const std::string& direct
     d.rule = "relax";
     rel.to = key + "=" + item;
     out.directives.push_back(d);
+  } else if (!item.empty() && unit::entries_restrict(key)) {
+    // "InaccessiblePaths=-/etc/ssl/private": that entry stops being listed,
+    // the others stay.
+    rel.from = rendered(*it);
+    bool found = false;
+    for (auto& v : it->values) {
+      std::vector<std::string> words, kept;
+      if (!unit::split_words(v, false, words)) continue;
+      for (auto& w : words) {
+        if (w == item) found = true;
+        else kept.push_back(std::move(w));
+      }
+      std::string joined;
+      for (const auto& w : kept) joined += (joined.empty() ? "" : " ") + w;
+      v = joined;
+    }
+    if (!found) return fail("relax: " + key + "= does not list " + item);
+    std::erase(it->values, std::string());
+    if (it->values.empty()) {
+      out.directives.erase(it);
+      out.not_set.push_back(NotSet{rel.from, "relaxed after verification: " + reason, "relax"});
+    } else {
+      it->justification += "; relaxed (" + item + " no longer listed): " + reason;
+      rel.to = rendered(*it);
+    }
   } else if (!item.empty() && list_key(key)) {
     rel.from = rendered(*it);
     // A deny-list line ("~@privileged ptrace") stops naming the item; the

@@ -72,11 +72,11 @@ const std::vector<DirectiveInfo> kTable = {
     {.name = "SystemCallArchitectures", .scope = S::exec, .rule = R::syscall_archs, .accumulation = A::accumulates, .empty = E::reset, .implies_nnp = true},
     {"SystemCallErrorNumber", S::exec, R::syscall_errno, A::last_wins, E::reset},
     {"ReadWritePaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::read_write_paths},
-    {"ReadOnlyPaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::read_only_paths},
-    {"InaccessiblePaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::inaccessible_paths},
+    {.name = "ReadOnlyPaths", .scope = S::exec, .rule = R::path_list, .accumulation = A::accumulates, .empty = E::reset, .list = &UnitSettings::read_only_paths, .entries_restrict = true},
+    {.name = "InaccessiblePaths", .scope = S::exec, .rule = R::path_list, .accumulation = A::accumulates, .empty = E::reset, .list = &UnitSettings::inaccessible_paths, .entries_restrict = true},
     {"ExecPaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::exec_paths},
-    {"NoExecPaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::no_exec_paths},
-    {"TemporaryFileSystem", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::temporary_file_system},
+    {.name = "NoExecPaths", .scope = S::exec, .rule = R::path_list, .accumulation = A::accumulates, .empty = E::reset, .list = &UnitSettings::no_exec_paths, .entries_restrict = true},
+    {.name = "TemporaryFileSystem", .scope = S::exec, .rule = R::path_list, .accumulation = A::accumulates, .empty = E::reset, .list = &UnitSettings::temporary_file_system, .entries_restrict = true},
     {"BindPaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::bind_paths},
     {"BindReadOnlyPaths", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::bind_read_only_paths},
     {"StateDirectory", S::exec, R::path_list, A::accumulates, E::reset, nullptr, &UnitSettings::state_directory},
@@ -187,6 +187,11 @@ bool type_has_cgroup_context(const std::string& type) {
 bool implies_no_new_privileges(const std::string& key) {
   const DirectiveInfo* row = find_directive("Service", key, "service");
   return row && row->implies_nnp;
+}
+
+bool entries_restrict(const std::string& key) {
+  const DirectiveInfo* row = find_directive("Service", key, "service");
+  return row && row->entries_restrict;
 }
 
 bool is_exec_command(const std::string& section, const std::string& key) {

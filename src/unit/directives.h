@@ -70,6 +70,10 @@ struct DirectiveInfo {
   // systemd sets NoNewPrivileges= with it for a service without CAP_SYS_ADMIN
   // (a seccomp filter or a mount the service could otherwise undo).
   bool implies_nnp = false;
+  // Each entry of the list is a restriction of its own (a path hidden, made
+  // read-only or not executable): leaving one entry out loosens that entry
+  // alone, so bisection and relaxation work entry by entry.
+  bool entries_restrict = false;
 };
 
 // The spelling of `d` that `value` is, accepted by `version`; nullptr when none.
@@ -82,6 +86,8 @@ const DirectiveInfo* find_directive(const std::string& section, const std::strin
 bool type_has_exec_context(const std::string& type);
 // Whether setting `key` implies NoNewPrivileges= for an unprivileged service.
 bool implies_no_new_privileges(const std::string& key);
+// Whether each entry of `key`'s list is a restriction of its own (DirectiveInfo::entries_restrict).
+bool entries_restrict(const std::string& key);
 // Whether `key` of `section` is a service's command line (ExecStart= and the like).
 bool is_exec_command(const std::string& section, const std::string& key);
 // The section a unit type's own settings live in: "service" -> "Service".

@@ -142,7 +142,9 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   BisectResult result;
   auto parsed = parse_dropin(options.dropin_text);
   if (!parsed) return fail(std::move(parsed.error()).with_context("parsing the drop-in"));
-  const auto& directives = *parsed;
+  // Entry by entry where each entry restricts: the culprit is then the path
+  // that matters, not the whole list.
+  const std::vector<Directive> directives = one_entry_per_line(*parsed);
 
   // Directives that only grant (ReadWritePaths= under ProtectSystem=,
   // IPAddressAllow= under IPAddressDeny=...) ride along in every trial:

@@ -9,6 +9,7 @@
 
 #include "unit/directives.h"
 #include "unit/loader.h"
+#include "unit/value_syntax.h"
 
 namespace sdh::verify {
 
@@ -64,6 +65,37 @@ std::vector<std::string> service_assignments(const std::vector<Directive>& direc
   // Command lines are the service's, not its sandbox: a transient unit runs its own.
   for (const auto& d : directives)
     if (d.section == "Service" && !d.exec_command()) out.push_back(d.transient_assignment());
+  return out;
+}
+
+std::optional<std::vector<std::string>> plain_entries(const std::string& value) {
+  std::vector<std::string> words;
+  if (!unit::split_words(value, false, words)) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& word : words) {
+    bool plain = std::all_of(word.begin(), word.end(), [](char c) {
+      return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '\\' && c != '%';
+    });
+    if (!plain) return std::nullopt;
+    out.push_back(word);
+  }
+  return out;
+}
+
+std::vector<Directive> one_entry_per_line(const std::vector<Directive>& directives) {
+  std::vector<Directive> out;
+  for (const auto& d : directives) {
+    auto entries = unit::entries_restrict(d.key) ? plain_entries(d.value) : std::nullopt;
+    if (!entries || entries->size() < 2) {
+      out.push_back(d);
+      continue;
+    }
+    for (const auto& e : *entries) {
+      Directive one = d;
+      one.value = e;
+      out.push_back(std::move(one));
+    }
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 // bisect splits, what negative controls copy into a probe's sandbox.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,5 +38,15 @@ std::string render_dropin(const std::vector<Directive>& directives, const std::s
 // [Service] assignments as "Key=Value", the form a transient unit takes;
 // command lines (ExecStart= and the like) are left out.
 std::vector<std::string> service_assignments(const std::vector<Directive>& directives);
+
+// The drop-in with each list whose entries restrict one by one
+// (InaccessiblePaths=, ReadOnlyPaths=, ...; unit::entries_restrict) as one
+// line per entry, which systemd reads as the same list: bisection then names
+// the entry. A line with an entry that would need quoting stays whole.
+std::vector<Directive> one_entry_per_line(const std::vector<Directive>& directives);
+
+// The entries of a list value as written ("-/etc/ssl/private"); nullopt
+// when an entry needs quotes, escapes or a specifier to be written.
+std::optional<std::vector<std::string>> plain_entries(const std::string& value);
 
 }  // namespace sdh::verify

@@ -373,6 +373,29 @@ TEST(AutoLoop, WhatIsNotInEffectIsSteppedDownBeforeItIsRemoved) {
   expect_sound_dropin(*r);
 }
 
+// One hidden folder breaks the service and nothing names the denied
+// operation: bisection narrows to that entry, and only it stops being
+// listed (issue 22: the whole InaccessiblePaths= went).
+TEST(AutoLoop, AListLosesOnlyTheEntryThatBreaksTheService) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) {
+    return std::any_of(a.begin(), a.end(), [](const std::string& x) {
+      return x.rfind("InaccessiblePaths=", 0) == 0 && (x + " ").find(" -/etc/ssl/private ") != std::string::npos;
+    }) || has(a, "InaccessiblePaths=-/etc/ssl/private");
+  };
+  auto plan = typical_plan();
+  plan.directives.push_back(dir("InaccessiblePaths", {"-/etc/ssh -/etc/ssl/private -/etc/gshadow"}, "never read"));
+  auto r = harden_until_verified(plan, options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_NE(r->dropin.find("\nInaccessiblePaths=-/etc/ssh -/etc/gshadow\n"), std::string::npos) << r->dropin;
+  const auto* rel = relaxed(r->plan, "entry");
+  ASSERT_NE(rel, nullptr) << r->dropin;
+  EXPECT_EQ(rel->directive, "InaccessiblePaths=-/etc/ssl/private");
+  EXPECT_NE(r->dropin.find("ProtectSystem=strict"), std::string::npos);
+  expect_sound_dropin(*r);
+}
+
 TEST(AutoLoop, ABaselineThatFailsIsNotVerified) {
   auto world = std::make_shared<FakeWorld>();
   world->check_fails = [](const FakeWorld::Assignments&) { return true; };

@@ -191,6 +191,28 @@ TEST(Relax, LoosensListsAndGradesAndRecordsTheReason) {
   EXPECT_FALSE(relax(*r4, "", "x").has_value());
 }
 
+TEST(Relax, UnlistsOneEntryOfAListWhoseEntriesRestrict) {
+  HardeningPlan plan;
+  plan.unit = "mail.service";
+  Directive d;
+  d.key = "InaccessiblePaths";
+  d.values = {"-/etc/ssh -/etc/ssl/private", "-/etc/gshadow"};
+  d.justification = "never read";
+  d.rule = "test";
+  plan.directives.push_back(d);
+  auto r = relax(plan, "InaccessiblePaths=-/etc/ssl/private", "the key is read through a symlink");
+  ASSERT_TRUE(r.has_value()) << r.error().to_string();
+  EXPECT_EQ(find(*r, "InaccessiblePaths")->values, (std::vector<std::string>{"-/etc/ssh", "-/etc/gshadow"}));
+  ASSERT_EQ(r->relaxed.size(), 1u);
+  EXPECT_EQ(r->relaxed[0].to, "InaccessiblePaths=-/etc/ssh InaccessiblePaths=-/etc/gshadow");
+  // An entry it does not list is an error, not a silent removal of the list.
+  EXPECT_FALSE(relax(plan, "InaccessiblePaths=-/srv", "x").has_value());
+  // The last entries going take the directive with them.
+  auto r2 = relax(*relax(*r, "InaccessiblePaths=-/etc/ssh", "a"), "InaccessiblePaths=-/etc/gshadow", "b");
+  ASSERT_TRUE(r2.has_value());
+  EXPECT_FALSE(has_key(*r2, "InaccessiblePaths"));
+}
+
 TEST(Render, JsonCarriesThePlan) {
   ProposeOptions o;
   o.scorer = counting_scorer();

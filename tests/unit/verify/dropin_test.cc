@@ -31,3 +31,16 @@ TEST(Dropin, RenderRoundTrips) {
   ASSERT_EQ(again->size(), 3u);
   EXPECT_EQ(service_assignments(*again), (std::vector<std::string>{"A=1", "C=3"}));
 }
+
+TEST(Dropin, ListsWhoseEntriesRestrictAreBisectedEntryByEntry) {
+  auto ds = *parse_dropin(
+      "[Service]\nInaccessiblePaths=-/etc/ssh -/etc/ssl/private\nReadWritePaths=/var/a /var/b\n"
+      "ReadOnlyPaths=\"/srv/a b\" /srv/c\nNoExecPaths=/tmp\n");
+  auto split = one_entry_per_line(ds);
+  std::vector<std::string> lines;
+  for (const auto& d : split) lines.push_back(d.assignment());
+  EXPECT_EQ(lines, (std::vector<std::string>{"InaccessiblePaths=-/etc/ssh", "InaccessiblePaths=-/etc/ssl/private",
+                                             "ReadWritePaths=/var/a /var/b", "ReadOnlyPaths=\"/srv/a b\" /srv/c",
+                                             "NoExecPaths=/tmp"}));
+  EXPECT_EQ(split[1].line, 2);
+}
