@@ -355,6 +355,11 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
         r.error = "the service fails under the drop-in, but no directive subset reproduces it (flaky check?)";
         return r;
       }
+      if (!b->confirmed) {
+        r.error = "the failure under the drop-in names no operation and its culprit did not hold when run again (" +
+                  b->confirmation + "): nothing is relaxed on an unconfirmed blame";
+        return r;
+      }
       std::vector<std::string> keys;
       for (const auto& d : b->culprit)
         if (std::find(keys.begin(), keys.end(), d.key) == keys.end()) keys.push_back(d.key);

@@ -221,6 +221,28 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
     result.denied = only_in(journal_denials(culprit_run.journal), journal_denials(baseline.journal));
     if (!result.denied.empty()) result.diagnosis_method = "journal";
   }
+  if (result.denied.empty() && bisect_options.confirm_runs > 0) {
+    // Nothing names what the culprit denies: before it costs a directive,
+    // the blame must hold again, with and without it.
+    int culprit_failed = 1, bare_passed = 1;
+    std::vector<Directive> chosen;
+    for (size_t i : minimal) chosen.push_back(directives[restricting[i]]);
+    for (size_t i : granting) chosen.push_back(directives[i]);
+    for (int k = 0; k < bisect_options.confirm_runs; ++k)
+      for (bool with : {true, false}) {
+        auto host = factory();
+        if (!host) return fail(std::move(host.error()).with_context("bisect: confirming the culprit"));
+        ++result.runs;
+        auto run = run_service(**host, trial_options, with ? render_dropin(chosen) : "");
+        (void)(*host)->shutdown();
+        if (with && !run.ok()) ++culprit_failed;
+        if (!with && run.ok()) ++bare_passed;
+      }
+    const int total = bisect_options.confirm_runs + 1;
+    result.confirmed = culprit_failed == total && bare_passed == total;
+    result.confirmation = fmt::format("the culprit failed {} of {} runs, the unit without a drop-in passed {} of {}",
+                                      culprit_failed, total, bare_passed, total);
+  }
   result.seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }
@@ -235,6 +257,8 @@ std::string bisect_to_text(const BisectResult& r) {
   out += "  alone it fails: " + r.culprit_failure + "\n";
   if (r.denied.empty()) {
     out += "denied operation: not identified (no seccomp audit line, no trace, no telling journal line)\n";
+    if (!r.confirmation.empty())
+      out += fmt::format("  {}: {}\n", r.confirmed ? "confirmed" : "NOT CONFIRMED", r.confirmation);
   } else {
     out += fmt::format("denied operation(s), from the {}:\n", r.diagnosis_method);
     size_t shown = 0;
@@ -257,6 +281,8 @@ std::string bisect_to_json(const BisectResult& r) {
     j["culprit"].push_back({{"section", d.section}, {"key", d.key}, {"value", d.value}, {"line", d.line}});
   j["culprit_failure"] = r.culprit_failure;
   j["diagnosis_method"] = r.diagnosis_method;
+  j["confirmed"] = r.confirmed;
+  if (!r.confirmation.empty()) j["confirmation"] = r.confirmation;
   j["denied"] = nlohmann::ordered_json::array();
   for (const auto& d : r.denied)
     j["denied"].push_back({{"operation", d.operation}, {"error", d.error}, {"source", d.source}, {"evidence", d.evidence}});

@@ -27,6 +27,11 @@ struct BisectResult {
   std::vector<DeniedOperation> denied;  // found only under the culprit
   std::string diagnosis_method;    // "trace", "kernel audit", "journal"
   std::string journal_tail;
+  // When no denied operation is named, the culprit is run again twice, and
+  // the unit without any drop-in twice: a blame that does not hold in all of
+  // them is not confirmed, and nothing may be relaxed on it.
+  bool confirmed = true;
+  std::string confirmation;  // how often each failed and passed
   int runs = 0;
   double seconds = 0;
 };
@@ -35,6 +40,8 @@ struct BisectOptions {
   // Re-run the culprit under strace (when it lets ptrace through) to name the
   // failing call; off in unit tests.
   bool trace = true;
+  // Extra runs of the culprit and of the bare unit when no operation is named.
+  int confirm_runs = 2;
 };
 
 Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::HostFactory& factory,

@@ -277,3 +277,29 @@ TEST(Verify, ControlsRunWithTheUnitsOwnAccount) {
   EXPECT_EQ(credentials_of({{"DynamicUser", "yes"}}), (std::vector<std::string>{"DynamicUser=yes"}));
   EXPECT_TRUE(credentials_of({}).empty());
 }
+
+// With no operation named, a culprit costs nothing until it fails again
+// (twice) and the bare unit passes again (twice).
+TEST(Bisect, AnUnnamedFailureIsReproducedBeforeItBlamesADirective) {
+  auto steady = std::make_shared<FakeWorld>();
+  steady->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "ProtectSystem=strict"); };
+  auto r = bisect_dropin(options(kDropin), fake_factory(steady), BisectOptions{false});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->culprit.size(), 1u);
+  EXPECT_TRUE(r->denied.empty());
+  EXPECT_TRUE(r->confirmed) << r->confirmation;
+  EXPECT_EQ(r->confirmation, "the culprit failed 3 of 3 runs, the unit without a drop-in passed 3 of 3");
+
+  // The same failure, but it goes away after a few starts under the
+  // directive (a check that was racing the start).
+  auto flaky = std::make_shared<FakeWorld>();
+  auto starts = std::make_shared<int>(0);
+  flaky->start_fails = [starts](const FakeWorld::Assignments& a) {
+    return has(a, "ProtectSystem=strict") && ++*starts <= 3;
+  };
+  auto f = bisect_dropin(options(kDropin), fake_factory(flaky), BisectOptions{false});
+  ASSERT_TRUE(f);
+  ASSERT_FALSE(f->culprit.empty());
+  EXPECT_FALSE(f->confirmed) << f->confirmation;
+  EXPECT_NE(bisect_to_text(*f).find("NOT CONFIRMED"), std::string::npos) << bisect_to_text(*f);
+}
