@@ -316,7 +316,15 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
   std::map<std::string, std::string> unsandboxed;
   for (const auto& [key, exes] : unit.settings.unsandboxed_commands)
     for (const auto& exe : exes) unsandboxed[exe] = key;
+  // Programs that also run from a line inside the sandbox (the daemon's own
+  // binary in "ExecReload=+/usr/sbin/sshd -t" and "ExecStart=/usr/sbin/sshd
+  // -D"): a process tree that began with one of them may be the daemon, so
+  // its events stay.
+  const std::vector<std::string> sandboxed_programs = unit::sandboxed_programs(unit.settings.exec_lines);
   auto exempt_program = [&](const std::string& path) -> const std::string* {
+    if (std::any_of(sandboxed_programs.begin(), sandboxed_programs.end(),
+                    [&](const std::string& p) { return profile::same_program(path, p); }))
+      return nullptr;
     for (const auto& [exe, key] : unsandboxed)
       if (profile::same_program(path, exe)) return &key;
     return nullptr;
@@ -324,7 +332,8 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
   // The program itself, or a process tree only "+" lines started (what a
   // privileged helper script runs is privileged too).
   auto exempt = [&](const profile::ExecutableProfile& e) -> const std::string* {
-    if (const std::string* key = exempt_program(e.path)) return key;
+    // Known trees decide; the program alone only for profiles without them.
+    if (e.started_by.empty()) return exempt_program(e.path);
     const std::string* key = nullptr;
     for (const auto& origin : e.started_by)
       if (!(key = exempt_program(origin))) return nullptr;

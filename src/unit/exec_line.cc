@@ -57,4 +57,13 @@ std::string credentials_kept_exec_line(const std::string& exec_value) {
   return "!" + exec_value;
 }
 
+std::vector<std::string> sandboxed_programs(const std::map<std::string, std::vector<std::string>>& exec_lines) {
+  std::vector<std::string> out;
+  for (const auto& [key, lines] : exec_lines)
+    for (const auto& line : lines)
+      if (!unsandboxed_program(line))
+        if (auto p = exec_program(line)) out.push_back(*p);
+  return out;
+}
+
 }  // namespace sdh::unit

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace sdh::unit {
 
@@ -24,6 +26,11 @@ std::optional<std::string> unsandboxed_program(const std::string& exec_value);
 // The program an Exec*= value runs, whatever its prefixes:
 // "-+/usr/lib/x/helper install" -> "/usr/lib/x/helper"; nullopt when empty.
 std::optional<std::string> exec_program(const std::string& exec_value);
+
+// The programs of the lines that run inside the sandbox (no "+"), over
+// every Exec*= key: a process tree one of them began may be the daemon's,
+// even when a "+" line runs the same program ("sshd -t").
+std::vector<std::string> sandboxed_programs(const std::map<std::string, std::vector<std::string>>& exec_lines);
 
 // The same command line run with full privileges, outside the sandbox: "+"
 // added to its prefixes, in place of "!" or "!!" (which keep the sandbox).

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -494,9 +495,22 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     std::set<std::string> unsandboxed = {run_paths().probe};  // the battery fails on purpose
     for (const auto& e : run.profile->executables)
       if (e.path.find(std::string("/") + kBatteryScratchPrefix) != std::string::npos) unsandboxed.insert(e.path);
-    for (const auto& d : directives)
-      if (d.key.rfind("Exec", 0) == 0)
-        if (auto program = unit::unsandboxed_program(d.value)) unsandboxed.insert(*program);
+    // The unit's command lines as the drop-in leaves them ("KEY=" resets):
+    // a program that one of them runs inside the sandbox may be the daemon.
+    std::vector<Directive> in_effect;
+    if (auto unit_lines = parse_dropin(options.unit_text)) in_effect = std::move(*unit_lines);
+    in_effect.insert(in_effect.end(), directives.begin(), directives.end());
+    std::map<std::string, std::vector<std::string>> exec_lines;
+    for (const auto& d : in_effect)
+      if (d.section == "Service" && d.exec_command()) {
+        if (d.value.empty()) exec_lines[d.key].clear();
+        else exec_lines[d.key].push_back(d.value);
+      }
+    for (const auto& [key, lines] : exec_lines)
+      for (const auto& line : lines)
+        if (auto program = unit::unsandboxed_program(line)) unsandboxed.insert(*program);
+    for (const auto& program : unit::sandboxed_programs(exec_lines))
+      std::erase_if(unsandboxed, [&](const std::string& u) { return profile::same_program(u, program); });
     auto diff = new_failures(*baseline_profile, *run.profile, unsandboxed);
     // Reported, not failed: a daemon may probe and fall back by design; the
     // list is what a human must look at.

@@ -120,6 +120,23 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
     auto w = words(value.substr(n));
     if (!w.empty()) privileged_programs.push_back(w[0]);
   }
+  // A program that a line without "+" also runs (the unit's ExecStart=) may
+  // be the daemon itself: a tree it began is inside the sandbox.
+  // The unit's command lines as the drop-in leaves them: "KEY=" resets.
+  std::map<std::string, std::vector<std::string>> effective = in.unit_exec_lines;
+  for (const auto& [key, value] : lines) {
+    if (key.rfind("Exec", 0) != 0) continue;
+    if (value.empty()) effective[key].clear();
+    else effective[key].push_back(value);
+  }
+  std::vector<std::string> sandboxed_programs;
+  for (const auto& [key, values] : effective)
+    for (const auto& value : values) {
+      size_t n = value.find_first_not_of("-@:+!|");
+      if (n == std::string::npos || value.substr(0, n).find('+') != std::string::npos) continue;
+      auto w = words(value.substr(n));
+      if (!w.empty()) sandboxed_programs.push_back(w[0]);
+    }
   std::set<std::string> ran;  // programs executed inside the sandbox
   for (const auto& e : p.executables) {
     // systemd's pre-exec child builds the sandbox; what it does is not the service's.
@@ -128,13 +145,14 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       continue;
     // "+" lines run with full privileges, and so does what they start.
     auto is_outside = [&](const std::string& path) {
+      for (const auto& u : sandboxed_programs)
+        if (path == u || path == "/usr" + u || "/usr" + path == u) return false;
       for (const auto& u : privileged_programs)
         if (path == u || path == "/usr" + u || "/usr" + path == u) return true;
       return false;
     };
-    bool outside = is_outside(e.path);
-    if (!outside && !e.started_by.empty())
-      outside = std::all_of(e.started_by.begin(), e.started_by.end(), is_outside);
+    bool outside = e.started_by.empty() ? is_outside(e.path)
+                                        : std::all_of(e.started_by.begin(), e.started_by.end(), is_outside);
     if (outside) continue;
     ran.insert(e.path);
     if (!e.interpreter.empty()) ran.insert(e.interpreter);  // the kernel runs it too

@@ -443,6 +443,46 @@ TEST(Gotchas, StartHelpersKeepTheirPrivilegesThroughPlus) {
   EXPECT_LT(c->plan.exposure_after_tenths, d->plan.exposure_after_tenths);
 }
 
+// The daemon's own binary also runs from ExecStartPre= and ExecReload= (a
+// configuration test, "sshd -t"). A reload in the workload runs /bin/kill
+// from ExecReload= as well, and the plan may re-list those lines with "+";
+// the daemon's events still make the proposal (issue 22: they were all set
+// aside as "runs from ExecReload=+", and the plan was made from nothing).
+TEST(Gotchas, TheDaemonsOwnBinaryInAPlusLineDoesNotHideTheDaemon) {
+  const std::string unit = "ExecStartPre=/usr/bin/g -t\nExecReload=/usr/bin/g -t\nExecReload=/bin/kill -HUP $MAINPID\n";
+  auto daemon = base();
+  daemon.executables[0].started_by = {"/usr/bin/g"};
+  daemon.executables[0].sockets.push_back({"AF_INET6", "SOCK_STREAM", 0, 2});
+  daemon.executables[0].syscalls[profile::Phase::serving].insert({"accept4", "sendmsg", "setsockopt"});
+  auto reloaded = daemon;
+  profile::ExecutableProfile kill;
+  kill.path = "/bin/kill";
+  kill.elf_machine = "x86-64";
+  kill.started_by = {"/bin/kill"};
+  kill.syscalls[profile::Phase::serving] = {"kill", "execve"};
+  kill.capabilities.push_back({"CAP_KILL", true, false, 1});  // a reason to run it outside the sandbox
+  kill.files.push_back({"/etc/g/reloaded", profile::kWrite | profile::kCreate, false, 0, 0, 0, 1});
+  reloaded.executables.push_back(kill);
+  auto plain = run(unit, daemon);
+  auto with_reload = run(unit, reloaded);
+  EXPECT_EQ(with_reload->plan.syscalls.observed_all, plain->plan.syscalls.observed_all) << with_reload->text;
+  EXPECT_GT(with_reload->plan.syscalls.observed_all, 0u);
+  for (const auto& d : plain->plan.directives) {
+    // Command lines differ by design (re-listed with "+"), and so may what is
+    // executable once /bin/kill runs outside: every other line is the same.
+    if (d.key.rfind("Exec", 0) == 0 || d.key == "NoExecPaths") continue;
+    auto it = std::find_if(with_reload->plan.directives.begin(), with_reload->plan.directives.end(),
+                           [&](const Directive& x) { return x.key == d.key; });
+    ASSERT_NE(it, with_reload->plan.directives.end()) << d.key << "\n" << with_reload->text;
+    EXPECT_EQ(it->values, d.values) << d.key << "\n" << with_reload->text;
+  }
+  EXPECT_NE(with_reload->text.find("AF_INET6"), std::string::npos) << with_reload->text;
+  EXPECT_EQ(with_reload->text.find("/usr/bin/g: runs from"), std::string::npos) << with_reload->text;
+  // The helper lines did move out of the sandbox, and only kill's tree with them.
+  EXPECT_TRUE(has_line(with_reload->text, "ExecReload=+/bin/kill -HUP $MAINPID")) << with_reload->text;
+  EXPECT_NE(with_reload->text.find("/bin/kill: runs from ExecReload=+"), std::string::npos) << with_reload->text;
+}
+
 // Only the programs run may be executed; a script's interpreter is one of
 // them, and "#!/usr/bin/env" makes the list uncertain (writable folders
 // are then noexec instead).
