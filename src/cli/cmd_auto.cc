@@ -46,6 +46,7 @@ struct AutoArgs {
   std::vector<std::string> files;  // --file DEST=SRC: installed in the container first
   std::string save_profile;        // --save-profile: the profile the proposal was built from
   bool no_static_user = false;     // --no-static-user
+  bool sessions = false;           // --sessions
   bool write_unverified = false;   // --write-unverified: -o even when not verified, marked
   int settle_ms = 1500;
   OsTreeArgs os_tree;              // --os-tree, --package: boot another OS's systemd
@@ -242,6 +243,9 @@ int run_auto(const AutoArgs& a) {
 
   target->workload = a.workload;  // verified too: reloads and log reopens are where drop-ins break
   target->observer = make_profiler_observer();  // silent-fallback diff of the verify runs
+  // A login daemon's sessions must inherit the same under the drop-in: the
+  // proposal keeps them whole, verification proves it.
+  target->sessions = a.sessions || starts_login_sessions(*prof, *root == "/" ? "" : *root);
   harden::AutoHooks hooks;
   // Flushed: a log file or a pipe sees each step when it happens.
   hooks.progress = [](const std::string& line) {
@@ -318,6 +322,9 @@ void add_auto_command(CLI::App& app, Dispatch& dispatch) {
   add_file_option(*cmd, args->files);
   cmd->add_flag("--no-static-user", args->no_static_user,
                 "Never propose User= from the owners of the files the daemon used");
+  cmd->add_flag("--sessions", args->sessions,
+                "The daemon starts login sessions (also recognised from its profile): verification fails when a "
+                "session would inherit anything else under the drop-in");
   cmd->add_flag("--write-unverified", args->write_unverified,
                 "Write -o even when verification fails, with a first line saying NOT VERIFIED and why");
   cmd->add_option("--save-profile", args->save_profile, "write the profile the proposal was built from (JSON)");

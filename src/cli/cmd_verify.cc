@@ -14,6 +14,7 @@
 
 #include "cli/command.h"
 #include "cli/os_tree.h"
+#include "cli/system_facts.h"
 #include "cli/verify_setup.h"
 #include "trace/session.h"
 #include "trace/tracer.h"
@@ -37,6 +38,7 @@ struct VerifyArgs {
   std::string in = "container";
   bool json = false;
   bool no_profile = false;
+  bool sessions = false;
   int settle_ms = 1500;
   std::vector<std::string> files;  // --file DEST=SRC
   OsTreeArgs os_tree;              // --os-tree, --package
@@ -135,6 +137,10 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
   add_file_option(*cmd, args->files);
   cmd->add_flag("--json", args->json, "print the verdict as JSON");
   cmd->add_flag("--no-profile", args->no_profile, "skip the silent-fallback comparison (no eBPF profiling)");
+  cmd->add_flag("--sessions", args->sessions,
+                "the daemon starts login sessions: fail when a session would inherit anything else under the "
+                "drop-in (bounding set, no_new_privs, seccomp, writable /etc, /dev, /tmp...); recognised from the "
+                "baseline's profile when profiling");
   add_os_tree_options(cmd, &args->os_tree);
   cmd->footer("Exit codes: 0 verified, 1 verification failed, 2 usage error or the check fails "
               "even without the drop-in.");
@@ -167,6 +173,11 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       // Mutation-test hook for the e2e suite: probes run without these directives.
       if (const char* omit = getenv("SDHARDEN_TEST_OMIT_FROM_PROBES")) target->omit_from_probes = {omit};
       if (!args->no_profile) target->observer = make_profiler_observer();
+      target->sessions = args->sessions;
+      const std::string facts_root = *root == "/" ? "" : *root;
+      target->starts_sessions = [facts_root](const profile::Profile& p) {
+        return starts_login_sessions(p, facts_root);
+      };
       auto verdict = verify::verify_dropin(*target, host_factory_for(args->in, *root));
       if (!verdict) {
         fmt::print(stderr, "sdharden verify: {}\n", verdict.error().to_string());

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "synth/evidence.h"
+#include "synth/sessions.h"
 #include "util/fs.h"
 
 namespace sdh::cli {
@@ -32,6 +34,10 @@ synth::SystemFacts gather_system_facts(const profile::Profile& profile, const st
   auto group = fs.read_file("/etc/group");
   if (passwd) facts.accounts = synth::parse_accounts(*passwd, group ? *group : "");
   return facts;
+}
+
+bool starts_login_sessions(const profile::Profile& profile, const std::string& root) {
+  return synth::recognise_sessions(synth::digest(profile), gather_system_facts(profile, root)).starts_sessions;
 }
 
 }  // namespace sdh::cli

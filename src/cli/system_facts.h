@@ -14,4 +14,8 @@ namespace sdh::cli {
 // do not exist are left out; unreadable account files give no accounts.
 synth::SystemFacts gather_system_facts(const profile::Profile& profile, const std::string& root = "");
 
+// Whether the profiled daemon starts login sessions (synth/sessions.h), with
+// the accounts of the machine (or of `root`).
+bool starts_login_sessions(const profile::Profile& profile, const std::string& root = "");
+
 }  // namespace sdh::cli

@@ -28,6 +28,7 @@ std::string to_string(Stage s) {
     case Stage::directive: return "directive";
     case Stage::negative_control: return "negative-control";
     case Stage::fallback: return "silent-fallback";
+    case Stage::sessions: return "login-sessions";
   }
   return "?";
 }

@@ -13,7 +13,7 @@ namespace sdh::verify {
 enum class ItemStatus { passed, failed, inconclusive, skipped };
 std::string to_string(ItemStatus s);
 
-enum class Stage { baseline, hardened, directive, negative_control, fallback };
+enum class Stage { baseline, hardened, directive, negative_control, fallback, sessions };
 std::string to_string(Stage s);
 
 struct VerdictItem {

@@ -14,6 +14,7 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "unit/exec_line.h"
 #include "util/fs.h"
@@ -87,9 +88,12 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     if (auto j = host.journal(options.unit)) r.journal = *j;
     if (auto k = host.kernel_log()) r.kernel_log = *k;
     r.battery = parse_battery(r.journal);
+    r.session = parse_session_view(r.journal);
     if (options.containment_battery && !options.probe_binary.empty())
-      if (auto out = host.run("cat " + run_paths().battery_output, 10s); out && out->ok())
+      if (auto out = host.run("cat " + run_paths().battery_output, 10s); out && out->ok()) {
         if (auto from_file = parse_battery(out->out); !from_file.empty()) r.battery = std::move(from_file);
+        if (auto from_file = parse_session_view(out->out); !from_file.empty()) r.session = std::move(from_file);
+      }
     return r;
   };
   if (auto s = prepare_host(host, options); !s) {
@@ -113,11 +117,13 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
     std::string into_root = has_own_root(dropin_text) ? fmt::format("BindReadOnlyPaths=-{}\nBindPaths=-{}\n",
                                                                      paths.folder, paths.battery_output)
                                                       : "";
+    // Then what a login session would inherit: "!" keeps the sandbox with
+    // root's credentials, as a session's root has them.
     (void)host.install_dropin(options.unit, kBatteryDropinName,
-                              fmt::format("[Service]\nExecStartPost=-{} battery {}\nExecPaths=-{}\n"
-                                          "ReadWritePaths=-{}\n{}",
-                                          paths.probe, paths.battery_output, paths.folder, paths.battery_output,
-                                          into_root));
+                              fmt::format("[Service]\nExecStartPost=-{} battery {}\nExecStartPost=-!{} session {}\n"
+                                          "ExecPaths=-{}\nReadWritePaths=-{}\n{}",
+                                          paths.probe, paths.battery_output, paths.probe, paths.battery_output,
+                                          paths.folder, paths.battery_output, into_root));
   }
   if (auto s = host.daemon_reload(); !s) {
     r.failure = "daemon-reload: " + s.error().to_string();
@@ -304,6 +310,23 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
   return item;
 }
 
+VerdictItem session_item(const SessionView& baseline, const SessionView& hardened,
+                         const std::vector<Directive>& directives) {
+  VerdictItem item{Stage::sessions, "what a login session inherits", ItemStatus::inconclusive, ""};
+  if (baseline.empty() || hardened.empty()) {
+    item.detail = fmt::format("the session view could not be taken {} (the probe did not run in the unit's sandbox)",
+                              baseline.empty() ? "without the drop-in" : "under the drop-in");
+    return item;
+  }
+  auto differences = session_differences(baseline, hardened, directives);
+  item.status = differences.empty() ? ItemStatus::passed : ItemStatus::failed;
+  item.detail = differences.empty() ? fmt::format("the same as without the drop-in ({} facts: bounding set, "
+                                                  "no_new_privs, seccomp, writable /etc, /dev, /tmp, ...)",
+                                                  hardened.size())
+                                    : fmt::format("{}", fmt::join(differences, "; "));
+  return item;
+}
+
 std::vector<std::string> credentials_of(const systemd::Properties& shown) {
   std::vector<std::string> out;
   auto value = [&](const char* key) {
@@ -404,6 +427,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     b.check_status = run.check.status_text();
     b.profile = std::move(run.profile);
     b.battery = std::move(run.battery);
+    b.session = std::move(run.session);
     if (auto p = (*host)->show(options.unit, {})) b.properties = *p;
     (void)(*host)->shutdown();
     cache->run = std::move(b);
@@ -520,6 +544,9 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
                                     : fmt::format("{}", fmt::join(diff, "; "))});
   }
   (void)(*host)->shutdown();
+  const bool sessions = options.sessions || (options.starts_sessions && baseline_profile &&
+                                             options.starts_sessions(*baseline_profile));
+  if (sessions) v.items.push_back(session_item(baseline.session, run.session, directives));
   if (options.containment_battery && !options.probe_binary.empty()) {
     v.containment = compare_battery(baseline_battery, run.battery);
     if (!v.containment.ran)

@@ -17,6 +17,7 @@
 #include "systemd/service_host.h"
 #include "verify/battery.h"
 #include "verify/dropin.h"
+#include "verify/session.h"
 #include "verify/verdict.h"
 
 namespace sdh::verify {
@@ -42,6 +43,7 @@ struct BaselineRun {
   systemd::Properties properties;           // every property systemctl shows
   std::optional<profile::Profile> profile;  // from the observer
   std::vector<BatteryLine> battery;
+  SessionView session;
 };
 struct BaselineCache {
   std::optional<BaselineRun> run;
@@ -75,6 +77,12 @@ struct VerifyOptions {
   bool containment_battery = true;
   // Shared by the verifications of one unit with several drop-ins.
   std::shared_ptr<BaselineCache> baseline_cache;
+  // The daemon starts login sessions: what a session inherits (session.h)
+  // must be the same under the drop-in. Set, or recognised from the
+  // baseline's profile by `starts_sessions` (synth's recognition, given by
+  // the caller). Needs probe_binary and containment_battery.
+  bool sessions = false;
+  std::function<bool(const profile::Profile&)> starts_sessions;
 };
 
 // One start of the unit with a given drop-in (possibly empty) and the check.
@@ -89,6 +97,7 @@ struct RunOutcome {
   std::string kernel_log;
   std::optional<profile::Profile> profile;  // from the observer
   std::vector<BatteryLine> battery;         // what the battery reported (empty: it did not run)
+  SessionView session;                      // what a login session would inherit (empty: not taken)
   bool ok() const { return started && stayed_up && check_passed; }
 };
 
@@ -98,6 +107,12 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
 
 // Installs the unit's files and the probe; shared by verify and bisect.
 systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& options);
+
+// Whether a login session started by the unit inherits the same under the
+// drop-in as without it; failed with the facts that differ and the
+// directives that change them.
+VerdictItem session_item(const SessionView& baseline, const SessionView& hardened,
+                         const std::vector<Directive>& directives);
 
 // The account a unit runs its commands as, from what `systemctl show`
 // reports for it without a drop-in: User=, Group=, SupplementaryGroups=,

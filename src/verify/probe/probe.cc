@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "verify/probe/battery_attempts.h"
+#include "verify/probe/session_view.h"
 
 namespace {
 
@@ -125,6 +126,7 @@ int usage() {
                "  read PATH...            open each path for reading\n"
                "  device PATH...          open each device node read-write\n"
                "  battery [FILE]          the containment battery: what code inside could still do\n"
+               "  session [FILE]          what a login session started from here would inherit\n"
                "  wx                      map memory writable and executable\n"
                "  unshare NS...           create each namespace type (cgroup ipc net mnt pid user uts)\n"
                "  nnp                     whether privileges can still be gained (no_new_privs)\n"
@@ -180,6 +182,8 @@ int main(int argc, char** argv) {
     }
   } else if (op == "battery") {
     sdh::probe::run_battery(args.empty() ? "" : args[0]);
+  } else if (op == "session") {
+    sdh::probe::print_session_view(args.empty() ? "" : args[0]);
   } else if (op == "device") {
     for (const auto& p : args) {
       int fd = open(p.c_str(), O_RDWR | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);

@@ -5,7 +5,8 @@
 # `sudo -n true` still works in the sessions it starts: auto must recognise
 # it and keep NoNewPrivileges=, the bounding set and the syscall filter out
 # without needing a relaxation. The same check under NoNewPrivileges=yes
-# must fail, or it proves nothing. Cost: about 40 s.
+# must fail, or it proves nothing; so must a drop-in the check cannot feel
+# but sessions would inherit. Cost: about 60 s.
 set -uo pipefail
 SDHARDEN=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -51,5 +52,17 @@ timeout 300 "$SDHARDEN" verify "$out/sdh-e2e-sessions.service" "${server[@]}" --
 rc=$?
 if [[ $rc -eq 1 ]]; then echo "ok: under NoNewPrivileges=yes the same check fails (verify exit 1)"
 else fail "verify with NoNewPrivileges=yes exited $rc (expected 1)"; tail -10 "$out/nnp.txt"; fi
+# Sessions are a verified property: the auto verdict says so, and a drop-in
+# written by hand that the check cannot feel (sudo -n true still works) but
+# that every administrator's session would inherit fails, naming its lines.
+if grep -q 'PASS login-sessions' "$out/auto.txt"; then echo "ok: auto verified what sessions inherit"
+else fail "auto's verdict has no passed login-sessions item"; grep -i session "$out/auto.txt" | tail -5; fi
+printf '[Service]\nProtectKernelLogs=yes\nPrivateDevices=yes\n' >"$out/quiet.conf"
+timeout 300 "$SDHARDEN" verify "$out/sdh-e2e-sessions.service" "${server[@]}" --dropin "$out/quiet.conf" --check "$check" >"$out/quiet.txt" 2>&1
+rc=$?
+if [[ $rc -eq 1 ]] && grep -q 'FAIL login-sessions.*ProtectKernelLogs=' "$out/quiet.txt" \
+   && grep -q 'FAIL login-sessions.*PrivateDevices=' "$out/quiet.txt"; then
+  echo "ok: a session-crippling drop-in the check passes fails on what sessions inherit"
+else fail "verify of ProtectKernelLogs= PrivateDevices= exited $rc without naming them"; tail -12 "$out/quiet.txt"; fi
 [[ $failures -eq 0 ]] && echo PASS
 exit $((failures > 0))
