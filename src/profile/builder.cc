@@ -204,6 +204,17 @@ void ProfileBuilder::touch(ExecutableProfile& exe, const std::string& path, uint
     }
   }
   if (path == "/dev/kmsg") exe.kernel_log = true;
+  // Through a symlink the kernel reached another file: that one is what the
+  // sandbox must let through ("/etc/exim4/private/key" in /etc/ssl/private).
+  if (path[0] == '/') {
+    auto known = resolved_.find(path);
+    if (known == resolved_.end()) known = resolved_.emplace(path, inspector_.resolve(path)).first;
+    const std::string target = known->second;
+    if (!target.empty() && target[0] == '/' && target != path) {
+      resolved_.try_emplace(target, "");  // a real file: nothing more to follow
+      touch(exe, target, access, times);
+    }
+  }
 }
 
 void ProfileBuilder::add_address(ExecutableProfile& exe, const std::string& op, const std::string& raw,

@@ -89,6 +89,7 @@ class ProfileBuilder {
   std::map<std::tuple<std::string, int, bool>, uint64_t> capabilities_;
   std::map<std::string, std::map<std::string, FileAccess>> files_;  // exe -> path -> access
   std::map<std::string, std::optional<FileFacts>> facts_cache_;
+  std::map<std::string, std::string> resolved_;  // path -> the file it reaches through symlinks ("" the same)
   uint64_t ready_ns_ = 0, accept_ns_ = 0, recv_ns_ = 0, marker_ns_ = 0;
 };
 

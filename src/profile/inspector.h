@@ -28,6 +28,10 @@ class FileInspector {
   virtual std::string elf_machine(const std::string& path) const = 0;
   // The "#!" interpreter of a script ("/usr/bin/perl"); "" for anything else.
   virtual std::string interpreter(const std::string& path) const = 0;
+  // The file the kernel reaches through `path`, every symlink followed
+  // ("/etc/exim4/private/key" -> "/etc/ssl/private/key"); "" when it does not
+  // exist, cannot be resolved, or is `path` itself.
+  virtual std::string resolve(const std::string& path) const = 0;
 };
 
 class FakeInspector final : public FileInspector {
@@ -35,6 +39,7 @@ class FakeInspector final : public FileInspector {
   std::map<std::string, FileFacts> files;
   std::map<std::string, std::string> machines;
   std::map<std::string, std::string> interpreters;
+  std::map<std::string, std::string> resolved;  // path -> what it resolves to
   std::optional<FileFacts> inspect(const std::string& path) const override {
     auto it = files.find(path);
     if (it == files.end()) return std::nullopt;
@@ -47,6 +52,10 @@ class FakeInspector final : public FileInspector {
   std::string interpreter(const std::string& path) const override {
     auto it = interpreters.find(path);
     return it == interpreters.end() ? "" : it->second;
+  }
+  std::string resolve(const std::string& path) const override {
+    auto it = resolved.find(path);
+    return it == resolved.end() ? "" : it->second;
   }
 };
 

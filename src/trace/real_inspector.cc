@@ -8,6 +8,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace sdh::trace {
@@ -60,6 +61,17 @@ std::string RealInspector::elf_machine(const std::string& path) const {
     return elf_machine(h.substr(start, end == std::string::npos ? std::string::npos : end - start));
   }
   return elf_architecture(h).value_or("");
+}
+
+std::string RealInspector::resolve(const std::string& path) const {
+  // /proc/self and /dev/fd are magic links: resolved here they would name
+  // sdharden's own files, not the daemon's.
+  if (path.rfind("/proc", 0) == 0 || path.rfind("/dev/fd/", 0) == 0 || path.rfind("/dev/std", 0) == 0) return "";
+  char* real = ::realpath(path.c_str(), nullptr);
+  if (!real) return "";
+  std::string out(real);
+  std::free(real);
+  return out == path ? "" : out;
 }
 
 }  // namespace sdh::trace

@@ -11,6 +11,7 @@ class RealInspector final : public profile::FileInspector {
   std::optional<profile::FileFacts> inspect(const std::string& path) const override;
   std::string elf_machine(const std::string& path) const override;
   std::string interpreter(const std::string& path) const override;
+  std::string resolve(const std::string& path) const override;
 };
 
 }  // namespace sdh::trace

@@ -193,6 +193,27 @@ TEST_F(BuilderTest, ResolvesDirfdAndCwd) {
   EXPECT_EQ(file(e, "/run/demo/old.pid")->access, uint32_t(kDelete));
 }
 
+// A key read through a symlink: the file the kernel opened is recorded
+// beside the name used, so a plan never hides the folder it really lives in.
+TEST_F(BuilderTest, AFileReachedThroughASymlinkIsRecordedWhereItIs) {
+  inspector.resolved["/etc/exim4/private/exim.key"] = "/etc/ssl/private/exim.key";
+  auto open_key = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY}, 5);
+  open_key.path = "/etc/exim4/private/exim.key";
+  builder.add(open_key);
+  builder.add(open_key);
+  auto plain = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDONLY}, 6);
+  plain.path = "/etc/exim4/exim4.conf";
+  builder.add(plain);
+  Profile p = builder.build();
+  const auto& e = find(p, "/usr/sbin/demo");
+  ASSERT_NE(file(e, "/etc/exim4/private/exim.key"), nullptr);
+  const FileAccess* real = file(e, "/etc/ssl/private/exim.key");
+  ASSERT_NE(real, nullptr);
+  EXPECT_EQ(real->access, uint32_t(kRead));
+  EXPECT_EQ(real->count, 2u);
+  EXPECT_EQ(e.files.size(), 3u);
+}
+
 TEST_F(BuilderTest, DevicesFailuresAndSetuid) {
   auto dev = sys(100, kKey, "openat", {uint64_t(AT_FDCWD), 0, O_RDWR}, 3);
   dev.path = "/dev/null";
