@@ -4,12 +4,16 @@
 
 #include "unit/directives.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -134,7 +138,38 @@ bool only_grants(const std::string& key) {
   return kGrants.count(key) > 0 || unit::is_exec_command("Service", key);
 }
 
+// The errnos a sandbox answers with: a filter's (EPERM by default, or
+// SystemCallErrorNumber=), a hidden or read-only path's, a refused family's.
+bool refused_errno(int e) {
+  return e == EPERM || e == EACCES || e == EROFS || e == EAFNOSUPPORT || e == ENOSYS;
+}
+
 }  // namespace
+
+std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, const profile::Profile& hardened) {
+  std::set<std::tuple<std::string, std::string, int, std::string>> before;
+  for (const auto& e : baseline.executables)
+    for (const auto& f : e.failures) before.insert({e.path, f.operation, f.error, f.detail});
+  std::vector<DeniedOperation> out;
+  std::set<std::string> seen;
+  for (const auto& e : hardened.executables) {
+    if (profile::is_service_manager(e.path)) continue;
+    for (const auto& f : e.failures) {
+      if (!refused_errno(f.error) || before.count({e.path, f.operation, f.error, f.detail})) continue;
+      const char* name = strerrorname_np(f.error);
+      DeniedOperation op;
+      op.operation = f.detail.empty() ? f.operation : fmt::format("{}({})", f.operation, f.detail);
+      op.error = name ? name : std::to_string(f.error);
+      op.source = "profile";
+      op.evidence = e.path + ": " + op.operation + " -> " + op.error;
+      op.syscall = f.operation;
+      if (!f.detail.empty() && f.detail[0] == '/') op.path = f.detail;
+      if (f.detail.rfind("AF_", 0) == 0) op.family = f.detail.substr(0, f.detail.find_first_of(" ,"));
+      if (seen.insert(op.key()).second) out.push_back(std::move(op));
+    }
+  }
+  return out;
+}
 
 Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::HostFactory& factory,
                                    const BisectOptions& bisect_options) {
@@ -220,6 +255,13 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   if (result.denied.empty()) {
     result.denied = only_in(journal_denials(culprit_run.journal), journal_denials(baseline.journal));
     if (!result.denied.empty()) result.diagnosis_method = "journal";
+  }
+  // The trial's own profile: a call a filter refused still returns, with the
+  // filter's errno, and the profiler saw it (strace cannot run where the
+  // filter refuses ptrace).
+  if (result.denied.empty() && culprit_run.profile && baseline.profile) {
+    result.denied = profile_denials(*baseline.profile, *culprit_run.profile);
+    if (!result.denied.empty()) result.diagnosis_method = "profile";
   }
   if (result.denied.empty() && bisect_options.confirm_runs > 0) {
     // Nothing names what the culprit denies: before it costs a directive,

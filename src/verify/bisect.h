@@ -25,7 +25,7 @@ struct BisectResult {
   std::vector<Directive> culprit;  // the minimal failing set
   std::string culprit_failure;     // how the culprit alone fails
   std::vector<DeniedOperation> denied;  // found only under the culprit
-  std::string diagnosis_method;    // "trace", "kernel audit", "journal"
+  std::string diagnosis_method;    // "kernel audit", "trace", "journal", "profile"
   std::string journal_tail;
   // When no denied operation is named, the culprit is run again twice, and
   // the unit without any drop-in twice: a blame that does not hold in all of
@@ -43,6 +43,11 @@ struct BisectOptions {
   // Extra runs of the culprit and of the bare unit when no operation is named.
   int confirm_runs = 2;
 };
+
+// Calls that failed with a refusal's errno (EPERM, EACCES, EROFS,
+// EAFNOSUPPORT, ENOSYS) in `hardened` but never in `baseline`, by program,
+// call, errno and detail; systemd's own set-up left out.
+std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, const profile::Profile& hardened);
 
 Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::HostFactory& factory,
                                    const BisectOptions& bisect_options = {});

@@ -303,3 +303,27 @@ TEST(Bisect, AnUnnamedFailureIsReproducedBeforeItBlamesADirective) {
   EXPECT_FALSE(f->confirmed) << f->confirmation;
   EXPECT_NE(bisect_to_text(*f).find("NOT CONFIRMED"), std::string::npos) << bisect_to_text(*f);
 }
+
+// A call the filter refused returns with its errno: the trial's profile
+// names it where no trace could run and the journal says nothing useful.
+TEST(Bisect, TheTrialsProfileNamesTheRefusedCall) {
+  sdh::profile::Profile baseline, hardened;
+  sdh::profile::ExecutableProfile daemon;
+  daemon.path = "/usr/sbin/rngd";
+  daemon.failures.push_back({"openat", ENOENT, "/etc/rngd.conf", 1});  // in both: not news
+  baseline.executables.push_back(daemon);
+  daemon.failures.push_back({"ioctl", EPERM, "", 3});                  // the filter's answer
+  daemon.failures.push_back({"socket", EAFNOSUPPORT, "AF_NETLINK", 1});
+  hardened.executables.push_back(daemon);
+  sdh::profile::ExecutableProfile manager;
+  manager.path = "/usr/lib/systemd/systemd";
+  manager.failures.push_back({"mkdir", EPERM, "/run/x", 1});           // systemd's own set-up
+  hardened.executables.push_back(manager);
+  auto d = profile_denials(baseline, hardened);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].syscall, "ioctl");
+  EXPECT_EQ(d[0].error, "EPERM");
+  EXPECT_EQ(d[0].source, "profile");
+  EXPECT_EQ(d[1].family, "AF_NETLINK");
+  EXPECT_TRUE(profile_denials(hardened, hardened).empty());
+}
