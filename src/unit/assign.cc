@@ -671,11 +671,14 @@ bool assign(UnitSettings& s, const Assignment& a, const AssignContext& c) {
                                s.device_policy, false);
       return true;
     case ParseRule::service_type: {
-      static const char* const kTypes[] = {"simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"};
-      if (std::any_of(std::begin(kTypes), std::end(kTypes), [&](const char* t) { return a.value == t; }))
+      if (find_service_type(a.value, c.version.number())) {
         s.service_type = a.value;
-      else
+      } else if (const Spelling* later = find_service_type(a.value, std::numeric_limits<int>::max())) {
+        x.warn("invalid Type= value, ignored (systemd " + std::to_string(later->since) + " and later accept Type=" +
+               a.value + "; this is systemd " + to_string(c.version) + ")");
+      } else {
         x.warn("invalid Type= value, ignored");
+      }
       return true;
     }
     case ParseRule::user_group: return assign_user_group(x);

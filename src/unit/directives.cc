@@ -151,6 +151,18 @@ bool valid_host_name(std::string_view h) {
 
 }  // namespace
 
+const std::vector<Spelling>& service_types() {
+  static const std::vector<Spelling> types = {{"simple", 0}, {"exec", 0},   {"forking", 0},        {"oneshot", 0},
+                                              {"dbus", 0},   {"notify", 0}, {"notify-reload", 253}, {"idle", 0}};
+  return types;
+}
+
+const Spelling* find_service_type(const std::string& value, int version) {
+  for (const auto& t : service_types())
+    if (value == t.text && version >= t.since) return &t;
+  return nullptr;
+}
+
 const Spelling* find_spelling(const DirectiveInfo& d, const std::string& value, int version) {
   for (const auto& sp : d.spellings) {
     if (version < sp.since) continue;

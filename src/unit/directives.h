@@ -80,6 +80,10 @@ struct DirectiveInfo {
 const Spelling* find_spelling(const DirectiveInfo& d, const std::string& value, int version);
 
 const std::vector<DirectiveInfo>& directive_table();
+// Type= values, each with the first release that accepts it (notify-reload: 253).
+const std::vector<Spelling>& service_types();
+// The spelling of Type= that `value` is, accepted by `version`; nullptr when none.
+const Spelling* find_service_type(const std::string& value, int version);
 // The interpreted directive named `key` valid in `section` of a `type` unit.
 const DirectiveInfo* find_directive(const std::string& section, const std::string& key,
                                     const std::string& type);

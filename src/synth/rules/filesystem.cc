@@ -493,7 +493,9 @@ RuleOutcome decide_exec_paths(const Context& c) {
   if (list.certain && c.unprivileged()) {
     std::vector<std::string> paths(programs.begin(), programs.end());
     paths.insert(paths.end(), list.libraries.begin(), list.libraries.end());
-    for (const char* lib : {"/usr/lib", "-/lib", "-/usr/lib64", "-/lib64"}) paths.push_back(lib);
+    // Every library folder (kLibraryFolders): /usr/lib must exist, the
+    // others may not on this machine.
+    for (const std::string lib : kLibraryFolders) paths.push_back(lib == "/usr/lib" ? lib : "-" + lib);
     Option o;
     o.required = true;
     // The scratch folders are mounts of their own (private /tmp, /dev/shm):

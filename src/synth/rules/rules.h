@@ -159,7 +159,10 @@ inline std::optional<std::pair<std::string, std::string>> managed_directory(cons
     auto slash = rest.find('/');
     if (slash == std::string::npos && !is_dir) return std::nullopt;  // a file directly in /var/lib
     std::string name = rest.substr(0, slash);
-    if (name.empty() || name == "private" || name == "systemd" || name == "user") return std::nullopt;
+    // A folder other services share (/run/lock, /run/user, /run/systemd) is
+    // not the daemon's: systemd would hand it over, and delete a
+    // RuntimeDirectory= at stop. "private" is where DynamicUser= keeps its own.
+    if (name.empty() || name == "private" || shared_folder(p + name)) return std::nullopt;
     // A name these directives cannot carry unquoted is granted as a path instead.
     if (!unit::write_directory_name(name)) return std::nullopt;
     return std::make_pair(std::string(key), name);

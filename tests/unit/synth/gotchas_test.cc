@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "compat_checker.h"
+#include "synth/rules/rules.h"
 #include "synth/synth.h"
 #include "unit/loader.h"
 
@@ -483,6 +484,24 @@ TEST(Gotchas, TheDaemonsOwnBinaryInAPlusLineDoesNotHideTheDaemon) {
   EXPECT_NE(with_reload->text.find("/bin/kill: runs from ExecReload=+"), std::string::npos) << with_reload->text;
 }
 
+// A lock file in /run/lock: the folder is everyone's (Debian's /run/lock is
+// world-writable and sticky). RuntimeDirectory=lock would take it over and
+// systemd would delete it at stop (issue 25).
+TEST(Gotchas, ASharedRunFolderIsNeverTheDaemonsRuntimeDirectory) {
+  auto p = base();
+  p.executables[0].started_by = {"/usr/bin/g"};
+  p.executables[0].files.push_back({"/run/lock/g.lock", profile::kCreate | profile::kWrite, false, 0, 0, 0, 1});
+  p.executables[0].files.push_back({"/run/g/g.sock", profile::kCreate | profile::kWrite, false, 0, 0, 0, 1});
+  auto c = run("", p);
+  EXPECT_EQ(c->text.find("RuntimeDirectory=lock"), std::string::npos) << c->text;
+  EXPECT_NE(c->text.find("RuntimeDirectory=g"), std::string::npos) << c->text;
+  using rules::managed_directory;
+  EXPECT_FALSE(managed_directory("/run/lock/g.lock").has_value());
+  EXPECT_FALSE(managed_directory("/run/user/1000/x").has_value());
+  EXPECT_FALSE(managed_directory("/run/systemd/notify").has_value());
+  EXPECT_EQ(managed_directory("/run/g/g.sock")->second, "g");
+}
+
 // Only the programs run may be executed; a script's interpreter is one of
 // them, and "#!/usr/bin/env" makes the list uncertain (writable folders
 // are then noexec instead).
@@ -491,7 +510,11 @@ TEST(Gotchas, ExecPathsNameTheProgramsAndTheirInterpreters) {
   p.executables[0].started_by = {"/usr/bin/g"};
   auto c = run("", p);
   EXPECT_TRUE(has_line(c->text, "NoExecPaths=/ -/tmp -/var/tmp -/dev/shm -/run")) << c->text;
-  EXPECT_TRUE(has_line(c->text, "ExecPaths=/usr/bin/g /usr/lib -/lib -/usr/lib64 -/lib64")) << c->text;
+  // Every library folder stays executable, the 32-bit ones too (issue 25:
+  // /usr/lib32 was in one library list and missing from this one).
+  EXPECT_TRUE(has_line(c->text, "ExecPaths=/usr/bin/g /usr/lib -/lib -/usr/lib64 -/lib64 -/usr/lib32 -/lib32 "
+                                "-/usr/libx32 -/libx32"))
+      << c->text;
   // systemd mounts each NoExecPaths= entry on its own, and ProtectSystem=strict
   // then leaves it writable: /run, never written, is made read-only again
   // (not the private /tmp, nor /dev/shm under the API /dev).
@@ -520,12 +543,15 @@ TEST(Gotchas, ExecPathsNameTheProgramsAndTheirInterpreters) {
   local.executables[0].started_by = {"/usr/bin/g"};
   local.executables[0].files.push_back({"/usr/local/lib/libg.so.1", profile::kRead, false, 0, 0, 0, 1});
   auto l = run("", local);
-  EXPECT_TRUE(has_line(l->text, "ExecPaths=/usr/bin/g /usr/local/lib/libg.so.1 /usr/lib -/lib -/usr/lib64 -/lib64"))
+  EXPECT_TRUE(has_line(l->text, "ExecPaths=/usr/bin/g /usr/local/lib/libg.so.1 /usr/lib -/lib -/usr/lib64 -/lib64 "
+                                "-/usr/lib32 -/lib32 -/usr/libx32 -/libx32"))
       << l->text;
   auto script = base();
   script.executables[0].interpreter = "/usr/bin/perl";
   auto s = run("", script);
-  EXPECT_TRUE(has_line(s->text, "ExecPaths=/usr/bin/g /usr/bin/perl /usr/lib -/lib -/usr/lib64 -/lib64")) << s->text;
+  EXPECT_TRUE(has_line(s->text, "ExecPaths=/usr/bin/g /usr/bin/perl /usr/lib -/lib -/usr/lib64 -/lib64 -/usr/lib32 "
+                                "-/lib32 -/usr/libx32 -/libx32"))
+      << s->text;
   auto env = base();
   env.executables[0].interpreter = "/usr/bin/env";
   auto e = run("", env);

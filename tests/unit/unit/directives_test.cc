@@ -120,6 +120,30 @@ TEST(DirectiveRegistry, SpellingsTakeEffectFromTheirRelease) {
   EXPECT_GE(seen, 8);
 }
 
+// Type=notify-reload is systemd 253's: the releases after it take it (and the
+// rules that depend on a notify socket then fire); 252 ignores it, saying which
+// release would take it (issue 25: it was refused by every release).
+TEST(DirectiveRegistry, ServiceTypesTakeEffectFromTheirRelease) {
+  const DirectiveInfo* type = find_directive("Service", "Type", "service");
+  ASSERT_NE(type, nullptr);
+  int later = 0;
+  for (auto v : all_releases()) {
+    auto u = load(*type, "Type=notify-reload\n", v);
+    if (v.at_least(253)) {
+      ++later;
+      EXPECT_EQ(u.settings.service_type, "notify-reload") << to_string(v);
+    } else {
+      EXPECT_EQ(u.settings.service_type, "simple") << to_string(v);
+      ASSERT_FALSE(u.diagnostics.empty());
+      EXPECT_NE(u.diagnostics[0].message.find("systemd 253 and later"), std::string::npos) << u.diagnostics[0].message;
+    }
+    EXPECT_EQ(load(*type, "Type=notify\n", v).settings.service_type, "notify");
+    EXPECT_EQ(load(*type, "Type=notfy\n", v).settings.service_type, "simple");
+  }
+  EXPECT_GE(later, 3);
+  EXPECT_EQ(find_service_type("notify-reload", 252), nullptr);
+}
+
 TEST(DirectiveRegistry, EmptyAssignmentResetsFromItsRelease) {
   for (const auto& d : directive_table()) {
     if (!d.empty_resets_since) continue;
