@@ -18,6 +18,7 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "systemd/container_network.h"
 #include "util/atomic_file.h"
@@ -205,10 +206,24 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   // beginning to run in the leader at this point).
   if (options.private_network) {
     auto interfaces = host_interfaces();
-    if (auto st = configure_network(host->leader_, interface_script(interfaces)); st)
+    // The container's own resolv.conf (an OS tree's is read inside the tree).
+    RealFileSystem tree(options.root == "/" ? "" : options.root);
+    auto resolv = tree.read_file("/etc/resolv.conf");
+    const std::vector<std::string> servers = resolv ? nameservers(*resolv) : std::vector<std::string>{};
+    if (auto st = configure_network(host->leader_, interface_script(interfaces) + nameserver_script(servers)); st)
       host->environment_ = describe(interfaces);
     else
       host->environment_ = "private network: loopback only (" + st.error().to_string() + ")";
+    if (!servers.empty()) {
+      auto stub = NameserverStub::start(host->leader_, servers);
+      if (stub) {
+        std::lock_guard lock(host->shutdown_mutex_);
+        host->nameserver_ = std::move(*stub);
+        host->environment_ += fmt::format("; its nameservers ({}) answer inside: no such name", fmt::join(servers, " "));
+      } else {
+        host->environment_ += "; name lookups fail (" + stub.error().to_string() + ")";
+      }
+    }
   } else {
     host->environment_ = "the host's network";
   }
@@ -372,6 +387,7 @@ Status ContainerHost::shutdown() {
   std::lock_guard lock(shutdown_mutex_);
   if (stopped_ && nspawn_pid_ < 0 && cgroups_.empty() && log_path_.empty()) return {};
   stopped_ = true;
+  nameserver_.reset();  // its thread ends; nothing of it outlives the container
   Status result;
   if (nspawn_pid_ > 0) {
     if (leader_ > 0) kill(leader_, SIGRTMIN + 3);  // the manager's "halt" request

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "systemd/container_network.h"
 #include "systemd/service_host.h"
 #include "util/interrupt.h"
 
@@ -82,6 +83,7 @@ class ContainerHost final : public ServiceHost {
   bool stopped_ = false;
   double boot_seconds_ = 0;
   std::string environment_;
+  std::unique_ptr<NameserverStub> nameserver_;  // answers the container's DNS (container_network.h)
   // Takes the container down when sdharden is interrupted (util/interrupt.h);
   // registered before anything is set up, and shutdown() serialised, since
   // the interruption runs it from another thread.

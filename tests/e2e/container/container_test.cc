@@ -3,6 +3,7 @@
 // commands and transient units inside, applies hardening, and leaves nothing
 // behind (no nspawn process, no mount, no temp file). Prints boot/stop cost.
 // Exit 77 (skip) when not root or systemd-nspawn is missing.
+#include <netdb.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -73,6 +74,16 @@ int main() {
     auto lookup = (*host)->run(
         "python3 -c 'import socket; print(len(socket.getaddrinfo(\"localhost\", 80, 0, 0, 0, socket.AI_ADDRCONFIG)))'", 20s);
     expect(lookup && lookup->ok() && lookup->out != "0\n", "localhost resolves with AI_ADDRCONFIG");
+    // A name no one knows: "no such name" at once, as the machine's resolver
+    // says, not "temporary failure" (radicale gives up on the latter).
+    auto unknown = (*host)->run(
+        "python3 -c 'import socket\ntry: socket.getaddrinfo(\"localhost\", 80, socket.AF_INET6, 0, 0, "
+        "socket.AI_ADDRCONFIG)\nexcept socket.gaierror as e: print(e.errno)'", 20s);
+    if (host_interfaces().size() > 0 && (*host)->environment().find("nameservers") != std::string::npos)
+      expect(unknown && unknown->out == std::to_string(EAI_NONAME) + "\n",
+             "an unknown name is 'no such name' inside: " + (unknown ? unknown->out + unknown->err : ""));
+    else
+      std::puts("skip: the machine has no nameserver in /etc/resolv.conf");
     char name[256] = {};
     gethostname(name, sizeof name - 1);
     auto hn = (*host)->run("hostname", 10s);
