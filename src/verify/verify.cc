@@ -279,6 +279,12 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
     item.detail = "shows " + shown;
     return item;
   }
+  // "none" is an empty allow-list; systemctl show prints it as it prints
+  // "unset" (nothing), so the read-back cannot tell: the negative control does.
+  if (lower(d.value) == "none" && shown.empty()) {
+    item.detail = "systemctl show prints nothing for \"none\", as for unset; the negative control decides";
+    return item;
+  }
   // Lists: every item written must appear (names may be case-folded).
   std::string v = d.value;
   bool deny = v[0] == '~';

@@ -142,6 +142,11 @@ TEST(Verify, DirectiveItemCompares) {
   EXPECT_EQ(directive_item(d, {{"RestrictAddressFamilies", "AF_INET AF_INET6"}}, {}).status, ItemStatus::passed);
   EXPECT_EQ(directive_item(d, {{"RestrictAddressFamilies", ""}}, {{"RestrictAddressFamilies", ""}}).status,
             ItemStatus::failed);
+  // An empty allow-list shows as nothing, like no list: it cannot be read
+  // back, and must not be called "not in effect" (it was removed for that).
+  Directive none{"Service", "RestrictAddressFamilies", "none", 1};
+  EXPECT_EQ(directive_item(none, {{"RestrictAddressFamilies", ""}}, {{"RestrictAddressFamilies", ""}}).status,
+            ItemStatus::inconclusive);
   Directive b{"Service", "NoNewPrivileges", "true", 2};
   EXPECT_EQ(directive_item(b, {{"NoNewPrivileges", "yes"}}, {}).status, ItemStatus::passed);
   EXPECT_EQ(directive_item(b, {{"NoNewPrivileges", "no"}}, {}).status, ItemStatus::failed);
