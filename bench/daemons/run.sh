@@ -143,7 +143,7 @@ printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-9s %-22s %s\n" da
 for name in "${daemons[@]}"; do
   def=$here/$name.def
   [[ -f $def ]] || { echo "bench: no definition $def"; continue; }
-  unset NAME UNIT UNIT_FILE PRESEED PACKAGES CHECK WORKLOAD THROUGHPUT THROUGHPUT_PACKAGES REFERENCE SETUP_FILES HOST_CMD HOST_SETUP READY PORT
+  unset NAME UNIT UNIT_FILE PRESEED PACKAGES CHECK WORKLOAD THROUGHPUT THROUGHPUT_PACKAGES REFERENCE SETUP_FILES HOST_CMD HOST_SETUP READY PORT KEEP
   for i in 0 1 2 3; do unset "SETUP_CONTENT_$i"; done
   # shellcheck disable=SC1090
   source "$def"
@@ -154,7 +154,8 @@ for name in "${daemons[@]}"; do
   d=$work/$NAME
   mkdir -p "$d"
   # UNIT_FILE: the file Debian ships, when UNIT is an instance of a template.
-  "$here/strip-sandboxing.sh" "/lib/systemd/system/${UNIT_FILE:-$UNIT}" >"$d/$UNIT"
+  # KEEP: directives of Debian's unit the baseline keeps (its own User=).
+  STRIP_KEEP=${KEEP:-${STRIP_KEEP:-}} "$here/strip-sandboxing.sh" "/lib/systemd/system/${UNIT_FILE:-$UNIT}" >"$d/$UNIT"
   file_args=()
   i=0
   for f in ${SETUP_FILES:-}; do
