@@ -211,7 +211,7 @@ void ProfileBuilder::touch(ExecutableProfile& exe, const std::string& path, uint
     if (known == resolved_.end()) known = resolved_.emplace(path, inspector_.resolve(path)).first;
     const std::string target = known->second;
     if (!target.empty() && target[0] == '/' && target != path) {
-      resolved_.try_emplace(target, "");  // a real file: nothing more to follow
+      resolved_[target] = "";  // followed once: never again (a link swapped back cannot loop)
       touch(exe, target, access, times);
     }
   }

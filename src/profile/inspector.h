@@ -30,7 +30,8 @@ class FileInspector {
   virtual std::string interpreter(const std::string& path) const = 0;
   // The file the kernel reaches through `path`, every symlink followed
   // ("/etc/exim4/private/key" -> "/etc/ssl/private/key"); "" when it does not
-  // exist, cannot be resolved, or is `path` itself.
+  // exist, cannot be resolved, is `path` itself, or a link on the way is
+  // not root's (anyone could have planted it).
   virtual std::string resolve(const std::string& path) const = 0;
 };
 

@@ -21,6 +21,7 @@
 #include <fmt/ranges.h>
 
 #include "systemd/container_network.h"
+#include "unit/value_syntax.h"
 #include "util/atomic_file.h"
 #include "util/fs.h"
 #include "util/resolve_in_root.h"
@@ -124,7 +125,8 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
   if (options.private_network) args.push_back("--private-network");
   // The host's name, so that it resolves inside as it does outside (through
   // the host's /etc/hosts, which the container sees).
-  if (char name[256] = {}; gethostname(name, sizeof name - 1) == 0 && name[0]) args.push_back(std::string("--hostname=") + name);
+  if (char name[256] = {}; gethostname(name, sizeof name - 1) == 0 && unit::valid_host_name(name))
+    args.push_back(std::string("--hostname=") + name);
   for (const auto& b : options.bind_ro) args.push_back("--bind-ro=" + b);
   for (const auto& b : options.bind) args.push_back("--bind=" + b);
   args.insert(args.end(), {"--boot", "systemd.firstboot=off", "systemd.unit=" + options.target});
@@ -210,10 +212,14 @@ Result<std::unique_ptr<ContainerHost>> ContainerHost::boot(const ContainerOption
     RealFileSystem tree(options.root == "/" ? "" : options.root);
     auto resolv = tree.read_file("/etc/resolv.conf");
     const std::vector<std::string> servers = resolv ? nameservers(*resolv) : std::vector<std::string>{};
-    if (auto st = configure_network(host->leader_, interface_script(interfaces) + nameserver_script(servers)); st)
+    if (auto st = configure_network(host->leader_, interface_script(interfaces)); st)
       host->environment_ = describe(interfaces);
     else
       host->environment_ = "private network: loopback only (" + st.error().to_string() + ")";
+    // Apart: a failing address here leaves the interfaces above in place.
+    if (!servers.empty())
+      if (auto st = configure_network(host->leader_, nameserver_script(servers)); !st)
+        host->environment_ += "; nameserver addresses: " + st.error().to_string();
     if (!servers.empty()) {
       auto stub = NameserverStub::start(host->leader_, servers);
       if (stub) {

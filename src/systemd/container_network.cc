@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <chrono>
@@ -85,7 +86,7 @@ std::vector<InterfaceCopy> host_interfaces() {
 }
 
 bool valid_interface_name(const std::string& name) {
-  if (name.empty() || name.size() >= IFNAMSIZ || name == "." || name == "..") return false;
+  if (name.empty() || name.size() >= IFNAMSIZ || name == "." || name == ".." || name[0] == '-') return false;
   for (char c : name) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
               c == '.';
@@ -95,12 +96,12 @@ bool valid_interface_name(const std::string& name) {
 }
 
 std::string interface_script(const std::vector<InterfaceCopy>& interfaces) {
-  std::string script = "link set lo up\n";
+  std::string script = "link set dev lo up\n";
   int peer = 0;
   for (const auto& i : interfaces) {
     if (!valid_interface_name(i.name) || i.name.rfind("sdh-peer", 0) == 0) continue;
     std::string peer_name = fmt::format("sdh-peer{}", peer++);
-    script += fmt::format("link add {} type veth peer name {}\n", i.name, peer_name);
+    script += fmt::format("link add name {} type veth peer name {}\n", i.name, peer_name);
     for (const auto& a : i.addresses) {
       // Addresses come from inet_ntop above; anything else is not written.
       if (a.find_first_not_of("0123456789abcdefABCDEF:./") != std::string::npos || a.empty()) continue;
@@ -109,7 +110,7 @@ std::string interface_script(const std::vector<InterfaceCopy>& interfaces) {
       // for a second or two after the start, and nothing else is on the link.
       script += fmt::format("address add {} dev {}{}\n", a, i.name, v6 ? " nodad" : "");
     }
-    script += fmt::format("link set {} up\nlink set {} up\n", peer_name, i.name);
+    script += fmt::format("link set dev {} up\nlink set dev {} up\n", peer_name, i.name);
   }
   return script;
 }
@@ -145,8 +146,11 @@ std::vector<std::string> nameservers(const std::string& resolv_conf) {
     // Only what inet_pton reads: the text goes into an `ip` script.
     in6_addr v6;
     in_addr v4;
-    if (inet_pton(AF_INET, address.c_str(), &v4) == 1 || inet_pton(AF_INET6, address.c_str(), &v6) == 1)
-      out.push_back(address);
+    bool ok4 = inet_pton(AF_INET, address.c_str(), &v4) == 1, ok6 = !ok4 && inet_pton(AF_INET6, address.c_str(), &v6) == 1;
+    // A resolver on loopback is a service of the machine (or of the unit
+    // under test: a DNS server): its port is not ours to take.
+    if ((ok4 && (ntohl(v4.s_addr) >> 24) == 127) || (ok6 && IN6_IS_ADDR_LOOPBACK(&v6))) continue;
+    if ((ok4 || ok6) && std::find(out.begin(), out.end(), address) == out.end()) out.push_back(address);
   }
   return out;
 }
@@ -156,8 +160,7 @@ std::string nameserver_script(const std::vector<std::string>& servers) {
   for (const auto& a : servers) {
     in_addr v4;
     in6_addr v6;
-    if (inet_pton(AF_INET, a.c_str(), &v4) == 1) {
-      if ((ntohl(v4.s_addr) >> 24) == 127) continue;  // loopback has it
+    if (inet_pton(AF_INET, a.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) != 127) {
       script += fmt::format("address add {}/32 dev lo\n", a);
     } else if (inet_pton(AF_INET6, a.c_str(), &v6) == 1 && !IN6_IS_ADDR_LOOPBACK(&v6)) {
       script += fmt::format("address add {}/128 dev lo nodad\n", a);
@@ -207,6 +210,7 @@ Result<std::unique_ptr<NameserverStub>> NameserverStub::start(int pid, const std
   }
   std::promise<std::string> ready;  // "" once it listens, else why not
   auto listening = ready.get_future();
+  // The thread owns `ns` from here on (and closes it).
   stub->thread_ = std::thread([ns, servers, stop = stub->stop_fd_, ready = std::move(ready)]() mutable {
     // Only this thread enters the namespace: its sockets are the container's.
     if (setns(ns, CLONE_NEWNET) != 0) {
@@ -234,6 +238,10 @@ Result<std::unique_ptr<NameserverStub>> NameserverStub::start(int pid, const std
       }
       int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
       if (fd < 0) continue;
+      // A DNS server under test that binds the wildcard address with
+      // SO_REUSEADDR (as they do) can still bind beside this socket.
+      int one = 1;
+      (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
       if (bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
         close(fd);
         continue;

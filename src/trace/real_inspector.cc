@@ -8,8 +8,11 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <sstream>
+#include <string>
+#include <vector>
 
 namespace sdh::trace {
 
@@ -66,12 +69,48 @@ std::string RealInspector::elf_machine(const std::string& path) const {
 std::string RealInspector::resolve(const std::string& path) const {
   // /proc/self and /dev/fd are magic links: resolved here they would name
   // sdharden's own files, not the daemon's.
-  if (path.rfind("/proc", 0) == 0 || path.rfind("/dev/fd/", 0) == 0 || path.rfind("/dev/std", 0) == 0) return "";
-  char* real = ::realpath(path.c_str(), nullptr);
-  if (!real) return "";
-  std::string out(real);
-  std::free(real);
-  return out == path ? "" : out;
+  if (path.empty() || path[0] != '/' || path.rfind("/proc", 0) == 0 || path.rfind("/dev/fd/", 0) == 0 ||
+      path.rfind("/dev/std", 0) == 0)
+    return "";
+  // One component at a time, following only symlinks root owns. realpath()
+  // would follow any link: one another account planted in /tmp could name
+  // /etc/shadow, and the profile would then grant it.
+  std::deque<std::string> todo;
+  auto push_front_components = [&](const std::string& p) {
+    std::vector<std::string> parts;
+    std::istringstream in(p);
+    std::string part;
+    while (std::getline(in, part, '/'))
+      if (!part.empty() && part != ".") parts.push_back(part);
+    todo.insert(todo.begin(), parts.begin(), parts.end());
+  };
+  push_front_components(path);
+  std::string done;  // "" is "/"
+  int links = 0;
+  while (!todo.empty()) {
+    std::string part = todo.front();
+    todo.pop_front();
+    if (part == "..") {
+      done = done.substr(0, done.rfind('/'));
+      continue;
+    }
+    std::string next = done + "/" + part;
+    struct stat st;
+    if (::lstat(next.c_str(), &st) != 0) return "";
+    if (!S_ISLNK(st.st_mode)) {
+      done = next;
+      continue;
+    }
+    if (st.st_uid != 0 || ++links > 40) return "";
+    char target[4096];
+    ssize_t n = ::readlink(next.c_str(), target, sizeof target - 1);
+    if (n <= 0) return "";
+    std::string t(target, static_cast<size_t>(n));
+    if (t[0] == '/') done.clear();
+    push_front_components(t);
+  }
+  std::string out = done.empty() ? "/" : done;
+  return links == 0 || out == path ? "" : out;
 }
 
 }  // namespace sdh::trace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "unit/directives.h"
+#include "unit/value_syntax.h"
 
 #include <algorithm>
 #include <array>
@@ -138,18 +139,6 @@ std::string to_string(EmptyAssignment v) {
 
 const std::vector<DirectiveInfo>& directive_table() { return kTable; }
 
-namespace {
-
-// A host name as systemd takes one after "private:": 1-64 characters of
-// letters, digits, '-' and '.', not starting or ending with '.' or '-'.
-bool valid_host_name(std::string_view h) {
-  if (h.empty() || h.size() > 64 || h.front() == '.' || h.back() == '.' || h.front() == '-') return false;
-  for (char c : h)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
-  return h.find("..") == std::string_view::npos;
-}
-
-}  // namespace
 
 const std::vector<Spelling>& service_types() {
   static const std::vector<Spelling> types = {{"simple", 0}, {"exec", 0},   {"forking", 0},        {"oneshot", 0},

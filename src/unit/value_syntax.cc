@@ -2,6 +2,7 @@
 #include "unit/value_syntax.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace sdh::unit {
 
@@ -41,6 +42,13 @@ std::optional<std::vector<std::string>> split_words(const std::string& v, bool u
     if (quote) return std::nullopt;
     words.push_back(std::move(w));
   }
+}
+
+bool valid_host_name(std::string_view h) {
+  if (h.empty() || h.size() > 64 || h.front() == '.' || h.back() == '.' || h.front() == '-') return false;
+  for (char c : h)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+  return h.find("..") == std::string_view::npos;
 }
 
 bool valid_user_name(const std::string& u) {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sdh::unit {
@@ -18,6 +19,11 @@ bool is_ws(char c);
 // before the error, which systemd has already applied by then.
 std::optional<std::vector<std::string>> split_words(const std::string& v, bool unquote,
                                                     std::vector<std::string>& words);
+
+// A host name as systemd takes one (ProtectHostname=private:NAME): 1-64
+// characters of letters, digits, '-' and '.', not starting or ending with
+// '.', nor starting with '-'.
+bool valid_host_name(std::string_view h);
 
 // A user or group name systemd accepts in User=/Group= (or a numeric id).
 bool valid_user_name(const std::string& u);

@@ -263,9 +263,10 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
     result.denied = profile_denials(*baseline.profile, *culprit_run.profile);
     if (!result.denied.empty()) result.diagnosis_method = "profile";
   }
-  if (result.denied.empty() && bisect_options.confirm_runs > 0) {
-    // Nothing names what the culprit denies: before it costs a directive,
-    // the blame must hold again, with and without it.
+  if ((result.denied.empty() || result.diagnosis_method == "profile") && bisect_options.confirm_runs > 0) {
+    // Nothing names what the culprit denies, or only the profile's refusals
+    // do (a daemon may refuse itself things in passing): before it costs a
+    // directive, the blame must hold again, with and without it.
     int culprit_failed = 1, bare_passed = 1;
     std::vector<Directive> chosen;
     for (size_t i : minimal) chosen.push_back(directives[restricting[i]]);
@@ -297,10 +298,10 @@ std::string bisect_to_text(const BisectResult& r) {
   out += fmt::format("smallest failing set ({} of the drop-in's directives):\n", r.culprit.size());
   for (const auto& d : r.culprit) out += fmt::format("  {}    (line {})\n", d.assignment(), d.line);
   out += "  alone it fails: " + r.culprit_failure + "\n";
+  if (!r.confirmation.empty())
+    out += fmt::format("culprit {}: {}\n", r.confirmed ? "confirmed" : "NOT CONFIRMED", r.confirmation);
   if (r.denied.empty()) {
     out += "denied operation: not identified (no seccomp audit line, no trace, no telling journal line)\n";
-    if (!r.confirmation.empty())
-      out += fmt::format("  {}: {}\n", r.confirmed ? "confirmed" : "NOT CONFIRMED", r.confirmation);
   } else {
     out += fmt::format("denied operation(s), from the {}:\n", r.diagnosis_method);
     size_t shown = 0;

@@ -349,13 +349,21 @@ std::vector<Directive> values_to_read_back(const std::vector<Directive>& directi
   std::vector<Directive> out;
   for (size_t i = 0; i < directives.size(); ++i) {
     const Directive& d = directives[i];
+    if (d.exec_command()) {
+      out.push_back(d);
+      continue;
+    }
+    auto later_of_key = [&](bool reset) {
+      return std::any_of(directives.begin() + i + 1, directives.end(), [&](const Directive& later) {
+        return later.section == d.section && later.key == d.key && later.value.empty() == reset;
+      });
+    };
+    // A line a later reset takes back is not in effect, by design.
+    if (later_of_key(true)) continue;
     // "KEY=" then "KEY=a b": the list is "a b", which the later line's
     // check reads back; the reset on its own would claim "empty".
-    bool reset_then_set = d.value.empty() && !d.exec_command() &&
-                          std::any_of(directives.begin() + i + 1, directives.end(), [&](const Directive& later) {
-                            return later.section == d.section && later.key == d.key && !later.value.empty();
-                          });
-    if (!reset_then_set) out.push_back(d);
+    if (d.value.empty() && later_of_key(false)) continue;
+    out.push_back(d);
   }
   return out;
 }

@@ -161,8 +161,10 @@ inline std::optional<std::pair<std::string, std::string>> managed_directory(cons
     std::string name = rest.substr(0, slash);
     // A folder other services share (/run/lock, /run/user, /run/systemd) is
     // not the daemon's: systemd would hand it over, and delete a
-    // RuntimeDirectory= at stop. "private" is where DynamicUser= keeps its own.
-    if (name.empty() || name == "private" || shared_folder(p + name)) return std::nullopt;
+    // RuntimeDirectory= at stop. "private" is where DynamicUser= keeps its
+    // own; "systemd" and "user" (/var/lib/systemd...) are systemd's.
+    if (name.empty() || name == "private" || name == "systemd" || name == "user" || shared_folder(p + name))
+      return std::nullopt;
     // A name these directives cannot carry unquoted is granted as a path instead.
     if (!unit::write_directory_name(name)) return std::nullopt;
     return std::make_pair(std::string(key), name);

@@ -499,6 +499,8 @@ TEST(Gotchas, ASharedRunFolderIsNeverTheDaemonsRuntimeDirectory) {
   EXPECT_FALSE(managed_directory("/run/lock/g.lock").has_value());
   EXPECT_FALSE(managed_directory("/run/user/1000/x").has_value());
   EXPECT_FALSE(managed_directory("/run/systemd/notify").has_value());
+  EXPECT_FALSE(managed_directory("/var/lib/systemd/timesync/clock").has_value());
+  EXPECT_FALSE(managed_directory("/var/cache/systemd/x").has_value());
   EXPECT_EQ(managed_directory("/run/g/g.sock")->second, "g");
 }
 

@@ -8,14 +8,14 @@ using namespace sdh::systemd;
 TEST(ContainerNetwork, CopiesEachInterfaceWithItsAddressesOnAVethPairInside) {
   std::string s = interface_script({{"eth0", {"192.0.2.2/24", "fd00::2/64"}}, {"wlan1", {"10.1.2.3/8"}}});
   EXPECT_EQ(s,
-            "link set lo up\n"
-            "link add eth0 type veth peer name sdh-peer0\n"
+            "link set dev lo up\n"
+            "link add name eth0 type veth peer name sdh-peer0\n"
             "address add 192.0.2.2/24 dev eth0\n"
             "address add fd00::2/64 dev eth0 nodad\n"
-            "link set sdh-peer0 up\nlink set eth0 up\n"
-            "link add wlan1 type veth peer name sdh-peer1\n"
+            "link set dev sdh-peer0 up\nlink set dev eth0 up\n"
+            "link add name wlan1 type veth peer name sdh-peer1\n"
             "address add 10.1.2.3/8 dev wlan1\n"
-            "link set sdh-peer1 up\nlink set wlan1 up\n");
+            "link set dev sdh-peer1 up\nlink set dev wlan1 up\n");
   // No route is ever written: nothing leads out.
   EXPECT_EQ(s.find("route"), std::string::npos);
 }
@@ -28,14 +28,15 @@ TEST(ContainerNetwork, NamesAndAddressesThatCouldChangeTheScriptAreLeftOut) {
   EXPECT_FALSE(valid_interface_name("eth0\nlink del lo"));
   EXPECT_FALSE(valid_interface_name("eth 0"));
   EXPECT_FALSE(valid_interface_name(".."));
+  EXPECT_FALSE(valid_interface_name("-force"));
   std::string s = interface_script({{"eth0\nlink set lo down", {"192.0.2.2/24"}},
                                     {"sdh-peer0", {"192.0.2.3/24"}},
                                     {"eth1", {"192.0.2.4/24 dev lo", "192.0.2.5/24"}}});
   EXPECT_EQ(s,
-            "link set lo up\n"
-            "link add eth1 type veth peer name sdh-peer0\n"
+            "link set dev lo up\n"
+            "link add name eth1 type veth peer name sdh-peer0\n"
             "address add 192.0.2.5/24 dev eth1\n"
-            "link set sdh-peer0 up\nlink set eth1 up\n");
+            "link set dev sdh-peer0 up\nlink set dev eth1 up\n");
 }
 
 TEST(ContainerNetwork, TheHostAlwaysGivesAnAddressBesidesLoopback) {
@@ -53,9 +54,11 @@ TEST(ContainerNetwork, TheHostAlwaysGivesAnAddressBesidesLoopback) {
 }
 
 TEST(ContainerNetwork, NameserversAreReadAsAddressesOnly) {
+  // A resolver on loopback is left alone (a DNS server under test may be
+  // it), and one named twice is answered once.
   auto s = nameservers("# comment\nnameserver 10.255.255.53\nnameserver fd00::53\nnameserver evil;rm\n"
-                       "search example.test\nnameserver 127.0.0.53\n");
-  EXPECT_EQ(s, (std::vector<std::string>{"10.255.255.53", "fd00::53", "127.0.0.53"}));
+                       "search example.test\nnameserver 127.0.0.53\nnameserver ::1\nnameserver 10.255.255.53\n");
+  EXPECT_EQ(s, (std::vector<std::string>{"10.255.255.53", "fd00::53"}));
   EXPECT_EQ(nameserver_script(s), "address add 10.255.255.53/32 dev lo\naddress add fd00::53/128 dev lo nodad\n");
 }
 

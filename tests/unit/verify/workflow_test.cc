@@ -267,6 +267,12 @@ TEST(Verify, AResetLineIsReadBackWithTheValuesAfterIt) {
   auto read = values_to_read_back(directives);
   ASSERT_EQ(read.size(), 1u);
   EXPECT_EQ(read[0].value, "CAP_CHOWN CAP_SETUID");
+  // What a later reset takes back is not read back at all.
+  auto twice = values_to_read_back(
+      *parse_dropin("[Service]\nCapabilityBoundingSet=\nCapabilityBoundingSet=CAP_A\nCapabilityBoundingSet=\n"
+                    "CapabilityBoundingSet=CAP_B\n"));
+  ASSERT_EQ(twice.size(), 1u);
+  EXPECT_EQ(twice[0].value, "CAP_B");
   // A reset that stays a reset is still checked as one.
   auto alone = values_to_read_back(*parse_dropin("[Service]\nCapabilityBoundingSet=\n"));
   ASSERT_EQ(alone.size(), 1u);
