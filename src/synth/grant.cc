@@ -293,7 +293,9 @@ std::vector<Grant> entry_grants(const HardeningPlan& plan,
                                 const std::vector<std::pair<std::string, std::string>>& culprit_entries,
                                 const std::string& evidence) {
   std::vector<Grant> out;
-  for (const auto& [key, entry] : culprit_entries) {
+  for (const auto& culprit : culprit_entries) {
+    const std::string& key = culprit.first;  // (a binding cannot be captured before clang 16)
+    const std::string& entry = culprit.second;
     if (!unit::entries_restrict(key)) continue;
     const Directive* d = find_directive(plan, key);
     if (!d) continue;
