@@ -243,6 +243,7 @@ int run_auto(const AutoArgs& a) {
 
   target->workload = a.workload;  // verified too: reloads and log reopens are where drop-ins break
   target->observer = make_profiler_observer();  // silent-fallback diff of the verify runs
+  target->on_machine = exists_on_machine;       // where the container differs, if the unit fails there
   // A login daemon's sessions must inherit the same under the drop-in: the
   // proposal keeps them whole, verification proves it.
   target->sessions = a.sessions || starts_login_sessions(*prof, *root == "/" ? "" : *root);

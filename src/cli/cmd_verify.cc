@@ -6,6 +6,7 @@
 
 #include <fmt/core.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -95,6 +96,11 @@ std::shared_ptr<verify::RunObserver> make_profiler_observer() {
   return std::make_shared<CgroupProfiler>();
 }
 
+bool exists_on_machine(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
 void add_file_option(CLI::App& cmd, std::vector<std::string>& specs) {
   cmd.add_option("--file", specs, "DEST=SRC: install local file SRC at DEST in the container first (repeatable)")
       ->allow_extra_args(false);  // one value per occurrence: the unit may follow
@@ -173,6 +179,7 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       // Mutation-test hook for the e2e suite: probes run without these directives.
       if (const char* omit = getenv("SDHARDEN_TEST_OMIT_FROM_PROBES")) target->omit_from_probes = {omit};
       if (!args->no_profile) target->observer = make_profiler_observer();
+      if (args->in == "container") target->on_machine = exists_on_machine;
       target->sessions = args->sessions;
       const std::string facts_root = *root == "/" ? "" : *root;
       target->starts_sessions = [facts_root](const profile::Profile& p) {

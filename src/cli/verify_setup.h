@@ -27,4 +27,8 @@ systemd::Status read_extra_files(const std::vector<std::string>& specs, verify::
 // this machine cannot profile (no eBPF back-end, not root).
 std::shared_ptr<verify::RunObserver> make_profiler_observer();
 
+// Whether a path exists on this machine (lstat: a dangling link counts), for
+// telling where a verifying container differs when the unit fails there.
+bool exists_on_machine(const std::string& path);
+
 }  // namespace sdh::cli

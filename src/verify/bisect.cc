@@ -249,18 +249,19 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
     for (size_t i : granting) with_grants.push_back(directives[i]);
     auto hardened = traced_run(factory, trial_options, render_dropin(with_grants), &result.runs);
     auto plain = traced_run(factory, trial_options, "", &result.runs);
-    result.denied = only_in(hardened, plain);
+    result.denied = without_fallbacks(only_in(hardened, plain), result.fallbacks);
     if (!result.denied.empty()) result.diagnosis_method = "trace";
   }
   if (result.denied.empty()) {
-    result.denied = only_in(journal_denials(culprit_run.journal), journal_denials(baseline.journal));
+    result.denied = without_fallbacks(
+        only_in(journal_denials(culprit_run.journal), journal_denials(baseline.journal)), result.fallbacks);
     if (!result.denied.empty()) result.diagnosis_method = "journal";
   }
   // The trial's own profile: a call a filter refused still returns, with the
   // filter's errno, and the profiler saw it (strace cannot run where the
   // filter refuses ptrace).
   if (result.denied.empty() && culprit_run.profile && baseline.profile) {
-    result.denied = profile_denials(*baseline.profile, *culprit_run.profile);
+    result.denied = without_fallbacks(profile_denials(*baseline.profile, *culprit_run.profile), result.fallbacks);
     if (!result.denied.empty()) result.diagnosis_method = "profile";
   }
   if ((result.denied.empty() || result.diagnosis_method == "profile") && bisect_options.confirm_runs > 0) {
@@ -311,6 +312,8 @@ std::string bisect_to_text(const BisectResult& r) {
       if (d.source == "journal") out += "      " + d.evidence + "\n";
     }
   }
+  for (const auto& d : r.fallbacks)
+    out += fmt::format("  not blamed: {} -> {} (the service then {})\n", d.operation, d.error, documented_fallback(d));
   out += fmt::format("{} runs in {:.1f} s\n", r.runs, r.seconds);
   return out;
 }
@@ -329,6 +332,9 @@ std::string bisect_to_json(const BisectResult& r) {
   j["denied"] = nlohmann::ordered_json::array();
   for (const auto& d : r.denied)
     j["denied"].push_back({{"operation", d.operation}, {"error", d.error}, {"source", d.source}, {"evidence", d.evidence}});
+  j["fallbacks"] = nlohmann::ordered_json::array();
+  for (const auto& d : r.fallbacks)
+    j["fallbacks"].push_back({{"operation", d.operation}, {"error", d.error}, {"instead", documented_fallback(d)}});
   j["runs"] = r.runs;
   j["seconds"] = r.seconds;
   return j.dump(2) + "\n";

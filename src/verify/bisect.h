@@ -25,6 +25,9 @@ struct BisectResult {
   std::vector<Directive> culprit;  // the minimal failing set
   std::string culprit_failure;     // how the culprit alone fails
   std::vector<DeniedOperation> denied;  // found only under the culprit
+  // Refusals the service falls back from by design (documented_fallback):
+  // shown, never blamed.
+  std::vector<DeniedOperation> fallbacks;
   std::string diagnosis_method;    // "kernel audit", "trace", "journal", "profile"
   std::string journal_tail;
   // When no denied operation is named, the culprit is run again twice, and

@@ -7,6 +7,8 @@
 #include <regex>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "profile/names.h"
 #include "util/strings.h"
 
@@ -134,6 +136,83 @@ std::vector<DeniedOperation> only_in(const std::vector<DeniedOperation>& hardene
   std::set<std::string> emitted;
   for (const auto& h : hardened)
     if (!seen.count(h.key()) && emitted.insert(h.key()).second) out.push_back(h);
+  return out;
+}
+
+std::string documented_fallback(const DeniedOperation& op) {
+  // Facts from the callers' documentation, not from one daemon's trace:
+  // socket(7) for the *FORCE options (CAP_NET_ADMIN lifts the limit, the
+  // plain option applies it), and the calls glibc and libsystemd retry the
+  // older way when the kernel (or a filter) answers ENOSYS.
+  struct Row {
+    const char* syscall;
+    const char* operand;  // in the operation's text; "" for any
+    const char* error;
+    const char* instead;
+  };
+  static const Row kRows[] = {
+      {"setsockopt", "SO_SNDBUFFORCE", "EPERM", "sets SO_SNDBUF, capped at net.core.wmem_max"},
+      {"setsockopt", "SO_RCVBUFFORCE", "EPERM", "sets SO_RCVBUF, capped at net.core.rmem_max"},
+      {"clone3", "", "ENOSYS", "creates the thread or process with clone"},
+      {"statx", "", "ENOSYS", "uses newfstatat"},
+      {"faccessat2", "", "ENOSYS", "uses faccessat"},
+      {"close_range", "", "ENOSYS", "closes the descriptors one by one"},
+      {"pidfd_open", "", "ENOSYS", "tracks the child by its PID"},
+      {"openat2", "", "ENOSYS", "uses openat"},
+  };
+  std::string syscall = op.syscall;
+  if (syscall.empty()) syscall = op.operation.substr(0, op.operation.find('('));
+  for (const auto& r : kRows)
+    // A journal line names the option, not always the call.
+    if (op.error == r.error && (*r.operand ? op.operation.find(r.operand) != std::string::npos && (syscall == r.syscall || op.source == "journal")
+                                          : syscall == r.syscall))
+      return r.instead;
+  return "";
+}
+
+std::vector<DeniedOperation> without_fallbacks(std::vector<DeniedOperation> denied,
+                                               std::vector<DeniedOperation>& set_aside) {
+  std::vector<DeniedOperation> out;
+  for (auto& d : denied) (documented_fallback(d).empty() ? out : set_aside).push_back(std::move(d));
+  return out;
+}
+
+std::vector<std::string> environment_clues(const profile::Profile& failed_run,
+                                           const std::function<bool(const std::string&)>& on_machine, size_t limit) {
+  std::vector<std::string> network, paths;
+  std::set<std::string> seen;
+  for (const auto& e : failed_run.executables) {
+    if (profile::is_service_manager(e.path)) continue;
+    for (const auto& f : e.failures) {
+      const char* name = strerrorname_np(f.error);
+      std::string error = name ? name : std::to_string(f.error);
+      const bool talks = f.operation == "connect" || f.operation == "sendto" || f.operation == "bind";
+      if (talks && !f.detail.empty() && f.detail[0] != '/' &&
+          (f.error == ECONNREFUSED || f.error == ENETUNREACH || f.error == EHOSTUNREACH ||
+           f.error == EADDRNOTAVAIL || f.error == ETIMEDOUT)) {
+        const char* why = f.error == ECONNREFUSED    ? "nothing listens there in the verifying host"
+                          : f.error == EADDRNOTAVAIL ? "the verifying host has no such address"
+                                                     : "the verifying host reaches no other machine";
+        std::string clue = fmt::format("{}({}) -> {}: {}", f.operation, f.detail, error, why);
+        if (seen.insert(clue).second) network.push_back(std::move(clue));
+        continue;
+      }
+      // A path the daemon looked for in vain, which this machine has (a
+      // socket of a service running here, a device, a file written at run time).
+      if (on_machine && !f.detail.empty() && f.detail[0] == '/' && f.detail.rfind("/proc/", 0) != 0 &&
+          (f.error == ENOENT || f.error == ENXIO || f.error == ENODEV) && seen.insert(f.detail).second &&
+          on_machine(f.detail))
+        paths.push_back(fmt::format("{} exists on this machine, not in the verifying host ({} -> {})", f.detail,
+                                    f.operation, error));
+    }
+  }
+  std::vector<std::string> out = std::move(network);
+  out.insert(out.end(), paths.begin(), paths.end());
+  if (out.size() > limit) {
+    size_t more = out.size() - limit;
+    out.resize(limit);
+    out.push_back(fmt::format("and {} more", more));
+  }
   return out;
 }
 

@@ -4,9 +4,12 @@
 // journal's error messages. Pure text analysis, unit-tested on samples.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include "profile/profile.h"
 
 namespace sdh::verify {
 
@@ -39,5 +42,26 @@ std::vector<DeniedOperation> journal_denials(const std::string& journal);
 // Operations in `hardened` whose key is absent from `baseline`.
 std::vector<DeniedOperation> only_in(const std::vector<DeniedOperation>& hardened,
                                      const std::vector<DeniedOperation>& baseline);
+
+// Whether a refused `op` is one its caller falls back from by design, and
+// what it does instead ("" when it is not): setsockopt(SO_SNDBUFFORCE) ->
+// EPERM goes on with SO_SNDBUF (socket(7)); clone3 -> ENOSYS goes on with
+// clone (glibc). Such a refusal costs the service nothing: it is never a
+// culprit, however early it shows.
+std::string documented_fallback(const DeniedOperation& op);
+
+// `denied` without its documented fallbacks; those go to `set_aside`.
+std::vector<DeniedOperation> without_fallbacks(std::vector<DeniedOperation> denied,
+                                               std::vector<DeniedOperation>& set_aside);
+
+// Where the verifying host differs from this machine, read from the profile
+// of a run of the unit that failed without any drop-in: calls that found no
+// one to talk to (ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL,
+// ETIMEDOUT on connect/sendto/bind), and paths missing there (ENOENT, ENXIO,
+// ENODEV) that `on_machine` finds here (null: paths not compared). At most
+// `limit` clues, then "and N more"; systemd's own set-up left out.
+std::vector<std::string> environment_clues(const profile::Profile& failed_run,
+                                           const std::function<bool(const std::string&)>& on_machine,
+                                           size_t limit = 6);
 
 }  // namespace sdh::verify

@@ -20,6 +20,7 @@
 #include "util/fs.h"
 #include "util/strings.h"
 #include "verify/controls.h"
+#include "verify/diagnose.h"
 
 namespace sdh::verify {
 
@@ -429,6 +430,12 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       // Where the verifying host is not the machine (a container's network),
       // say how: the unit may run on the machine and not here.
       std::string where = v.environment.empty() ? "" : " (in the verifying " + v.host + ": " + v.environment + ")";
+      // And what the failed run itself missed there that this machine has.
+      if (run.profile)
+        if (auto clues = environment_clues(*run.profile, options.on_machine); !clues.empty()) {
+          v.items.back().detail += "\nwhere the verifying " + v.host + " differs: " + fmt::format("{}", fmt::join(clues, "; "));
+          where += "; it differs from this machine: " + fmt::format("{}", fmt::join(clues, "; "));
+        }
       v.error = !run.started || !run.stayed_up ? "the unit does not run even without the drop-in" + where + ": " + run.failure
                 : run.check.ok() && !options.workload.empty()
                     ? "the workload fails without the drop-in (" + run.failure + "); fix the workload or the service first"

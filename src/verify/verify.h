@@ -83,6 +83,10 @@ struct VerifyOptions {
   // the caller). Needs probe_binary and containment_battery.
   bool sessions = false;
   std::function<bool(const profile::Profile&)> starts_sessions;
+  // Whether a path exists on this machine: when the unit fails even without
+  // the drop-in, the paths its run missed are checked here, to say where the
+  // verifying host differs from the machine (diagnose.h). Unset: not compared.
+  std::function<bool(const std::string&)> on_machine;
 };
 
 // One start of the unit with a given drop-in (possibly empty) and the check.

@@ -9,6 +9,7 @@
 
 #include "harden/auto_loop.h"
 #include "support/fake_host.h"
+#include "support/fake_verify.h"
 #include "verify/dropin.h"
 
 using namespace sdh;
@@ -52,14 +53,7 @@ synth::HardeningPlan typical_plan() {
                   dir("RestrictAddressFamilies", {"AF_UNIX AF_INET"}, "families used: AF_UNIX AF_INET")});
 }
 
-verify::VerifyOptions options() {
-  verify::VerifyOptions o;
-  o.unit = "web.service";
-  o.check = "check";
-  o.settle = 0ms;
-  o.check_grace = 0ms;
-  return o;
-}
+verify::VerifyOptions options() { return systemd::fake_verify_options("web.service"); }
 
 AutoHooks hooks() {
   AutoHooks h;

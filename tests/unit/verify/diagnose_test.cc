@@ -83,3 +83,44 @@ TEST(Diagnose, SeccompKillsSkipOverlongNumbers) {
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].syscall, "write");
 }
+
+TEST(Diagnose, DocumentedFallbacksAreSetAside) {
+  auto traced = traced_denials(
+      "5 setsockopt(3, SOL_SOCKET, SO_SNDBUFFORCE, [8388608], 4) = -1 EPERM (Operation not permitted)\n"
+      "5 setsockopt(3, SOL_SOCKET, SO_SNDBUF, [8388608], 4) = -1 EPERM (Operation not permitted)\n"
+      "6 clone3({flags=CLONE_VM, exit_signal=0}, 88) = -1 ENOSYS (Function not implemented)\n"
+      "6 clone3({flags=CLONE_VM, exit_signal=0}, 88) = -1 EPERM (Operation not permitted)\n");
+  ASSERT_EQ(traced.size(), 4u);
+  std::vector<DeniedOperation> aside;
+  auto kept = without_fallbacks(traced, aside);
+  // The plain SO_SNDBUF has nothing after it, and glibc retries clone3 only on ENOSYS.
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_NE(kept[0].operation.find("SO_SNDBUF,"), std::string::npos);
+  EXPECT_EQ(kept[1].error, "EPERM");
+  ASSERT_EQ(aside.size(), 2u);
+  EXPECT_NE(documented_fallback(aside[0]).find("SO_SNDBUF"), std::string::npos);
+  EXPECT_EQ(documented_fallback(aside[1]), "creates the thread or process with clone");
+  DeniedOperation journal{"Failed to set SO_RCVBUFFORCE on the socket", "EPERM", "journal", ""};
+  EXPECT_FALSE(documented_fallback(journal).empty());
+}
+
+TEST(Diagnose, EnvironmentCluesAreCappedAndSkipTheManager) {
+  sdh::profile::Profile p;
+  sdh::profile::ExecutableProfile manager;
+  manager.path = "/usr/lib/systemd/systemd";
+  manager.failures.push_back({"connect", ENETUNREACH, "10.0.0.1:53", 1});
+  p.executables.push_back(manager);
+  sdh::profile::ExecutableProfile daemon;
+  daemon.path = "/usr/sbin/mon";
+  for (int i = 0; i < 9; ++i) daemon.failures.push_back({"openat", ENOENT, "/dev/tty" + std::to_string(i), 1});
+  daemon.failures.push_back({"openat", ENOENT, "/proc/1/environ", 1});
+  daemon.failures.push_back({"sendto", ENETUNREACH, "192.0.2.7:514", 1});
+  p.executables.push_back(daemon);
+  auto clues = environment_clues(p, [](const std::string& path) { return path.rfind("/proc/", 0) != 0; }, 4);
+  ASSERT_EQ(clues.size(), 5u);
+  EXPECT_EQ(clues[0], "sendto(192.0.2.7:514) -> ENETUNREACH: the verifying host reaches no other machine");
+  EXPECT_EQ(clues[1], "/dev/tty0 exists on this machine, not in the verifying host (openat -> ENOENT)");
+  EXPECT_EQ(clues[4], "and 6 more");  // 1 + 9 clues, 4 shown
+  // Without a machine to compare with, paths say nothing.
+  EXPECT_EQ(environment_clues(p, nullptr).size(), 1u);
+}

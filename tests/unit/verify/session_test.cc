@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "support/fake_host.h"
+#include "support/fake_verify.h"
 #include "verify/verify.h"
 
 using namespace sdh::verify;
@@ -34,11 +35,7 @@ std::string view_under(const FakeWorld::Assignments& a) {
 }
 
 VerifyOptions options(const std::string& dropin) {
-  VerifyOptions o;
-  o.unit = "sshd.service";
-  o.dropin_text = dropin;
-  o.check = "check";
-  o.settle = 0ms;
+  VerifyOptions o = sdh::systemd::fake_verify_options("sshd.service", dropin);
   o.probe_binary = "/bin/true";  // any file: the fake never runs it
   o.sessions = true;
   return o;

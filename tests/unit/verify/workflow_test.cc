@@ -5,6 +5,7 @@
 #include <set>
 
 #include "support/fake_host.h"
+#include "support/fake_verify.h"
 #include "verify/bisect.h"
 #include "verify/verify.h"
 
@@ -16,14 +17,7 @@ namespace {
 
 bool has(const FakeWorld::Assignments& a, const std::string& s) { return std::find(a.begin(), a.end(), s) != a.end(); }
 
-VerifyOptions options(const std::string& dropin) {
-  VerifyOptions o;
-  o.unit = "web.service";
-  o.dropin_text = dropin;
-  o.check = "check";
-  o.settle = 0ms;
-  return o;
-}
+VerifyOptions options(const std::string& dropin) { return fake_verify_options("web.service", dropin); }
 
 const std::string kDropin =
     "[Service]\nProtectSystem=strict\nPrivateTmp=yes\nRestrictAddressFamilies=AF_UNIX\nNoNewPrivileges=yes\n"
@@ -337,4 +331,65 @@ TEST(Bisect, TheTrialsProfileNamesTheRefusedCall) {
   EXPECT_EQ(d[0].source, "profile");
   EXPECT_EQ(d[1].family, "AF_NETLINK");
   EXPECT_TRUE(profile_denials(hardened, hardened).empty());
+}
+
+// libsystemd asks for SO_SNDBUFFORCE and goes on with SO_SNDBUF when refused:
+// that refusal shows under the culprit, yet it is not why the service fails.
+TEST(Bisect, ARefusalTheServiceFallsBackFromIsNotBlamed) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "ProtectSystem=strict"); };
+  world->exec_start = "/usr/lib/systemd/systemd-journal-gatewayd";
+  world->strace_output = [](const FakeWorld::Assignments& a) -> std::string {
+    return has(a, "ProtectSystem=strict")
+               ? "5 setsockopt(3, SOL_SOCKET, SO_SNDBUFFORCE, [8388608], 4) = -1 EPERM (Operation not permitted)\n"
+               : "";
+  };
+  auto r = bisect_dropin(options(kDropin), fake_factory(world));
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->culprit.size(), 1u);
+  EXPECT_TRUE(r->denied.empty()) << bisect_to_text(*r);
+  ASSERT_EQ(r->fallbacks.size(), 1u);
+  EXPECT_EQ(r->fallbacks[0].error, "EPERM");
+  // Unnamed, so reproduced before it is blamed.
+  EXPECT_EQ(r->confirmation, "the culprit failed 3 of 3 runs, the unit without a drop-in passed 3 of 3");
+  EXPECT_NE(bisect_to_text(*r).find("not blamed: setsockopt"), std::string::npos) << bisect_to_text(*r);
+}
+
+namespace {
+// A profiler that hands back the same profile after every run.
+class CannedObserver : public RunObserver {
+ public:
+  explicit CannedObserver(sdh::profile::Profile p) : p_(std::move(p)) {}
+  void before_start(ServiceHost&, const std::string&) override {}
+  std::optional<sdh::profile::Profile> after_run(ServiceHost&) override { return p_; }
+
+ private:
+  sdh::profile::Profile p_;
+};
+}  // namespace
+
+// A unit that fails even without the drop-in: its own run says what it
+// missed in the container that this machine has.
+TEST(Verify, AFailingBaselineSaysWhereTheContainerDiffers) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments&) { return true; };
+  sdh::profile::Profile failed;
+  sdh::profile::ExecutableProfile daemon;
+  daemon.path = "/usr/sbin/web";
+  daemon.failures.push_back({"connect", ECONNREFUSED, "127.0.0.1:5432", 3});
+  daemon.failures.push_back({"connect", ENOENT, "/run/postgresql/.s.PGSQL.5432", 1});
+  daemon.failures.push_back({"openat", ENOENT, "/etc/web/optional.conf", 1});  // missing here too
+  failed.executables.push_back(daemon);
+  auto o = options(kDropin);
+  o.observer = std::make_shared<CannedObserver>(failed);
+  o.on_machine = [](const std::string& p) { return p == "/run/postgresql/.s.PGSQL.5432"; };
+  auto v = verify_dropin(o, fake_factory(world));
+  ASSERT_TRUE(v);
+  EXPECT_FALSE(v->verified);
+  EXPECT_NE(v->error.find("connect(127.0.0.1:5432) -> ECONNREFUSED: nothing listens there"), std::string::npos)
+      << v->error;
+  EXPECT_NE(v->error.find("/run/postgresql/.s.PGSQL.5432 exists on this machine"), std::string::npos) << v->error;
+  EXPECT_EQ(v->error.find("optional.conf"), std::string::npos) << v->error;
+  ASSERT_FALSE(v->items.empty());
+  EXPECT_NE(v->items[0].detail.find("differs"), std::string::npos) << v->items[0].detail;
 }
