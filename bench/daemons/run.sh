@@ -139,11 +139,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.3f", a/b; else pr
 median() { printf "%s\n" "$@" | sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 json_rows=()
-printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-9s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" justified "battery" "root" "cost prof/strace" "relaxed [kind]" >"$work/table"
+printf "%-16s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-3s %-9s %-9s %-9s %-22s %s\n" daemon "sdh b->a" "analyze" check workload controls "allow s/v" "auto s" it justified "battery" "root" "cost prof/strace" "relaxed [kind]" >"$work/table"
 for name in "${daemons[@]}"; do
   def=$here/$name.def
   [[ -f $def ]] || { echo "bench: no definition $def"; continue; }
-  unset NAME UNIT UNIT_FILE PRESEED PACKAGES CHECK WORKLOAD THROUGHPUT THROUGHPUT_PACKAGES REFERENCE SETUP_FILES HOST_CMD HOST_SETUP READY PORT KEEP
+  unset NAME UNIT UNIT_FILE PRESEED PACKAGES CHECK WORKLOAD THROUGHPUT THROUGHPUT_PACKAGES REFERENCE SETUP_FILES HOST_CMD HOST_SETUP READY PORT KEEP PREPARE
   for i in 0 1 2 3; do unset "SETUP_CONTENT_$i"; done
   # shellcheck disable=SC1090
   source "$def"
@@ -151,6 +151,11 @@ for name in "${daemons[@]}"; do
   export PORT WORK=$work/$NAME.host BENCH_DIR=$here
   mkdir -p "$WORK"
   install_packages $PACKAGES ${THROUGHPUT_PACKAGES:-} strace || continue
+  # PREPARE: what the package's maintainer scripts would have set up on a
+  # real system (a key pair, its links), run once on the host.
+  if [[ -n ${PREPARE:-} ]]; then
+    (eval "$PREPARE") >"$work/prepare.log" 2>&1 || { echo "bench: $NAME's PREPARE failed:"; tail -5 "$work/prepare.log"; continue; }
+  fi
   d=$work/$NAME
   mkdir -p "$d"
   # UNIT_FILE: the file Debian ships, when UNIT is an instance of a template.
@@ -221,13 +226,13 @@ for name in "${daemons[@]}"; do
           (if .report.workload_passed then "pass" else "FAIL" end),
           "\([.report.negative_controls[]? | select(.status == "passed")] | length)/\([.report.negative_controls[]? | select(.status != "skipped")] | length)",
           "\(.report.allow_list.startup // "?")/\(.report.allow_list.serving // "?")",
-          (.auto_seconds | tostring),
+          (.auto_seconds | tostring), (.report.iterations // "?" | tostring),
           "\(.report.justified.justified // "?")/\(.report.justified.lines // "?")",
           "\(.report.containment.possible_baseline // "?")->\(.report.containment.possible_hardened // "?")",
           (if .report.ephemeral_root then "\(if .report.ephemeral_root.kept then "yes" else "no" end) \(.report.ephemeral_root.possible_with)/\(.report.ephemeral_root.possible_without)" elif .own_root then "yes" else "-" end),
           "\(.throughput.profiled_ratio // "-" | tostring | .[0:5])/\(.throughput.strace_ratio // "-" | tostring | .[0:5])",
           ([.report.relaxed[]? | "\(.directive)[\(.kind // "?")]"] | join(" "))] | @tsv' "$d/row.json" |
-    awk -F'\t' '{printf "%-13s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-9s %-9s %-9s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13}' >>"$work/table"
+    awk -F'\t' '{printf "%-16s %-11s %-11s %-5s %-8s %-9s %-9s %-6s %-3s %-9s %-9s %-9s %-22s %s\n", $1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14}' >>"$work/table"
 done
 echo
 if [[ -n ${BENCH_ONLY_COST:-} ]]; then
