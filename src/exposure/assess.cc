@@ -8,6 +8,7 @@
 
 #include "exposure/assessors.h"
 #include "unit/directives.h"
+#include "unit/semantics.h"
 #include "unit/syscalls.h"
 #include "util/linux_names.h"
 
@@ -59,9 +60,8 @@ struct Facts {
   }
 
   bool runs_privileged() const {
-    if (s.user && (*s.user == "0" || *s.user == "root")) return true;
-    if (s.dynamic_user) return false;
-    return !s.user || s.user->empty();
+    // An explicit root wins over DynamicUser=, as systemd decides it.
+    return unit::names_root(s.user) || unit::runs_as_root(s);
   }
 };
 
@@ -122,7 +122,7 @@ const std::map<std::string, Rule>& rules() {
       if (runs_as_caller(f, v)) return {0, "runs as the user whose manager starts it"};
       const auto& u = f.s.user;
       if (u && *u == "nobody") return {9, "runs as 'nobody', a user shared with unrelated software"};
-      bool root_name = u && (*u == "0" || *u == "root");
+      bool root_name = unit::names_root(u);
       if (f.s.dynamic_user && !root_name) return {0, "runs as a transient user of its own"};
       if (u && !root_name && !u->empty()) return {0, "runs as a dedicated non-root user"};
       return {10, "runs as root"};

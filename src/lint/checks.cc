@@ -9,6 +9,8 @@
 
 #include "lint/elf.h"
 #include "lint/facts.h"
+#include "unit/directives.h"
+#include "util/strings.h"
 
 namespace sdh::lint::checks {
 namespace {
@@ -63,27 +65,26 @@ std::vector<ProgramMatch> find_programs(const std::vector<ExecLine>& lines, Pred
   return out;
 }
 
-// Settings that make systemd set no_new_privs for a process without
-// CAP_SYS_ADMIN (seccomp needs it then). DynamicUser= implies RestrictSUIDSGID=.
+// Settings in effect that make systemd set no_new_privs for a process
+// without CAP_SYS_ADMIN (seccomp needs it then): the registry's implies_nnp
+// rows, in its order. DynamicUser= implies RestrictSUIDSGID=.
 std::vector<std::string> nnp_implying_settings(const unit::UnitSettings& s) {
   std::vector<std::string> out;
-  auto add = [&](bool on, const char* name) {
-    if (on) out.emplace_back(name);
-  };
-  add(s.system_call_filter.configured, "SystemCallFilter=");
-  add(!s.system_call_architectures.empty(), "SystemCallArchitectures=");
-  add(s.restrict_address_families.configured, "RestrictAddressFamilies=");
-  add(s.restrict_namespaces_configured && s.restrict_namespaces != unit::kNsAll, "RestrictNamespaces=");
-  add(s.private_devices, "PrivateDevices=yes");
-  add(s.protect_kernel_tunables, "ProtectKernelTunables=yes");
-  add(s.protect_kernel_modules, "ProtectKernelModules=yes");
-  add(s.protect_kernel_logs, "ProtectKernelLogs=yes");
-  add(s.protect_clock, "ProtectClock=yes");
-  add(s.protect_hostname, "ProtectHostname=yes");
-  add(s.memory_deny_write_execute, "MemoryDenyWriteExecute=yes");
-  add(s.restrict_realtime, "RestrictRealtime=yes");
-  add(s.restrict_suid_sgid || s.dynamic_user, s.dynamic_user ? "DynamicUser=yes" : "RestrictSUIDSGID=yes");
-  add(s.lock_personality, "LockPersonality=yes");
+  for (const auto& row : unit::directive_table()) {
+    if (!row.implies_nnp) continue;
+    const std::string& k = row.name;
+    bool on = row.flag ? s.*row.flag
+              : k == "SystemCallFilter"        ? s.system_call_filter.configured
+              : k == "SystemCallArchitectures" ? !s.system_call_architectures.empty()
+              : k == "RestrictAddressFamilies" ? s.restrict_address_families.configured
+              : k == "RestrictNamespaces" ? s.restrict_namespaces_configured && s.restrict_namespaces != unit::kNsAll
+                                          : false;
+    if (k == "RestrictSUIDSGID" && s.dynamic_user) {
+      out.emplace_back("DynamicUser=yes");
+      continue;
+    }
+    if (on) out.push_back(k + (row.flag ? "=yes" : "="));
+  }
   return out;
 }
 
@@ -122,16 +123,6 @@ bool is_jit_program(std::string_view name) {
 bool family_allowed(const unit::FilterSet& f, const std::string& family) {
   if (!f.configured) return true;
   return f.allow_list ? f.names.count(family) > 0 : f.names.count(family) == 0;
-}
-
-std::string protect_system_name(ProtectSystem p) {
-  switch (p) {
-    case ProtectSystem::no: return "no";
-    case ProtectSystem::yes: return "yes";
-    case ProtectSystem::full: return "full";
-    case ProtectSystem::strict: return "strict";
-  }
-  return "?";
 }
 
 std::string first_word(const std::string& v) {
@@ -407,9 +398,9 @@ void private_devices_device_allow(const LintContext& c, std::vector<Hit>& out) {
   }
   for (const auto* a : effective_list(c.unit, "DeviceAllow")) {
     std::string dev = first_word(a->value);
-    if (kPseudo.count(dev) || path_is_under(dev, "/dev/pts")) continue;
+    if (kPseudo.count(dev) || path_under(dev, "/dev/pts")) continue;
     bool is_bound = std::any_of(bound.begin(), bound.end(),
-                                [&](const std::string& b) { return path_is_under(dev, b); });
+                                [&](const std::string& b) { return path_under(dev, b); });
     if (is_bound) continue;
     out.push_back({a->location,
                    "DeviceAllow=" + dev + " has no effect: PrivateDevices=yes gives the service its own "
@@ -430,27 +421,24 @@ void protect_system_read_only_redundant(const LintContext& c, std::vector<Hit>& 
   }
   std::vector<std::string> writable;
   for (const auto& v : list_values(c.unit, "ReadWritePaths")) writable.push_back(strip_path_prefixes(v));
-  const std::pair<const char*, const char*> kManaged[] = {{"StateDirectory", "/var/lib/"},
-                                                          {"CacheDirectory", "/var/cache/"},
-                                                          {"LogsDirectory", "/var/log/"},
-                                                          {"RuntimeDirectory", "/run/"}};
-  for (const auto& [key, base] : kManaged) {
-    for (const auto& v : list_values(c.unit, key)) writable.push_back(base + v.substr(0, v.find(':')));
+  for (const auto& m : unit::managed_directories()) {
+    for (const auto& v : list_values(c.unit, std::string(m.key)))
+      writable.push_back(std::string(m.base) + v.substr(0, v.find(':')));
   }
   if (s.private_tmp) writable.insert(writable.end(), {"/tmp", "/var/tmp"});
   for (const auto* a : effective_list(c.unit, "ReadOnlyPaths")) {
     for (const auto& raw : tokens(a->value)) {
       std::string p = strip_path_prefixes(raw);
       if (p.empty() || p.front() != '/') continue;
-      bool api = path_is_under(p, "/dev") || path_is_under(p, "/proc") || path_is_under(p, "/sys");
+      bool api = path_under(p, "/dev") || path_under(p, "/proc") || path_under(p, "/sys");
       bool covered = !api && std::any_of(protected_roots.begin(), protected_roots.end(),
-                                         [&](const std::string& r) { return path_is_under(p, r); });
+                                         [&](const std::string& r) { return path_under(p, r); });
       bool reopened = std::any_of(writable.begin(), writable.end(), [&](const std::string& w) {
-        return path_is_under(p, w) || path_is_under(w, p);
+        return path_under(p, w) || path_under(w, p);
       });
       if (!covered || reopened) continue;
       out.push_back({a->location,
-                     "ReadOnlyPaths=" + p + " is redundant: ProtectSystem=" + protect_system_name(s.protect_system) +
+                     "ReadOnlyPaths=" + p + " is redundant: ProtectSystem=" + unit::to_string(s.protect_system) +
                          " already mounts it read-only",
                      {}});
     }
@@ -459,7 +447,7 @@ void protect_system_read_only_redundant(const LintContext& c, std::vector<Hit>& 
 
 void dynamic_user_root(const LintContext& c, std::vector<Hit>& out) {
   const auto& s = c.unit.settings;
-  if (!s.dynamic_user || !s.user || (*s.user != "root" && *s.user != "0")) return;
+  if (!s.dynamic_user || !unit::names_root(s.user)) return;
   out.push_back({where(c.unit, "User"),
                  "DynamicUser=yes with User=" + *s.user +
                      ": root exists statically, so no dynamic user is allocated and the service runs as root",

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include "unit/value_syntax.h"
+
 namespace sdh::lint {
 
 std::vector<const unit::Assignment*> assignments_of(const unit::LoadedUnit& u, const std::string& key) {
@@ -37,52 +39,6 @@ unit::Location where(const unit::LoadedUnit& u, const std::string& key) {
 
 bool is_set(const unit::LoadedUnit& u, const std::string& key) { return !assignments_of(u, key).empty(); }
 
-std::vector<std::string> split_words(const std::string& text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      if (c == quote) {
-        quote = 0;
-      } else if (c == '\\' && i + 1 < text.size()) {
-        word += text[++i];
-      } else {
-        word += c;
-      }
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\n') {
-      if (in_word) words.push_back(std::move(word)), word.clear(), in_word = false;
-      continue;
-    }
-    in_word = true;
-    if (c == '"' || c == '\'') {
-      quote = c;
-    } else if (c == '\\' && i + 1 < text.size()) {
-      word += text[++i];
-    } else {
-      word += c;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
-  return words;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
-
 std::vector<std::string> tokens(const std::string& text) {
   std::vector<std::string> out;
   std::string cur;
@@ -104,7 +60,8 @@ std::vector<ExecLine> exec_lines(const unit::LoadedUnit& u) {
     for (const auto* a : effective_list(u, key)) {
       ExecLine line;
       line.assignment = a;
-      line.argv = split_words(a->value);
+      // As systemd splits it; after a quoting error, the words before it.
+      (void)unit::split_words(a->value, true, line.argv);
       if (!line.argv.empty()) {
         // Prefixes: @ (argv0 given separately), - : + ! !! (privilege and failure handling).
         std::string& first = line.argv.front();
@@ -125,18 +82,7 @@ std::vector<ExecLine> exec_lines(const unit::LoadedUnit& u) {
   return out;
 }
 
-bool runs_as_root(const unit::UnitSettings& s) {
-  if (s.dynamic_user) return false;
-  return !s.user || *s.user == "root" || *s.user == "0" || s.user->empty();
-}
 
-bool path_is_under(const std::string& path, const std::string& dir) {
-  if (dir == "/") return !path.empty() && path.front() == '/';
-  std::string d = dir;
-  while (d.size() > 1 && d.back() == '/') d.pop_back();
-  if (path.compare(0, d.size(), d) != 0) return false;
-  return path.size() == d.size() || path[d.size()] == '/';
-}
 
 
 }  // namespace sdh::lint

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "unit/loader.h"
+#include "unit/semantics.h"
+#include "util/fs.h"
 
 namespace sdh::lint {
 
@@ -30,20 +32,11 @@ struct ExecLine {
 };
 std::vector<ExecLine> exec_lines(const unit::LoadedUnit& u);
 
-// Splits a command line the way systemd does (quotes, backslash escapes).
-std::vector<std::string> split_words(const std::string& text);
-
-// The lines of a text, without their newlines.
-std::vector<std::string> lines_of(const std::string& text);
-
 // Whitespace-separated tokens of a value (no quote handling: lists of names).
 std::vector<std::string> tokens(const std::string& text);
 
-// The service runs as root (no User=, User=root/0) and is not a DynamicUser.
-bool runs_as_root(const unit::UnitSettings& s);
+using unit::runs_as_root;
 
-// Whether `path` equals `dir` or lies below it (lexically).
-bool path_is_under(const std::string& path, const std::string& dir);
 
 
 }  // namespace sdh::lint

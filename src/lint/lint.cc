@@ -16,14 +16,11 @@ namespace {
 // The parser reports free text; classify it onto our syntax rules. Order
 // matters: "unknown capability 'X'" is a bad value, not an unknown directive.
 const char* syntax_rule_for(const unit::Diagnostic& d) {
-  std::string m = d.message;
-  std::transform(m.begin(), m.end(), m.begin(), [](unsigned char c) { return std::tolower(c); });
-  auto has = [&](const char* s) { return m.find(s) != std::string::npos; };
-  if (has("unknown directive") || has("unknown section") || has("unknown key") || has("was removed from systemd"))
-    return kRuleUnknownDirective;
-  if (has("section header") || has("missing '='") || has("missing key") || has("outside of any section") ||
-      has("utf-8") || has("too long") || has("continuation") || has("refuses the whole file"))
-    return kRuleSyntax;
+  switch (d.kind) {
+    case unit::DiagnosticKind::unknown_directive: return kRuleUnknownDirective;
+    case unit::DiagnosticKind::syntax: return kRuleSyntax;
+    case unit::DiagnosticKind::invalid_value: return kRuleInvalidValue;
+  }
   return kRuleInvalidValue;
 }
 

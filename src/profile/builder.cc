@@ -3,6 +3,9 @@
 #include "util/linux_names.h"
 
 #include "util/elf_arch.h"
+#include "unit/syscalls.h"
+#include "unit/versions.h"
+#include "util/fs.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -93,25 +96,6 @@ void change_user_ids(std::optional<std::array<uint32_t, 3>>& ids, const std::str
 }
 
 }  // namespace
-
-std::string normalize_path(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (i <= path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    std::string part = path.substr(i, j - i);
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
-    }
-    i = j + 1;
-  }
-  std::string out;
-  for (const auto& p : parts) out += "/" + p;
-  return out.empty() ? "/" : out;
-}
 
 ParsedAddress parse_sockaddr(const std::string& raw) {
   ParsedAddress a;
@@ -596,13 +580,21 @@ Profile ProfileBuilder::build() const {
       }
       return false;
     };
-    e.clock_change |= used({"settimeofday", "clock_settime", "clock_adjtime", "adjtimex"});
+    // What systemd's own groups say a call does (the newest release's table).
+    auto in_group = [&](const char* group) {
+      const auto* members = unit::syscall_group(unit::newest_release(), group);
+      return members && std::any_of(members->begin(), members->end(),
+                                    [&](const std::string& n) { return all.count(n) > 0; });
+    };
+    e.clock_change |= in_group("@clock");
     e.hostname_change |= used({"sethostname", "setdomainname"});
-    e.kernel_module |= used({"init_module", "finit_module", "delete_module"});
+    e.kernel_module |= in_group("@module");
     e.keyring |= used({"add_key", "request_key", "keyctl"});
     e.kernel_log |= used({"syslog"});
     e.sysv_ipc |= used({"shmget", "shmat", "shmdt", "shmctl", "semget", "semop", "semctl", "semtimedop", "msgget",
                         "msgsnd", "msgrcv", "msgctl", "ipc"});
+    // Not @mount: that group holds chroot too, which is no mount (a daemon
+    // that chroots keeps its mount namespace rules).
     e.mounts |= used({"mount", "umount2", "pivot_root", "fsmount", "move_mount", "open_tree", "mount_setattr"});
     if (infer_capabilities_ && e.capabilities.empty()) {
       auto infer = [&](bool cond, const char* cap) {

@@ -93,8 +93,6 @@ class ProfileBuilder {
   uint64_t ready_ns_ = 0, accept_ns_ = 0, recv_ns_ = 0, marker_ns_ = 0;
 };
 
-// Lexically normalised absolute path: "/a/./b/../c" -> "/a/c".
-std::string normalize_path(const std::string& path);
 
 // "127.0.0.1"/"::1"/"/run/x.sock"/"@abstract" and port from raw sockaddr bytes.
 struct ParsedAddress {

@@ -70,12 +70,6 @@ bool address_text_ok(Evidence& ev, const profile::SocketAddressUse& a) {
 
 }  // namespace
 
-bool path_under(const std::string& path, const std::string& prefix) {
-  if (prefix == "/") return true;
-  if (path.size() < prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
-  return path.size() == prefix.size() || path[prefix.size()] == '/';
-}
-
 std::string thousands(uint64_t n) {
   std::string digits = std::to_string(n);
   std::string out;
@@ -129,16 +123,6 @@ std::vector<const PathUse*> Evidence::paths_under(const std::string& prefix, uin
     if (it->second.access & bits) out.push_back(&it->second);
   }
   return out;
-}
-
-bool shared_folder(const std::string& dir) {
-  static const std::set<std::string> k = {
-      "/",          "/etc",     "/var",   "/var/lib", "/var/log", "/var/cache", "/var/spool", "/var/tmp",
-      "/var/opt",   "/var/local", "/run", "/run/user", "/run/systemd", "/run/lock", "/var/run", "/var/lock",
-      "/usr",       "/usr/local",
-      "/home",      "/srv",     "/opt",   "/tmp",     "/root",    "/boot",      "/dev",       "/proc",
-      "/sys",       "/mnt",     "/media"};
-  return k.count(dir) > 0;
 }
 
 bool is_pid_name(const std::string& component) {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "profile/profile.h"
+#include "unit/semantics.h"
+#include "util/fs.h"
 
 namespace sdh::synth {
 
@@ -87,11 +89,10 @@ constexpr uint32_t kWriteBits = profile::kWrite | profile::kCreate | profile::kD
 
 // True for a non-empty run of decimal digits (a /proc/PID entry, a numeric id).
 bool is_pid_name(const std::string& component);
-// True when `path` is `prefix` or below it.
-bool path_under(const std::string& path, const std::string& prefix);
 // Folders every package writes into (/etc, /var, /var/lib, /run...): no
-// grant opens one whole, since that grants all the others' files too.
-bool shared_folder(const std::string& dir);
+// grant opens one whole, since that grants all the others' files too
+// (unit/semantics.h).
+using unit::shared_folder;
 // "41,213"
 std::string thousands(uint64_t n);
 // "/usr/sbin/foo" or "/usr/sbin/foo and 2 others"

@@ -2,12 +2,14 @@
 #include "synth/grant.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include <fmt/core.h>
 
 #include "synth/evidence.h"
 #include "unit/directives.h"
+#include "unit/semantics.h"
 #include "unit/syscalls.h"
 #include "unit/value_syntax.h"
 #include "unit/value_writer.h"
@@ -54,18 +56,23 @@ std::string runtime_name(const Denial& d) {
   auto slash = rest.find('/');
   if (slash == std::string::npos && !one_of(d.syscall, {"mkdir", "mkdirat"})) return "";
   std::string name = rest.substr(0, slash);
-  if (name.empty() || one_of(name, {"systemd", "user", "lock", "log", "shm", "udev", "dbus", "credentials"})) return "";
+  if (unit::reserved_managed_name("/run/", name)) return "";
   return name;
 }
 
 std::string namespace_of(const Denial& d) {
   if (!one_of(d.syscall, {"unshare", "clone", "clone3", "setns"})) return "";
-  static const std::pair<const char*, const char*> kFlags[] = {
-      {"CLONE_NEWNS", "mnt"},   {"CLONE_NEWUTS", "uts"}, {"CLONE_NEWIPC", "ipc"},      {"CLONE_NEWUSER", "user"},
-      {"CLONE_NEWPID", "pid"},  {"CLONE_NEWNET", "net"}, {"CLONE_NEWCGROUP", "cgroup"}};
+  // A trace spells the type by its clone flag: CLONE_NEW + the type
+  // (CLONE_NEWNS for "mnt", the first namespace Linux had).
   std::string out;
-  for (const auto& [flag, name] : kFlags)
-    if (d.text.find(flag) != std::string::npos) out += (out.empty() ? "" : " ") + std::string(name);
+  for (const auto& t : unit::namespace_types()) {
+    std::string flag = "CLONE_NEWNS";
+    if (t.name != "mnt") {
+      flag = "CLONE_NEW";
+      for (char ch : t.name) flag += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    if (d.text.find(flag) != std::string::npos) out += (out.empty() ? "" : " ") + std::string(t.name);
+  }
   return out;
 }
 

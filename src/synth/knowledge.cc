@@ -108,9 +108,9 @@ std::vector<std::string> Context::planned_paths(const std::string& key) const {
 
 bool Context::made_by_systemd(const std::string& path) const {
   if (rules::under_unit_directory(unit, path)) return true;
-  for (const char* key : {"RuntimeDirectory", "StateDirectory", "CacheDirectory", "LogsDirectory"})
-    for (const auto& d : planned_paths(key))
-      if (path_under(path, rules::managed_base(key) + d)) return true;
+  for (const auto& m : unit::managed_directories())
+    for (const auto& d : planned_paths(std::string(m.key)))
+      if (path_under(path, std::string(m.base) + d)) return true;
   return false;
 }
 
@@ -151,7 +151,8 @@ const std::vector<Rule>& knowledge_base() {
   static const std::vector<Rule> kRules = [] {
     std::vector<const Rule*> all;
     for (auto group : {rules::identity_rules, rules::process_rules, rules::syscalls_rules, rules::network_rules,
-                       rules::devices_rules, rules::filesystem_rules, rules::kernel_rules})
+                       rules::devices_rules, rules::filesystem_rules, rules::root_directory_rules,
+                       rules::kernel_rules})
       for (const Rule* r : group()) all.push_back(r);
     std::stable_sort(all.begin(), all.end(), [](const Rule* a, const Rule* b) { return a->order < b->order; });
     std::vector<Rule> out;

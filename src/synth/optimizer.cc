@@ -380,6 +380,11 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
       plan.not_set.push_back({rule.id, std::string("not proposed: ") + e.what(), rule.id});
       continue;
     }
+    // Each line carries the rule that chose it (its id is written once, in
+    // the rule's row); the table test holds every key to the rule's `keys`.
+    for (auto& o : out.options)
+      for (auto& d : o.directives) d.rule = rule.id;
+    for (auto& n : out.not_set) n.rule = rule.id;
     // Nothing the target's systemd would ignore (a newer directive or value).
     std::erase_if(out.options, [&](const Option& o) {
       for (const auto& d : o.directives)

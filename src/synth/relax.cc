@@ -8,6 +8,7 @@
 #include "synth/optimizer.h"
 #include "synth/synth.h"
 #include "unit/directives.h"
+#include "unit/semantics.h"
 #include "unit/value_syntax.h"
 
 namespace sdh::synth {
@@ -44,10 +45,10 @@ bool list_key(const std::string& key) {
   return std::any_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return key == k; });
 }
 
-// Directives that take one path/entry per line and may be added anew.
+// Directives that take one path/entry per line and may be added anew: those
+// that only widen (unit/semantics.h), and a folder systemd makes.
 bool additive_key(const std::string& key) {
-  return key == "ReadWritePaths" || key == "DeviceAllow" || key == "BindReadOnlyPaths" || key == "IPAddressAllow" ||
-         key == "SocketBindAllow" || key == "RuntimeDirectory" || key == "ExecPaths";
+  return unit::only_widens(key) || key == "RuntimeDirectory";
 }
 
 }  // namespace

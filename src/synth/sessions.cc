@@ -6,62 +6,11 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "unit/semantics.h"
+
 namespace sdh::synth {
 
 namespace {
-
-struct SessionRule {
-  const char* key;
-  // Harmless to sessions that run no commands (FTP): such a session runs
-  // only the daemon's own code, which the profile saw, and the rule of the
-  // directive itself still refuses it for what was seen (a setuid helper run,
-  // a setuid file made).
-  bool only_with_commands;
-  const char* why;
-};
-
-// What a login session inherits from the daemon that starts it, and why an
-// expert leaves it out. Rules as data: one row per directive.
-const SessionRule kSessionRules[] = {
-    {"NoNewPrivileges", true, "sessions inherit it: sudo, su and PAM's setuid helpers (unix_chkpwd) stop working"},
-    {"ProtectHome", false, "the users' sessions live in their home directories"},
-    {"RootDirectory", false, "sessions need the whole file system: home folders, shells and what users run"},
-    {"PrivateUsers", false, "the users the sessions run as would not be mapped"},
-    {"PrivatePIDs", false, "sessions would live in the daemon's PID namespace, apart from the users' other processes"},
-    {"DynamicUser", false, "starting a session needs root to switch to the user"},
-    {"RestrictSUIDSGID", true, "users' sessions create and use setuid/setgid files"},
-    {"CapabilityBoundingSet", true, "sessions inherit the bounding set: sudo could not regain what it leaves out"},
-    {"SystemCallFilter", true, "programs users run in their sessions call what the daemon never did"},
-    {"SystemCallErrorNumber", true, "goes with SystemCallFilter=, which sessions cannot have"},
-    {"SystemCallArchitectures", true, "users may run programs of another architecture"},
-    {"RestrictAddressFamilies", true, "programs users run need any address family"},
-    {"RestrictNamespaces", true, "users run containers and sandboxed programs that create namespaces"},
-    {"MemoryDenyWriteExecute", true, "users run JIT compilers (Java, browsers, PCRE)"},
-    {"LockPersonality", true, "users' programs may change their personality (setarch)"},
-    {"RestrictRealtime", true, "users' audio and real-time programs"},
-    {"ProtectSystem", true, "an administrator's sudo in a session must be able to change the system"},
-    {"PrivateTmp", true, "sessions share /tmp with the rest of the system"},
-    {"PrivateDevices", true, "sessions use terminals and devices"},
-    {"DevicePolicy", true, "sessions use terminals and devices"},
-    {"DeviceAllow", true, "sessions use terminals and devices"},
-    {"PrivateIPC", true, "sessions share System V IPC with the rest of the system"},
-    {"ProtectKernelTunables", true, "an administrator's sudo in a session sets sysctls"},
-    {"ProtectKernelModules", true, "an administrator's sudo in a session loads modules"},
-    {"ProtectKernelLogs", true, "an administrator's sudo in a session reads the kernel log"},
-    {"ProtectClock", true, "an administrator's sudo in a session sets the clock"},
-    {"ProtectHostname", true, "an administrator's sudo in a session sets the host name"},
-    {"ProtectControlGroups", true, "an administrator's sudo in a session manages control groups"},
-    {"ProtectProc", true, "users run ps and top in their sessions"},
-    {"ProcSubset", true, "users run ps and top in their sessions"},
-    {"IPAddressDeny", true, "sessions reach any address"},
-    {"PrivateNetwork", true, "sessions reach the network"},
-    {"PrivateMounts", true, "an administrator's mounts in a session must reach the system"},
-    {"UMask", true, "sessions would create every file private to its user"},
-    {"InaccessiblePaths", true, "sudo in a session reads /etc/sudoers and /etc/shadow"},
-    {"ReadOnlyPaths", true, "an administrator's sudo in a session must be able to change the system"},
-    {"NoExecPaths", true, "users run programs of their own in their sessions"},
-    {"ExecPaths", true, "users run programs of their own in their sessions"},
-};
 
 bool no_login(const std::string& shell) {
   return shell.empty() || shell.find("nologin") != std::string::npos || shell.find("false") != std::string::npos ||
@@ -137,9 +86,8 @@ void generalise_homes(Evidence& ev) {
 
 std::string cripples_sessions(const std::string& key, const SessionEvidence& s) {
   if (!s.starts_sessions) return "";
-  for (const auto& r : kSessionRules)
-    if (key == r.key && (!r.only_with_commands || s.runs_commands)) return r.why;
-  return "";
+  const auto* effect = unit::session_effect(key);
+  return effect && (!effect->only_with_commands || s.runs_commands) ? std::string(effect->why) : "";
 }
 
 void keep_sessions_whole(std::vector<std::vector<Directive>*> options, const SessionEvidence& s,

@@ -16,6 +16,7 @@
 #include "util/linux_names.h"
 #include "util/strings.h"
 #include "unit/parser.h"
+#include "unit/semantics.h"
 #include "unit/syscalls.h"
 #include "unit/unit_name.h"
 
@@ -29,10 +30,12 @@ struct Ctx {
   const Assignment& a;
   const AssignContext& c;
 
-  void warn(const std::string& msg, Severity sev = Severity::warning) const {
+  void warn(const std::string& msg, Severity sev = Severity::warning,
+            DiagnosticKind kind = DiagnosticKind::invalid_value) const {
     if (!c.diagnostics) return;
     Diagnostic d;
     d.severity = sev;
+    d.kind = kind;
     d.location = a.location;
     d.message = msg;
     d.source_line = a.key + "=" + a.value;
@@ -50,17 +53,16 @@ struct Ctx {
 };
 
 template <typename Enum>
-bool parse_enum(const Ctx& x, const std::vector<std::pair<const char*, Enum>>& names, Enum& out,
-                bool boolean_ok, Enum yes = Enum{}, Enum no = Enum{}) {
+bool parse_enum(const Ctx& x, Enum& out, bool boolean_ok, Enum yes = Enum{}, Enum no = Enum{}) {
   if (boolean_ok) {
     if (auto b = parse_boolean(x.a.value)) {
       out = *b ? yes : no;
       return true;
     }
   }
-  for (auto& [n, v] : names)
-    if (x.a.value == n) {
-      out = v;
+  for (const auto& s : spellings(out))
+    if (x.a.value == s.text) {
+      out = s.value;
       return true;
     }
   x.warn("invalid value for " + x.a.key + "=, ignored");
@@ -119,9 +121,6 @@ void assign_namespaces(const Ctx& x) {
   std::string list = v;
   bool invert = list[0] == '~';
   if (invert) list.erase(0, 1);
-  static const std::pair<const char*, uint32_t> kNames[] = {
-      {"cgroup", kNsCgroup}, {"ipc", kNsIpc}, {"net", kNsNet}, {"mnt", kNsMnt},
-      {"pid", kNsPid},       {"user", kNsUser}, {"uts", kNsUts}};
   std::vector<std::string> words;
   if (!split_words(list, true, words)) {
     x.warn("invalid namespace list, ignored");
@@ -130,9 +129,9 @@ void assign_namespaces(const Ctx& x) {
   uint32_t flags = 0;
   for (auto& w : words) {
     bool found = false;
-    for (auto& [n, f] : kNames)
-      if (w == n) {
-        flags |= f;
+    for (const auto& t : namespace_types())
+      if (w == t.name) {
+        flags |= t.bit;
         found = true;
       }
     if (!found) {
@@ -590,13 +589,14 @@ bool assign(UnitSettings& s, const Assignment& a, const AssignContext& c) {
   switch (directive_status(c.version, a.section, a.key)) {
     case DirectiveStatus::known: break;
     case DirectiveStatus::removed:
-      x.warn("support for " + a.key + "= was removed from systemd; ignored");
+      x.warn("support for " + a.key + "= was removed from systemd; ignored", Severity::warning,
+             DiagnosticKind::unknown_directive);
       return true;
     case DirectiveStatus::unknown: {
       std::string msg = "unknown directive " + a.key + "= in [" + a.section + "], ignored";
       if (auto since = first_release_knowing(a.section, a.key); since && *since > c.version)
         msg += " (systemd " + to_string(*since) + " and later know it; this is systemd " + to_string(c.version) + ")";
-      x.warn(msg);
+      x.warn(msg, Severity::warning, DiagnosticKind::unknown_directive);
       return true;
     }
   }
@@ -636,39 +636,25 @@ bool assign(UnitSettings& s, const Assignment& a, const AssignContext& c) {
       return true;
     }
     case ParseRule::protect_system:
-      parse_enum<ProtectSystem>(x, {{"full", ProtectSystem::full}, {"strict", ProtectSystem::strict}},
-                                s.protect_system, true, ProtectSystem::yes, ProtectSystem::no);
+      parse_enum(x, s.protect_system, true, ProtectSystem::yes, ProtectSystem::no);
       return true;
     case ParseRule::protect_home:
-      parse_enum<ProtectHome>(x, {{"read-only", ProtectHome::read_only}, {"tmpfs", ProtectHome::tmpfs}},
-                              s.protect_home, true, ProtectHome::yes, ProtectHome::no);
+      parse_enum(x, s.protect_home, true, ProtectHome::yes, ProtectHome::no);
       return true;
     case ParseRule::protect_proc:
-      parse_enum<ProtectProc>(x,
-                              {{"default", ProtectProc::default_}, {"noaccess", ProtectProc::noaccess},
-                               {"invisible", ProtectProc::invisible}, {"ptraceable", ProtectProc::ptraceable}},
-                              s.protect_proc, false);
+      parse_enum(x, s.protect_proc, false);
       return true;
     case ParseRule::proc_subset:
-      parse_enum<ProcSubset>(x, {{"all", ProcSubset::all}, {"pid", ProcSubset::pid}}, s.proc_subset, false);
+      parse_enum(x, s.proc_subset, false);
       return true;
     case ParseRule::keyring_mode:
-      parse_enum<KeyringMode>(x,
-                              {{"inherit", KeyringMode::inherit}, {"private", KeyringMode::private_},
-                               {"shared", KeyringMode::shared}},
-                              s.keyring_mode, false);
+      parse_enum(x, s.keyring_mode, false);
       return true;
     case ParseRule::notify_access:
-      parse_enum<NotifyAccess>(x,
-                               {{"none", NotifyAccess::none}, {"main", NotifyAccess::main},
-                                {"exec", NotifyAccess::exec}, {"all", NotifyAccess::all}},
-                               s.notify_access, false);
+      parse_enum(x, s.notify_access, false);
       return true;
     case ParseRule::device_policy:
-      parse_enum<DevicePolicy>(x,
-                               {{"auto", DevicePolicy::auto_}, {"closed", DevicePolicy::closed},
-                                {"strict", DevicePolicy::strict}},
-                               s.device_policy, false);
+      parse_enum(x, s.device_policy, false);
       return true;
     case ParseRule::service_type: {
       if (find_service_type(a.value, c.version.number())) {

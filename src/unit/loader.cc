@@ -111,6 +111,7 @@ struct Loader {
   void note(const std::string& file, int line, std::string msg) {
     Diagnostic d;
     d.severity = Severity::warning;
+    d.kind = DiagnosticKind::syntax;
     d.location = {file, line, 0};
     d.message = std::move(msg);
     out.diagnostics.push_back(std::move(d));

@@ -18,8 +18,17 @@ namespace sdh::unit {
 enum class Severity { note, warning, error };
 std::string to_string(Severity s);
 
+// What a diagnostic is about, for those who act on it (lint's rule, a
+// drop-in's refusal): never read from the English message.
+enum class DiagnosticKind {
+  syntax,             // the file's form: sections, '=', continuations, encoding
+  unknown_directive,  // a section or key this release does not know (or no longer)
+  invalid_value,      // a known key with a value systemd ignores or refuses
+};
+
 struct Diagnostic {
   Severity severity = Severity::warning;
+  DiagnosticKind kind = DiagnosticKind::invalid_value;
   Location location;
   std::string message;
   std::string hint;         // how to fix, may be empty

@@ -79,9 +79,13 @@ struct Lexer {
   std::string section;
   bool section_ignored = false;
 
-  void warn(int line, std::string msg, std::string_view src, Severity sev = Severity::warning) {
+  // Everything the lexer reports is about the file's form, but for an
+  // unknown section.
+  void warn(int line, std::string msg, std::string_view src, Severity sev = Severity::warning,
+            DiagnosticKind kind = DiagnosticKind::syntax) {
     Diagnostic d;
     d.severity = sev;
+    d.kind = kind;
     d.location = {file, line, 0};
     d.message = std::move(msg);
     d.source_line = src.size() > 200 ? std::string(src.substr(0, 200)) + "..." : std::string(src);
@@ -108,7 +112,9 @@ struct Lexer {
         return false;
       }
       if (!is_known_section(name)) {
-        if (!name.starts_with("X-")) warn(line, "unknown section [" + std::string(name) + "], ignored", l);
+        if (!name.starts_with("X-"))
+          warn(line, "unknown section [" + std::string(name) + "], ignored", l, Severity::warning,
+               DiagnosticKind::unknown_directive);
         section.clear();
         section_ignored = true;
       } else {

@@ -8,7 +8,9 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sdh::unit {
@@ -34,6 +36,23 @@ enum class ProcSubset { all, pid };
 enum class KeyringMode { inherit, private_, shared };
 enum class NotifyAccess { none, main, exec, all };
 enum class DevicePolicy { auto_, closed, strict };
+
+// Each enum's spellings as unit files write them and systemctl prints them:
+// one table per enum, for parsing (unit/assign.cc) and printing (to_string).
+// Where the directive also takes a boolean, "yes" and "no" are rows too; the
+// parser accepts every boolean spelling for them.
+template <class E>
+struct Spelled {
+  E value;
+  std::string_view text;
+};
+std::span<const Spelled<ProtectSystem>> spellings(ProtectSystem);
+std::span<const Spelled<ProtectHome>> spellings(ProtectHome);
+std::span<const Spelled<ProtectProc>> spellings(ProtectProc);
+std::span<const Spelled<ProcSubset>> spellings(ProcSubset);
+std::span<const Spelled<KeyringMode>> spellings(KeyringMode);
+std::span<const Spelled<NotifyAccess>> spellings(NotifyAccess);
+std::span<const Spelled<DevicePolicy>> spellings(DevicePolicy);
 
 std::string to_string(ProtectSystem v);
 std::string to_string(ProtectHome v);

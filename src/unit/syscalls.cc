@@ -17,7 +17,8 @@ extern const std::string_view k_errno_names_txt;
 namespace sdh::unit {
 namespace {
 
-std::vector<std::string> lines_of(std::string_view text) {
+// The data lines of an embedded table: no comments, no blank lines.
+std::vector<std::string> data_lines(std::string_view text) {
   std::vector<std::string> out;
   for (auto& l : split(text, '\n'))
     if (!l.empty() && l[0] != '#') out.push_back(l);
@@ -32,7 +33,7 @@ struct GroupTable {
 
 GroupTable load_groups(SystemdVersion v) {
   GroupTable t;
-  auto rows = lines_of(release_file(v, "syscall-groups.tsv"));
+  auto rows = data_lines(release_file(v, "syscall-groups.tsv"));
   for (size_t i = 1; i < rows.size(); ++i) {  // row 0 is the header
     auto cols = split(rows[i], '\t');
     if (cols.size() < 3) continue;
@@ -50,7 +51,7 @@ GroupTable load_groups(SystemdVersion v) {
   // name it knows. The group tables only carry the @obsolete part.
   if (auto it = t.flattened.find("@known"); it != t.flattened.end()) {
     std::set<std::string> all(it->second.begin(), it->second.end());
-    for (auto& n : lines_of(release_file(v, "syscall-known.txt"))) all.insert(n);
+    for (auto& n : data_lines(release_file(v, "syscall-known.txt"))) all.insert(n);
     it->second.assign(all.begin(), all.end());
   }
   return t;
@@ -63,7 +64,7 @@ const GroupTable& groups(SystemdVersion v) {
 const std::unordered_set<std::string>& native() {
   static const std::unordered_set<std::string> s = [] {
     std::unordered_set<std::string> out;
-    for (auto& l : lines_of(data::k_syscalls_x86_64_txt)) out.insert(l);
+    for (auto& l : data_lines(data::k_syscalls_x86_64_txt)) out.insert(l);
     return out;
   }();
   return s;
@@ -103,7 +104,7 @@ bool is_known_syscall(const std::string& name) { return known().count(name) > 0;
 bool is_errno_name(const std::string& name) {
   static const std::unordered_set<std::string> s = [] {
     std::unordered_set<std::string> out;
-    for (auto& l : lines_of(data::k_errno_names_txt)) out.insert(l);
+    for (auto& l : data_lines(data::k_errno_names_txt)) out.insert(l);
     return out;
   }();
   return s.count(name) > 0;
@@ -116,7 +117,7 @@ using DirectiveNames = std::map<std::string, bool>;
 
 DirectiveNames load_directive_names(SystemdVersion v) {
   DirectiveNames out;
-  for (auto& l : lines_of(release_file(v, "directives.txt"))) {
+  for (auto& l : data_lines(release_file(v, "directives.txt"))) {
     auto cols = split(l, '\t');
     out[cols[0]] = cols.size() > 1 && cols[1] == "removed";
   }

@@ -47,6 +47,14 @@ std::string normalize_path(const std::string& path) {
   return out.empty() ? "/" : out;
 }
 
+bool path_under(const std::string& path, const std::string& dir) {
+  if (dir == "/") return !path.empty() && path.front() == '/';
+  std::string d = dir;
+  while (d.size() > 1 && d.back() == '/') d.pop_back();
+  if (path.compare(0, d.size(), d) != 0) return false;
+  return path.size() == d.size() || path[d.size()] == '/';
+}
+
 std::string dirname_of(const std::string& path) {
   auto pos = path.find_last_of('/');
   if (pos == std::string::npos) return ".";

@@ -98,6 +98,9 @@ class OverlayFileSystem final : public FileSystem {
 // Lexically normalises an absolute path ("//a/./b/../c" -> "/a/c").
 std::string normalize_path(const std::string& path);
 std::string dirname_of(const std::string& path);
+// `path` is `dir` or below it, component-wise ("/a/bc" is not under "/a/b");
+// a trailing slash of `dir` is ignored, and every absolute path is under "/".
+bool path_under(const std::string& path, const std::string& dir);
 std::string basename_of(const std::string& path);
 
 }  // namespace sdh

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "util/linux_names.h"
 
+#include <string.h>
+
 #include <array>
 
 namespace sdh {
@@ -56,6 +58,11 @@ bool is_address_family_name(std::string_view name) {
   for (auto f : kFamilies)
     if (f == name) return true;
   return false;
+}
+
+std::string errno_name(int number) {
+  const char* name = strerrorname_np(number);
+  return name ? name : std::to_string(number);
 }
 
 }  // namespace sdh

@@ -17,6 +17,9 @@ std::string capability_text(int number);
 // Number of an upper-case "CAP_..." name; -1 when unknown.
 int capability_number(std::string_view name);
 
+// "EPERM" for 1; the number as text when the C library knows no name.
+std::string errno_name(int number);
+
 // "AF_INET6" for 10; "" when unknown.
 std::string_view address_family_name(int number);
 // True for every "AF_..." name, aliases (AF_LOCAL, AF_ROUTE) included.

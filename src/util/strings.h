@@ -12,6 +12,9 @@ namespace sdh {
 
 // Every field between separators, empty ones included ("a,,b" -> a, "", b).
 std::vector<std::string> split(std::string_view s, char sep);
+// The lines of a text without their newlines; a final newline ends the
+// last line and starts no empty one.
+std::vector<std::string> lines_of(std::string_view text);
 // `s` without leading and trailing white space (blanks, tabs, CR, LF...).
 std::string trim(std::string_view s);
 // The words between runs of blanks (spaces, tabs, newlines), none empty.

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/bisect.h"
+#include "util/linux_names.h"
 #include "verify/controls.h"
 
 #include "unit/directives.h"
+#include "unit/semantics.h"
 
 #include <errno.h>
 #include <string.h>
@@ -131,11 +133,7 @@ namespace {
 // that creates a file for that user, Exec lines re-listed with "!" or "+"
 // to keep root's credentials; Exec lines also stay in their order).
 bool only_grants(const std::string& key) {
-  static const std::set<std::string> kGrants = {
-      "ReadWritePaths", "ReadWriteDirectories", "BindReadOnlyPaths",     "BindPaths",          "ExecPaths",
-      "IPAddressAllow", "DeviceAllow",          "SocketBindAllow",       "SystemCallErrorNumber",
-      "AmbientCapabilities"};
-  return kGrants.count(key) > 0 || unit::is_exec_command("Service", key);
+  return unit::only_widens(key) || unit::is_exec_command("Service", key);
 }
 
 // The errnos a sandbox answers with: a filter's (EPERM by default, or
@@ -156,10 +154,9 @@ std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, c
     if (profile::is_service_manager(e.path)) continue;
     for (const auto& f : e.failures) {
       if (!refused_errno(f.error) || before.count({e.path, f.operation, f.error, f.detail})) continue;
-      const char* name = strerrorname_np(f.error);
       DeniedOperation op;
       op.operation = f.detail.empty() ? f.operation : fmt::format("{}({})", f.operation, f.detail);
-      op.error = name ? name : std::to_string(f.error);
+      op.error = errno_name(f.error);
       op.source = "profile";
       op.evidence = e.path + ": " + op.operation + " -> " + op.error;
       op.syscall = f.operation;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "unit/loader.h"
+#include "unit/semantics.h"
 #include "util/linux_names.h"
 #include "util/strings.h"
 
@@ -209,7 +210,7 @@ const ControlRow kControls[] = {
                               "ProtectClock"}),
                  {}, ControlMode::refused_args, {}, {}};
        std::vector<std::string> nums;
-       for (int i = 0; i <= kLastCapability; ++i) {
+       for (int i = 0; i < capability_count(); ++i) {
          bool kept = r.s.capability_bounding_set & (uint64_t{1} << i);
          nums.push_back(std::to_string(i));
          (kept ? c.must_allow : c.must_refuse).push_back(std::to_string(i));
@@ -246,13 +247,10 @@ const ControlRow kControls[] = {
     {"namespaces",
      [](const Read& r) -> std::optional<Control> {
        if (!r.s.restrict_namespaces_configured) return std::nullopt;
-       static const std::pair<const char*, uint32_t> kTypes[] = {
-           {"cgroup", unit::kNsCgroup}, {"ipc", unit::kNsIpc}, {"net", unit::kNsNet}, {"mnt", unit::kNsMnt},
-           {"pid", unit::kNsPid},       {"user", unit::kNsUser}, {"uts", unit::kNsUts}};
        std::vector<std::string> all, refuse, allow;
-       for (const auto& [name, bit] : kTypes) {
-         all.push_back(name);
-         ((r.s.restrict_namespaces & bit) ? allow : refuse).push_back(name);
+       for (const auto& t : unit::namespace_types()) {
+         all.emplace_back(t.name);
+         ((r.s.restrict_namespaces & t.bit) ? allow : refuse).emplace_back(t.name);
        }
        if (refuse.empty()) return std::nullopt;
        return Control{"namespaces", {"RestrictNamespaces"}, probe({"unshare"}, all), ControlMode::refused_args, refuse,
@@ -294,9 +292,7 @@ const ControlRow kControls[] = {
      }},
     {"unprivileged user",
      [](const Read& r) -> std::optional<Control> {
-       const auto& u = r.s.user;
-       bool unprivileged = r.s.dynamic_user || (u && !u->empty() && *u != "root" && *u != "0");
-       if (!unprivileged) return std::nullopt;
+       if (unit::runs_as_root(r.s)) return std::nullopt;
        return Control{"unprivileged user", {"User", "DynamicUser"}, probe({"uid"}), ControlMode::refused_args,
                       {"root"}, {}};
      }},
@@ -317,31 +313,24 @@ const std::map<std::string, std::string>& keys_without_control() {
       {"ProtectControlGroups", "the container already denies this to root, so a probe cannot tell the "
                                "directive's effect apart"},
       {"IPAddressDeny", "needs a network peer outside loopback to demonstrate"},
-      {"IPAddressAllow", "widens IPAddressDeny=; nothing to refuse"},
       {"SocketBindDeny", "needs the cgroup BPF programs a v1 hybrid machine may lack"},
-      {"SocketBindAllow", "widens SocketBindDeny=; nothing to refuse"},
       {"UMask", "a mode of new files, not a refusal: the check and workload exercise it"},
       {"ProtectProc", "hides other processes; the containment battery's /proc attempts show it"},
       {"ProcSubset", "hides /proc's non-process files; the containment battery shows it"},
       {"PrivateMounts", "a mount namespace of its own: no operation is refused"},
       {"PrivateIPC", "the containment battery's SysV IPC attempts show it"},
       {"SystemCallArchitectures", "the probe runs natively; a foreign-architecture call needs a foreign binary"},
-      {"AmbientCapabilities", "grants, does not refuse"},
       {"Group", "an identity, tested with User="},
-      {"SupplementaryGroups", "grants, does not refuse"},
-      {"ReadWritePaths", "grants, does not refuse"},
       {"StateDirectory", "grants, does not refuse"},
       {"CacheDirectory", "grants, does not refuse"},
       {"LogsDirectory", "grants, does not refuse"},
       {"RuntimeDirectory", "grants, does not refuse"},
       {"ConfigurationDirectory", "grants, does not refuse"},
-      {"BindPaths", "grants, does not refuse"},
       {"BindReadOnlyPaths", "a view of the file system; the containment battery shows what stays reachable"},
       {"TemporaryFileSystem", "a view of the file system; the containment battery shows what stays reachable"},
       {"ExecPaths", "the containment battery's execution attempts show it"},
       {"NoExecPaths", "the containment battery's execution attempts show it"},
       {"RootDirectory", "a view of the file system; the containment battery shows what stays reachable"},
-      {"DeviceAllow", "widens DevicePolicy=; nothing to refuse"},
       {"NotifyAccess", "who may send sd_notify messages: not observable from inside"},
       {"KeyringMode", "the containment battery's keyctl attempt shows it"},
       {"RemoveIPC", "acts when the service stops"},
@@ -354,7 +343,17 @@ const std::map<std::string, std::string>& keys_without_control() {
       {"ExecStopPost", "re-listed helper lines: their runs are part of the check"},
       {"PIDFile", "where the daemon writes its PID: the start shows it"},
   };
-  return k;
+  // What only widens refuses nothing a probe could show (unit/semantics.h);
+  // a row above says more where there is more to say.
+  static const std::map<std::string, std::string> all = [] {
+    std::map<std::string, std::string> m = k;
+    const auto probed = keys_with_control();  // SystemCallErrorNumber= goes with the filter's control
+    for (std::string_view key : unit::widening_directives())
+      if (std::find(probed.begin(), probed.end(), key) == probed.end())
+        m.emplace(std::string(key), "only widens what other directives restrict: nothing to refuse");
+    return m;
+  }();
+  return all;
 }
 
 std::vector<std::string> keys_with_control() {

@@ -70,7 +70,4 @@ struct ControlOutcome {
 ControlOutcome evaluate_control(const Control& control, const systemd::ExecResult& sandboxed,
                                 const systemd::ExecResult& plain);
 
-// The highest capability number known (sdh::capability_number for the others).
-inline constexpr int kLastCapability = 40;
-
 }  // namespace sdh::verify

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/diagnose.h"
+#include "util/linux_names.h"
 
 #include <algorithm>
 #include <cctype>
@@ -184,8 +185,7 @@ std::vector<std::string> environment_clues(const profile::Profile& failed_run,
   for (const auto& e : failed_run.executables) {
     if (profile::is_service_manager(e.path)) continue;
     for (const auto& f : e.failures) {
-      const char* name = strerrorname_np(f.error);
-      std::string error = name ? name : std::to_string(f.error);
+      const std::string error = errno_name(f.error);
       const bool talks = f.operation == "connect" || f.operation == "sendto" || f.operation == "bind";
       if (talks && !f.detail.empty() && f.detail[0] != '/' &&
           (f.error == ECONNREFUSED || f.error == ENETUNREACH || f.error == EHOSTUNREACH ||

@@ -21,8 +21,10 @@ Result<std::vector<Directive>> parse_dropin(const std::string& text) {
   std::vector<unit::Diagnostic> diagnostics;
   auto assignments = unit::parse_unit_text(text, "drop-in", diagnostics);
   for (const auto& d : diagnostics) {
-    bool refused = d.severity == unit::Severity::error || d.message.find("missing '='") != std::string::npos ||
-                   d.message.find("outside of any section") != std::string::npos;
+    // The file's form (a line without '=', an assignment before any
+    // section) is refused; a note on it (a file ending in a continuation) is not.
+    bool refused = d.severity == unit::Severity::error ||
+                   (d.kind == unit::DiagnosticKind::syntax && d.severity != unit::Severity::note);
     if (refused)
       return fail(fmt::format("line {}: {}{}", d.location.line, d.message,
                               d.source_line.empty() ? "" : ": " + d.source_line));

@@ -11,20 +11,18 @@ namespace {
 
 RuleOutcome decide_private_devices(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "private-devices";
   if (c.unit.private_devices) return r;
   auto devs = real_devices(c.ev);
   if (!devs.empty()) {
-    r.not_set.push_back(refuse("PrivateDevices=yes", "opens " + sample(path_list(devs)), rule));
+    r.not_set.push_back(refuse("PrivateDevices=yes", "opens " + sample(path_list(devs))));
     return r;
   }
   if (c.ev.flag("mounts")) {
-    r.not_set.push_back(refuse("PrivateDevices=yes", "mounts file systems (needs the host's mount namespace)", rule));
+    r.not_set.push_back(refuse("PrivateDevices=yes", "mounts file systems (needs the host's mount namespace)"));
     return r;
   }
   r.options.push_back(single("PrivateDevices", "yes",
-                             fmt::format("only pseudo devices (/dev/null, /dev/urandom, ...) used ({})", c.scope()),
-                             rule));
+                             fmt::format("only pseudo devices (/dev/null, /dev/urandom, ...) used ({})", c.scope())));
   return r;
 }
 
@@ -46,7 +44,6 @@ namespace {
 
 RuleOutcome decide_device_policy(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "device-policy";
   if (c.unit.device_policy != unit::DevicePolicy::auto_) return r;
   std::vector<const PathUse*> used;
   for (const auto& [path, use] : c.ev.paths) {
@@ -65,15 +62,14 @@ RuleOutcome decide_device_policy(const Context& c) {
   auto dev_allow = [&](Option& o, const std::vector<const PathUse*>& entries) {
     for (const auto* u : entries)
       o.directives.push_back(
-          make("DeviceAllow", {written_path(u->path) + " " + device_access(*u)}, "opened by " + who(u->executables), rule));
+          make("DeviceAllow", {written_path(u->path) + " " + device_access(*u)}, "opened by " + who(u->executables)));
   };
   {
     Option o;
     o.forbids = 0;
     o.directives.push_back(make("DevicePolicy", {"closed"},
                                 non_pseudo.empty() ? fmt::format("only pseudo devices used ({})", c.scope())
-                                                   : "device access limited to the nodes below",
-                                rule));
+                                                   : "device access limited to the nodes below"));
     dev_allow(o, non_pseudo);
     r.options.push_back(o);
   }
@@ -82,8 +78,7 @@ RuleOutcome decide_device_policy(const Context& c) {
     o.forbids = 1;
     o.directives.push_back(make("DevicePolicy", {"strict"},
                                 used.empty() ? fmt::format("no device node opened ({})", c.scope())
-                                             : "device access limited to the nodes below",
-                                rule));
+                                             : "device access limited to the nodes below"));
     dev_allow(o, used);
     r.options.push_back(o);
   }

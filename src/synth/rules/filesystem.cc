@@ -4,13 +4,13 @@
 #include "synth/sessions.h"
 
 #include "synth/syscall_groups.h"
+#include "unit/semantics.h"
 
 namespace sdh::synth::rules {
 namespace {
 
 RuleOutcome decide_private_tmp(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "private-tmp";
   if (c.unit.private_tmp || c.dynamic_user()) return r;
   std::vector<std::string> shared;
   for (const char* base : {"/tmp", "/var/tmp"}) {
@@ -34,11 +34,11 @@ RuleOutcome decide_private_tmp(const Context& c) {
     }
   }
   if (!shared.empty()) {
-    r.not_set.push_back(refuse("PrivateTmp=yes", "uses pre-existing " + sample(shared), rule));
+    r.not_set.push_back(refuse("PrivateTmp=yes", "uses pre-existing " + sample(shared)));
     return r;
   }
   if (c.ev.flag("mounts")) {
-    r.not_set.push_back(refuse("PrivateTmp=yes", "mounts file systems the host must see", rule));
+    r.not_set.push_back(refuse("PrivateTmp=yes", "mounts file systems the host must see"));
     return r;
   }
   // Where the release has it, "disconnected": its own tmpfs /tmp and /var/tmp,
@@ -46,8 +46,7 @@ RuleOutcome decide_private_tmp(const Context& c) {
   bool disconnected = c.accepts("PrivateTmp", "disconnected");
   r.options.push_back(single("PrivateTmp", disconnected ? "disconnected" : "yes",
                              fmt::format("no file in /tmp or /var/tmp shared with other programs ({}){}", c.scope(),
-                                         disconnected ? "; disconnected: its own tmpfs, nothing of the host's" : ""),
-                             rule));
+                                         disconnected ? "; disconnected: its own tmpfs, nothing of the host's" : "")));
   return r;
 }
 
@@ -73,11 +72,10 @@ RuleOutcome decide_private_mounts(const Context& c) {
   if (c.unit.private_mounts) return r;
   if (c.ev.flag("mounts")) {
     r.not_set.push_back(refuse("PrivateMounts=yes",
-                               who(c.ev.flags.at("mounts").executables) + " mounts file systems the host must see",
-                               "private-mounts"));
+                               who(c.ev.flags.at("mounts").executables) + " mounts file systems the host must see"));
     return r;
   }
-  r.options.push_back(single("PrivateMounts", "yes", fmt::format("no mount() ({})", c.scope()), "private-mounts"));
+  r.options.push_back(single("PrivateMounts", "yes", fmt::format("no mount() ({})", c.scope())));
   return r;
 }
 
@@ -125,7 +123,7 @@ std::optional<std::pair<uint32_t, uint32_t>> service_ids(const Context& c) {
     uid = a->uid;
     gid = a->gid;
   }
-  if (group && !group->empty() && *group != "root" && *group != "0") {
+  if (!unit::is_root_name(group)) {
     const Account* by_group = nullptr;
     for (const auto& a : c.facts.accounts)
       if (a.group == *group) by_group = &a;
@@ -147,10 +145,9 @@ bool hand_over_keeps_owner(const Context& c, const std::string& dir) {
 
 RuleOutcome decide_protect_system(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-system";
   if (c.unit.protect_system == unit::ProtectSystem::strict && !c.dynamic_user()) return r;
   if (c.ev.flag("mounts")) {
-    r.not_set.push_back(refuse("ProtectSystem=", "mounts file systems the host must see", rule));
+    r.not_set.push_back(refuse("ProtectSystem=", "mounts file systems the host must see"));
     return r;
   }
   auto writes = writes_needing_rw(c);
@@ -205,8 +202,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     make_dirs = make("ExecStartPre", lines,
                      fmt::format("{} made at start directly in {}, which other packages share: created first, with "
                                  "full privileges, so that it alone is writable",
-                                 join(made_dirs, ", "), join(parents, ", ")),
-                     rule);
+                                 join(made_dirs, ", "), join(parents, ", ")));
   }
   auto written_under = [&](const std::string& key, const std::string& name) {
     std::vector<std::string> p;
@@ -220,8 +216,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     return make("ProtectSystem", {"strict"},
                 fmt::format("the OS tree is read-only; {}", extra.empty() ? "no write outside /dev, /proc, /sys" +
                                                                                std::string(c.private_tmp() ? " and the private /tmp" : "")
-                                                                         : extra),
-                rule);
+                                                                         : extra));
   };
   bool rw_needed = !writes.empty();
   Option a;
@@ -232,7 +227,7 @@ RuleOutcome decide_protect_system(const Context& c) {
   bool restate = c.unit.protect_system != unit::ProtectSystem::strict;
   if (restate) a.directives.push_back(strict_line(rw_needed ? "the writable paths below are the ones written" : ""));
   for (const auto& [key, names] : managed) {
-    for (const auto& n : names) a.directives.push_back(make(key, {n}, "writes " + written_under(key, n), rule));
+    for (const auto& n : names) a.directives.push_back(make(key, {n}, "writes " + written_under(key, n)));
   }
   auto written_below = [&](const std::string& dir) {
     std::vector<std::string> p;
@@ -245,7 +240,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     }
     return who(exes) + " writes " + sample(p, 2);
   };
-  for (const auto& p : rw_a) a.directives.push_back(make("ReadWritePaths", {written_path("-" + p)}, written_below(p), rule));
+  for (const auto& p : rw_a) a.directives.push_back(make("ReadWritePaths", {written_path("-" + p)}, written_below(p)));
   if (make_dirs) a.directives.push_back(*make_dirs);
   r.options.push_back(a);
   if (!managed.empty()) {
@@ -254,7 +249,7 @@ RuleOutcome decide_protect_system(const Context& c) {
     b.required = rw_needed;
     if (restate) b.directives.push_back(strict_line("the writable paths below are the ones written"));
     for (const auto& p : rw_b)
-      b.directives.push_back(make("ReadWritePaths", {written_path("-" + p)}, written_below(p), rule));
+      b.directives.push_back(make("ReadWritePaths", {written_path("-" + p)}, written_below(p)));
     if (make_dirs) b.directives.push_back(*make_dirs);
     r.options.push_back(b);
   }
@@ -280,7 +275,6 @@ namespace {
 
 RuleOutcome decide_protect_home(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-home";
   if (c.unit.protect_home == unit::ProtectHome::yes) return r;
   std::vector<const PathUse*> any, writes;
   for (const char* base : {"/home", "/root", "/run/user"}) {
@@ -291,29 +285,29 @@ RuleOutcome decide_protect_home(const Context& c) {
     }
   }
   if (c.ev.flag("mounts")) {
-    r.not_set.push_back(refuse("ProtectHome=", "mounts file systems the host must see", rule));
+    r.not_set.push_back(refuse("ProtectHome=", "mounts file systems the host must see"));
     return r;
   }
   if (any.empty()) {
     r.options.push_back(single("ProtectHome", "yes",
-                               fmt::format("nothing under /home, /root or /run/user touched ({})", c.scope()), rule));
+                               fmt::format("nothing under /home, /root or /run/user touched ({})", c.scope())));
     return r;
   }
-  r.not_set.push_back(refuse("ProtectHome=yes", "uses " + sample(path_list(any)), rule));
+  r.not_set.push_back(refuse("ProtectHome=yes", "uses " + sample(path_list(any))));
   if (writes.empty()) {
     // tmpfs over the homes with the files read bound back in beats read-only.
     Option t;
     t.forbids = 0;
-    t.directives.push_back(make("ProtectHome", {"tmpfs"}, "homes hidden except the files read below", rule));
+    t.directives.push_back(make("ProtectHome", {"tmpfs"}, "homes hidden except the files read below"));
     for (const auto* u : any) {
-      t.directives.push_back(make("BindReadOnlyPaths", {written_path("-" + u->path)}, "read by " + who(u->executables), rule));
+      t.directives.push_back(make("BindReadOnlyPaths", {written_path("-" + u->path)}, "read by " + who(u->executables)));
     }
     r.options.push_back(t);
     if (c.unit.protect_home == unit::ProtectHome::no) {
-      r.options.push_back(single("ProtectHome", "read-only", "homes only read: " + sample(path_list(any)), rule, 1));
+      r.options.push_back(single("ProtectHome", "read-only", "homes only read: " + sample(path_list(any)), 1));
     }
   } else {
-    r.not_set.push_back(refuse("ProtectHome=read-only", "writes " + sample(path_list(writes)), rule));
+    r.not_set.push_back(refuse("ProtectHome=read-only", "writes " + sample(path_list(writes))));
   }
   return r;
 }
@@ -339,7 +333,6 @@ namespace {
 // part of "runs as root" an attacker wants.
 RuleOutcome decide_inaccessible_secrets(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "inaccessible-secrets";
   if (c.unprivileged() || !c.unit.inaccessible_paths.empty()) return r;  // an unprivileged user cannot read them anyway
   if (c.ev.flag("mounts")) return r;
   std::vector<std::string> hide;
@@ -360,12 +353,9 @@ RuleOutcome decide_inaccessible_secrets(const Context& c) {
   if (hide.empty()) return r;
   Option o;
   o.required = true;
-  std::vector<std::string> dashed;
-  for (const auto& h : hide) dashed.push_back("-" + h);
-  o.directives.push_back(make("InaccessiblePaths", {written_paths(dashed)},
+  o.directives.push_back(make("InaccessiblePaths", {written_optional_paths(hide)},
                               fmt::format("runs as root but never touched these secrets of other programs ({}){}",
-                                          c.scope(), root_home),
-                              rule));
+                                          c.scope(), root_home)));
   r.options.push_back(o);
   return r;
 }
@@ -396,7 +386,7 @@ namespace {
 // own escapes the read-only pass of ProtectSystem=strict (252 and 257 both:
 // NoExecPaths=-/run leaves /run writable). The folders of the list that the
 // plan does not let it write are made read-only again, explicitly.
-void keep_read_only(const Context& c, const std::vector<std::string>& no_exec, Option& o, const std::string& rule) {
+void keep_read_only(const Context& c, const std::vector<std::string>& no_exec, Option& o) {
   if (!c.strict() && !c.dynamic_user()) return;
   std::vector<std::string> ro;
   for (const auto& entry : no_exec) {
@@ -406,28 +396,13 @@ void keep_read_only(const Context& c, const std::vector<std::string>& no_exec, O
     ro.push_back(path);
   }
   if (ro.empty()) return;
-  std::vector<std::string> dashed;
-  for (const auto& p : ro) dashed.push_back("-" + p);
-  o.directives.push_back(make("ReadOnlyPaths", {written_paths(dashed)},
+  o.directives.push_back(make("ReadOnlyPaths", {written_optional_paths(ro)},
                               fmt::format("not written ({}); NoExecPaths= above mounts {} on its own, which "
                                           "ProtectSystem=strict would then leave writable",
-                                          c.scope(), sample(ro, 3)),
-                              rule));
+                                          c.scope(), sample(ro, 3))));
 }
 
-// The programs the service may run: every one seen and every one its
-// unit's command lines name, with the interpreters of its scripts. `certain`
-// when that list is all there is: each is a known ELF binary or a named
-// interpreter, none was looked up in $PATH, none is a command never seen run.
-struct ProgramList {
-  std::set<std::string> programs;
-  std::set<std::string> libraries;  // shared objects opened outside the library folders
-  bool certain = true;
-};
-
-// Where shared libraries live; they stay executable under a program list.
-const char* const kLibraryFolders[] = {"/usr/lib", "/lib", "/usr/lib64", "/lib64", "/usr/lib32", "/lib32",
-                                       "/usr/libx32", "/libx32"};
+}  // namespace
 
 ProgramList programs_run(const Context& c) {
   ProgramList l;
@@ -471,17 +446,19 @@ ProgramList programs_run(const Context& c) {
                          (so + 3 == base.size() ||
                           (base[so + 3] == '.' && base.find_first_not_of("0123456789.", so + 3) == std::string::npos));
     if (!shared_object || !(use.access & kRead)) continue;
-    if (std::any_of(std::begin(kLibraryFolders), std::end(kLibraryFolders),
-                    [&](const char* lib) { return path_under(path, lib); }))
+    // In a library folder: those stay executable under a program list.
+    const auto libs = unit::library_folders();
+    if (std::any_of(libs.begin(), libs.end(), [&](std::string_view lib) { return path_under(path, std::string(lib)); }))
       continue;
     l.libraries.insert(path);
   }
   return l;
 }
 
+namespace {
+
 RuleOutcome decide_exec_paths(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "exec-paths";
   if (!c.unit.exec_paths.empty() || !c.unit.no_exec_paths.empty() || c.ev.flag("mounts")) return r;
   const ProgramList list = programs_run(c);
   const std::set<std::string>& programs = list.programs;
@@ -493,27 +470,30 @@ RuleOutcome decide_exec_paths(const Context& c) {
   if (list.certain && c.unprivileged()) {
     std::vector<std::string> paths(programs.begin(), programs.end());
     paths.insert(paths.end(), list.libraries.begin(), list.libraries.end());
-    // Every library folder (kLibraryFolders): /usr/lib must exist, the
-    // others may not on this machine.
-    for (const std::string lib : kLibraryFolders) paths.push_back(lib == "/usr/lib" ? lib : "-" + lib);
+    // Every library folder: /usr/lib must exist, the others may not on
+    // this machine.
+    for (std::string_view lib : unit::library_folders())
+      paths.push_back(lib == "/usr/lib" ? std::string(lib) : "-" + std::string(lib));
     Option o;
     o.required = true;
     // The scratch folders are mounts of their own (private /tmp, /dev/shm):
     // "/" alone does not reach them.
-    const std::vector<std::string> no_exec = {"/", "-/tmp", "-/var/tmp", "-/dev/shm", "-/run"};
+    std::vector<std::string> no_exec = {"/"};
+    for (std::string_view s : unit::scratch_folders()) no_exec.push_back("-" + std::string(s));
+    no_exec.push_back("-/run");
     o.directives.push_back(make("NoExecPaths", {written_paths(no_exec)},
-                                "nothing but the programs below may be executed, from any folder", rule));
-    keep_read_only(c, no_exec, o, rule);
+                                "nothing but the programs below may be executed, from any folder"));
+    keep_read_only(c, no_exec, o);
     o.directives.push_back(make("ExecPaths", {written_paths(paths)},
                                 fmt::format("the {} program{} run and their interpreters ({}), and the libraries they "
                                             "map ({})",
                                             programs.size(), programs.size() == 1 ? "" : "s", sample(paths, 3),
-                                            c.scope()),
-                                rule));
+                                            c.scope())));
     r.options.push_back(o);
     return r;
   }
-  std::set<std::string> writable = {"/tmp", "/var/tmp", "/dev/shm", "/run"};
+  std::set<std::string> writable(unit::scratch_folders().begin(), unit::scratch_folders().end());
+  writable.insert("/run");
   for (const auto& w : c.planned_paths("ReadWritePaths")) writable.insert(w);
   std::vector<std::string> noexec;
   for (const auto& w : writable) {
@@ -532,9 +512,8 @@ RuleOutcome decide_exec_paths(const Context& c) {
            fmt::format("nothing was executed from a folder it may write ({}); {}", c.scope(),
                        list.certain ? "no program list: it runs as root, and ExecPaths= entries are mounts that "
                                       "ProtectSystem=strict leaves writable"
-                                    : "a program list would need the interpreters of its scripts"),
-           rule));
-  keep_read_only(c, noexec, o, rule);
+                                    : "a program list would need the interpreters of its scripts")));
+  keep_read_only(c, noexec, o);
   r.options.push_back(o);
   return r;
 }
@@ -566,8 +545,7 @@ RuleOutcome decide_shared_memory(const Context& c) {
   Option o;
   o.required = true;
   o.directives.push_back(make("InaccessiblePaths", {"-/dev/shm"},
-                              fmt::format("no POSIX shared memory or semaphore under /dev/shm used ({})", c.scope()),
-                              "shared-memory"));
+                              fmt::format("no POSIX shared memory or semaphore under /dev/shm used ({})", c.scope())));
   r.options.push_back(o);
   return r;
 }
@@ -586,243 +564,6 @@ const Rule& rule_shared_memory() {
   return r;
 }
 
-namespace {
-
-RuleOutcome decide_unused_views(const Context&) { return {}; }
-
-}  // namespace
-
-const Rule& rule_unused_views() {
-  static const Rule r{
-      .id = "unused-views",
-      .keys = {"ReadOnlyPaths", "TemporaryFileSystem"},
-      .assessors = {},
-      .mount_namespace = true,
-      .forbidden_by = "never emitted: ProtectSystem=strict and ProtectHome=tmpfs + BindReadOnlyPaths= give the same view",
-      .implies = "",
-      .decide = decide_unused_views, .order = 390};
-  return r;
-}
-
-namespace {
-
-// The OS trees an ephemeral root binds in whole, read-only: programs,
-// libraries and configuration. The rest of the host (/var, /srv, /opt,
-// /home, /run...) is left out but for what the daemon was seen to use.
-const char* const kOsTrees[] = {"/usr", "/etc", "-/bin", "-/sbin", "-/lib", "-/lib64", "-/lib32", "-/libx32"};
-
-bool in_os_tree(const std::string& path) {
-  for (const char* t : kOsTrees) {
-    std::string tree = t[0] == '-' ? t + 1 : t;
-    if (path_under(path, tree)) return true;
-  }
-  return false;
-}
-
-// What to bind for a path the daemon used: the folder a package owns in a
-// shared one (/var/lib/redis for /var/lib/redis/dump.rdb, /var/www for
-// /var/www/html/index.php), so that files it creates or rotates there and
-// the neighbours of what it read are in view too.
-std::string bind_root(const std::string& path) {
-  std::string p = path;
-  while (dirname_of(p) != "/" && !shared_folder(dirname_of(p))) p = dirname_of(p);
-  return p;
-}
-
-RuleOutcome decide_root_directory(const Context& c) {
-  RuleOutcome r;
-  const std::string rule = "root-directory";
-  if (!c.unit.root_directory.empty() || !c.unit.root_image.empty() || !c.unit.default_dependencies) return r;
-  // An ephemeral root: an empty folder systemd makes at each start (a
-  // RuntimeDirectory=), with the OS trees and what the daemon used bound in.
-  std::vector<std::string> why_not;
-  if (c.ev.flag("mounts")) why_not.push_back("mounts file systems the host must see");
-  if (c.ev.lost_events > 0) why_not.push_back("the profile lost events: a file it used may be missing from the root");
-  if (!c.unit.bind_paths.empty() || !c.unit.bind_read_only_paths.empty() || !c.unit.temporary_file_system.empty())
-    why_not.push_back("the unit mounts its own paths (BindPaths=, TemporaryFileSystem=)");
-  if (!c.strict()) why_not.push_back("the OS tree stays writable to it (no ProtectSystem=strict)");
-  // A bind needs its source before the start: what it creates directly in
-  // a shared folder (nginx's /run/nginx.pid) cannot be bound in.
-  // (A directory systemd makes for it first, RuntimeDirectory= and the like, is there.)
-  // What it may write, planned or the unit's own: bound in writable, whole.
-  std::vector<std::string> writable = c.planned_paths("ReadWritePaths");
-  for (const auto& p : c.unit.read_write_paths) writable.push_back(unit::strip_path_prefixes(p));
-  auto granted = [&](const std::string& dir) {
-    return std::any_of(writable.begin(), writable.end(), [&](const std::string& w) { return path_under(dir, w); });
-  };
-  const std::string name = c.unit.name.substr(0, c.unit.name.rfind('.')) + "-root";
-  const std::string root = "/run/" + name;
-  if (!unit::write_directory_name(name) || !unit::write_path(root))
-    why_not.push_back("the unit's name cannot be a folder name in a unit file unquoted");
-  for (const auto& w : writable)
-    if (path_under(root, w)) {
-      why_not.push_back(fmt::format("it may write all of {}, where the root would lie", w));
-      break;
-    }
-  // A file written directly in a shared folder (a log in /var/log) can only
-  // come in with the folder: a bind of the file itself needs it before the
-  // start, and would keep the old file after a rotation. That is as far as
-  // the plan grants the folder anyway; else the root is refused.
-  for (const auto& [path, use] : c.ev.paths)
-    if ((use.access & kWriteBits) && !shared_folder(path) && shared_folder(dirname_of(path)) &&
-        !path_under(path, "/tmp") && !path_under(path, "/var/tmp") && !path_under(path, "/dev") &&
-        !c.made_by_systemd(path) && !granted(dirname_of(path))) {
-      why_not.push_back(fmt::format("writes {} directly in {}, which it may not write whole", path, dirname_of(path)));
-      break;
-    }
-  if (!why_not.empty()) {
-    r.not_set.push_back(refuse("RootDirectory=", sample(why_not), rule));
-    return r;
-  }
-  std::set<std::string> rw, ro;
-  auto add = [&](const std::string& path, bool writes) {
-    // The OS trees are there already, read-only; what it writes in them is
-    // bound in writable on top.
-    if (path.empty() || path[0] != '/' || (in_os_tree(path) && !writes)) return;
-    for (const char* api : {"/proc", "/sys", "/dev"})
-      if (path_under(path, api)) return;
-    for (const char* tmp : {"/tmp", "/var/tmp"})
-      if (path_under(path, tmp)) {
-        if (!c.private_tmp()) (writes ? rw : ro).insert(tmp);  // the host's, shared
-        return;
-      }
-    if (shared_folder(path)) return;  // a folder's own entry (stat of /var): its used contents come in
-    (writes ? rw : ro).insert(bind_root(path));
-  };
-  for (const auto& [path, use] : c.ev.paths) add(path, (use.access & kWriteBits) != 0);
-  for (const auto& exe : c.ev.executables) add(exe, false);
-  // Sockets it connects or sends to: a read-only mount still lets it connect.
-  bool journal = false;
-  for (const auto& a : c.ev.addresses) {
-    if (a.family != "AF_UNIX" || a.address.empty() || a.address[0] != '/' || a.op == "bind" || a.op == "listen")
-      continue;
-    // /dev/log is systemd's link into the journal's folder.
-    if (a.address == "/dev/log" || path_under(a.address, "/run/systemd/journal")) journal = true;
-    else add(a.address, false);
-  }
-  if (journal) ro.insert("/run/systemd/journal");
-  // sd_notify() of a Type=notify daemon goes to the manager's socket.
-  if (c.unit.service_type == "notify" || c.unit.service_type == "notify-reload") ro.insert("/run/systemd/notify");
-  for (const auto& w : writable)
-    if (shared_folder(w)) rw.insert(w);  // the folder itself, as granted
-    else add(w, true);
-  // A folder bound writable covers its read-only entries; nested entries go
-  // with their ancestor.
-  auto covered = [](const std::set<std::string>& set, const std::string& p) {
-    return std::any_of(set.begin(), set.end(), [&](const std::string& q) { return q != p && path_under(p, q); });
-  };
-  std::set<std::string> binds_rw, binds_ro;
-  for (const auto& p : rw)
-    if (!covered(rw, p)) binds_rw.insert(p);
-  for (const auto& p : ro)
-    if (!covered(ro, p) && !covered(binds_rw, p) && !binds_rw.count(p)) binds_ro.insert(p);
-
-  Option o;
-  o.directives.push_back(make("RuntimeDirectory", {name},
-                              "an empty folder systemd makes at each start and removes after the stop: the root below",
-                              rule));
-  o.directives.push_back(make(
-      "RootDirectory", {root},
-      fmt::format("an ephemeral root: every file, program and socket seen ({} paths, {} executables) lies under what "
-                  "is bound in below; the rest of the host (other packages' data, /home, /srv, /opt) is not there",
-                  c.ev.paths.size(), c.ev.executables.size()),
-      rule));
-  std::vector<std::string> os(std::begin(kOsTrees), std::end(kOsTrees));
-  o.directives.push_back(make("BindReadOnlyPaths", {written_paths(os)},
-                              "the OS trees, read-only: programs, libraries (ELF dependencies, NSS and PAM modules) "
-                              "and configuration",
-                              rule));
-  auto dashed = [](const std::set<std::string>& set) {
-    std::vector<std::string> out;
-    for (const auto& p : set) out.push_back("-" + p);
-    return written_paths(out);
-  };
-  if (!binds_ro.empty())
-    o.directives.push_back(make("BindReadOnlyPaths", {dashed(binds_ro)},
-                                fmt::format("read, not written: {} ({})", sample({binds_ro.begin(), binds_ro.end()}, 4), c.scope()), rule));
-  if (!binds_rw.empty())
-    o.directives.push_back(make("BindPaths", {dashed(binds_rw)},
-                                fmt::format("written: {} ({})", sample({binds_rw.begin(), binds_rw.end()}, 4), c.scope()), rule));
-  // Inside a root, systemd takes the path lists for host paths and drops
-  // them, being outside it: the restrictions that must hold there are
-  // repeated with "+" (relative to the root). The root itself is read-only
-  // (ProtectSystem=strict) but the mounts made in it are not: its /run, the
-  // private /tmp and /var/tmp, the host's /dev/shm under the private /dev,
-  // the binds, and the root's own folder, which systemd binds in at /run.
-  o.directives.push_back(make("TemporaryFileSystem", {"/run:ro,noexec"},
-                              "an empty, read-only /run in the root (systemd would mount a writable one); what it "
-                              "uses there is bound in above",
-                              rule));
-  std::vector<std::string> no_exec = {"+/", "-+/tmp", "-+/var/tmp", "-+/etc"};
-  for (const auto& p : binds_rw)
-    if (!std::any_of(c.ev.executables.begin(), c.ev.executables.end(),
-                     [&](const std::string& e) { return path_under(e, p); }))
-      no_exec.push_back("-+" + p);
-  // When the programs it runs are certain, the OS trees' programs are
-  // noexec too (each bind is a mount of its own) but for those; the library
-  // folders stay executable (the /lib binds are mounts of their own).
-  // (Not for a root service: the ExecPaths= entries would be writable mounts.)
-  const ProgramList list = programs_run(c);
-  const bool program_list = list.certain && c.unprivileged();
-  if (program_list)
-    for (const char* tree : {"-+/usr", "-+/bin", "-+/sbin"}) no_exec.push_back(tree);
-  o.directives.push_back(make("NoExecPaths", {written_paths(no_exec)},
-                              program_list ? "nothing runs from the root, its temporary folders, /etc, the folders it "
-                                             "writes or the OS trees, but the programs below"
-                                           : "nothing runs from the root, its temporary folders, /etc or the folders "
-                                             "it writes: programs come from the OS trees bound in",
-                              rule));
-  if (program_list) {
-    std::vector<std::string> exec;
-    for (const auto& p : list.programs) exec.push_back("+" + p);
-    for (const auto& p : list.libraries) exec.push_back("-+" + p);
-    // /bin and /sbin are binds of their own in the root: a command line's
-    // program as the unit spells it (/bin/kill) is not the /usr/bin/kill
-    // a newer systemd records.
-    for (const auto& [key, lines] : c.unit.exec_lines)
-      for (const auto& line : lines) {
-        auto p = unit::exec_program(line);
-        if (p && (*p)[0] == '/' && !unit::unsandboxed_program(line) && !list.programs.count(*p) && nameable(*p))
-          exec.push_back("-+" + *p);
-      }
-    for (const char* lib : {"+/usr/lib", "-+/usr/lib64", "-+/usr/lib32", "-+/usr/libx32"}) exec.push_back(lib);
-    o.directives.push_back(make("ExecPaths", {written_paths(exec)},
-                                fmt::format("in the root, the {} program{} run and their interpreters ({}), and the "
-                                            "libraries ({})",
-                                            list.programs.size(), list.programs.size() == 1 ? "" : "s",
-                                            sample({list.programs.begin(), list.programs.end()}, 3), c.scope()),
-                                rule));
-  }
-  std::vector<std::string> hidden = {"-+/dev/shm", "-+" + root};
-  for (const auto& d : c.plan)
-    if (d.key == "InaccessiblePaths")
-      for (const auto& v : d.values)
-        for (const auto& p : unit::read_list_items(v).value_or(std::vector<std::string>{})) {
-          std::string bare = unit::strip_path_prefixes(p);
-          if (bare != "/dev/shm") hidden.push_back("-+" + bare);
-        }
-  o.directives.push_back(make("InaccessiblePaths", {written_paths(hidden)},
-                              "the host's /dev/shm under the private /dev, the root's own folder, and the secrets "
-                              "hidden above, as seen inside the root",
-                              rule));
-  r.options.push_back(o);
-  return r;
-}
-
-}  // namespace
-
-const Rule& rule_root_directory() {
-  static const Rule r{
-      .id = "root-directory",
-      .keys = {"RootDirectory"},
-      .assessors = {"RootDirectoryOrRootImage"},
-      .mount_namespace = true,
-      .forbidden_by = "mounts, a lost event, the unit's own binds, a writable OS tree; verification falls back without it",
-      .implies = "",
-      .decide = decide_root_directory, .order = 400};
-  return r;
-}
-
 // This file's rules; knowledge_base() puts every file's in the optimiser's order.
 std::vector<const Rule*> filesystem_rules() {
   return {
@@ -833,8 +574,6 @@ std::vector<const Rule*> filesystem_rules() {
       &rule_inaccessible_secrets(),
       &rule_exec_paths(),
       &rule_shared_memory(),
-      &rule_unused_views(),
-      &rule_root_directory(),
   };
 }
 

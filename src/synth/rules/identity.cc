@@ -12,7 +12,6 @@ namespace {
 RuleOutcome decide_user(const Context& c) {
   RuleOutcome r;
   if (c.unit.dynamic_user || !is_root_name(c.unit.user)) return r;  // already unprivileged
-  const std::string rule = "user";
   std::vector<std::string> blockers;
   if (!c.ev.capabilities.empty()) {
     std::vector<std::string> caps;
@@ -50,15 +49,15 @@ RuleOutcome decide_user(const Context& c) {
     for (const auto& b : blockers) reason += (reason.empty() ? "" : "; ") + b;
     auto su = static_user_analysis(c);
     if (!su.usable()) {
-      r.not_set.push_back(refuse("DynamicUser=yes", "runs as root because it " + reason, rule));
+      r.not_set.push_back(refuse("DynamicUser=yes", "runs as root because it " + reason));
       // Always say why it stays root, with or without an account in view.
       std::string why;
       for (const auto& b : su.blockers) why += (why.empty() ? "" : "; ") + b;
       if (why.empty()) why = "no account to start it as";
-      r.not_set.push_back(refuse("User=" + (su.account ? su.account->name : std::string()), why, rule));
+      r.not_set.push_back(refuse("User=" + (su.account ? su.account->name : std::string()), why));
       return r;
     }
-    r.not_set.push_back(refuse("DynamicUser=yes", "it " + reason + "; the static User= below covers that", rule));
+    r.not_set.push_back(refuse("DynamicUser=yes", "it " + reason + "; the static User= below covers that"));
     const Account& a = *su.account;
     std::vector<std::string> caps;
     for (const auto& [cap, why] : su.obviated_caps) caps.push_back(cap);
@@ -83,12 +82,12 @@ RuleOutcome decide_user(const Context& c) {
     // a name a unit file cannot carry is no account to propose.
     for (const std::string& name : {a.name, group})
       if (auto w = unit::write_account_name(name); !w) {
-        r.not_set.push_back(refuse("User=", "the account cannot be named in a unit file: " + w.error().message(), rule));
+        r.not_set.push_back(refuse("User=", "the account cannot be named in a unit file: " + w.error().message()));
         return r;
       }
     Option o;
-    o.directives.push_back(make("User", {a.name}, why, rule));
-    o.directives.push_back(make("Group", {group}, group_why, rule));
+    o.directives.push_back(make("User", {a.name}, why));
+    o.directives.push_back(make("Group", {group}, group_why));
     if (!su.ambient_caps.empty()) {
       std::vector<std::string> names, whys;
       for (const auto& [cap, w] : su.ambient_caps) {
@@ -101,8 +100,7 @@ RuleOutcome decide_user(const Context& c) {
         for (const auto& n : names) list += (list.empty() ? "" : " ") + n;
         o.directives.push_back(make("AmbientCapabilities", {list},
                                     fmt::format("{}: the one privilege {} keeps (no file mode can grant it)",
-                                                sample(whys), a.name),
-                                    rule));
+                                                sample(whys), a.name)));
       }
     }
     if (!su.precreated.empty()) {
@@ -125,8 +123,7 @@ RuleOutcome decide_user(const Context& c) {
           fmt::format("the PID file {} is created in {}, which {} may not write: systemd creates it for {} "
                       "first, with full privileges (\"+\"), and removes it after the stop{}",
                       sample(su.precreated), join(dirs), a.name, a.name,
-                      relist ? "; the unit's own ExecStartPre= lines follow" : ""),
-          rule));
+                      relist ? "; the unit's own ExecStartPre= lines follow" : "")));
     }
     r.options.push_back(o);
     return r;
@@ -134,11 +131,10 @@ RuleOutcome decide_user(const Context& c) {
   Option o = single("DynamicUser", "yes",
                     fmt::format("no capability used, no identity change, all writes in systemd-managed "
                                 "directories ({})",
-                                c.scope()),
-                    rule);
+                                c.scope()));
   if (c.unit.user) {
     o.directives.insert(o.directives.begin(),
-                        make("User", {""}, "drop User=root so DynamicUser= allocates its own user", rule));
+                        make("User", {""}, "drop User=root so DynamicUser= allocates its own user"));
   }
   r.options.push_back(o);
   return r;
@@ -165,8 +161,7 @@ RuleOutcome decide_supplementary_groups(const Context& c) {
   if (!c.unit.supplementary_groups.empty()) {
     std::set<std::string> g(c.unit.supplementary_groups.begin(), c.unit.supplementary_groups.end());
     r.not_set.push_back(refuse("SupplementaryGroups= (removal)",
-                               fmt::format("kept {}: a profile cannot tell which group-owned files need them", join(g)),
-                               "supplementary-groups"));
+                               fmt::format("kept {}: a profile cannot tell which group-owned files need them", join(g))));
   }
   return r;
 }
@@ -189,7 +184,6 @@ namespace {
 
 RuleOutcome decide_private_users(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "private-users";
   if (c.unit.private_users) return r;
   // Every reason a full namespace breaks it, in the order found; the identity
   // mapping (257+) fixes some: it keeps users, groups and file ownership as
@@ -225,17 +219,16 @@ RuleOutcome decide_private_users(const Context& c) {
   }
   if (!c.unprivileged() && why.empty()) why.push_back("runs as root: files of other users would appear as nobody");
   if (!why.empty()) {
-    r.not_set.push_back(refuse("PrivateUsers=yes", sample(why), rule));
+    r.not_set.push_back(refuse("PrivateUsers=yes", sample(why)));
     if (identity_fixes_all && c.accepts("PrivateUsers", "identity"))
       r.options.push_back(single("PrivateUsers", "identity",
                                  fmt::format("a full user namespace would break it ({}); the identity mapping keeps "
                                              "users, groups and file ownership, and nothing else is needed ({})",
-                                             sample(why), c.scope()),
-                                 rule));
+                                             sample(why), c.scope())));
     return r;
   }
   r.options.push_back(single("PrivateUsers", "yes",
-                             fmt::format("unprivileged, no capability or identity change ({})", c.scope()), rule));
+                             fmt::format("unprivileged, no capability or identity change ({})", c.scope())));
   return r;
 }
 
@@ -261,11 +254,10 @@ RuleOutcome decide_remove_ipc(const Context& c) {
   if (c.ev.flag("sysv_ipc")) {
     r.not_set.push_back(refuse("RemoveIPC=yes",
                                who(c.ev.flags.at("sysv_ipc").executables) +
-                                   " uses SysV IPC; its objects may be meant to outlive a restart",
-                               "remove-ipc"));
+                                   " uses SysV IPC; its objects may be meant to outlive a restart"));
     return r;
   }
-  r.options.push_back(single("RemoveIPC", "yes", fmt::format("no SysV IPC object used ({})", c.scope()), "remove-ipc"));
+  r.options.push_back(single("RemoveIPC", "yes", fmt::format("no SysV IPC object used ({})", c.scope())));
   return r;
 }
 

@@ -9,7 +9,6 @@ namespace {
 
 RuleOutcome decide_kernel_tunables(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-kernel-tunables";
   if (c.unit.protect_kernel_tunables) return r;
   std::vector<std::string> w;
   for (const char* base : {"/proc/sys", "/sys"}) {
@@ -18,11 +17,11 @@ RuleOutcome decide_kernel_tunables(const Context& c) {
     }
   }
   if (!w.empty()) {
-    r.not_set.push_back(refuse("ProtectKernelTunables=yes", "writes " + sample(w), rule));
+    r.not_set.push_back(refuse("ProtectKernelTunables=yes", "writes " + sample(w)));
     return r;
   }
   r.options.push_back(single("ProtectKernelTunables", "yes",
-                             fmt::format("no write under /proc/sys or /sys ({})", c.scope()), rule));
+                             fmt::format("no write under /proc/sys or /sys ({})", c.scope())));
   return r;
 }
 
@@ -44,7 +43,6 @@ namespace {
 
 RuleOutcome decide_kernel_modules(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-kernel-modules";
   if (c.unit.protect_kernel_modules) return r;
   std::vector<std::string> why;
   if (c.ev.flag("kernel_module")) why.push_back(who(c.ev.flags.at("kernel_module").executables) + " loads modules");
@@ -59,11 +57,11 @@ RuleOutcome decide_kernel_modules(const Context& c) {
     }
   }
   if (!why.empty()) {
-    r.not_set.push_back(refuse("ProtectKernelModules=yes", sample(why), rule));
+    r.not_set.push_back(refuse("ProtectKernelModules=yes", sample(why)));
     return r;
   }
   r.options.push_back(single("ProtectKernelModules", "yes",
-                             fmt::format("no module load or /lib/modules access ({})", c.scope()), rule));
+                             fmt::format("no module load or /lib/modules access ({})", c.scope())));
   return r;
 }
 
@@ -85,7 +83,6 @@ namespace {
 
 RuleOutcome decide_kernel_logs(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-kernel-logs";
   if (c.unit.protect_kernel_logs) return r;
   std::vector<std::string> why;
   if (c.ev.flag("kernel_log")) why.push_back(who(c.ev.flags.at("kernel_log").executables) + " reads the kernel log");
@@ -93,11 +90,11 @@ RuleOutcome decide_kernel_logs(const Context& c) {
     if (c.ev.paths.count(p)) why.push_back(std::string("opens ") + p);
   }
   if (!why.empty()) {
-    r.not_set.push_back(refuse("ProtectKernelLogs=yes", sample(why), rule));
+    r.not_set.push_back(refuse("ProtectKernelLogs=yes", sample(why)));
     return r;
   }
   r.options.push_back(single("ProtectKernelLogs", "yes",
-                             fmt::format("no syslog(2), /dev/kmsg or /proc/kmsg use ({})", c.scope()), rule));
+                             fmt::format("no syslog(2), /dev/kmsg or /proc/kmsg use ({})", c.scope())));
   return r;
 }
 
@@ -119,15 +116,14 @@ namespace {
 
 RuleOutcome decide_control_groups(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-control-groups";
   if (c.unit.protect_control_groups) return r;
   if (c.unit.delegate) {
-    r.not_set.push_back(refuse("ProtectControlGroups=yes", "the unit has Delegate=yes", rule));
+    r.not_set.push_back(refuse("ProtectControlGroups=yes", "the unit has Delegate=yes"));
     return r;
   }
   auto w = c.ev.paths_under("/sys/fs/cgroup", kWriteBits);
   if (!w.empty()) {
-    r.not_set.push_back(refuse("ProtectControlGroups=yes", "writes " + sample(path_list(w)), rule));
+    r.not_set.push_back(refuse("ProtectControlGroups=yes", "writes " + sample(path_list(w))));
     return r;
   }
   // "strict" (257+): its own cgroup namespace, the tree read-only; on a host
@@ -135,8 +131,7 @@ RuleOutcome decide_control_groups(const Context& c) {
   bool strict = c.accepts("ProtectControlGroups", "strict");
   r.options.push_back(single("ProtectControlGroups", strict ? "strict" : "yes",
                              fmt::format("no write under /sys/fs/cgroup ({}){}", c.scope(),
-                                         strict ? "; strict: its own cgroup namespace, read-only" : ""),
-                             rule));
+                                         strict ? "; strict: its own cgroup namespace, read-only" : "")));
   return r;
 }
 
@@ -158,10 +153,9 @@ namespace {
 
 RuleOutcome decide_clock(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-clock";
   if (c.unit.protect_clock) return r;
   if (c.ev.flag("clock_change")) {
-    r.not_set.push_back(refuse("ProtectClock=yes", who(c.ev.flags.at("clock_change").executables) + " sets the clock", rule));
+    r.not_set.push_back(refuse("ProtectClock=yes", who(c.ev.flags.at("clock_change").executables) + " sets the clock"));
     return r;
   }
   // ProtectClock= adds DeviceAllow=char-rtc r; with DevicePolicy=auto that
@@ -181,14 +175,12 @@ RuleOutcome decide_clock(const Context& c) {
   if (!cut.empty()) {
     r.not_set.push_back(refuse("ProtectClock=yes",
                                "its implied DeviceAllow=char-rtc r would switch to a device allow-list without " +
-                                   sample(cut),
-                               rule));
+                                   sample(cut)));
     return r;
   }
   r.options.push_back(single("ProtectClock", "yes",
                              fmt::format("no clock change ({}); the implied DeviceAllow=char-rtc r cuts off no device used",
-                                         c.scope()),
-                             rule));
+                                         c.scope())));
   return r;
 }
 
@@ -210,19 +202,18 @@ namespace {
 
 RuleOutcome decide_hostname(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "protect-hostname";
   if (c.unit.protect_hostname) return r;
   if (c.ev.flag("hostname_change")) {
     std::string setter = who(c.ev.flags.at("hostname_change").executables) + " sets the host name";
-    r.not_set.push_back(refuse("ProtectHostname=yes", setter, rule));
+    r.not_set.push_back(refuse("ProtectHostname=yes", setter));
     // 262+: the change stays inside the service's own UTS namespace.
     if (c.accepts("ProtectHostname", "private"))
       r.options.push_back(single("ProtectHostname", "private",
-                                 setter + ": private keeps the change inside its own UTS namespace", rule));
+                                 setter + ": private keeps the change inside its own UTS namespace"));
     return r;
   }
   r.options.push_back(single("ProtectHostname", "yes",
-                             fmt::format("no sethostname/setdomainname ({})", c.scope()), rule));
+                             fmt::format("no sethostname/setdomainname ({})", c.scope())));
   return r;
 }
 
@@ -264,11 +255,11 @@ RuleOutcome decide_protect_proc(const Context& c) {
   if (c.unit.protect_proc != unit::ProtectProc::default_) return r;
   auto reads = proc_reads(c.ev);
   if (!reads.other_pids.empty()) {
-    r.not_set.push_back(refuse("ProtectProc=invisible", "reads other processes: " + sample(reads.other_pids), "protect-proc"));
+    r.not_set.push_back(refuse("ProtectProc=invisible", "reads other processes: " + sample(reads.other_pids)));
     return r;
   }
   r.options.push_back(single("ProtectProc", "invisible",
-                             fmt::format("no /proc/PID of another process read ({})", c.scope()), "protect-proc"));
+                             fmt::format("no /proc/PID of another process read ({})", c.scope())));
   return r;
 }
 
@@ -293,11 +284,11 @@ RuleOutcome decide_proc_subset(const Context& c) {
   if (c.unit.proc_subset != unit::ProcSubset::all) return r;
   auto reads = proc_reads(c.ev);
   if (!reads.non_pid.empty()) {
-    r.not_set.push_back(refuse("ProcSubset=pid", "reads " + sample(reads.non_pid), "proc-subset"));
+    r.not_set.push_back(refuse("ProcSubset=pid", "reads " + sample(reads.non_pid)));
     return r;
   }
   r.options.push_back(single("ProcSubset", "pid",
-                             fmt::format("only per-process files under /proc read ({})", c.scope()), "proc-subset"));
+                             fmt::format("only per-process files under /proc read ({})", c.scope())));
   return r;
 }
 
@@ -324,7 +315,6 @@ namespace {
 // processes would see none.
 RuleOutcome decide_private_pids(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "private-pids";
   if (c.unit.private_pids || !c.accepts("PrivatePIDs")) return r;
   std::vector<std::string> why;
   if (c.unit.service_type == "forking") why.push_back("Type=forking (systemd refuses the combination)");
@@ -333,11 +323,11 @@ RuleOutcome decide_private_pids(const Context& c) {
   auto reads = proc_reads(c.ev);
   if (!reads.other_pids.empty()) why.push_back("reads other processes: " + sample(reads.other_pids));
   if (!why.empty()) {
-    r.not_set.push_back(refuse("PrivatePIDs=yes", join(why, "; "), rule));
+    r.not_set.push_back(refuse("PrivatePIDs=yes", join(why, "; ")));
     return r;
   }
   Option o = single("PrivatePIDs", "yes",
-                    fmt::format("no other process's /proc/PID read, no PID file, no PAM session ({})", c.scope()), rule);
+                    fmt::format("no other process's /proc/PID read, no PID file, no PAM session ({})", c.scope()));
   o.required = true;  // unscored: systemd-analyze has no item for it
   r.options.push_back(std::move(o));
   return r;

@@ -9,7 +9,6 @@ namespace {
 
 RuleOutcome decide_address_families(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "restrict-address-families";
   std::set<std::string> fams;
   std::vector<std::string> reasons;
   for (const auto& [f, w] : c.ev.families) {
@@ -61,7 +60,7 @@ RuleOutcome decide_address_families(const Context& c) {
                         : fmt::format("{}; no {} socket in {}", sample(reasons, 4), none_of, c.scope());
   if (c.ev.socket_activated) why += "; listening sockets are passed in by socket activation";
   Option o;
-  o.directives.push_back(make("RestrictAddressFamilies", values, why, rule));
+  o.directives.push_back(make("RestrictAddressFamilies", values, why));
   r.options.push_back(o);
   return r;
 }
@@ -92,7 +91,6 @@ bool ip_family(const std::string& f) { return f == "AF_INET" || f == "AF_INET6";
 
 RuleOutcome decide_ip_address(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "ip-address";
   if (!c.unit.ip_address_deny.empty() || !c.unit.ip_ingress_filter_path.empty()) return r;
   std::set<std::string> peers;
   std::vector<std::string> open;
@@ -122,13 +120,13 @@ RuleOutcome decide_ip_address(const Context& c) {
     std::string why = !open.empty()      ? sample(open) + ": clients can come from anywhere"
                       : !c.activation    ? "socket-activated: clients of the passed sockets are unknown"
                                          : sample(passed_ip) + ": clients can come from anywhere";
-    r.not_set.push_back(refuse("IPAddressDeny=any", why, rule));
+    r.not_set.push_back(refuse("IPAddressDeny=any", why));
     return r;
   }
   if (!any_ip && !ip_sockets) {
     std::string why = fmt::format("no IP traffic ({})", c.scope());
     if (!passed.empty()) why += "; the passed sockets are not IP: " + sample(passed);
-    r.options.push_back(single("IPAddressDeny", "any", why, rule));
+    r.options.push_back(single("IPAddressDeny", "any", why));
     return r;
   }
   // NSS modules that talk to directory servers fail over to servers of their
@@ -139,8 +137,7 @@ RuleOutcome decide_ip_address(const Context& c) {
       r.not_set.push_back(refuse("IPAddressDeny=any",
                                  fmt::format("NSS module {} reaches the servers of its own configuration; {} seen, "
                                              "others would be blocked on fail-over",
-                                             lib, join(peers, ", ")),
-                                 rule));
+                                             lib, join(peers, ", "))));
       return r;
     }
   }
@@ -148,11 +145,10 @@ RuleOutcome decide_ip_address(const Context& c) {
   o.directives.push_back(make("IPAddressDeny", {"any"},
                               fmt::format("IP traffic only to {} ({})",
                                           peers.empty() ? "localhost" : "localhost and " + join(peers, ", "),
-                                          c.scope()),
-                              rule));
+                                          c.scope())));
   std::string allow = "localhost";
   for (const auto& p : peers) allow += " " + p;
-  o.directives.push_back(make("IPAddressAllow", {allow}, "the peers observed", rule));
+  o.directives.push_back(make("IPAddressAllow", {allow}, "the peers observed"));
   r.options.push_back(o);
   return r;
 }
@@ -175,22 +171,20 @@ namespace {
 
 RuleOutcome decide_socket_bind(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "socket-bind";
   if (!c.unit.socket_bind_allow.empty() || !c.unit.socket_bind_deny.empty()) return r;
   bool ip_sockets = c.ev.families.count("AF_INET") || c.ev.families.count("AF_INET6");
   if (!ip_sockets) return r;  // RestrictAddressFamilies= already covers it
   if (!unit::has_feature(c.version, "BPF_FRAMEWORK")) {
     r.not_set.push_back(refuse("SocketBindDeny=any",
                                "not scored, and Debian's systemd " + unit::to_string(c.version) +
-                                   " is built without the BPF framework it needs",
-                               rule));
+                                   " is built without the BPF framework it needs"));
     return r;
   }
   std::set<std::string> allows;
   for (const auto& a : c.ev.addresses) {
     if (a.op != "bind" || !ip_family(a.family)) continue;
     if (a.port == 0) {
-      r.not_set.push_back(refuse("SocketBindDeny=any", a.executable + " binds an ephemeral port", rule));
+      r.not_set.push_back(refuse("SocketBindDeny=any", a.executable + " binds an ephemeral port"));
       return r;
     }
     allows.insert(fmt::format("{}:{}", a.family == "AF_INET" ? "ipv4" : "ipv6", a.port));
@@ -198,10 +192,10 @@ RuleOutcome decide_socket_bind(const Context& c) {
   Option o;
   o.required = true;  // unscored defence: the binds observed and nothing else
   o.directives.push_back(make("SocketBindDeny", {"any"},
-                              allows.empty() ? "no bind() on an IP socket" : "binds only the ports below", rule));
+                              allows.empty() ? "no bind() on an IP socket" : "binds only the ports below"));
   // One rule per assignment: systemd takes a single bind rule per line.
   if (!allows.empty()) {
-    o.directives.push_back(make("SocketBindAllow", {allows.begin(), allows.end()}, "the ports bound", rule));
+    o.directives.push_back(make("SocketBindAllow", {allows.begin(), allows.end()}, "the ports bound"));
   }
   r.options.push_back(o);
   return r;
@@ -225,7 +219,6 @@ namespace {
 
 RuleOutcome decide_private_network(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "private-network";
   if (c.unit.private_network) return r;
   std::vector<std::string> why;
   for (const char* f : {"AF_INET", "AF_INET6", "AF_PACKET"}) {
@@ -245,11 +238,11 @@ RuleOutcome decide_private_network(const Context& c) {
     }
   }
   if (!why.empty()) {
-    r.not_set.push_back(refuse("PrivateNetwork=yes", sample(why), rule));
+    r.not_set.push_back(refuse("PrivateNetwork=yes", sample(why)));
     return r;
   }
   r.options.push_back(single("PrivateNetwork", "yes",
-                             fmt::format("no IP, packet or abstract-socket use ({})", c.scope()), rule));
+                             fmt::format("no IP, packet or abstract-socket use ({})", c.scope())));
   return r;
 }
 

@@ -9,7 +9,6 @@ namespace {
 
 RuleOutcome decide_capabilities(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "capabilities";
   uint64_t current = c.unit.capability_bounding_set;
   auto obviated = c.caps_obviated_by_user();
   uint64_t want = observed_caps(c.ev) & current;
@@ -36,7 +35,7 @@ RuleOutcome decide_capabilities(const Context& c) {
     if (current != ~uint64_t{0}) values.push_back("");  // reset the unit's own set before narrowing
     values.push_back(caps);
     Option o;
-    o.directives.push_back(make("CapabilityBoundingSet", values, why, rule));
+    o.directives.push_back(make("CapabilityBoundingSet", values, why));
     r.options.push_back(o);
   }
   uint64_t ambient = c.unit.ambient_capabilities;
@@ -45,14 +44,12 @@ RuleOutcome decide_capabilities(const Context& c) {
     if (keep != ambient) {
       Option o;
       o.directives.push_back(make("AmbientCapabilities", {"", caps_text(keep)},
-                                  keep == 0 ? "no ambient capability was used" : "only " + caps_text(keep) + " used",
-                                  rule));
+                                  keep == 0 ? "no ambient capability was used" : "only " + caps_text(keep) + " used"));
       r.options.push_back(o);
     } else {
       r.not_set.push_back(refuse("AmbientCapabilities= (removal)",
                                  fmt::format("{} used by {}", caps_text(keep),
-                                             who(c.ev.capabilities.begin()->second.executables)),
-                                 rule));
+                                             who(c.ev.capabilities.begin()->second.executables))));
     }
   }
   return r;
@@ -80,12 +77,11 @@ RuleOutcome decide_nnp(const Context& c) {
   if (!c.ev.setuid_executables.empty()) {
     r.not_set.push_back(refuse("NoNewPrivileges=yes",
                                fmt::format("executes setuid/setgid {}, which would lose its privileges",
-                                           setuid_text(c.ev)),
-                               "no-new-privileges"));
+                                           setuid_text(c.ev))));
     return r;
   }
   r.options.push_back(single("NoNewPrivileges", "yes",
-                             fmt::format("no setuid/setgid executable run ({})", c.scope()), "no-new-privileges"));
+                             fmt::format("no setuid/setgid executable run ({})", c.scope())));
   return r;
 }
 
@@ -109,22 +105,20 @@ namespace {
 
 RuleOutcome decide_mdwe(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "memory-deny-write-execute";
   if (c.unit.memory_deny_write_execute) return r;
   if (c.ev.flag("wx_mapping")) {
     r.not_set.push_back(refuse("MemoryDenyWriteExecute=yes",
-                               who(c.ev.flags.at("wx_mapping").executables) + " maps memory writable and executable (JIT)",
-                               rule));
+                               who(c.ev.flags.at("wx_mapping").executables) + " maps memory writable and executable (JIT)"));
     return r;
   }
   if (!c.ev.jit_libraries.empty()) {
     const auto& [lib, engine] = *c.ev.jit_libraries.begin();
     r.not_set.push_back(refuse("MemoryDenyWriteExecute=yes",
-                               fmt::format("loads {} ({}), a JIT that may map W+X memory later", lib, engine), rule));
+                               fmt::format("loads {} ({}), a JIT that may map W+X memory later", lib, engine)));
     return r;
   }
   r.options.push_back(single("MemoryDenyWriteExecute", "yes",
-                             fmt::format("no W+X mapping and no JIT library ({})", c.scope()), rule));
+                             fmt::format("no W+X mapping and no JIT library ({})", c.scope())));
   return r;
 }
 
@@ -144,20 +138,19 @@ const Rule& rule_memory_deny_write_execute() {
 
 namespace {
 
-RuleOutcome decide_flag_rule(const Context& c, bool already, const char* flag, const std::string& key,
-                             const std::string& rule, const std::string& what_forbids, const std::string& why_ok) {
+RuleOutcome decide_flag_rule(const Context& c, bool already, const char* flag, const std::string& key, const std::string& what_forbids, const std::string& why_ok) {
   RuleOutcome r;
   if (already) return r;
   if (c.ev.flag(flag)) {
-    r.not_set.push_back(refuse(key + "=yes", who(c.ev.flags.at(flag).executables) + " " + what_forbids, rule));
+    r.not_set.push_back(refuse(key + "=yes", who(c.ev.flags.at(flag).executables) + " " + what_forbids));
     return r;
   }
-  r.options.push_back(single(key, "yes", fmt::format("{} ({})", why_ok, c.scope()), rule));
+  r.options.push_back(single(key, "yes", fmt::format("{} ({})", why_ok, c.scope())));
   return r;
 }
 
 RuleOutcome decide_lock_personality(const Context& c) {
-  return decide_flag_rule(c, c.unit.lock_personality, "personality_change", "LockPersonality", "lock-personality",
+  return decide_flag_rule(c, c.unit.lock_personality, "personality_change", "LockPersonality",
                           "changes its execution domain (personality)", "no personality() change");
 }
 
@@ -178,7 +171,7 @@ const Rule& rule_lock_personality() {
 namespace {
 
 RuleOutcome decide_realtime(const Context& c) {
-  return decide_flag_rule(c, c.unit.restrict_realtime, "realtime_scheduling", "RestrictRealtime", "restrict-realtime",
+  return decide_flag_rule(c, c.unit.restrict_realtime, "realtime_scheduling", "RestrictRealtime",
                           "uses realtime scheduling", "no SCHED_FIFO/SCHED_RR");
 }
 
@@ -199,8 +192,7 @@ const Rule& rule_restrict_realtime() {
 namespace {
 
 RuleOutcome decide_suid_sgid(const Context& c) {
-  return decide_flag_rule(c, c.unit.restrict_suid_sgid, "setuid_file_created", "RestrictSUIDSGID",
-                          "restrict-suid-sgid", "creates setuid/setgid files", "no setuid/setgid file created");
+  return decide_flag_rule(c, c.unit.restrict_suid_sgid, "setuid_file_created", "RestrictSUIDSGID", "creates setuid/setgid files", "no setuid/setgid file created");
 }
 
 }  // namespace
@@ -221,26 +213,22 @@ namespace {
 
 RuleOutcome decide_namespaces(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "restrict-namespaces";
-  static const std::pair<const char*, uint32_t> kNs[] = {
-      {"cgroup", unit::kNsCgroup}, {"ipc", unit::kNsIpc}, {"net", unit::kNsNet}, {"mnt", unit::kNsMnt},
-      {"pid", unit::kNsPid},       {"user", unit::kNsUser}, {"uts", unit::kNsUts}};
   uint32_t used = 0;
   std::vector<std::string> names;
-  for (const auto& [name, bit] : kNs) {
-    if (c.ev.namespaces.count(name)) {
-      used |= bit;
-      names.push_back(name);
+  for (const auto& t : unit::namespace_types()) {
+    if (c.ev.namespaces.count(std::string(t.name))) {
+      used |= t.bit;
+      names.emplace_back(t.name);
     }
   }
   uint32_t allowed = c.unit.restrict_namespaces & used;
   if (c.unit.restrict_namespaces_configured && allowed == c.unit.restrict_namespaces) return r;
   if (used) {
-    r.not_set.push_back(refuse("RestrictNamespaces=yes", "creates " + sample(names, 7) + " namespaces", rule));
+    r.not_set.push_back(refuse("RestrictNamespaces=yes", "creates " + sample(names, 7) + " namespaces"));
   }
   std::string value;
-  for (const auto& [name, bit] : kNs) {
-    if (allowed & bit) value += (value.empty() ? "" : " ") + std::string(name);
+  for (const auto& t : unit::namespace_types()) {
+    if (allowed & t.bit) value += (value.empty() ? "" : " ") + std::string(t.name);
   }
   std::vector<std::string> values;
   if (c.unit.restrict_namespaces_configured) values.push_back("");
@@ -248,8 +236,7 @@ RuleOutcome decide_namespaces(const Context& c) {
   Option o;
   o.directives.push_back(make("RestrictNamespaces", values,
                               value.empty() ? fmt::format("no unshare/clone/setns of a namespace ({})", c.scope())
-                                            : "only the namespaces created: " + value,
-                              rule));
+                                            : "only the namespaces created: " + value));
   r.options.push_back(o);
   return r;
 }
@@ -274,11 +261,10 @@ RuleOutcome decide_keyring(const Context& c) {
   RuleOutcome r;
   if (c.unit.keyring_mode != unit::KeyringMode::shared) return r;
   if (c.ev.flag("keyring")) {
-    r.not_set.push_back(refuse("KeyringMode=private", "uses the kernel keyring and the unit shares it on purpose",
-                               "keyring-mode"));
+    r.not_set.push_back(refuse("KeyringMode=private", "uses the kernel keyring and the unit shares it on purpose"));
     return r;
   }
-  r.options.push_back(single("KeyringMode", "private", fmt::format("no keyring use ({})", c.scope()), "keyring-mode"));
+  r.options.push_back(single("KeyringMode", "private", fmt::format("no keyring use ({})", c.scope())));
   return r;
 }
 
@@ -300,7 +286,6 @@ namespace {
 
 RuleOutcome decide_umask(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "umask";
   unsigned want = c.unit.umask | 0077;
   if (want == c.unit.umask) return r;
   // Path sockets take their mode from the umask, and clients need write
@@ -318,8 +303,7 @@ RuleOutcome decide_umask(const Context& c) {
                                fmt::format("files created are private; {} ({})",
                                            sockets.empty() ? "no socket bound without an explicit chmod"
                                                            : "it sets its own umask for " + sample(sockets),
-                                           c.scope()),
-                               rule));
+                                           c.scope())));
     return r;
   }
   // Writable only by their owner already (the group and others lack write
@@ -334,11 +318,10 @@ RuleOutcome decide_umask(const Context& c) {
                                              "by {} owner alone already, and the group keeps reading and searching "
                                              "({})",
                                              sample(sockets), sockets.size() == 1 ? "was" : "were",
-                                             sockets.size() == 1 ? "its" : "their", c.scope()),
-                                 rule));
+                                             sockets.size() == 1 ? "its" : "their", c.scope())));
   }
   r.not_set.push_back(refuse(fmt::format("UMask={:04o}", want),
-                             "binds " + sample(sockets) + " without chmod: its group would lose access", rule));
+                             "binds " + sample(sockets) + " without chmod: its group would lose access"));
   return r;
 }
 
@@ -362,8 +345,7 @@ RuleOutcome decide_notify_access(const Context& c) {
   RuleOutcome r;
   if (c.unit.notify_access == unit::NotifyAccess::all) {
     r.not_set.push_back(refuse("NotifyAccess=main",
-                               "the profile cannot tell which process sends sd_notify messages; kept all",
-                               "notify-access"));
+                               "the profile cannot tell which process sends sd_notify messages; kept all"));
   }
   return r;
 }

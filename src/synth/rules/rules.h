@@ -19,6 +19,7 @@
 #include "synth/knowledge.h"
 #include "synth/static_user.h"
 #include "unit/exec_line.h"
+#include "unit/semantics.h"
 #include "unit/value_writer.h"
 #include "util/fs.h"
 #include "util/linux_names.h"
@@ -32,14 +33,14 @@ using profile::kRename;
 using profile::kRead;
 using profile::kWrite;
 
+// A directive with its evidence; the optimiser stamps the rule that chose it.
 inline Directive make(const std::string& key, std::vector<std::string> values, std::string why,
-               const std::string& rule, const std::string& section = "Service") {
+                      const std::string& section = "Service") {
   Directive d;
   d.section = section;
   d.key = key;
   d.values = std::move(values);
   d.justification = std::move(why);
-  d.rule = rule;
   return d;
 }
 
@@ -60,6 +61,13 @@ inline std::string written_paths(const std::vector<std::string>& entries) {
   return out;
 }
 inline std::string written_path(const std::string& entry) { return written_paths({entry}); }
+// The same for paths that may be absent where the unit runs: each "-"-prefixed.
+template <typename Container>
+inline std::string written_optional_paths(const Container& paths) {
+  std::vector<std::string> dashed;
+  for (const auto& p : paths) dashed.push_back("-" + p);
+  return written_paths(dashed);
+}
 // A command line through the one writer; the same holds as for paths.
 inline std::string written_command_line(const std::vector<std::string>& argv, std::string_view prefixes) {
   auto w = unit::write_command_line(argv, prefixes);
@@ -71,16 +79,16 @@ inline std::string written_command_line(const std::vector<std::string>& argv, st
 // have any name).
 inline bool nameable(const std::string& path) { return unit::write_path_item(path).has_value(); }
 
-inline Option single(const std::string& key, const std::string& value, std::string why, const std::string& rule,
-              int forbids = 0) {
+inline Option single(const std::string& key, const std::string& value, std::string why, int forbids = 0) {
   Option o;
-  o.directives.push_back(make(key, {value}, std::move(why), rule));
+  o.directives.push_back(make(key, {value}, std::move(why)));
   o.forbids = forbids;
   return o;
 }
 
-inline NotSet refuse(const std::string& directive, std::string reason, const std::string& rule) {
-  return NotSet{directive, std::move(reason), rule};
+// A choice the rule refuses, with its reason; the optimiser stamps the rule.
+inline NotSet refuse(const std::string& directive, std::string reason) {
+  return NotSet{directive, std::move(reason), ""};
 }
 
 template <typename Container>
@@ -139,21 +147,15 @@ inline uint64_t observed_caps(const Evidence& ev) {
 // "/usr/sbin/sendmail" (the setuid binaries run, or who ran one).
 inline std::string setuid_text(const Evidence& ev) { return join(ev.setuid_executables, ", "); }
 
-inline bool is_root_name(const std::optional<std::string>& user) {
-  return !user || user->empty() || *user == "root" || *user == "0";
-}
+using unit::is_root_name;
 
 // ---- identity -----------------------------------------------------------
 
 // Directories systemd can create and hand to a dynamic user. `path` may be
 // the directory itself when `is_dir` (it has observed children).
 inline std::optional<std::pair<std::string, std::string>> managed_directory(const std::string& path, bool is_dir = false) {
-  static const std::pair<const char*, const char*> kDirs[] = {{"/var/lib/", "StateDirectory"},
-                                                             {"/var/cache/", "CacheDirectory"},
-                                                             {"/var/log/", "LogsDirectory"},
-                                                             {"/run/", "RuntimeDirectory"}};
-  for (const auto& [prefix, key] : kDirs) {
-    std::string p = prefix;
+  for (const auto& m : unit::managed_directories()) {
+    std::string p(m.base);
     if (path.rfind(p, 0) != 0) continue;
     std::string rest = path.substr(p.size());
     auto slash = rest.find('/');
@@ -161,13 +163,11 @@ inline std::optional<std::pair<std::string, std::string>> managed_directory(cons
     std::string name = rest.substr(0, slash);
     // A folder other services share (/run/lock, /run/user, /run/systemd) is
     // not the daemon's: systemd would hand it over, and delete a
-    // RuntimeDirectory= at stop. "private" is where DynamicUser= keeps its
-    // own; "systemd" and "user" (/var/lib/systemd...) are systemd's.
-    if (name.empty() || name == "private" || name == "systemd" || name == "user" || shared_folder(p + name))
-      return std::nullopt;
+    // RuntimeDirectory= at stop.
+    if (unit::reserved_managed_name(m.base, name)) return std::nullopt;
     // A name these directives cannot carry unquoted is granted as a path instead.
     if (!unit::write_directory_name(name)) return std::nullopt;
-    return std::make_pair(std::string(key), name);
+    return std::make_pair(std::string(m.key), name);
   }
   return std::nullopt;
 }
@@ -186,10 +186,8 @@ inline std::optional<std::pair<std::string, std::string>> managed_of(const Evide
 
 // Where systemd puts StateDirectory= and friends.
 inline std::string managed_base(const std::string& key) {
-  return key == "StateDirectory"   ? "/var/lib/"
-         : key == "CacheDirectory" ? "/var/cache/"
-         : key == "LogsDirectory"  ? "/var/log/"
-                                   : "/run/";
+  const auto* m = unit::managed_directory_of(key);
+  return m ? std::string(m->base) : "/run/";
 }
 
 // StateDirectory= and friends chown the whole tree to the service's user and
@@ -219,14 +217,9 @@ inline bool api_or_scratch(const Context& c, const std::string& path) {
 // Under a directory systemd creates for the unit and hands to its user
 // (RuntimeDirectory= and friends).
 inline bool under_unit_directory(const unit::UnitSettings& u, const std::string& path) {
-  const std::pair<const std::vector<std::string>*, const char*> dirs[] = {
-      {&u.state_directory, "/var/lib/"}, {&u.cache_directory, "/var/cache/"},
-      {&u.logs_directory, "/var/log/"},  {&u.runtime_directory, "/run/"}};
-  for (const auto& [list, base] : dirs) {
-    for (const auto& d : *list) {
-      if (path_under(path, std::string(base) + d)) return true;
-    }
-  }
+  for (const auto& m : unit::managed_directories())
+    for (const auto& d : u.*m.names)
+      if (path_under(path, std::string(m.base) + d)) return true;
   return false;
 }
 
@@ -300,9 +293,22 @@ inline std::string device_access(const PathUse& u) {
   return a.empty() ? "r" : a;
 }
 
+// The programs the service may run: every one seen and every one its
+// unit's command lines name, with the interpreters of its scripts. `certain`
+// when that list is all there is: each is a known ELF binary or a named
+// interpreter, none was looked up in $PATH, none is a command never seen run.
+// (filesystem.cc; the ephemeral root, root_directory.cc, uses it too.)
+struct ProgramList {
+  std::set<std::string> programs;
+  std::set<std::string> libraries;  // shared objects opened outside the library folders
+  bool certain = true;
+};
+ProgramList programs_run(const Context& c);
+
 // The rules of each rule file (knowledge_base() sorts them by Rule::order).
 std::vector<const Rule*> devices_rules();
 std::vector<const Rule*> filesystem_rules();
+std::vector<const Rule*> root_directory_rules();
 std::vector<const Rule*> identity_rules();
 std::vector<const Rule*> kernel_rules();
 std::vector<const Rule*> network_rules();

@@ -9,9 +9,8 @@ namespace {
 
 RuleOutcome decide_syscall_filter(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "system-call-filter";
   if (c.ev.syscalls_all.empty()) {
-    r.not_set.push_back(refuse("SystemCallFilter=", "the profile recorded no system calls", rule));
+    r.not_set.push_back(refuse("SystemCallFilter=", "the profile recorded no system calls"));
     return r;
   }
   const auto& groups = SyscallGroups::builtin(c.version);
@@ -59,17 +58,15 @@ RuleOutcome decide_syscall_filter(const Context& c) {
                                                        : fmt::format("; {} left out: root used them only to become "
                                                                      "{}, which it is started as",
                                                                      sample(moot, 13),
-                                                                     c.planned_static_user()->values.back())),
-                              rule));
+                                                                     c.planned_static_user()->values.back()))));
   if (!c.unit.system_call_error_number) {
     o.directives.push_back(make("SystemCallErrorNumber", {"EPERM"},
-                                "a refused call fails with EPERM instead of killing with SIGSYS, so it shows in logs",
-                                rule));
+                                "a refused call fails with EPERM instead of killing with SIGSYS, so it shows in logs"));
   }
   r.options.push_back(o);
   if (!refused_by_unit.empty()) {
     r.not_set.push_back(refuse("SystemCallFilter= (" + sample(refused_by_unit) + ")",
-                               "called by the daemon but refused by the unit's own filter; not widened", rule));
+                               "called by the daemon but refused by the unit's own filter; not widened"));
   }
   return r;
 }
@@ -92,7 +89,6 @@ namespace {
 
 RuleOutcome decide_architectures(const Context& c) {
   RuleOutcome r;
-  const std::string rule = "system-call-architectures";
   if (!c.unit.system_call_architectures.empty()) return r;
   std::string native = systemd_arch(c.ev.architecture);
   std::map<std::string, std::set<std::string>> foreign;  // arch -> executables
@@ -103,8 +99,7 @@ RuleOutcome decide_architectures(const Context& c) {
   if (foreign.empty()) {
     r.options.push_back(single("SystemCallArchitectures", "native",
                                fmt::format("every executable is {} ({} checked)", native.empty() ? "native" : native,
-                                           c.ev.machines.size()),
-                               rule));
+                                           c.ev.machines.size())));
     return r;
   }
   std::string extra, why;
@@ -112,9 +107,9 @@ RuleOutcome decide_architectures(const Context& c) {
     extra += " " + arch;
     why += (why.empty() ? "" : "; ") + fmt::format("{} is {}", who(exes), arch);
   }
-  r.not_set.push_back(refuse("SystemCallArchitectures=native", why + " (multiarch)", rule));
+  r.not_set.push_back(refuse("SystemCallArchitectures=native", why + " (multiarch)"));
   r.options.push_back(single("SystemCallArchitectures", "native" + extra,
-                             "native plus the foreign ABI actually executed: " + why, rule));
+                             "native plus the foreign ABI actually executed: " + why));
   return r;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/probe/battery_attempts.h"
+#include "util/linux_names.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,11 +41,6 @@ namespace sdh::probe {
 namespace {
 
 using verify::Attempt;
-
-const char* errno_name(int e) {
-  const char* n = strerrorname_np(e);
-  return n ? n : "E?";
-}
 
 Outcome possible(const std::string& detail = "") { return {Attempt::possible, detail}; }
 Outcome refused(int e) { return {Attempt::refused, errno_name(e)}; }

@@ -25,9 +25,12 @@
 #include <vector>
 
 #include "verify/probe/battery_attempts.h"
+#include "util/linux_names.h"
 #include "verify/probe/session_view.h"
 
 namespace {
+
+using sdh::errno_name;
 
 struct Named {
   const char* name;
@@ -44,11 +47,6 @@ const Named kNamespaces[] = {
     {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"net", CLONE_NEWNET},
     {"mnt", CLONE_NEWNS},        {"pid", CLONE_NEWPID}, {"user", CLONE_NEWUSER}, {"uts", CLONE_NEWUTS},
 };
-
-const char* errno_name(int e) {
-  const char* n = strerrorname_np(e);
-  return n ? n : "E?";
-}
 
 void report(const std::string& op, const std::string& arg, bool ok, const std::string& detail) {
   std::printf("%s %s %s %s\n", op.c_str(), arg.c_str(), ok ? "ok" : "refused", detail.c_str());

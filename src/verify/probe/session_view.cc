@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/probe/session_view.h"
+#include "util/linux_names.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -49,7 +50,7 @@ std::string squeeze(const std::string& text) {
 std::string writable(const char* path) {
   if (faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0) return "writable";
   if (errno == EROFS) return "read-only";
-  return strerrorname_np(errno) ? strerrorname_np(errno) : "error";
+  return errno_name(errno);
 }
 
 size_t words(const std::string& text) {

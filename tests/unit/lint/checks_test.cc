@@ -283,13 +283,16 @@ TEST(Checks, AmbientCapabilityOutsideBoundingSet) {
 TEST(Checks, ParserDiagnosticsBecomeFindings) {
   UnitBuilder b;
   b.set("ProtectSytem", "strict");
-  auto diag = [&](int line, int col, const char* msg, const char* hint = "") {
-    b.unit().diagnostics.push_back({unit::Severity::warning, {b.unit().fragment_path, line, col}, msg, hint, ""});
+  // The rule follows the diagnostic's kind, never its words.
+  using K = unit::DiagnosticKind;
+  auto diag = [&](int line, int col, K kind, const char* msg, const char* hint = "") {
+    b.unit().diagnostics.push_back(
+        {unit::Severity::warning, kind, {b.unit().fragment_path, line, col}, msg, hint, ""});
   };
-  diag(2, 0, "unknown directive ProtectSytem= in [Service], ignored");
-  diag(2, 14, "invalid value for ProtectHome=, ignored", "use yes, no, read-only or tmpfs");
-  diag(2, 0, "unknown capability 'CAP_FOO', ignored");
-  diag(2, 0, "missing '=', line ignored");
+  diag(2, 0, K::unknown_directive, "unknown directive ProtectSytem= in [Service], ignored");
+  diag(2, 14, K::invalid_value, "invalid value for ProtectHome=, ignored", "use yes, no, read-only or tmpfs");
+  diag(2, 0, K::invalid_value, "unknown capability 'CAP_FOO', ignored");
+  diag(2, 0, K::syntax, "missing '=', line ignored");
   auto l = run(b);
   ASSERT_EQ(l.findings.size(), 4u);
   EXPECT_EQ(l.findings[0].rule_id, "unknown-directive");

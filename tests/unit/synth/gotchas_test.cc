@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The field gotchas of DESIGN.md, each on a small profile, with the real
+// The field gotchas experts know (a directive that breaks a daemon in a way
+// the unit file does not show), each on a small profile, with the real
 // scorer and the independent checker.
 #include <map>
 
@@ -502,6 +503,12 @@ TEST(Gotchas, ASharedRunFolderIsNeverTheDaemonsRuntimeDirectory) {
   EXPECT_FALSE(managed_directory("/var/lib/systemd/timesync/clock").has_value());
   EXPECT_FALSE(managed_directory("/var/cache/systemd/x").has_value());
   EXPECT_EQ(managed_directory("/run/g/g.sock")->second, "g");
+  // The system's own parts of /run (the journal's, udev's, D-Bus's, POSIX
+  // shared memory, credentials): one table with grant.cc's (unit/semantics.h),
+  // where before this rule would have made RuntimeDirectory=dbus.
+  for (const char* other : {"/run/dbus/x.pid", "/run/log/journal/x", "/run/udev/data/x", "/run/shm/x",
+                            "/run/credentials/x.service/k"})
+    EXPECT_FALSE(managed_directory(other).has_value()) << other;
 }
 
 // Only the programs run may be executed; a script's interpreter is one of
