@@ -2,17 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Prints the path of a systemd-analyze of the given systemd version that runs on
 # this machine, fetching it from Debian's archive once (cached):
-#   scripts/systemd-oracle.sh 252|254|257|262
-#   252  the host's own (Debian 12)
-#   254  bookworm-backports' systemd and libsystemd-shared, unpacked (bookworm's libc)
-#   257  a debootstrapped trixie tree (scripts/os-tree.sh), run with its own loader
-#   262  a debootstrapped forky tree, likewise
+#   scripts/systemd-oracle.sh RELEASE      (a folder of data/systemd)
+# Where each release's comes from is data, data/systemd/RELEASE/oracle.txt:
+#   host          the machine's own
+#   unpack SUITE  SUITE's systemd and libsystemd-shared, unpacked (the host's libc)
+#   tree SUITE    a debootstrapped SUITE tree (scripts/os-tree.sh), run with its own loader
 # The printed wrapper runs the binary against the host's files (unit paths given
 # on the command line are the host's), so it scores exactly what sdharden scores.
 # The archive's address is read from this machine's apt configuration.
 set -euo pipefail
-version=${1:?usage: systemd-oracle.sh 252|254|257|262}
+version=${1:?usage: systemd-oracle.sh RELEASE (a folder of data/systemd)}
 here=$(cd "$(dirname "$0")" && pwd)
+source_file=$here/../data/systemd/$version/oracle.txt
+if [[ ! $version =~ ^[0-9]+$ || ! -f $source_file ]]; then
+  echo "systemd-oracle: no oracle known for systemd $version (releases: $(ls "$here/../data/systemd" | tr '\n' ' '))" >&2
+  exit 2
+fi
+read -r how suite < <(grep -v '^#' "$source_file" | grep . | head -1)
 cache=${SDH_ORACLE_CACHE:-/var/cache/sdharden/oracles}
 mkdir -p "$cache"
 wrapper=$cache/systemd-analyze-$version
@@ -51,26 +57,25 @@ loader_prefix() {  # TREE: TREE's own dynamic loader and libraries (a newer libc
   echo "\"$ld\" --library-path \"$tree/usr/lib/x86_64-linux-gnu/systemd:$tree/usr/lib/x86_64-linux-gnu\""
 }
 
-case $version in
-  252)
+case $how in
+  host)
     command -v systemd-analyze >/dev/null || { echo "systemd-oracle: systemd-analyze is not installed" >&2; exit 1; }
     write_wrappers "" "" ;;
-  254)
-    dir=$cache/254
-    apt=$cache/.apt-254
+  unpack)
+    dir=$cache/$version
+    apt=$cache/.apt-$version
     rm -rf "$apt" "$dir.new"; mkdir -p "$apt/lists/partial" "$apt/archives/partial" "$dir.new"
-    echo "deb $(mirror) bookworm-backports main" > "$apt/sources.list"
+    echo "deb $(mirror) $suite main" > "$apt/sources.list"
     opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
           -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache::Archives=$apt/archives")
-    echo "systemd-oracle: fetching systemd 254 from bookworm-backports" >&2
+    echo "systemd-oracle: fetching systemd $version from $suite" >&2
     apt-get "${opts[@]}" update -qq >&2
-    (cd "$apt/archives" && apt-get "${opts[@]}" download -t bookworm-backports systemd libsystemd-shared >&2)
+    (cd "$apt/archives" && apt-get "${opts[@]}" download -t "$suite" systemd libsystemd-shared >&2)
     for deb in "$apt"/archives/*.deb; do dpkg-deb -x "$deb" "$dir.new"; done
     rm -rf "$dir" "$apt"; mv "$dir.new" "$dir"
     write_wrappers "$dir" "env LD_LIBRARY_PATH=\"$dir/usr/lib/x86_64-linux-gnu/systemd\"" ;;
-  257) tree=$("$here/os-tree.sh" trixie); write_wrappers "$tree" "$(loader_prefix "$tree")" ;;
-  262) tree=$("$here/os-tree.sh" forky); write_wrappers "$tree" "$(loader_prefix "$tree")" ;;
-  *) echo "systemd-oracle: no oracle known for systemd $version (252, 254, 257, 262)" >&2; exit 2 ;;
+  tree) tree=$("$here/os-tree.sh" "$suite"); write_wrappers "$tree" "$(loader_prefix "$tree")" ;;
+  *) echo "systemd-oracle: $source_file: '$how' is not host, unpack SUITE or tree SUITE" >&2; exit 2 ;;
 esac
 check
 echo "$wrapper"

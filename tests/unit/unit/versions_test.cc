@@ -3,10 +3,15 @@
 // release outside the table, and the installed systemd is found by its library.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "unit/syscalls.h"
 #include "unit/versions.h"
+#include "util/strings.h"
 
 namespace sdh::unit {
 namespace {
@@ -16,6 +21,43 @@ TEST(Releases, EveryReleaseHasItsDataFiles) {
   for (auto v : all_releases())
     for (const char* f : {"assessors.tsv", "syscall-groups.tsv", "syscall-known.txt", "directives.txt", "features.txt"})
       EXPECT_FALSE(release_file(v, f).empty()) << to_string(v) << "/" << f;
+}
+
+std::string read_source(const std::string& relative) {
+  std::ifstream in(std::string(SDH_SOURCE_DIR) + "/" + relative);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// One list of releases: the data folders, each saying where its own
+// systemd-analyze comes from (oracle.txt). The table in versions.cc, the
+// README and the man page name exactly those; the exactness tests are made
+// from the folders themselves.
+TEST(Releases, EveryPlaceNamesTheReleasesOfTheDataFolder) {
+  std::set<int> folders;
+  for (const auto& e : std::filesystem::directory_iterator(std::string(SDH_SOURCE_DIR) + "/data/systemd"))
+    if (e.is_directory()) folders.insert(std::stoi(e.path().filename().string()));
+  std::set<int> table;
+  for (auto v : all_releases()) table.insert(v.number());
+  EXPECT_EQ(folders, table);
+  const std::string readme = read_source("README.md");
+  const std::string man = read_source("docs/sdharden.1");
+  ASSERT_FALSE(readme.empty() || man.empty());
+  for (int r : folders) {
+    const std::string n = std::to_string(r);
+    // Where scripts/systemd-oracle.sh gets this release's systemd-analyze.
+    std::string how;
+    for (const auto& line : lines_of(release_file(known_release(r), "oracle.txt")))
+      if (!line.empty() && line[0] != '#') {
+        how = line;
+        break;
+      }
+    EXPECT_TRUE(how == "host" || how.rfind("unpack ", 0) == 0 || how.rfind("tree ", 0) == 0)
+        << n << "/oracle.txt: '" << how << "'";
+    EXPECT_NE(readme.find(n), std::string::npos) << "README does not name " << n;
+    EXPECT_NE(man.find(n), std::string::npos) << "man page does not name " << n;
+  }
 }
 
 TEST(Releases, OrderedOldestFirstAndNamedByNumber) {
