@@ -246,7 +246,9 @@ int run_auto(const AutoArgs& a) {
   target->on_machine = exists_on_machine;       // where the container differs, if the unit fails there
   // A login daemon's sessions must inherit the same under the drop-in: the
   // proposal keeps them whole, verification proves it.
-  target->sessions = a.sessions || starts_login_sessions(*prof, *root == "/" ? "" : *root);
+  const auto recognised = login_sessions(*prof, *root == "/" ? "" : *root);
+  target->sessions = a.sessions || recognised.has_value();
+  target->session_commands = a.sessions || recognised.value_or(true);
   harden::AutoHooks hooks;
   // Flushed: a log file or a pipe sees each step when it happens.
   hooks.progress = [](const std::string& line) {

@@ -182,8 +182,8 @@ void add_verify_command(CLI::App& app, Dispatch& dispatch) {
       if (args->in == "container") target->on_machine = exists_on_machine;
       target->sessions = args->sessions;
       const std::string facts_root = *root == "/" ? "" : *root;
-      target->starts_sessions = [facts_root](const profile::Profile& p) {
-        return starts_login_sessions(p, facts_root);
+      target->recognise_sessions = [facts_root](const profile::Profile& p) {
+        return login_sessions(p, facts_root);
       };
       auto verdict = verify::verify_dropin(*target, host_factory_for(args->in, *root));
       if (!verdict) {

@@ -36,8 +36,10 @@ synth::SystemFacts gather_system_facts(const profile::Profile& profile, const st
   return facts;
 }
 
-bool starts_login_sessions(const profile::Profile& profile, const std::string& root) {
-  return synth::recognise_sessions(synth::digest(profile), gather_system_facts(profile, root)).starts_sessions;
+std::optional<bool> login_sessions(const profile::Profile& profile, const std::string& root) {
+  auto s = synth::recognise_sessions(synth::digest(profile), gather_system_facts(profile, root));
+  if (!s.starts_sessions) return std::nullopt;
+  return s.runs_commands;
 }
 
 }  // namespace sdh::cli

@@ -3,6 +3,7 @@
 // accounts (owners, modes, passwd, group) for the paths a profile names.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "profile/profile.h"
@@ -15,7 +16,8 @@ namespace sdh::cli {
 synth::SystemFacts gather_system_facts(const profile::Profile& profile, const std::string& root = "");
 
 // Whether the profiled daemon starts login sessions (synth/sessions.h), with
-// the accounts of the machine (or of `root`).
-bool starts_login_sessions(const profile::Profile& profile, const std::string& root = "");
+// the accounts of the machine (or of `root`): nullopt when it does not, else
+// whether the sessions run commands (a shell executed).
+std::optional<bool> login_sessions(const profile::Profile& profile, const std::string& root = "");
 
 }  // namespace sdh::cli

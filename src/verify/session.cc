@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "unit/directives.h"
+#include "unit/semantics.h"
 #include "util/strings.h"
 
 namespace sdh::verify {
@@ -57,7 +58,7 @@ const std::vector<SessionFact>& session_facts() {
 }
 
 std::vector<std::string> session_differences(const SessionView& baseline, const SessionView& hardened,
-                                             const std::vector<Directive>& dropin) {
+                                             const std::vector<Directive>& dropin, bool commands) {
   std::set<std::string> set_keys;
   for (const auto& d : dropin) set_keys.insert(d.key);
   std::vector<std::string> out;
@@ -72,6 +73,11 @@ std::vector<std::string> session_differences(const SessionView& baseline, const 
     std::vector<std::string> named;
     for (const auto& key : candidates)
       if (set_keys.count(key) && std::find(named.begin(), named.end(), key) == named.end()) named.push_back(key);
+    if (!commands && !named.empty() && std::all_of(named.begin(), named.end(), [](const std::string& k) {
+          const auto* e = unit::session_effect(k);
+          return e && e->only_with_commands;
+        }))
+      continue;
     out.push_back(fmt::format("{}: {} -> {}, set by {}", fact.meaning, b->second, h->second,
                               named.empty() ? "none of the drop-in's lines (the unit's own settings?)"
                                             : fmt::format("{}=", fmt::join(named, "=, "))));

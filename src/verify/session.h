@@ -35,7 +35,10 @@ const std::vector<SessionFact>& session_facts();
 // Each fact that differs between the two views: "what (baseline -> hardened),
 // set by KEY=..." with the drop-in's directives that can cause it (all the
 // fact's directives when the drop-in sets none of them: a reset elsewhere).
+// For sessions that run no commands (`commands` false), a difference that
+// only such directives cause (unit::session_effects, only_with_commands) is
+// not one: an FTP login feels no bounding set.
 std::vector<std::string> session_differences(const SessionView& baseline, const SessionView& hardened,
-                                             const std::vector<Directive>& dropin);
+                                             const std::vector<Directive>& dropin, bool commands = true);
 
 }  // namespace sdh::verify

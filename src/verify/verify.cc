@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/verify.h"
+#include "util/linux_names.h"
 
 #include <errno.h>
 #include <string.h>
@@ -318,14 +319,14 @@ VerdictItem directive_item(const Directive& d, const systemd::Properties& harden
 }
 
 VerdictItem session_item(const SessionView& baseline, const SessionView& hardened,
-                         const std::vector<Directive>& directives) {
+                         const std::vector<Directive>& directives, bool commands) {
   VerdictItem item{Stage::sessions, "what a login session inherits", ItemStatus::inconclusive, ""};
   if (baseline.empty() || hardened.empty()) {
     item.detail = fmt::format("the session view could not be taken {} (the probe did not run in the unit's sandbox)",
                               baseline.empty() ? "without the drop-in" : "under the drop-in");
     return item;
   }
-  auto differences = session_differences(baseline, hardened, directives);
+  auto differences = session_differences(baseline, hardened, directives, commands);
   item.status = differences.empty() ? ItemStatus::passed : ItemStatus::failed;
   item.detail = differences.empty() ? fmt::format("the same as without the drop-in ({} facts: bounding set, "
                                                   "no_new_privs, seccomp, writable /etc, /dev, /tmp, ...)",
@@ -373,8 +374,7 @@ std::vector<std::string> new_failures(const profile::Profile& baseline, const pr
                                       const std::set<std::string>& unsandboxed) {
   std::set<std::string> before;
   auto key = [](const profile::ExecutableProfile& e, const profile::FailedOperation& f) {
-    const char* name = strerrorname_np(f.error);
-    return fmt::format("{}: {}({}) -> {}", e.path, f.operation, f.detail, name ? name : std::to_string(f.error));
+    return fmt::format("{}: {}({}) -> {}", e.path, f.operation, f.detail, errno_name(f.error));
   };
   for (const auto& e : baseline.executables)
     for (const auto& f : e.failures) before.insert(key(e, f));
@@ -522,6 +522,29 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
         how = "this class's directives only";
       }
     }
+    // The unit's own account cannot do these operations even without the
+    // sandbox (no SCHED_RR, no sethostname for an unprivileged user): the
+    // directives act the same on root (a seccomp filter, a namespace, a
+    // device list do not look at the uid), so root's run tells whether
+    // systemd applies them. Not for the controls of the identity itself.
+    const bool identity = std::any_of(c.directives.begin(), c.directives.end(), [](const std::string& k) {
+      return k == "User" || k == "Group" || k == "DynamicUser" || k == "SupplementaryGroups";
+    });
+    if (outcome.status == ItemStatus::inconclusive && !own.empty() && !identity) {
+      std::vector<std::string> as_root;
+      for (const auto& a : assignments)
+        if (std::find(own.begin(), own.end(), a) == own.end()) as_root.push_back(a);
+      auto root_plain = (*host)->run_sandboxed({}, c.argv, 30s);
+      auto root_boxed = (*host)->run_sandboxed(as_root, c.argv, 30s);
+      if (root_plain && root_boxed) {
+        auto as_root_outcome = evaluate_control(c, *root_boxed, *root_plain);
+        if (as_root_outcome.status != ItemStatus::inconclusive) {
+          outcome = as_root_outcome;
+          how = "on root's credentials: as " + fmt::format("{}", fmt::join(own, " ")) +
+                " the probe cannot do these operations even without the sandbox";
+        }
+      }
+    }
     v.items.push_back({Stage::negative_control, c.name, outcome.status, outcome.detail + " [" + how + "]"});
   }
   for (const auto& n : not_probed) v.items.push_back({Stage::negative_control, n.substr(0, n.find(':')),
@@ -565,9 +588,11 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
                                     : fmt::format("{}", fmt::join(diff, "; "))});
   }
   (void)(*host)->shutdown();
-  const bool sessions = options.sessions || (options.starts_sessions && baseline_profile &&
-                                             options.starts_sessions(*baseline_profile));
-  if (sessions) v.items.push_back(session_item(baseline.session, run.session, directives));
+  std::optional<bool> recognised;
+  if (options.recognise_sessions && baseline_profile) recognised = options.recognise_sessions(*baseline_profile);
+  if (options.sessions || recognised)
+    v.items.push_back(session_item(baseline.session, run.session, directives,
+                                   options.sessions ? options.session_commands : *recognised));
   if (options.containment_battery && !options.probe_binary.empty()) {
     v.containment = compare_battery(baseline_battery, run.battery);
     if (!v.containment.ran)

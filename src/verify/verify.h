@@ -79,10 +79,15 @@ struct VerifyOptions {
   std::shared_ptr<BaselineCache> baseline_cache;
   // The daemon starts login sessions: what a session inherits (session.h)
   // must be the same under the drop-in. Set, or recognised from the
-  // baseline's profile by `starts_sessions` (synth's recognition, given by
-  // the caller). Needs probe_binary and containment_battery.
+  // baseline's profile by `recognise_sessions` (synth's recognition, given
+  // by the caller: nullopt for none, else whether they run commands). Needs
+  // probe_binary and containment_battery.
   bool sessions = false;
-  std::function<bool(const profile::Profile&)> starts_sessions;
+  // The sessions run what users type (a shell: sshd, cron). False: logins
+  // that run only the daemon's own code (FTP, IMAP), which do not feel what
+  // only commands would (unit::session_effects).
+  bool session_commands = true;
+  std::function<std::optional<bool>(const profile::Profile&)> recognise_sessions;
   // Whether a path exists on this machine: when the unit fails even without
   // the drop-in, the paths its run missed are checked here, to say where the
   // verifying host differs from the machine (diagnose.h). Unset: not compared.
@@ -114,9 +119,9 @@ systemd::Status prepare_host(systemd::ServiceHost& host, const VerifyOptions& op
 
 // Whether a login session started by the unit inherits the same under the
 // drop-in as without it; failed with the facts that differ and the
-// directives that change them.
+// directives that change them. `commands`: the sessions run what users type.
 VerdictItem session_item(const SessionView& baseline, const SessionView& hardened,
-                         const std::vector<Directive>& directives);
+                         const std::vector<Directive>& directives, bool commands = true);
 
 // The account a unit runs its commands as, from what `systemctl show`
 // reports for it without a drop-in: User=, Group=, SupplementaryGroups=,

@@ -121,7 +121,7 @@ Result<ExecResult> FakeHost::run_sandboxed(const std::vector<std::string>& assig
 }
 
 Result<Properties> FakeHost::show(const std::string& unit, const std::vector<std::string>& names) {
-  Properties all;
+  Properties all(world_->unit_properties.begin(), world_->unit_properties.end());
   for (const auto& a : dropin_assignments(unit)) {
     auto eq = a.find('=');
     std::string key = a.substr(0, eq);

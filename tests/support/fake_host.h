@@ -27,6 +27,9 @@ struct FakeWorld {
       [](const Assignments&, const std::vector<std::string>&) { return ExecResult{0}; };
   // Directives that `show` pretends are not in effect.
   std::vector<std::string> hidden_properties;
+  // What `show` gives beside the drop-ins' assignments: the unit file's own
+  // settings (User=...).
+  std::map<std::string, std::string> unit_properties;
   std::string check_command = "check";
   // The workload command: fails (exit 1), or kills the unit (exit 0), under
   // these assignments.

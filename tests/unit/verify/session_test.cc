@@ -63,6 +63,21 @@ TEST(Sessions, EachDifferenceNamesTheDirectivesBehindIt) {
   EXPECT_TRUE(session_differences(open, open, dropin).empty());
 }
 
+// An FTP or IMAP login runs no commands: it feels no bounding set nor
+// no_new_privs, yet it still lives in the users' homes (the same table
+// synth keeps such a daemon's drop-in by, unit/semantics.h).
+TEST(Sessions, LoginsWithoutCommandsFeelOnlyWhatTheyUse) {
+  SessionView open = parse_session_view(kOpen + "session home present\n");
+  SessionView narrowed = parse_session_view(kOpen + "session capbnd 0000000000000400\nsession nnp 1\nsession home present\n");
+  auto caps = *parse_dropin("[Service]\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\nNoNewPrivileges=yes\n");
+  EXPECT_EQ(session_differences(open, narrowed, caps, true).size(), 2u);
+  EXPECT_TRUE(session_differences(open, narrowed, caps, false).empty());
+  SessionView no_homes = parse_session_view(kOpen + "session home absent\n");
+  auto homes = *parse_dropin("[Service]\nProtectHome=yes\n");
+  ASSERT_EQ(session_differences(open, no_homes, homes, false).size(), 1u);
+  EXPECT_NE(session_differences(open, no_homes, homes, false)[0].find("ProtectHome="), std::string::npos);
+}
+
 // A hand-written drop-in that narrows the bounding set of an SSH server
 // passes its check (a login that prints `id`), and still fails: every
 // administrator's session would lose what sudo needs.

@@ -393,3 +393,31 @@ TEST(Verify, AFailingBaselineSaysWhereTheContainerDiffers) {
   ASSERT_FALSE(v->items.empty());
   EXPECT_NE(v->items[0].detail.find("differs"), std::string::npos) << v->items[0].detail;
 }
+
+// A unit that runs as its own account: the probe, as that account, cannot
+// ask for SCHED_RR even without the sandbox. Root's run then shows whether
+// RestrictRealtime= is applied, instead of leaving it unproven.
+TEST(Verify, AControlTheUnitsAccountCannotTellIsShownOnRoot) {
+  for (bool applied : {true, false}) {
+    auto world = std::make_shared<FakeWorld>();
+    world->unit_properties = {{"User", "radicale"}};
+    world->probe = [applied](const FakeWorld::Assignments& a, const std::vector<std::string>& argv) {
+      sdh::systemd::ExecResult r{0};
+      if (argv.size() < 2 || argv[1] != "realtime") return r;
+      bool refused = has(a, "User=radicale") || (applied && has(a, "RestrictRealtime=yes"));
+      r.out = refused ? "realtime SCHED_RR refused EPERM\n" : "realtime SCHED_RR ok 0\n";
+      return r;
+    };
+    auto o = options("[Service]\nRestrictRealtime=yes\n");
+    o.probe_binary = "/bin/true";
+    o.containment_battery = false;
+    auto v = verify_dropin(o, fake_factory(world));
+    ASSERT_TRUE(v);
+    const VerdictItem* item = nullptr;
+    for (const auto& i : v->items)
+      if (i.stage == Stage::negative_control && i.name == "realtime scheduling") item = &i;
+    ASSERT_NE(item, nullptr);
+    EXPECT_EQ(item->status, applied ? ItemStatus::passed : ItemStatus::failed) << item->detail;
+    EXPECT_NE(item->detail.find("on root's credentials: as User=radicale"), std::string::npos) << item->detail;
+  }
+}
