@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The real-daemon benchmark (../../shared/bench/DAEMONS.md, issue 6): for each
+# The real-daemon benchmark (README.md here): for each
 # definition in this folder, harden Debian's unit stripped of its sandboxing
 # with `sdharden auto`, score before/after with sdharden and with
 # systemd-analyze, and measure the profiling cost on the daemon's workload.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Names for numbers seen in traces: syscalls (per architecture, via
-// libseccomp), address families, socket types, capabilities, errno values.
+// Names for numbers seen in traces: system calls (per architecture, via
+// libseccomp), address families (over util/linux_names.h's table, with a
+// fallback spelling for unknown numbers) and socket types.
 #pragma once
 
 #include <cstdint>

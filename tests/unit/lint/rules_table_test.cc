@@ -47,7 +47,7 @@ TEST(RuleTable, OnlySyntaxRulesLackAPredicate) {
 }
 
 TEST(RuleTable, CoversTheDesignGotchas) {
-  // DESIGN.md "Knowledge the synthesiser must carry", the file-visible part.
+  // The field gotchas a unit file alone can show (the rest need a profile: gotchas_test.cc).
   for (const char* id : {"protect-clock-device-allowlist", "no-new-privileges-setuid-helper",
                          "syscall-filter-without-errno", "memory-deny-write-execute-jit",
                          "private-users-supplementary-groups", "syscall-architectures-foreign-binary",
