@@ -29,6 +29,15 @@ std::vector<std::string> lines_of(std::string_view text) {
   return out;
 }
 
+std::string last_lines(const std::string& text, size_t lines) {
+  size_t pos = text.size();
+  while (lines-- > 0 && pos > 0) {
+    pos = text.rfind('\n', pos - 1);
+    if (pos == std::string::npos) return text;
+  }
+  return text.substr(pos == 0 ? 0 : pos + 1);
+}
+
 std::string trim(std::string_view s) {
   size_t b = 0, e = s.size();
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;

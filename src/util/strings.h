@@ -15,6 +15,8 @@ std::vector<std::string> split(std::string_view s, char sep);
 // The lines of a text without their newlines; a final newline ends the
 // last line and starts no empty one.
 std::vector<std::string> lines_of(std::string_view text);
+// The last `lines` lines of a text (the whole text when it has fewer).
+std::string last_lines(const std::string& text, size_t lines);
 // `s` without leading and trailing white space (blanks, tabs, CR, LF...).
 std::string trim(std::string_view s);
 // The words between runs of blanks (spaces, tabs, newlines), none empty.

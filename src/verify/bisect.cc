@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/bisect.h"
 #include "util/linux_names.h"
+#include "util/strings.h"
 #include "verify/controls.h"
 
 #include "unit/directives.h"
@@ -29,15 +30,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kTraceDropin = "90-sdharden-trace.conf";
-
-std::string tail(const std::string& text, size_t lines) {
-  size_t pos = text.size();
-  while (lines-- > 0 && pos > 0) {
-    pos = text.rfind('\n', pos - 1);
-    if (pos == std::string::npos) return text;
-  }
-  return text.substr(pos == 0 ? 0 : pos + 1);
-}
 
 // First command line of `systemctl show -p ExecStart`:
 // "{ path=/usr/bin/x ; argv[]=/usr/bin/x -a b ; ignore_errors=no ; ... }"
@@ -234,7 +226,7 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
   for (size_t i : minimal) result.culprit.push_back(directives[restricting[i]]);
   const auto& culprit_run = outcome(minimal);
   result.culprit_failure = culprit_run.failure;
-  result.journal_tail = tail(culprit_run.journal, 8);
+  result.journal_tail = last_lines(culprit_run.journal, 8);
 
   // Name the denied operation: the kernel's seccomp audit lines first (exact
   // syscall), then a trace of the service (the failing call and its

@@ -30,15 +30,6 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string tail(const std::string& text, size_t lines) {
-  size_t pos = text.size();
-  while (lines-- > 0 && pos > 0) {
-    pos = text.rfind('\n', pos - 1);
-    if (pos == std::string::npos) return text;
-  }
-  return text.substr(pos == 0 ? 0 : pos + 1);
-}
-
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -180,7 +171,7 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   r.check_passed = check->ok();
   if (!r.check_passed) {
     r.failure = fmt::format("the check failed ({}): {}", check->status_text(),
-                            tail(check->err.empty() ? check->out : check->err, 3));
+                            last_lines(check->err.empty() ? check->out : check->err, 3));
     return observed();
   }
   if (options.workload.empty()) return observed();
@@ -191,7 +182,7 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   if (!work || !work->ok()) {
     r.check_passed = false;
     r.failure = work ? fmt::format("the workload failed ({}): {}", work->status_text(),
-                                   tail(work->err.empty() ? work->out : work->err, 3))
+                                   last_lines(work->err.empty() ? work->out : work->err, 3))
                      : "running the workload: " + work.error().to_string();
     return observed();
   }
@@ -207,7 +198,7 @@ RunOutcome run_service(systemd::ServiceHost& host, const VerifyOptions& options,
   if (!check || !check->ok()) {
     r.check_passed = false;
     r.failure = check ? fmt::format("the check failed after the workload ({}): {}", check->status_text(),
-                                    tail(check->err.empty() ? check->out : check->err, 3))
+                                    last_lines(check->err.empty() ? check->out : check->err, 3))
                       : "running the check: " + check.error().to_string();
     if (check) r.check = *check;
     return observed();
@@ -424,7 +415,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     auto run = run_service(**host, options, "");
     if (!run.ok()) {
       v.items.push_back({Stage::baseline, "service works without the drop-in", ItemStatus::failed,
-                         run.failure + (run.journal.empty() ? "" : "\n" + tail(run.journal, 5))});
+                         run.failure + (run.journal.empty() ? "" : "\n" + last_lines(run.journal, 5))});
       v.host = (*host)->kind();
       v.environment = (*host)->environment();
       // Where the verifying host is not the machine (a container's network),
@@ -471,7 +462,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   v.items.push_back({Stage::hardened, "unit starts and stays up",
                      run.started && run.stayed_up ? ItemStatus::passed : ItemStatus::failed,
                      run.started && run.stayed_up ? fmt::format("active after {} ms", options.settle.count())
-                                                  : run.failure + "\n" + tail(run.journal, 6)});
+                                                  : run.failure + "\n" + last_lines(run.journal, 6)});
   if (run.started && run.stayed_up)
     v.items.push_back({Stage::hardened,
                        options.workload.empty() ? "check passes" : "check passes, the workload too, then the check again",
@@ -498,6 +489,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   const std::string probes_exec = "ExecPaths=-" + run_paths().folder + " -/usr/bin -/bin";
   assignments.push_back(probes_exec);
   if (has_own_root(options.dropin_text)) assignments.push_back("BindReadOnlyPaths=-" + run_paths().folder);
+  std::vector<std::string> class_only;
   for (size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
     // Without the sandbox: a transient unit of its own, so this host serves
@@ -508,10 +500,11 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     systemd::ExecResult sandboxed = r ? *r : systemd::ExecResult{-1, 0, false, "", r.error().to_string()};
     auto outcome = evaluate_control(c, sandboxed, plain);
     std::string how = "full drop-in sandbox";
+    const std::vector<std::string>* used = &assignments;  // the sandbox the outcome comes from
     if (outcome.status == ItemStatus::inconclusive && sandboxed.out.empty()) {
       // The whole drop-in may not apply to a bare transient unit (paths that
       // only exist for the service...): retry with this class alone.
-      std::vector<std::string> only = own;
+      std::vector<std::string> only = own;  // (kept in class_only when it tells more)
       for (const auto& d : probe_directives)
         if (d.section == "Service" && std::find(c.directives.begin(), c.directives.end(), d.key) != c.directives.end())
           only.push_back(d.transient_assignment());
@@ -520,6 +513,8 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       if (r2) {
         outcome = evaluate_control(c, *r2, plain);
         how = "this class's directives only";
+        class_only = std::move(only);
+        used = &class_only;
       }
     }
     // The unit's own account cannot do these operations even without the
@@ -532,7 +527,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     });
     if (outcome.status == ItemStatus::inconclusive && !own.empty() && !identity) {
       std::vector<std::string> as_root;
-      for (const auto& a : assignments)
+      for (const auto& a : *used)
         if (std::find(own.begin(), own.end(), a) == own.end()) as_root.push_back(a);
       auto root_plain = (*host)->run_sandboxed({}, c.argv, 30s);
       auto root_boxed = (*host)->run_sandboxed(as_root, c.argv, 30s);
@@ -540,8 +535,8 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
         auto as_root_outcome = evaluate_control(c, *root_boxed, *root_plain);
         if (as_root_outcome.status != ItemStatus::inconclusive) {
           outcome = as_root_outcome;
-          how = "on root's credentials: as " + fmt::format("{}", fmt::join(own, " ")) +
-                " the probe cannot do these operations even without the sandbox";
+          how += "; on root's credentials: as " + fmt::format("{}", fmt::join(own, " ")) +
+                 " the probe cannot do these operations even without the sandbox";
         }
       }
     }

@@ -22,5 +22,14 @@ TEST(Strings, ToNumberTakesOnlyWholeNumbersThatFit) {
   EXPECT_FALSE(to_number<int>("2147483648"));
 }
 
+TEST(Strings, LinesOfAndTheLastLines) {
+  EXPECT_EQ(lines_of("a\nb\n"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(lines_of("a\n\nb"), (std::vector<std::string>{"a", "", "b"}));
+  EXPECT_TRUE(lines_of("").empty());
+  EXPECT_EQ(last_lines("1\n2\n3\n4", 2), "3\n4");
+  EXPECT_EQ(last_lines("1\n2", 5), "1\n2");
+  EXPECT_EQ(last_lines("only", 1), "only");
+}
+
 }  // namespace
 }  // namespace sdh
