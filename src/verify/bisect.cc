@@ -136,7 +136,8 @@ bool refused_errno(int e) {
 
 }  // namespace
 
-std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, const profile::Profile& hardened) {
+std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, const profile::Profile& hardened,
+                                             bool refusals_only) {
   std::set<std::tuple<std::string, std::string, int, std::string>> before;
   for (const auto& e : baseline.executables)
     for (const auto& f : e.failures) before.insert({e.path, f.operation, f.error, f.detail});
@@ -145,7 +146,8 @@ std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, c
   for (const auto& e : hardened.executables) {
     if (profile::is_service_manager(e.path)) continue;
     for (const auto& f : e.failures) {
-      if (!refused_errno(f.error) || before.count({e.path, f.operation, f.error, f.detail})) continue;
+      if ((refusals_only && !refused_errno(f.error)) || before.count({e.path, f.operation, f.error, f.detail}))
+        continue;
       DeniedOperation op;
       op.operation = f.detail.empty() ? f.operation : fmt::format("{}({})", f.operation, f.detail);
       op.error = errno_name(f.error);
@@ -253,7 +255,24 @@ Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::
     result.denied = without_fallbacks(profile_denials(*baseline.profile, *culprit_run.profile), result.fallbacks);
     if (!result.denied.empty()) result.diagnosis_method = "profile";
   }
-  if ((result.denied.empty() || result.diagnosis_method == "profile") && bisect_options.confirm_runs > 0) {
+  // No refusal at all: what failed only under the culprit (PrivateNetwork=
+  // leaves no interface to read, a hidden folder no file to open) names
+  // what the directive took away.
+  if (result.denied.empty() && culprit_run.profile && baseline.profile) {
+    result.denied = without_fallbacks(profile_denials(*baseline.profile, *culprit_run.profile, false), result.fallbacks);
+    if (!result.denied.empty()) result.diagnosis_method = "profile, failed only under the culprit";
+  }
+  // Nothing failed that the profile saw: what the daemon said before it
+  // went, in its own words, and never said without the culprit.
+  if (result.denied.empty()) {
+    result.denied = journal_words(culprit_run.journal, baseline.journal);
+    if (!result.denied.empty()) result.diagnosis_method = "journal, the daemon's own words";
+  }
+  // A refusal named by the kernel, a trace or the journal is evidence enough;
+  // anything less must hold again before it costs a directive.
+  const bool refusal_named = result.diagnosis_method == "kernel audit" || result.diagnosis_method == "trace" ||
+                             result.diagnosis_method == "journal";
+  if (!refusal_named && bisect_options.confirm_runs > 0) {
     // Nothing names what the culprit denies, or only the profile's refusals
     // do (a daemon may refuse itself things in passing): before it costs a
     // directive, the blame must hold again, with and without it.

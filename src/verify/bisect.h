@@ -50,7 +50,11 @@ struct BisectOptions {
 // Calls that failed with a refusal's errno (EPERM, EACCES, EROFS,
 // EAFNOSUPPORT, ENOSYS) in `hardened` but never in `baseline`, by program,
 // call, errno and detail; systemd's own set-up left out.
-std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, const profile::Profile& hardened);
+// With `refusals_only` false, every call that failed only under `hardened`,
+// whatever its errno (an interface or a file absent in the culprit's view:
+// ENODEV, ENOENT...): what names a failure no refusal explains.
+std::vector<DeniedOperation> profile_denials(const profile::Profile& baseline, const profile::Profile& hardened,
+                                             bool refusals_only = true);
 
 Result<BisectResult> bisect_dropin(const VerifyOptions& options, const systemd::HostFactory& factory,
                                    const BisectOptions& bisect_options = {});

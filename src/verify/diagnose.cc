@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "profile/names.h"
+#include "unit/value_writer.h"
 #include "util/strings.h"
 
 namespace sdh::verify {
@@ -126,6 +127,53 @@ std::vector<DeniedOperation> journal_denials(const std::string& journal) {
         out.push_back({"(from the journal)", p.error, "journal", line});
         break;
       }
+  return out;
+}
+
+namespace {
+
+// "Dec 03 10:00:01 host vnstatd[77]: Error: x" -> "Error: x"; "" for the
+// manager's own lines (systemd[1]: ...) and lines without a "NAME[PID]: ".
+std::string said_by_service(const std::string& line) {
+  auto colon = line.find("]: ");
+  if (colon == std::string::npos) return "";
+  auto bracket = line.rfind('[', colon);
+  if (bracket == std::string::npos) return "";
+  auto name_start = line.rfind(' ', bracket);
+  std::string name = line.substr(name_start == std::string::npos ? 0 : name_start + 1,
+                                 bracket - (name_start == std::string::npos ? 0 : name_start + 1));
+  if (name == "systemd" || name.empty()) return "";
+  return trim(line.substr(colon + 3));
+}
+
+// Numbers vary between runs (PIDs, times, counters): compared as "#".
+std::string without_numbers(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    bool digit = c >= '0' && c <= '9';
+    if (!digit) out += c;
+    else if (out.empty() || out.back() != '#') out += '#';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<DeniedOperation> journal_words(const std::string& culprit_journal, const std::string& baseline_journal,
+                                           size_t limit) {
+  std::set<std::string> before;
+  for (const auto& l : lines_of(baseline_journal))
+    if (auto w = said_by_service(l); !w.empty()) before.insert(without_numbers(w));
+  std::vector<std::string> news;
+  for (const auto& l : lines_of(culprit_journal))
+    if (auto w = said_by_service(l); !w.empty() && before.insert(without_numbers(w)).second) news.push_back(w);
+  std::vector<DeniedOperation> out;
+  for (size_t i = news.size() > limit ? news.size() - limit : 0; i < news.size(); ++i) {
+    // The daemon's text ends up in reasons and drop-in comments: escaped
+    // (a "\r" would end a line for systemd's parser), and kept short.
+    std::string said = unit::escape_for_display(news[i].size() > 200 ? news[i].substr(0, 200) + "..." : news[i]);
+    out.push_back({"the daemon said: " + said, "exited", "journal", news[i]});
+  }
   return out;
 }
 

@@ -39,6 +39,13 @@ std::vector<DeniedOperation> traced_denials(const std::string& strace_output);
 // Journal lines that look like a refusal (permission, family, read-only...).
 std::vector<DeniedOperation> journal_denials(const std::string& journal);
 
+// The daemon's own last words under the culprit that it never said without
+// it: journal lines of the service's processes (not systemd's), compared
+// without their time and PID prefix, the last `limit` of them. What names a
+// failure no refusal explains ("Interface \"eth0\" not available").
+std::vector<DeniedOperation> journal_words(const std::string& culprit_journal, const std::string& baseline_journal,
+                                           size_t limit = 2);
+
 // Operations in `hardened` whose key is absent from `baseline`.
 std::vector<DeniedOperation> only_in(const std::vector<DeniedOperation>& hardened,
                                      const std::vector<DeniedOperation>& baseline);

@@ -124,3 +124,32 @@ TEST(Diagnose, EnvironmentCluesAreCappedAndSkipTheManager) {
   // Without a machine to compare with, paths say nothing.
   EXPECT_EQ(environment_clues(p, nullptr).size(), 1u);
 }
+
+// PrivateNetwork= refuses nothing and fails no call: the traffic monitor just
+// finds no interface and says so. Its own new words name the failure.
+TEST(Diagnose, TheDaemonsOwnWordsNameAFailureNothingRefused) {
+  const std::string baseline =
+      "Dec 03 10:00:01 box systemd[1]: Started vnstat.service.\n"
+      "Dec 03 10:00:01 box vnstatd[70]: vnStat daemon 2.10 started. (pid:70 uid:0 gid:0)\n";
+  const std::string culprit =
+      "Dec 03 10:01:01 box systemd[1]: Started vnstat.service.\n"
+      "Dec 03 10:01:01 box vnstatd[81]: vnStat daemon 2.10 started. (pid:81 uid:0 gid:0)\n"
+      "Dec 03 10:01:01 box vnstatd[81]: Interface \"eth0\" not available, exiting.\n"
+      "Dec 03 10:01:02 box systemd[1]: vnstat.service: Main process exited, code=exited, status=1/FAILURE\n";
+  auto d = journal_words(culprit, baseline);
+  ASSERT_EQ(d.size(), 1u);  // the start line differs by its PID only: not news
+  EXPECT_EQ(d[0].operation, "the daemon said: Interface \"eth0\" not available, exiting.");
+  EXPECT_EQ(d[0].source, "journal");
+  EXPECT_TRUE(journal_words(baseline, baseline).empty());
+  // systemd's own lines are never the daemon's words.
+  for (const auto& op : d) EXPECT_EQ(op.operation.find("Main process"), std::string::npos);
+}
+
+// What a daemon prints is hostile: a carriage return or an escape in its
+// words never reaches a reason or a drop-in comment as it is.
+TEST(Diagnose, TheDaemonsWordsAreEscaped) {
+  auto d = journal_words("Dec 03 10:01:01 box evil[9]: ok\rExecStart=/bin/sh\x1b[2J\n", "");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].operation.find('\r'), std::string::npos) << d[0].operation;
+  EXPECT_EQ(d[0].operation.find('\x1b'), std::string::npos) << d[0].operation;
+}

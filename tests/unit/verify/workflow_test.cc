@@ -333,6 +333,24 @@ TEST(Bisect, TheTrialsProfileNamesTheRefusedCall) {
   EXPECT_TRUE(profile_denials(hardened, hardened).empty());
 }
 
+// PrivateNetwork= refuses nothing: the interface a traffic monitor reads is
+// simply not there. What failed only under the culprit, whatever the errno,
+// names it when no refusal does.
+TEST(Bisect, WhatFailedOnlyUnderTheCulpritNamesAFailureWithoutARefusal) {
+  sdh::profile::Profile baseline, hardened;
+  sdh::profile::ExecutableProfile daemon;
+  daemon.path = "/usr/sbin/vnstatd";
+  daemon.failures.push_back({"openat", ENOENT, "/etc/vnstat.d", 1});  // in both
+  baseline.executables.push_back(daemon);
+  daemon.failures.push_back({"openat", ENOENT, "/sys/class/net/eth0/statistics/rx_bytes", 2});
+  hardened.executables.push_back(daemon);
+  EXPECT_TRUE(profile_denials(baseline, hardened).empty());  // no refusal
+  auto d = profile_denials(baseline, hardened, false);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].error, "ENOENT");
+  EXPECT_EQ(d[0].path, "/sys/class/net/eth0/statistics/rx_bytes");
+}
+
 // libsystemd asks for SO_SNDBUFFORCE and goes on with SO_SNDBUF when refused:
 // that refusal shows under the culprit, yet it is not why the service fails.
 TEST(Bisect, ARefusalTheServiceFallsBackFromIsNotBlamed) {
