@@ -155,7 +155,14 @@ void audit_scope(const FileSystem& fs, bool user, unit::SystemdVersion version, 
     if (name.size() > 9 && name.compare(name.size() - 9, 9, "@.service") == 0) continue;  // bare template
     auto loaded = unit::load_unit(fs, name, options);
     if (!loaded) {
-      report.skipped.push_back({name, scope, loaded.error().to_string(), true});
+      // Named only by a link no unit file answers (an enablement link a
+      // removed package left in X.wants): systemd lists it "not-found" and
+      // runs nothing, so there is nothing to score. Any other failure to
+      // read a unit is never a pass.
+      const bool not_found = loaded.error().errno_value() == ENOENT;
+      report.skipped.push_back(
+          {name, scope, not_found ? "not found: a link names it, no unit file defines it" : loaded.error().to_string(),
+           !not_found});
       continue;
     }
     if (loaded->masked) {

@@ -4,10 +4,12 @@
 // fine); 1: at least one warning or error; 2: a unit could not be read.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/core.h>
@@ -16,6 +18,7 @@
 #include "cli/systemd_arg.h"
 #include "cli/unit_args.h"
 #include "lint/lint.h"
+#include "lint/rules.h"
 #include "report/lint_report.h"
 #include "unit/loader.h"
 #include "util/fs.h"
@@ -34,6 +37,7 @@ struct LintArgs {
   std::string fail_on = "warning";
   std::vector<std::string> dropins;
   std::string name;
+  bool list_rules = false;
 };
 
 // "auto": NO_COLOR (https://no-color.org) set and not empty means none;
@@ -67,7 +71,22 @@ bool ends_inside_continuation(const FileSystem& fs, const std::string& path) {
   return slashes % 2 == 1;  // two backslashes are an escaped one, not a continuation
 }
 
+// Every rule with its severity and summary, one per line: what --disable
+// and a "# sdharden: ignore=" comment take.
+int list_rules() {
+  size_t width = 0;
+  for (const auto& r : lint::rules()) width = std::max(width, std::string_view(r.id).size());
+  for (const auto& r : lint::rules())
+    fmt::print("{:<{}}  {:<7}  {}\n", r.id, width, lint::severity_name(r.severity), r.summary);
+  return kExitOk;
+}
+
 int run_lint(const LintArgs& args) {
+  if (args.list_rules) return list_rules();
+  if (args.units.empty()) {
+    fmt::print(stderr, "sdharden lint: name at least one unit or unit file (or --list-rules)\n");
+    return kExitUsage;
+  }
   auto chosen = choose_release(args.systemd, args.root);
   if (!chosen) {
     fmt::print(stderr, "sdharden lint: {}\n", chosen.error().to_string());
@@ -81,7 +100,7 @@ int run_lint(const LintArgs& args) {
   lint::LintOptions lint_options;
   for (const auto& id : args.disable) {
     if (!lint::find_rule(id)) {
-      fmt::print(stderr, "sdharden lint: --disable {}: no such rule (see docs/lint-rules.md or --format json)\n", id);
+      fmt::print(stderr, "sdharden lint: --disable {}: no such rule (sdharden lint --list-rules lists them)\n", id);
       return kExitUsage;
     }
     lint_options.disabled.insert(id);
@@ -175,8 +194,8 @@ int run_lint(const LintArgs& args) {
 void add_lint_command(CLI::App& app, Dispatch& dispatch) {
   auto args = std::make_shared<LintArgs>();
   auto* cmd = app.add_subcommand("lint", "Find hardening gotchas and contradictions in unit files");
-  cmd->add_option("units", args->units, "Unit names (searched like systemd does) or unit file paths")
-      ->required();
+  cmd->add_option("units", args->units, "Unit names (searched like systemd does) or unit file paths");
+  cmd->add_flag("--list-rules", args->list_rules, "List every rule (id, severity, summary) and exit");
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "cli/suggest.h"
 #include "util/interrupt.h"
 
 int main(int argc, char** argv) {
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    for (const auto& s : suggestions(app, argc, argv)) fmt::print(stderr, "sdharden: {}\n", s);
     return kExitUsage;
   }
   if (!dispatch.action) return kExitUsage;

@@ -166,6 +166,13 @@ Result<LoadedUnit> load_unit(const FileSystem& fs, const std::string& name_or_pa
     if (!exists(fs, path)) return fail(Error("no such file: " + path, ENOENT));
   }
   auto parsed_name = parse_unit_name(name);
+  // As systemctl reads a name without a unit type: "nginx" is nginx.service.
+  if (!parsed_name && !by_path) {
+    if (auto with_type = parse_unit_name(name + ".service")) {
+      parsed_name = with_type;
+      name += ".service";
+    }
+  }
   if (!parsed_name) return fail(Error("not a valid unit name: " + name));
   if (parsed_name->is_template()) {
     // A template is scored through an instance, as systemd-analyze does.

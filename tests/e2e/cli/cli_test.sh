@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# cli_test.sh SDHARDEN CASE: one end-to-end case of the sdharden CLI.
+# cli_test.sh SDHARDEN CASE [SOURCE_DIR]: one end-to-end case of the sdharden CLI
+# (SOURCE_DIR: the checkout, for the cases that read its README).
 # Exit 0 pass, 1 fail, 77 skip (with the reason printed).
 set -uo pipefail
 BIN=$1
 CASE=$2
+SOURCE_DIR=${3:-}
 WORK=$(mktemp -d /tmp/sdh-e2e-cli.XXXXXX)
 chmod 755 "$WORK"
 trap 'chmod -R u+rwx "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -121,6 +123,11 @@ bad_usage)
   run 2 "$BIN" lint --format yaml x.service
   run 2 "$BIN" audit --format pdf
   run 2 "$BIN" no-such-command
+  # A mistyped option or command gets the nearest one.
+  run 2 "$BIN" lint --fromat json x.service
+  [[ $ERR == *"did you mean --format?"* ]] || fail "no suggestion for --fromat: $ERR"
+  run 2 "$BIN" scroe x.service
+  [[ $ERR == *"did you mean 'score'?"* ]] || fail "no suggestion for scroe: $ERR"
   ;;
 lint_findings)
   d=$(unit_dir)
@@ -147,6 +154,15 @@ lint_clean)
   printf '[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\n' >"$d/clean.service"
   run 0 "$BIN" lint "$d/clean.service"
   [[ $OUT == *"0 errors, 0 warnings"* ]] || fail "clean unit summary: $OUT"
+  # A name without a unit type is a service, as systemctl reads it.
+  mkdir -p "$d/root/etc/systemd/system" && cp "$d/clean.service" "$d/root/etc/systemd/system/clean.service"
+  run 0 "$BIN" lint --root "$d/root" clean
+  [[ $OUT == *"0 errors, 0 warnings"* ]] || fail "lint clean (no type): $OUT $ERR"
+  # The rules, and an unknown one named with where to find them.
+  run 0 "$BIN" lint --list-rules
+  [[ $OUT == *"syscall-filter-without-errno"*warning* ]] || fail "--list-rules: $OUT"
+  run 2 "$BIN" lint --disable no-such-rule "$d/clean.service"
+  [[ $ERR == *"--list-rules"* ]] || fail "--disable unknown: $ERR"
   ;;
 lint_versions)
   # Directives and values of newer releases: unknown or invalid for 252's
@@ -337,6 +353,15 @@ assert "fragment_path" in u and "json_field" in u["items"][0] and "systemd_label
   run 1 "$BIN" audit -q --root "$r" --baseline "$WORK/base.json"
   [[ $ERR == *"FAIL worse   s1.service"* ]] || fail "the baseline gate does not name s1: $ERR"
   run 0 "$BIN" audit -q --root "$r" --baseline "$WORK/base.json" --exclude 's1*'
+  # An enablement link a removed package left behind names no unit file:
+  # systemd lists it not-found and runs nothing, so there is nothing to
+  # score and the gate holds; a unit file it cannot read still fails it.
+  mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
+  ln -s /usr/lib/systemd/system/gone.service "$r/etc/systemd/system/multi-user.target.wants/gone.service"
+  run 0 "$BIN" audit --root "$r" --baseline "$WORK/base.json" --exclude 's1*'
+  [[ $OUT$ERR == *"gone.service"*"not found"* ]] || fail "the dangling link is not reported: $OUT $ERR"
+  printf '[Service\nExecStart=/bin/true\n' >"$r/usr/lib/systemd/system/broken.service"
+  run 1 "$BIN" audit -q --root "$r" --baseline "$WORK/base.json" --exclude 's1*'
   ;;
 lint_gate)
   # The upstream-CI use: a template in the source tree, a drop-in of the
@@ -383,6 +408,20 @@ PY
   else
     echo "note: script(1) missing, colour on a terminal not checked"
   fi
+  ;;
+readme_recipe)
+  # The README's "In CI" block as written, with `sdharden` this binary, in a
+  # folder holding a copy of contrib/ci: every gate in it passes.
+  d=$(unit_dir)
+  mkdir -p "$d/contrib" && cp -r "$SOURCE_DIR/contrib/ci" "$d/contrib/ci"
+  awk '/^## In CI/ { f = 1 } f && /^```sh/ { g = 1; next } g && /^```/ { exit } g' "$SOURCE_DIR/README.md" >"$d/recipe.sh"
+  [[ -s $d/recipe.sh ]] || fail "README.md has no sh block under '## In CI'"
+  grep -q '^sdharden ' "$d/recipe.sh" || fail "the README's recipe runs no sdharden command"
+  (cd "$d" && sdharden() { "$BIN" "$@"; } && set -e && source ./recipe.sh) >"$d/recipe.out" 2>&1 ||
+    fail "the README's recipe fails as written: $(tail -5 "$d/recipe.out")"
+  # Its score gate can fail: the unit got worse than the baseline it kept.
+  sed -i 's/^DynamicUser=yes$/DynamicUser=no/' "$d/contrib/ci/app.service"
+  run 1 "$BIN" score --baseline "$d/baseline.json" "$d/contrib/ci/app.service"
   ;;
 audit_bad_root)
   run 2 "$BIN" audit --root "$WORK/missing-root"

@@ -43,6 +43,22 @@ TEST(Loader, MaskedMissingAndLoops) {
   EXPECT_FALSE(load_unit(fs, "loop.service").has_value());
 }
 
+// A name without a unit type is a service, as systemctl reads it; a name
+// with one is taken as it is, and a path is never completed.
+TEST(Loader, ANameWithoutATypeIsAService) {
+  MemoryFileSystem fs;
+  fs.add_file(kLib + "/nginx.service", "[Service]\nExecStart=/usr/sbin/nginx\n");
+  fs.add_file(kLib + "/web@.service", "[Service]\nExecStart=/bin/true\n");
+  auto n = load_unit(fs, "nginx");
+  ASSERT_TRUE(n.has_value()) << n.error().to_string();
+  EXPECT_EQ(n->name, "nginx.service");
+  auto w = load_unit(fs, "web@a");
+  ASSERT_TRUE(w.has_value()) << w.error().to_string();
+  EXPECT_EQ(w->name, "web@a.service");
+  EXPECT_FALSE(load_unit(fs, "nginx.socket").has_value());   // a type of its own, not there
+  EXPECT_FALSE(load_unit(fs, "./nginx").has_value());        // a path
+}
+
 TEST(Loader, ListsAccumulateAndReset) {
   MemoryFileSystem fs;
   fs.add_file(kEtc + "/a.service",
