@@ -46,6 +46,21 @@ struct Spelling {
   int since;
 };
 
+// What a directive does to the service, as far as proving it goes: whether
+// an operation inside the service is refused (a negative control shows it)
+// or what else it does. verify reads this to excuse a key from a control.
+enum class Effect {
+  refuses,       // an operation fails under it: a negative control shows it
+  widens,        // only widens what other directives restrict; refuses nothing alone
+  hides,         // takes things out of reach: the containment battery shows what stays
+  grants,        // creates a folder and hands it over: nothing is refused
+  identity,      // who the service runs as; tested with User=
+  command,       // a command line systemd runs: its run is part of the check
+  inward,        // changes nothing an operation inside could meet (a file mode, who may
+                 // notify, what happens at stop): the check and workload exercise it
+};
+std::string to_string(Effect v);
+
 struct DirectiveInfo {
   std::string name;  // "ProtectSystem"
   DirectiveScope scope;
@@ -74,6 +89,7 @@ struct DirectiveInfo {
   // read-only or not executable): leaving one entry out loosens that entry
   // alone, so bisection and relaxation work entry by entry.
   bool entries_restrict = false;
+  Effect effect = Effect::refuses;
 };
 
 // The spelling of `d` that `value` is, accepted by `version`; nullptr when none.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "unit/semantics.h"
 
+#include "unit/directives.h"
+
 #include <algorithm>
 #include <array>
 
@@ -70,10 +72,12 @@ std::span<const NamespaceType> namespace_types() {
 }
 
 std::span<const std::string_view> widening_directives() {
-  static constexpr std::array<std::string_view, 11> kRows = {
-      "ReadWritePaths",  "ReadWriteDirectories", "BindReadOnlyPaths",   "BindPaths",
-      "ExecPaths",       "IPAddressAllow",       "DeviceAllow",         "SocketBindAllow",
-      "AmbientCapabilities", "SupplementaryGroups", "SystemCallErrorNumber"};
+  static const std::vector<std::string_view> kRows = [] {
+    std::vector<std::string_view> v;
+    for (const auto& d : directive_table())
+      if (d.effect == Effect::widens) v.push_back(d.name);
+    return v;
+  }();
   return kRows;
 }
 

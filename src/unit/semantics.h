@@ -56,9 +56,10 @@ std::span<const NamespaceType> namespace_types();
 
 // Directives that only widen what others restrict (a path made writable
 // under ProtectSystem=, an address allowed under IPAddressDeny=, a refused
-// call answered with an errno instead of a kill): alone they refuse nothing,
-// so bisection lets them ride along in every trial, relaxation may add them
-// anew, and no negative control can show them.
+// call answered with an errno instead of a kill): the registry rows with
+// Effect::widens. Alone they refuse nothing, so bisection lets them ride
+// along in every trial, relaxation may add them anew, and no negative
+// control can show them.
 bool only_widens(std::string_view key);
 std::span<const std::string_view> widening_directives();
 

@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include "unit/directives.h"
 #include "unit/loader.h"
 #include "unit/semantics.h"
 #include "util/linux_names.h"
@@ -307,6 +308,8 @@ const ControlRow kControls[] = {
 }  // namespace
 
 const std::map<std::string, std::string>& keys_without_control() {
+  // Refusals this machine's container cannot show; every other key without
+  // a control says why through its registry row's effect.
   static const std::map<std::string, std::string> k = {
       {"ProtectKernelTunables", "the container already denies this to root, so a probe cannot tell the "
                                 "directive's effect apart"},
@@ -314,43 +317,25 @@ const std::map<std::string, std::string>& keys_without_control() {
                                "directive's effect apart"},
       {"IPAddressDeny", "needs a network peer outside loopback to demonstrate"},
       {"SocketBindDeny", "needs the cgroup BPF programs a v1 hybrid machine may lack"},
-      {"UMask", "a mode of new files, not a refusal: the check and workload exercise it"},
-      {"ProtectProc", "hides other processes; the containment battery's /proc attempts show it"},
-      {"ProcSubset", "hides /proc's non-process files; the containment battery shows it"},
-      {"PrivateMounts", "a mount namespace of its own: no operation is refused"},
-      {"PrivateIPC", "the containment battery's SysV IPC attempts show it"},
       {"SystemCallArchitectures", "the probe runs natively; a foreign-architecture call needs a foreign binary"},
-      {"Group", "an identity, tested with User="},
-      {"StateDirectory", "grants, does not refuse"},
-      {"CacheDirectory", "grants, does not refuse"},
-      {"LogsDirectory", "grants, does not refuse"},
-      {"RuntimeDirectory", "grants, does not refuse"},
-      {"ConfigurationDirectory", "grants, does not refuse"},
-      {"BindReadOnlyPaths", "a view of the file system; the containment battery shows what stays reachable"},
-      {"TemporaryFileSystem", "a view of the file system; the containment battery shows what stays reachable"},
-      {"ExecPaths", "the containment battery's execution attempts show it"},
-      {"NoExecPaths", "the containment battery's execution attempts show it"},
-      {"RootDirectory", "a view of the file system; the containment battery shows what stays reachable"},
-      {"NotifyAccess", "who may send sd_notify messages: not observable from inside"},
-      {"KeyringMode", "the containment battery's keyctl attempt shows it"},
-      {"RemoveIPC", "acts when the service stops"},
-      {"ExecStart", "re-listed with \"!\" under User=: the start shows it"},
-      {"ExecCondition", "re-listed helper lines: their runs are part of the check"},
-      {"ExecStartPre", "re-listed helper lines: their runs are part of the check"},
-      {"ExecStartPost", "re-listed helper lines: their runs are part of the check"},
-      {"ExecReload", "re-listed helper lines: the workload reloads"},
-      {"ExecStop", "re-listed helper lines: their runs are part of the check"},
-      {"ExecStopPost", "re-listed helper lines: their runs are part of the check"},
-      {"PIDFile", "where the daemon writes its PID: the start shows it"},
   };
-  // What only widens refuses nothing a probe could show (unit/semantics.h);
-  // a row above says more where there is more to say.
   static const std::map<std::string, std::string> all = [] {
     std::map<std::string, std::string> m = k;
     const auto probed = keys_with_control();  // SystemCallErrorNumber= goes with the filter's control
-    for (std::string_view key : unit::widening_directives())
-      if (std::find(probed.begin(), probed.end(), key) == probed.end())
-        m.emplace(std::string(key), "only widens what other directives restrict: nothing to refuse");
+    for (const auto& d : unit::directive_table()) {
+      if (std::find(probed.begin(), probed.end(), d.name) != probed.end()) continue;
+      std::string_view why;
+      switch (d.effect) {
+        case unit::Effect::refuses: break;
+        case unit::Effect::widens: why = "only widens what other directives restrict: nothing to refuse"; break;
+        case unit::Effect::hides: why = "takes things out of reach: the containment battery shows what stays reachable"; break;
+        case unit::Effect::grants: why = "grants, does not refuse"; break;
+        case unit::Effect::identity: why = "an identity, tested with User="; break;
+        case unit::Effect::command: why = "a command line systemd runs: its run is part of the check"; break;
+        case unit::Effect::inward: why = "refuses nothing an operation inside could meet: the check and workload exercise it"; break;
+      }
+      if (!why.empty()) m.emplace(d.name, std::string(why));
+    }
     return m;
   }();
   return all;

@@ -55,17 +55,29 @@ TEST(Semantics, NamespaceTypesCoverEveryBitOnce) {
   EXPECT_EQ(names, (std::set<std::string>{"cgroup", "ipc", "mnt", "net", "pid", "user", "uts"}));
 }
 
-TEST(Semantics, WideningDirectivesAreRegistryRows) {
-  for (auto key : widening_directives()) {
-    // A registry row, or an old name every release still takes (ReadWriteDirectories=).
-    EXPECT_TRUE(find_directive("Service", std::string(key), "service") ||
-                directive_status(oldest_release(), "Service", std::string(key)) == DirectiveStatus::known)
-        << key;
-    EXPECT_TRUE(only_widens(key));
-  }
+TEST(Semantics, WideningDirectivesAreTheRegistrysWideningRows) {
+  std::set<std::string> widening;
+  for (auto key : widening_directives()) widening.insert(std::string(key));
+  std::set<std::string> rows;
+  for (const auto& d : directive_table())
+    if (d.effect == Effect::widens) rows.insert(d.name);
+  EXPECT_EQ(widening, rows);
+  // The lists that open what a sandbox closes, one per kind of thing.
+  for (const char* key : {"ReadWritePaths", "BindPaths", "IPAddressAllow", "DeviceAllow", "SocketBindAllow",
+                          "AmbientCapabilities", "SupplementaryGroups", "SystemCallErrorNumber", "ExecPaths"})
+    EXPECT_TRUE(only_widens(key)) << key;
   for (const char* restricting : {"ProtectSystem", "ReadOnlyPaths", "InaccessiblePaths", "StateDirectory",
                                   "IPAddressDeny", "SystemCallFilter", "CapabilityBoundingSet", "User"})
     EXPECT_FALSE(only_widens(restricting)) << restricting;
+}
+
+TEST(Semantics, EveryManagedDirectoryGrantsInTheRegistry) {
+  for (const auto& m : managed_directories()) {
+    const auto* d = find_directive("Service", std::string(m.key), "service");
+    ASSERT_NE(d, nullptr) << m.key;
+    EXPECT_EQ(d->effect, Effect::grants) << m.key;
+    EXPECT_EQ(d->list, m.names) << m.key;
+  }
 }
 
 TEST(Semantics, WhoRunsAsRoot) {
