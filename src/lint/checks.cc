@@ -503,6 +503,17 @@ void socket_activated_address_families(const LintContext& c, std::vector<Hit>& o
                  {}});
 }
 
+void notify_without_af_unix(const LintContext& c, std::vector<Hit>& out) {
+  const auto& s = c.unit.settings;
+  if (s.service_type != "notify" && s.service_type != "notify-reload") return;
+  if (family_allowed(s.restrict_address_families, "AF_UNIX")) return;
+  out.push_back({where(c.unit, "RestrictAddressFamilies"),
+                 "Type=" + s.service_type +
+                     " but RestrictAddressFamilies= leaves out AF_UNIX: the service cannot open the socket "
+                     "its readiness message goes through, and its start times out",
+                 {}});
+}
+
 void ambient_outside_bounding_set(const LintContext& c, std::vector<Hit>& out) {
   const auto& s = c.unit.settings;
   uint64_t lost = s.ambient_capabilities & ~s.capability_bounding_set;
@@ -599,6 +610,13 @@ constexpr std::array kRules = {
          "Add RestrictAddressFamilies= with only the families the service opens itself (check outbound "
          "connections first, e.g. with sdharden profile).",
          &socket_activated_address_families},
+    Rule{"notify-without-af-unix", RuleKind::gotcha, Severity::error,
+         "Type=notify with RestrictAddressFamilies= that leaves out AF_UNIX",
+         "A notify service tells systemd it is ready by sending a datagram to $NOTIFY_SOCKET, an AF_UNIX "
+         "socket it opens itself (sd_notify, systemd-notify). With AF_UNIX refused that socket() call fails, "
+         "READY=1 never arrives and systemd kills the service when the start times out.",
+         "Add AF_UNIX to RestrictAddressFamilies=, or use another Type= if the service does not notify.",
+         &notify_without_af_unix},
     // --- contradictions: settings that cancel or repeat each other ---
     Rule{"private-devices-device-allow", RuleKind::contradiction, Severity::warning,
          "DeviceAllow= for a device that PrivateDevices=yes hides",

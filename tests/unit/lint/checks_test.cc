@@ -321,6 +321,29 @@ TEST(Checks, SocketActivatedServiceKeepsIpFamilies) {
   EXPECT_FALSE(run(b).has("socket-activated-address-families"));
 }
 
+TEST(Checks, NotifyServiceNeedsUnixSockets) {
+  UnitBuilder b;
+  b.set("Type", "notify").set("RestrictAddressFamilies", "AF_INET AF_INET6");
+  b.settings().service_type = "notify";
+  b.settings().restrict_address_families = {true, true, {"AF_INET", "AF_INET6"}};
+  auto hits = run(b).with("notify-without-af-unix");
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].location.line, 3);
+  // A deny-list naming AF_UNIX refuses it too.
+  b.settings().restrict_address_families = {true, false, {"AF_UNIX"}};
+  EXPECT_TRUE(run(b).has("notify-without-af-unix"));
+  // Allowed, unrestricted, or a service that does not notify: nothing to say.
+  b.settings().restrict_address_families = {true, true, {"AF_UNIX", "AF_INET"}};
+  EXPECT_FALSE(run(b).has("notify-without-af-unix"));
+  b.settings().restrict_address_families = {};
+  EXPECT_FALSE(run(b).has("notify-without-af-unix"));
+  b.settings().restrict_address_families = {true, true, {"AF_INET"}};
+  b.settings().service_type = "simple";
+  EXPECT_FALSE(run(b).has("notify-without-af-unix"));
+  b.settings().service_type = "notify-reload";
+  EXPECT_TRUE(run(b).has("notify-without-af-unix"));
+}
+
 TEST(Checks, CleanUnitHasNoFindings) {
   UnitBuilder b;
   b.set("ExecStart", "/usr/bin/app").set("ProtectSystem", "strict").set("NoNewPrivileges", "yes");
