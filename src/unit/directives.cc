@@ -43,6 +43,7 @@ const std::vector<DirectiveInfo> kTable = {
      {{"self", 257}, {"identity", 257}, {"full", 262}, {"managed", 262}}},
     {.name = "PrivateIPC", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::private_ipc, .effect = Effect::hides},
     {"PrivatePIDs", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::private_pids, nullptr, 257},
+    {.name = "PrivateBPF", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::private_bpf, .since = 262, .effect = Effect::hides},
     {"ProtectControlGroups", S::exec, R::boolean, A::last_wins, E::invalid, &UnitSettings::protect_control_groups,
      nullptr, 0, {{"private", 257}, {"strict", 257}}},
     {.name = "ProtectKernelModules", .scope = S::exec, .rule = R::boolean, .accumulation = A::last_wins, .empty = E::invalid, .flag = &UnitSettings::protect_kernel_modules, .implies_nnp = true},

@@ -122,6 +122,7 @@ struct UnitSettings {
   bool private_users = false;
   bool private_ipc = false;
   bool private_pids = false;
+  bool private_bpf = false;
   bool protect_control_groups = false;
   bool protect_kernel_modules = false;
   bool protect_kernel_tunables = false;

@@ -347,6 +347,43 @@ const Rule& rule_private_pids() {
   return r;
 }
 
+namespace {
+
+// PrivateBPF= (258+): a BPF file system of the service's own at /sys/fs/bpf,
+// so the programs and maps the host pinned there are out of reach. A daemon
+// that uses bpf() or that path may pin or look up objects the host shares.
+RuleOutcome decide_private_bpf(const Context& c) {
+  RuleOutcome r;
+  if (c.unit.private_bpf || !c.accepts("PrivateBPF")) return r;
+  std::vector<std::string> why;
+  if (c.ev.syscalls_all.count("bpf")) why.push_back("calls bpf()");
+  std::vector<std::string> used;
+  for (const auto* u : c.ev.paths_under("/sys/fs/bpf", ~0u)) used.push_back(u->path);
+  if (!used.empty()) why.push_back("uses " + sample(used));
+  if (!why.empty()) {
+    r.not_set.push_back(refuse("PrivateBPF=yes", join(why, "; ")));
+    return r;
+  }
+  Option o = single("PrivateBPF", "yes", fmt::format("no bpf() call, nothing under /sys/fs/bpf ({})", c.scope()));
+  o.required = true;  // unscored: systemd-analyze has no item for it
+  r.options.push_back(std::move(o));
+  return r;
+}
+
+}  // namespace
+
+const Rule& rule_private_bpf() {
+  static const Rule r{
+      .id = "private-bpf",
+      .keys = {"PrivateBPF"},
+      .assessors = {},
+      .mount_namespace = true,
+      .forbidden_by = "bpf() calls or use of /sys/fs/bpf",
+      .implies = "a BPF file system of its own at /sys/fs/bpf",
+      .decide = decide_private_bpf, .order = 265};
+  return r;
+}
+
 // This file's rules; knowledge_base() puts every file's in the optimiser's order.
 std::vector<const Rule*> kernel_rules() {
   return {
@@ -359,6 +396,7 @@ std::vector<const Rule*> kernel_rules() {
       &rule_protect_proc(),
       &rule_proc_subset(),
       &rule_private_pids(),
+      &rule_private_bpf(),
   };
 }
 

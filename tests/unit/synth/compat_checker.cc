@@ -551,6 +551,9 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
         if (!first.empty() && first.find_first_not_of("0123456789") == std::string::npos && first != "self")
           bad.push_back("PrivatePIDs= hides " + path);
       }
+    } else if (key == "PrivateBPF") {
+      if (syscalls.count("bpf")) bad.push_back("PrivateBPF= but bpf() is called");
+      for (const auto& [path, acc] : files) if (under(path, "/sys/fs/bpf")) bad.push_back("PrivateBPF= hides " + path);
     } else if (key == "ProtectProc") {
       for (const auto& [path, acc] : files) {
         if (!under(path, "/proc") || path == "/proc") continue;

@@ -131,6 +131,20 @@ TEST(KnowledgeBase, ProtectHostnamePrivateOnlyWhereTheReleaseHasIt) {
             std::vector<std::string>{"ProtectHostname=private"});
 }
 
+// A BPF file system of its own from the release that has one, unless the
+// daemon calls bpf() or uses /sys/fs/bpf.
+TEST(KnowledgeBase, PrivateBpfWhereTheReleaseHasItAndBpfIsUnused) {
+  Evidence ev;
+  EXPECT_TRUE(option_lines(decide_for("private-bpf", ev, unit::known_release(257))).empty());
+  EXPECT_EQ(option_lines(decide_for("private-bpf", ev, unit::known_release(262))),
+            std::vector<std::string>{"PrivateBPF=yes"});
+  ev.syscalls_all.insert("bpf");
+  auto used = decide_for("private-bpf", ev, unit::known_release(262));
+  EXPECT_TRUE(option_lines(used).empty());
+  ASSERT_EQ(used.not_set.size(), 1u);
+  EXPECT_NE(used.not_set[0].reason.find("bpf()"), std::string::npos);
+}
+
 TEST(SyscallGroups, EmbeddedTablesParseAndHoldTheScoredGroups) {
   for (auto version : {unit::known_release(252), unit::newest_release()}) {
     const auto& g = SyscallGroups::builtin(version);
