@@ -60,6 +60,7 @@ const std::vector<BatteryRow>& battery_rows() {
       {"io-uring", "kernel", "set up io_uring", {"SystemCallFilter"}},
       {"userfaultfd", "kernel", "create a userfaultfd", {"SystemCallFilter"}},
       {"bpf", "kernel", "create a BPF map", {"SystemCallFilter", "CapabilityBoundingSet"}},
+      {"bpf-pinned", "kernel", "reach a BPF object pinned in /sys/fs/bpf", {"PrivateBPF", "User", "DynamicUser", "InaccessiblePaths"}},
       {"perf-event", "kernel", "open a perf event", {"SystemCallFilter"}},
       {"keyctl", "kernel", "add a key to the session keyring", {"SystemCallFilter", "KeyringMode"}},
       {"module-load", "kernel", "reach finit_module()", {"ProtectKernelModules", "SystemCallFilter", "CapabilityBoundingSet"}},

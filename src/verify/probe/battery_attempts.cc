@@ -25,6 +25,7 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -353,6 +354,24 @@ const std::map<std::string, std::function<Outcome()>>& attempts() {
          a.value_size = 4;
          a.max_entries = 1;
          return fd_result(syscall(SYS_bpf, BPF_MAP_CREATE, &a, sizeof a));
+       }},
+      {"bpf-pinned",
+       [] {
+         // What the host pinned is reachable when /sys/fs/bpf is a BPF file
+         // system with something in it; a private instance starts empty.
+         constexpr long kBpfFsMagic = 0xcafe4a11;
+         struct statfs fs{};
+         if (statfs("/sys/fs/bpf", &fs) != 0)
+           return errno == ENOENT ? not_applicable("no /sys/fs/bpf") : refused(errno);
+         if (static_cast<long>(fs.f_type) != kBpfFsMagic) return not_applicable("/sys/fs/bpf is not a BPF file system");
+         DIR* d = opendir("/sys/fs/bpf");
+         if (!d) return refused(errno);
+         int pinned = 0;
+         while (dirent* e = readdir(d))
+           if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) ++pinned;
+         closedir(d);
+         if (pinned == 0) return refused("nothing pinned in the BPF file system it sees");
+         return possible(std::to_string(pinned) + " pinned entries");
        }},
       {"perf-event",
        [] {
