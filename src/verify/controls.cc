@@ -285,6 +285,14 @@ const ControlRow kControls[] = {
        return Control{"PID namespace", {"PrivatePIDs"}, {"/usr/bin/readlink", "/proc/self/ns/pid"},
                       ControlMode::output_differs, {}, {}};
      }},
+    // Only PrivateIPC= gives a service an IPC namespace of its own, so
+    // another namespace than the manager's shows it applied.
+    {"IPC namespace",
+     [](const Read& r) -> std::optional<Control> {
+       if (!r.s.private_ipc) return std::nullopt;
+       return Control{"IPC namespace", {"PrivateIPC"}, {"/usr/bin/readlink", "/proc/self/ns/ipc"},
+                      ControlMode::output_differs, {}, {}};
+     }},
     {"set-uid files",
      [](const Read& r) -> std::optional<Control> {
        if (!r.s.restrict_suid_sgid) return std::nullopt;
@@ -351,7 +359,7 @@ std::vector<std::string> keys_with_control() {
       "CapabilityBoundingSet=CAP_CHOWN\nProtectKernelModules=yes\nProtectKernelLogs=yes\nProtectClock=yes\n"
       "NoNewPrivileges=yes\nSystemCallFilter=~ptrace\nSystemCallErrorNumber=EPERM\nMemoryDenyWriteExecute=yes\n"
       "RestrictNamespaces=yes\nLockPersonality=yes\nRestrictRealtime=yes\nProtectHostname=yes\n"
-      "RestrictSUIDSGID=yes\nUser=nobody\nDynamicUser=yes\nPrivateUsers=yes\nPrivatePIDs=yes\n"));
+      "RestrictSUIDSGID=yes\nUser=nobody\nDynamicUser=yes\nPrivateUsers=yes\nPrivatePIDs=yes\nPrivateIPC=yes\n"));
   for (const auto& row : kControls)
     if (auto c = row.plan(all))
       for (const auto& k : c->directives)

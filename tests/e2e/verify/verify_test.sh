@@ -29,6 +29,7 @@ items = {(i["stage"], i["name"]): i["status"] for i in v["items"]}
 need = [("negative-control", "address families"), ("negative-control", "system call filter"),
         ("negative-control", "read-only system (ProtectSystem=strict)"), ("negative-control", "W^X memory"),
         ("negative-control", "namespaces"), ("negative-control", "capabilities"),
+        ("negative-control", "IPC namespace"),
         ("directive", "RestrictAddressFamilies=AF_INET AF_INET6"), ("hardened", "check passes")]
 bad = [n for n in need if items.get(n) != "passed"]
 print("missing or not passed:", bad) if bad else None
