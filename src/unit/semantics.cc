@@ -71,6 +71,16 @@ std::span<const NamespaceType> namespace_types() {
   return kRows;
 }
 
+std::span<const std::string_view> account_directives() {
+  static constexpr std::array<std::string_view, 4> kRows = {"User", "Group", "SupplementaryGroups", "DynamicUser"};
+  return kRows;
+}
+
+bool is_account_directive(std::string_view key) {
+  const auto rows = account_directives();
+  return std::find(rows.begin(), rows.end(), key) != rows.end();
+}
+
 std::span<const std::string_view> widening_directives() {
   static const std::vector<std::string_view> kRows = [] {
     std::vector<std::string_view> v;

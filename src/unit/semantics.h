@@ -47,6 +47,12 @@ std::span<const std::string_view> library_folders();
 // Folders every account may write: scratch space.
 std::span<const std::string_view> scratch_folders();
 
+// The directives that say which account the service runs as: User=,
+// Group=, SupplementaryGroups=, DynamicUser=. What verify runs "as the
+// service" carries exactly these, and their own controls never run as root.
+std::span<const std::string_view> account_directives();
+bool is_account_directive(std::string_view key);
+
 // Namespace types as RestrictNamespaces= names them, with their bit.
 struct NamespaceType {
   std::string_view name;  // "net"

@@ -211,11 +211,16 @@ std::string documented_fallback(const DeniedOperation& op) {
   };
   std::string syscall = op.syscall;
   if (syscall.empty()) syscall = op.operation.substr(0, op.operation.find('('));
-  for (const auto& r : kRows)
+  for (const auto& r : kRows) {
+    if (op.error != r.error) continue;
+    if (!*r.operand) {
+      if (syscall == r.syscall) return r.instead;
+      continue;
+    }
     // A journal line names the option, not always the call.
-    if (op.error == r.error && (*r.operand ? op.operation.find(r.operand) != std::string::npos && (syscall == r.syscall || op.source == "journal")
-                                          : syscall == r.syscall))
-      return r.instead;
+    const bool names_option = op.operation.find(r.operand) != std::string::npos;
+    if (names_option && (syscall == r.syscall || op.source == "journal")) return r.instead;
+  }
   return "";
 }
 

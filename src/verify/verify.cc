@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "verify/verify.h"
+
+#include "unit/semantics.h"
 #include "util/linux_names.h"
 
 #include <errno.h>
@@ -332,9 +334,14 @@ std::vector<std::string> credentials_of(const systemd::Properties& shown) {
     auto it = shown.find(key);
     return it == shown.end() ? std::string() : it->second;
   };
-  for (const char* key : {"User", "Group", "SupplementaryGroups"})
-    if (std::string v = value(key); !v.empty()) out.push_back(std::string(key) + "=" + v);
-  if (parse_boolean(value("DynamicUser")).value_or(false)) out.push_back("DynamicUser=yes");
+  for (std::string_view key : unit::account_directives()) {
+    std::string v = value(std::string(key).c_str());
+    if (key == "DynamicUser") {
+      if (parse_boolean(v).value_or(false)) out.push_back("DynamicUser=yes");
+    } else if (!v.empty()) {
+      out.push_back(std::string(key) + "=" + v);
+    }
+  }
   return out;
 }
 
@@ -424,8 +431,9 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       // And what the failed run itself missed there that this machine has.
       if (run.profile)
         if (auto clues = environment_clues(*run.profile, options.on_machine); !clues.empty()) {
-          v.items.back().detail += "\nwhere the verifying " + v.host + " differs: " + fmt::format("{}", fmt::join(clues, "; "));
-          where += "; it differs from this machine: " + fmt::format("{}", fmt::join(clues, "; "));
+          const std::string listed = fmt::format("{}", fmt::join(clues, "; "));
+          v.items.back().detail += "\nwhere the verifying " + v.host + " differs: " + listed;
+          where += "; it differs from this machine: " + listed;
         }
       v.error = !run.started || !run.stayed_up ? "the unit does not run even without the drop-in" + where + ": " + run.failure
                 : run.check.ok() && !options.workload.empty()
@@ -489,7 +497,6 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
   const std::string probes_exec = "ExecPaths=-" + run_paths().folder + " -/usr/bin -/bin";
   assignments.push_back(probes_exec);
   if (has_own_root(options.dropin_text)) assignments.push_back("BindReadOnlyPaths=-" + run_paths().folder);
-  std::vector<std::string> class_only;
   for (size_t i = 0; i < controls.size(); ++i) {
     const auto& c = controls[i];
     // Without the sandbox: a transient unit of its own, so this host serves
@@ -500,11 +507,11 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     systemd::ExecResult sandboxed = r ? *r : systemd::ExecResult{-1, 0, false, "", r.error().to_string()};
     auto outcome = evaluate_control(c, sandboxed, plain);
     std::string how = "full drop-in sandbox";
-    const std::vector<std::string>* used = &assignments;  // the sandbox the outcome comes from
+    std::vector<std::string> used = assignments;  // the sandbox the outcome comes from
     if (outcome.status == ItemStatus::inconclusive && sandboxed.out.empty()) {
       // The whole drop-in may not apply to a bare transient unit (paths that
       // only exist for the service...): retry with this class alone.
-      std::vector<std::string> only = own;  // (kept in class_only when it tells more)
+      std::vector<std::string> only = own;
       for (const auto& d : probe_directives)
         if (d.section == "Service" && std::find(c.directives.begin(), c.directives.end(), d.key) != c.directives.end())
           only.push_back(d.transient_assignment());
@@ -513,8 +520,7 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
       if (r2) {
         outcome = evaluate_control(c, *r2, plain);
         how = "this class's directives only";
-        class_only = std::move(only);
-        used = &class_only;
+        used = std::move(only);
       }
     }
     // The unit's own account cannot do these operations even without the
@@ -523,11 +529,11 @@ Result<Verdict> verify_dropin(const VerifyOptions& options, const systemd::HostF
     // device list do not look at the uid), so root's run tells whether
     // systemd applies them. Not for the controls of the identity itself.
     const bool identity = std::any_of(c.directives.begin(), c.directives.end(), [](const std::string& k) {
-      return k == "User" || k == "Group" || k == "DynamicUser" || k == "SupplementaryGroups";
+      return unit::is_account_directive(k);
     });
     if (outcome.status == ItemStatus::inconclusive && !own.empty() && !identity) {
       std::vector<std::string> as_root;
-      for (const auto& a : *used)
+      for (const auto& a : used)
         if (std::find(own.begin(), own.end(), a) == own.end()) as_root.push_back(a);
       auto root_plain = (*host)->run_sandboxed({}, c.argv, 30s);
       auto root_boxed = (*host)->run_sandboxed(as_root, c.argv, 30s);

@@ -80,6 +80,14 @@ TEST(Semantics, EveryManagedDirectoryGrantsInTheRegistry) {
   }
 }
 
+TEST(Semantics, AccountDirectivesAreRegistryRows) {
+  for (auto key : account_directives()) {
+    EXPECT_NE(find_directive("Service", std::string(key), "service"), nullptr) << key;
+    EXPECT_TRUE(is_account_directive(key));
+  }
+  EXPECT_FALSE(is_account_directive("PrivateUsers"));
+}
+
 TEST(Semantics, WhoRunsAsRoot) {
   UnitSettings s;
   EXPECT_TRUE(runs_as_root(s));
