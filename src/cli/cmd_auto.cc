@@ -145,6 +145,8 @@ nlohmann::json auto_report(const std::string& unit, const harden::AutoResult& r,
   auto justified = harden::count_justified(r.dropin);
   j["justified"] = {{"lines", justified.lines}, {"justified", justified.justified}};
   j["static_user_dropped"] = r.static_user_dropped;
+  // The plan as the daemon's account beyond a verified root plan, tried: "kept as X" or how it failed.
+  j["beyond_trial"] = r.beyond_trial.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.beyond_trial);
   // An ephemeral root verified: the battery with it and without it; kept when not worse.
   if (r.root_battery.first >= 0)
     j["ephemeral_root"] = {{"possible_with", r.root_battery.first},
@@ -277,6 +279,8 @@ int run_auto(const AutoArgs& a) {
   auto after = exposure_with(fs, unit_arg, r->dropin, version);
   auto justified = harden::count_justified(r->dropin);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!r->beyond_trial.empty())
+    fmt::print("plan as the daemon's account: {}\n", unit::escape_for_display(r->beyond_trial));
   if (r->root_battery.first >= 0)
     fmt::print("ephemeral root: {} attempts of the battery possible inside it, {} without it: {}\n",
                r->root_battery.first, r->root_battery.second,

@@ -70,6 +70,26 @@ std::string failure_of(const verify::Verdict& v) {
   return "the service fails";
 }
 
+// The first thing a verdict failed on, in its words: the hardened run's
+// failure before anything else.
+std::string first_failure(const verify::Verdict& v) {
+  if (service_broken(v)) return first_line(failure_of(v));
+  for (const auto& i : v.items)
+    if (i.status == verify::ItemStatus::failed) return first_line(i.name + (i.detail.empty() ? "" : ": " + i.detail));
+  return first_line(v.error.empty() ? "not verified" : v.error);
+}
+
+// The plan beyond the drop-in, verified: its User= line says so, and what
+// root was kept for is shown as tried, refused and not needed.
+void mark_trial_verified(synth::HardeningPlan& plan, const synth::BeyondDropin& b) {
+  for (auto& d : plan.directives)
+    if (d.key == "User" && d.rule == "user")
+      d.justification = fmt::format(
+          "verified as {}: started as {} under systemd, the check, the workload, the negative controls and the "
+          "containment battery pass; what root gave it was tried, refused and not needed: {}",
+          b.user, b.user, fmt::join(b.blockers, "; "));
+}
+
 // The proposal made without the user, carrying over the grants found so far
 // and what the user would have scored.
 synth::HardeningPlan without_user(synth::HardeningPlan alt, const synth::HardeningPlan& with_user,
@@ -238,13 +258,54 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     return accept(flat, synth::render_dropin(flat), *fv);
   };
   std::optional<std::string> root_dropped;  // why the ephemeral root went, once it did
+  std::vector<Step> applied;    // in order, to carry over to another proposal
+  // A verified plan that keeps root, and a lower-scoring plan as the
+  // daemon's account beyond it: that plan is verified as a trial (the grants
+  // found so far carried over) and kept when it passes; when it fails, the
+  // plan that keeps root stays and its "beyond" line says how.
+  auto try_beyond = [&](AutoResult best) -> Result<AutoResult> {
+    auto& b = best.plan.beyond_dropin;
+    if (!hooks.try_beyond || !b || !b->trial || b->user.empty()) return best;
+    synth::HardeningPlan trial = *b->trial;
+    for (const auto& s : applied)
+      if (auto x = synth::relax(trial, s.relax, s.reason)) {
+        x->relaxed.back().kind = s.kind;
+        trial = std::move(*x);
+      }
+    if (root_dropped && has_ephemeral_root(trial)) trial = without_ephemeral_root(std::move(trial), *root_dropped);
+    rescore(trial);
+    if (trial.exposure_after_tenths < 0 || best.plan.exposure_after_tenths < 0 ||
+        trial.exposure_after_tenths >= best.plan.exposure_after_tenths)
+      return best;
+    const synth::BeyondDropin tried = *b;
+    verify::VerifyOptions to = base;
+    to.dropin_text = synth::render_dropin(trial);
+    say(fmt::format("verified keeping root; trying the plan as {} (systemd doing the root work), which scores {} "
+                    "instead of {}",
+                    tried.user, trial.exposure_after_tenths / 10.0, best.plan.exposure_after_tenths / 10.0));
+    auto tv = verify::verify_dropin(to, factory);
+    if (!tv) return fail(tv.error());
+    if (tv->verified) {
+      mark_trial_verified(trial, tried);
+      say("the plan as " + tried.user + " is verified: kept");
+      auto kept = verified(trial, synth::render_dropin(trial), *tv);
+      if (kept) kept->beyond_trial = "kept as " + tried.user;
+      return kept;
+    }
+    const std::string failure = first_failure(*tv);
+    say("the plan as " + tried.user + " fails (" + failure + "): keeping the verified plan that keeps root");
+    b->trial.reset();
+    b->blockers.insert(b->blockers.begin(), "tried under systemd as " + tried.user + ", it failed: " + failure);
+    best.dropin = synth::render_dropin(best.plan);
+    best.beyond_trial = "failed as " + tried.user + ": " + failure;
+    return best;
+  };
   // A root dropped for a failure, until the plan without it is verified:
   // failing there too, the root is not (alone) what breaks the service (a
   // static User= tried at the same time may be), and a later proposal may
   // bring it back for another trial.
   bool root_suspected = false;
   std::set<std::string> tried;  // relax() arguments applied so far
-  std::vector<Step> applied;    // in order, to carry over to another proposal
   // The proposal without the static user, once verified and failed: if
   // bisection then blames the user, the loop continues from it with this
   // verdict instead of proposing and verifying it again.
@@ -281,7 +342,11 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     r.plan = plan;
     r.dropin = dropin;
     r.verdict = *verdict;
-    if (verdict->verified) return verified(plan, dropin, *verdict);
+    if (verdict->verified) {
+      auto done = verified(plan, dropin, *verdict);
+      if (!done) return done;
+      return try_beyond(std::move(*done));
+    }
     if (!verdict->error.empty()) {
       r.error = first_line(verdict->error);
       return r;

@@ -37,6 +37,10 @@ struct AutoHooks {
   std::function<void(const std::string&)> progress;
   verify::BisectOptions bisect;
   int max_iterations = 10;
+  // Once a plan that keeps root is verified and its "beyond this drop-in"
+  // plan (as the daemon's account, systemd doing the root work) scores
+  // lower, verify that plan too and keep it when it passes.
+  bool try_beyond = true;
 };
 
 // Assignment lines of a drop-in and how many of them carry a justification
@@ -58,6 +62,9 @@ struct AutoResult {
   // With an ephemeral root verified: the battery's count of what stays
   // possible inside with it and without it (-1: not measured).
   std::pair<int, int> root_battery = {-1, -1};
+  // The trial of the plan beyond the drop-in, when one ran: "kept" with the
+  // account, or how it failed (the plan that keeps root is the result).
+  std::string beyond_trial;
   std::string error;          // why it is not verified
 };
 

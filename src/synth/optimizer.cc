@@ -462,6 +462,8 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
         while (!part.empty() && part.front() == ' ') part.erase(0, 1);
         if (!part.empty()) b.blockers.push_back(part);
       }
+      alt->beyond_dropin.reset();
+      b.trial = std::make_shared<const HardeningPlan>(std::move(*alt));
       plan.beyond_dropin = std::move(b);
     }
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,11 +60,18 @@ struct AllowListSizes {
 // What a change outside the drop-in (the daemon's configuration or
 // packaging) would allow: the static User= it is refused now, and the
 // exposure of the plan built around it.
+struct HardeningPlan;
 struct BeyondDropin {
   std::string change;                 // "started as unbound", "serving no login sessions"
   std::string user;                   // "unbound"; "" when the change is not a static user
   std::vector<std::string> blockers;  // what the change must remove, as the analysis words it
   int exposure_tenths = -1;
+  // The plan as `user`, with systemd doing the root work (folders created
+  // and handed over, ambient capabilities, "+" set-up lines) and the
+  // blockers set aside: a trial `auto` verifies before it believes that a
+  // configuration change is needed at all. Null when the change is not a
+  // static user, or when a trial already failed (then a blocker says how).
+  std::shared_ptr<const HardeningPlan> trial;
 };
 
 // What the containment battery found in the verified run (verify/battery.h).

@@ -70,6 +70,10 @@ RuleOutcome decide_user(const Context& c) {
                           caps.empty() ? "" : " (" + sample(caps, 5) + ")", a.name, a.name, c.scope())
             : fmt::format("every file access seen is allowed to {} by the file modes{}{} ({})", a.name, owns,
                           caps.empty() ? "" : "; root used " + sample(caps, 5) + " only to reach them", c.scope());
+    if (c.waive_static_user_blockers && !su.waived.empty())
+      why = fmt::format("a trial as {}: systemd starts it as {} and does the root work; verification must show "
+                        "it does without what root gave it ({}) ({})",
+                        a.name, a.name, join(su.waived, "; "), c.scope());
     std::string group = a.group.empty() ? std::to_string(a.gid) : a.group;
     std::string group_why = a.name + "'s primary group";
     if (su.group && *su.group != a.gid) {

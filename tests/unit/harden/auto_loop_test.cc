@@ -425,3 +425,78 @@ TEST(Justified, CountsEveryAssignmentUnderItsComment) {
   EXPECT_EQ(j.justified, 1u);
   EXPECT_FALSE(j.complete());
 }
+
+namespace {
+
+// A verified plan that keeps root, with a lower-scoring plan as web beyond
+// it (what the synthesiser builds when only root's extras keep it root).
+synth::HardeningPlan root_plan_with_trial() {
+  auto p = typical_plan();
+  synth::BeyondDropin b;
+  b.change = "started as web";
+  b.user = "web";
+  b.blockers = {"as web it could not read /etc/shadow"};
+  b.exposure_tenths = 13;
+  auto trial = with_static_user();
+  trial.directives.front().justification = "a trial as web";
+  b.trial = std::make_shared<const synth::HardeningPlan>(trial);
+  p.beyond_dropin = b;
+  return p;
+}
+
+AutoHooks scoring_the_user_lower() {
+  AutoHooks h = hooks();
+  h.score = [](const synth::HardeningPlan& p) -> sdh::Result<int> {
+    bool user = std::any_of(p.directives.begin(), p.directives.end(), [](const auto& d) { return d.key == "User"; });
+    return user ? 13 : 21;
+  };
+  return h;
+}
+
+}  // namespace
+
+TEST(AutoLoop, KeepsThePlanBeyondTheDropinWhenItsTrialVerifies) {
+  auto world = std::make_shared<FakeWorld>();
+  world->exec_start = "/usr/sbin/web -d";
+  auto r = harden_until_verified(root_plan_with_trial(), options(), systemd::fake_factory(world),
+                                 scoring_the_user_lower());
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_EQ(r->beyond_trial, "kept as web");
+  EXPECT_NE(r->dropin.find("\nUser=web\n"), std::string::npos) << r->dropin;
+  EXPECT_NE(r->dropin.find("# verified as web: started as web under systemd"), std::string::npos) << r->dropin;
+  EXPECT_NE(r->dropin.find("tried, refused and not needed: as web it could not read /etc/shadow"), std::string::npos)
+      << r->dropin;
+  EXPECT_EQ(r->dropin.find("Beyond this drop-in"), std::string::npos) << r->dropin;
+  expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, KeepsRootAndSaysHowTheTrialFailed) {
+  auto world = std::make_shared<FakeWorld>();
+  world->exec_start = "/usr/sbin/web -d";
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "User=web"); };
+  auto r = harden_until_verified(root_plan_with_trial(), options(), systemd::fake_factory(world),
+                                 scoring_the_user_lower());
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_EQ(r->beyond_trial.rfind("failed as web: ", 0), 0u) << r->beyond_trial;
+  EXPECT_EQ(r->dropin.find("\nUser=web\n"), std::string::npos) << r->dropin;
+  EXPECT_NE(r->dropin.find("#   - tried under systemd as web, it failed: "), std::string::npos) << r->dropin;
+  ASSERT_TRUE(r->plan.beyond_dropin);
+  EXPECT_FALSE(r->plan.beyond_dropin->trial);
+  expect_sound_dropin(*r);
+}
+
+TEST(AutoLoop, NoTrialWhenThePlanBeyondScoresNoLower) {
+  auto world = std::make_shared<FakeWorld>();
+  world->exec_start = "/usr/sbin/web -d";
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "User=web"); };
+  auto plan = root_plan_with_trial();
+  plan.exposure_after_tenths = static_cast<int>(plan.directives.size());  // as hooks() scores: the trial has one more
+  auto r = harden_until_verified(plan, options(), systemd::fake_factory(world), hooks());
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_TRUE(r->verified) << r->error;
+  EXPECT_TRUE(r->beyond_trial.empty()) << r->beyond_trial;
+  ASSERT_TRUE(r->plan.beyond_dropin);
+  EXPECT_TRUE(r->plan.beyond_dropin->trial);
+}

@@ -391,6 +391,18 @@ TEST(StaticUser, PidFileInRootsRunIsCreatedForTheAccountBeforeTheUnitsOwnLines) 
             std::string::npos)
       << s->text;
   EXPECT_NE(s->text.find("#   - as redis it could not create /run/web.ctl in /run"), std::string::npos) << s->text;
+  // The plan beyond is kept as a trial for auto to verify: started as
+  // redis, its User= line saying what verification must show.
+  ASSERT_TRUE(s->plan.beyond_dropin->trial);
+  const auto& trial = *s->plan.beyond_dropin->trial;
+  EXPECT_EQ(trial.exposure_after_tenths, s->plan.beyond_dropin->exposure_tenths);
+  EXPECT_FALSE(trial.beyond_dropin.has_value());
+  auto user = std::find_if(trial.directives.begin(), trial.directives.end(),
+                           [](const synth::Directive& d) { return d.key == "User"; });
+  ASSERT_NE(user, trial.directives.end());
+  EXPECT_EQ(user->values.back(), "redis");
+  EXPECT_NE(user->justification.find("a trial as redis"), std::string::npos) << user->justification;
+  EXPECT_NE(user->justification.find("create /run/web.ctl in /run"), std::string::npos) << user->justification;
   // Nothing to say when the static user is in the drop-in already.
   EXPECT_FALSE(propose_with(web_profile(), web_facts(), kWebUnit)->plan.beyond_dropin.has_value());
 
