@@ -4,6 +4,9 @@
 #include <fmt/core.h>
 
 #include "cli/command.h"
+#include "synth/host_changes.h"
+#include "unit/value_writer.h"
+#include "util/strings.h"
 #include "systemd/installer.h"
 #include "util/fs.h"
 #include "verify/dropin.h"
@@ -45,6 +48,17 @@ void add_apply_command(CLI::App& app, Dispatch& dispatch) {
       if (args->unit.empty() || args->unit.find('/') != std::string::npos || args->unit[0] == '.') {
         fmt::print(stderr, "sdharden apply: not a valid unit name: \"{}\"\n", args->unit);
         return kExitUsage;
+      }
+      // What the drop-in's header says starting the unit changes on this
+      // machine (owners systemd hands over), before anything is installed.
+      std::vector<std::string> changes;
+      for (const auto& line : lines_of(*text))
+        if (line.rfind(synth::kHostChangePrefix, 0) == 0)
+          changes.push_back(line.substr(std::string_view(synth::kHostChangePrefix).size()));
+      if (!changes.empty()) {
+        fmt::print("starting {} changes the owner of these paths on this machine (they stay so after the stop):\n",
+                   unit::escape_for_display(args->unit));
+        for (const auto& c : changes) fmt::print("  {}\n", unit::escape_for_display(c));
       }
       systemd::ApplyRequest req{verify::unit_name_from(args->unit), *text, args->check, args->root};
       auto rep = systemd::apply_dropin(req);

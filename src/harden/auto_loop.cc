@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "harden/auto_loop.h"
 
+#include "verify/diagnose.h"
+
 #include <algorithm>
 
 #include <fmt/core.h>
@@ -73,7 +75,15 @@ std::string failure_of(const verify::Verdict& v) {
 // The first thing a verdict failed on, in its words: the hardened run's
 // failure before anything else.
 std::string first_failure(const verify::Verdict& v) {
-  if (service_broken(v)) return first_line(failure_of(v));
+  if (service_broken(v)) {
+    // After the first line, the detail holds the journal's last lines: the
+    // daemon's own (escaped) say why, where systemd's only say that it failed.
+    const std::string failure = failure_of(v);
+    const size_t nl = failure.find('\n');
+    auto said = nl == std::string::npos ? std::vector<verify::DeniedOperation>{}
+                                        : verify::journal_words(failure.substr(nl + 1), "", 1);
+    return first_line(failure) + (said.empty() ? "" : "; " + said.back().operation);
+  }
   for (const auto& i : v.items)
     if (i.status == verify::ItemStatus::failed) return first_line(i.name + (i.detail.empty() ? "" : ": " + i.detail));
   return first_line(v.error.empty() ? "not verified" : v.error);

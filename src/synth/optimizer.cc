@@ -18,6 +18,8 @@
 #include "synth/sessions.h"
 #include "synth/syscall_groups.h"
 #include "synth/synth.h"
+
+#include "synth/host_changes.h"
 #include "unit/exec_line.h"
 #include "unit/directives.h"
 #include "util/strings.h"
@@ -231,6 +233,7 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   auto scorer = make_scorer(unit, options);
   if (!scorer) return fail(scorer.error());
   apply_own_switch(unit, profile, *plan, options, *scorer);
+  plan->host_changes = host_owner_changes(*plan, unit.settings, options.facts);
   if (auto ok = check_reads_back(*plan); !ok) return fail(ok.error());
   return plan;
 }
@@ -463,6 +466,7 @@ Result<HardeningPlan> propose_plan(const unit::LoadedUnit& unit, const profile::
         if (!part.empty()) b.blockers.push_back(part);
       }
       alt->beyond_dropin.reset();
+      alt->host_changes = host_owner_changes(*alt, unit.settings, options.facts);
       b.trial = std::make_shared<const HardeningPlan>(std::move(*alt));
       plan.beyond_dropin = std::move(b);
     }

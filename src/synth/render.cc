@@ -5,6 +5,8 @@
 
 #include "synth/evidence.h"
 #include "synth/synth.h"
+
+#include "synth/host_changes.h"
 #include "unit/assign.h"
 #include "unit/parser.h"
 #include "unit/value_writer.h"
@@ -32,6 +34,7 @@ std::string render_dropin(const HardeningPlan& plan) {
       "# System calls observed: {} (start-up {}, serving {}); a filter applied after start-up would need {}.\n",
       plan.syscalls.observed_all, plan.syscalls.observed_startup, plan.syscalls.observed_serving,
       plan.syscalls.observed_serving);
+  for (const auto& change : plan.host_changes) out += kHostChangePrefix + one_line(change) + "\n";
   if (plan.syscalls.emitted > 0) {
     out += fmt::format("# SystemCallFilter= below allows {} system calls", plan.syscalls.emitted);
     if (plan.syscalls.emitted_serving > 0) {
@@ -146,6 +149,7 @@ std::string plan_to_json(const HardeningPlan& plan) {
       {"directives", directives},
       {"not_set", not_set},
       {"relaxed", relaxed},
+      {"host_changes", plan.host_changes},
       {"beyond_dropin", plan.beyond_dropin ? json{{"change", plan.beyond_dropin->change},
                                                   {"user", plan.beyond_dropin->user},
                                                   {"blockers", plan.beyond_dropin->blockers},

@@ -101,6 +101,8 @@ struct HardeningPlan {
   uint64_t lost_events = 0;
   std::string systemd_version;  // "257": whose tables scored it
   std::optional<ContainmentSummary> containment;  // set once verified with the battery
+  // What starting the unit changes on the machine (synth/host_changes.h).
+  std::vector<std::string> host_changes;
 };
 
 // An exposure score: the shown value and the exact sums behind it, so the

@@ -160,16 +160,11 @@ RuleOutcome decide_protect_system(const Context& c) {
     if (m && !hand_over_keeps_owner(c, managed_base(m->first) + m->second)) return std::nullopt;
     return m;
   };
-  // A directory the daemon makes directly in a folder every package shares
-  // (snmpd's /var/agentx): opening the folder for it would leave all of /var
-  // writable and the read-only view moot. It is granted alone, and made
-  // before the start with full privileges ("+"): a writable path must exist
-  // when the sandbox is set up.
+  // Directories made at start (made_at_start): a writable path must exist
+  // when the sandbox is set up, so they are made before it.
   std::set<std::string> made_dirs;
   for (const auto* u : writes)
-    if ((u->access & kCreate) && shared_folder(dirname_of(u->path)) && has_children(c.ev, u->path) &&
-        !managed_here(u->path))
-      made_dirs.insert(u->path);
+    if (made_at_start(c.ev, u->path) && !managed_here(u->path)) made_dirs.insert(u->path);
   auto made_dir_of = [&](const std::string& path) -> const std::string* {
     for (const auto& d : made_dirs)
       if (path_under(path, d)) return &d;
@@ -192,7 +187,12 @@ RuleOutcome decide_protect_system(const Context& c) {
     std::vector<std::string> lines;
     for (const auto& d : made_dirs) {
       std::vector<std::string> argv = {"/usr/bin/install", "-d"};
-      if (ids && (ids->first || ids->second))
+      // install -d sets the mode of a folder that exists (0755 by default):
+      // the machine's mode is kept, and the folder goes to the service's
+      // user only where that takes nothing from anyone.
+      const FileFacts* f = c.facts.file(d);
+      if (f) argv.insert(argv.end(), {"-m", fmt::format("{:04o}", f->mode & 07777)});
+      if (ids && (ids->first || ids->second) && (!f || hand_over_harmless(c.facts, d, ids->first, ids->second)))
         argv.insert(argv.end(), {"-o", std::to_string(ids->first), "-g", std::to_string(ids->second)});
       argv.push_back(d);
       lines.push_back(written_command_line(argv, "+"));

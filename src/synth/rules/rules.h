@@ -184,6 +184,16 @@ inline std::optional<std::pair<std::string, std::string>> managed_of(const Evide
   return managed_directory(path, has_children(ev, path));
 }
 
+// A directory the daemon makes at start directly in a folder every package
+// shares (snmpd's /var/agentx): granting the folder would open all of /var,
+// so the plan makes this one first, with full privileges ("+"), owned by the
+// service's user (filesystem.cc), and grants it alone.
+inline bool made_at_start(const Evidence& ev, const std::string& path) {
+  auto it = ev.paths.find(path);
+  return it != ev.paths.end() && (it->second.access & kCreate) && shared_folder(dirname_of(path)) &&
+         has_children(ev, path);
+}
+
 // Where systemd puts StateDirectory= and friends.
 inline std::string managed_base(const std::string& key) {
   const auto* m = unit::managed_directory_of(key);
@@ -236,6 +246,10 @@ inline StaticUserAnalysis static_user_analysis(const Context& c, const Account* 
   setup.unit_name = c.unit.name;
   setup.handed_over = [&](const std::string& p, const Account& who) {
     if (under_unit_directory(c.unit, p)) return true;
+    // A directory made at start for the account, when making it takes
+    // nothing from anyone: absent, the account's, or root's alone.
+    for (std::string d = p; d != "/" && !d.empty(); d = dirname_of(d))
+      if (made_at_start(c.ev, d) && !managed_of(c.ev, d)) return hand_over_harmless(c.facts, d, who.uid, who.gid);
     // Handed over only when written to: the writes rule then lists it.
     auto m = managed_of(c.ev, p);
     if (!m) return false;

@@ -33,8 +33,14 @@ for step in 1 2 3; do
   echo "ok: killed at step $step -> $( [[ "$content" == "$(cat "$new_file")" ]] && echo new || echo old ) configuration"
 done
 
-"$SDHARDEN" apply "$unit" --dropin "$new_file" --root "$root"
+# The header's host changes are said before anything is installed, escaped.
+printf '# Host change: /var/agentx: root:root -> snmp:snmp, the folder alone\n# Host change: /x\033[31m: a -> b\n%s' \
+  "$(cat "$new_file")" > "$new_file.tmp" && mv "$new_file.tmp" "$new_file"
+said=$("$SDHARDEN" apply "$unit" --dropin "$new_file" --root "$root")
 cmp -s "$target" "$new_file" || { echo "FAIL: new drop-in not installed"; exit 1; }
+[[ $said == *"changes the owner of these paths"*"  /var/agentx: root:root -> snmp:snmp, the folder alone"* ]] ||
+  { echo "FAIL: apply did not say the host changes: $said"; exit 1; }
+[[ $said != *$'\033'* ]] || { echo "FAIL: apply printed a raw escape from the drop-in"; exit 1; }
 backup=$root/var/lib/sdharden/backup/$unit/50-sdharden.conf.prev
 [[ -f $backup ]] || { echo "FAIL: no backup at $backup"; exit 1; }
 if ls -a "$(dirname "$target")" | grep -q '\.tmp-'; then echo "FAIL: stale temp files"; exit 1; fi

@@ -246,7 +246,7 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
       };
       // Files an ExecStartPre=+ line creates for this user before the start
       // ("+/usr/bin/install -m MODE -o USER -g GROUP /dev/null PATH").
-      std::set<std::string> made_for_user;
+      std::set<std::string> made_for_user, folders_for_user;
       {
         auto [b, e] = lines.equal_range("ExecStartPre");
         for (auto it = b; it != e; ++it) {
@@ -254,10 +254,21 @@ std::vector<std::string> check_dropin(const CheckInput& in) {
           if (w.size() == 9 && w[0] == "+/usr/bin/install" && w[3] == "-o" && w[4] == static_user &&
               w[7] == "/dev/null")
             made_for_user.insert(w[8]);
+          // ...and folders ("+/usr/bin/install -d -o UID -g GID DIR"), with what is made in them.
+          // Any folder a "+" line makes exists before the start: making it is not the service's.
+          if (w.size() >= 3 && w[0] == "+/usr/bin/install" && w[1] == "-d") made_for_user.insert(w.back());
+          if (w.size() >= 7 && w[0] == "+/usr/bin/install" && w[1] == "-d" && w[w.size() - 5] == "-o" &&
+              w[w.size() - 4] == std::to_string(a->uid))
+            folders_for_user.insert(w.back());
         }
       }
+      auto in_folder_for_user = [&](const std::string& path) {
+        return std::any_of(folders_for_user.begin(), folders_for_user.end(),
+                           [&](const std::string& d) { return under(path, d); });
+      };
       for (const auto& [path, acc] : files) {
-        if (under(path, "/proc/self") || under(path, "/dev") || made_for_user.count(path)) continue;
+        if (under(path, "/proc/self") || under(path, "/dev") || made_for_user.count(path) || in_folder_for_user(path))
+          continue;
         const FileFacts* f = in.facts->file(path);
         if (f && (acc & profile::kRead) && !allowed(*f, 4)) bad.push_back("User= cannot read " + path);
         if (f && (acc & profile::kWrite) && !allowed(*f, 2)) bad.push_back("User= cannot write " + path);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "compat_checker.h"
+#include "synth/host_changes.h"
 #include "synth/static_user.h"
 #include "synth/synth.h"
 #include "unit/loader.h"
@@ -425,6 +426,69 @@ TEST(StaticUser, CandidateIsTheOwnerOfTheWritesNeverNobody) {
   auto b = analyse_static_user(ev, f, UnitSetup{});
   EXPECT_FALSE(b.usable());
   EXPECT_EQ(b.account, nullptr);
+}
+
+}  // namespace
+}  // namespace sdh::synth
+
+namespace sdh::synth {
+namespace {
+
+// snmpd's agentx folder: made at start directly in /var, with its master
+// socket inside. As redis (the owner of what else it touches) it could not
+// create the folder in root's /var; the plan makes it first for the
+// account ("+"), and the header says the folder changes owner when it exists.
+TEST(StaticUser, AFolderMadeInASharedFolderIsMadeForTheAccountFirst) {
+  auto prof = redis_profile();
+  prof.executables[0].files.push_back({"/var/agentx", profile::kCreate, false, 0, 0, 0, 1});
+  prof.executables[0].files.push_back({"/var/agentx/master", profile::kCreate | profile::kDelete, false, 0, 0, 0, 1});
+  auto absent = propose_with(prof, redis_facts());
+  EXPECT_TRUE(has_line(absent->text, "User=redis")) << absent->text;
+  EXPECT_TRUE(has_line(absent->text, "ExecStartPre=+/usr/bin/install -d -o 104 -g 107 /var/agentx")) << absent->text;
+  EXPECT_TRUE(absent->plan.host_changes.empty()) << absent->text;  // made new: nothing of the machine's changes
+
+  auto facts = redis_facts();
+  facts.files["/var/agentx"] = {0, 0, 0755, true};
+  auto existing = propose_with(prof, facts);
+  EXPECT_TRUE(has_line(existing->text, "User=redis")) << existing->text;
+  EXPECT_TRUE(has_line(existing->text, "ExecStartPre=+/usr/bin/install -d -m 0755 -o 104 -g 107 /var/agentx"))
+      << existing->text;
+  EXPECT_NE(existing->text.find("# Host change: /var/agentx: root:root -> redis:redis, the folder alone\n"),
+            std::string::npos)
+      << existing->text;
+
+  // A folder others may write is never taken, and its mode is kept: redis
+  // creates in it by its modes, and nothing of the machine's changes.
+  facts.files["/var/agentx"] = {0, 0, 01777, true};
+  auto shared = propose_with(prof, facts);
+  EXPECT_TRUE(has_line(shared->text, "ExecStartPre=+/usr/bin/install -d -m 1777 /var/agentx")) << shared->text;
+  EXPECT_TRUE(shared->plan.host_changes.empty()) << shared->text;
+  // Another account's folder that it may not write: root stays.
+  facts.files["/var/agentx"] = {105, 105, 0755, true};
+  auto others = propose_with(prof, facts);
+  EXPECT_FALSE(has_line(others->text, "User=redis")) << others->text;
+}
+
+TEST(HostChanges, ManagedDirectoriesAndSetUpFoldersThatChangeOwner) {
+  auto facts = redis_facts();
+  facts.files["/var/lib/web"] = {0, 0, 0755, true};
+  facts.files["/var/agentx"] = {0, 0, 0755, true};
+  HardeningPlan plan;
+  plan.directives.push_back({"Service", "User", {"redis"}, "", "user"});
+  plan.directives.push_back({"Service", "StateDirectory", {"web redis"}, "", "filesystem"});
+  plan.directives.push_back(
+      {"Service", "ExecStartPre", {"", "+/usr/bin/install -d -o 104 -g 107 /var/agentx"}, "", "filesystem"});
+  unit::UnitSettings unit;
+  auto changes = host_owner_changes(plan, unit, facts);
+  // /var/lib/redis is redis:redis already: no change.
+  EXPECT_EQ(changes, (std::vector<std::string>{"/var/lib/web: root:root -> redis:redis, with everything in it",
+                                               "/var/agentx: root:root -> redis:redis, the folder alone"}));
+  plan.directives[0] = {"Service", "DynamicUser", {"yes"}, "", "user"};
+  plan.directives.pop_back();
+  changes = host_owner_changes(plan, unit, facts);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_NE(changes[0].find("moved to /var/lib/private/web"), std::string::npos) << changes[0];
+  EXPECT_TRUE(host_owner_changes(plan, unit, SystemFacts{}).empty());
 }
 
 }  // namespace
