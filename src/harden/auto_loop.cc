@@ -91,13 +91,19 @@ std::string first_failure(const verify::Verdict& v) {
 
 // The plan beyond the drop-in, verified: its User= line says so, and what
 // root was kept for is shown as tried, refused and not needed.
-void mark_trial_verified(synth::HardeningPlan& plan, const synth::BeyondDropin& b) {
+void mark_trial_verified(synth::HardeningPlan& plan, const synth::BeyondDropin& b, const verify::Verdict& v) {
+  // What failed only under the plan, as the verdict's comparison with the
+  // baseline's profile lists it: the refusals the service did without.
+  std::string refused;
+  for (const auto& i : v.items)
+    if (i.stage == verify::Stage::fallback && i.status == verify::ItemStatus::inconclusive && !i.detail.empty())
+      refused = "; refused under it: " + first_line(i.detail);
   for (auto& d : plan.directives)
     if (d.key == "User" && d.rule == "user")
       d.justification = fmt::format(
           "verified as {}: started as {} under systemd, the check, the workload, the negative controls and the "
-          "containment battery pass; what root gave it was tried, refused and not needed: {}",
-          b.user, b.user, fmt::join(b.blockers, "; "));
+          "containment battery pass; what root gave it was tried, refused and not needed: {}{}",
+          b.user, b.user, fmt::join(b.blockers, "; "), refused);
 }
 
 // The proposal made without the user, carrying over the grants found so far
@@ -296,7 +302,7 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
     auto tv = verify::verify_dropin(to, factory);
     if (!tv) return fail(tv.error());
     if (tv->verified) {
-      mark_trial_verified(trial, tried);
+      mark_trial_verified(trial, tried, *tv);
       say("the plan as " + tried.user + " is verified: kept");
       auto kept = verified(trial, synth::render_dropin(trial), *tv);
       if (kept) kept->beyond_trial = "kept as " + tried.user;

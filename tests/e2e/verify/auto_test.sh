@@ -72,6 +72,22 @@ rc=$?
 if [[ $rc -eq 1 ]] && head -1 "$out/unverified.conf" 2>/dev/null | grep -q '^# NOT VERIFIED: '; then
   echo "ok: --write-unverified marks the drop-in: $(head -1 "$out/unverified.conf")"
 else echo "FAIL: --write-unverified: exit $rc, first line '$(head -1 "$out/unverified.conf" 2>/dev/null)'"; failures=$((failures + 1)); fi
+# A root daemon whose account is refused only by a read it does without
+# (root's /etc/shadow): the plan as the account is tried after the root plan
+# verifies, verified in turn, and kept; its User= line says what was refused.
+trial_unit=/etc/systemd/system/sdh-e2e-trial.service
+install -d -o daemon -g daemon /var/lib/sdh-e2e-trial
+cp "$here/sdh-e2e-trial.service" "$trial_unit"
+trap 'rm -rf "$out" /var/lib/sdh-e2e-trial; rm -f "$trial_unit"' EXIT
+run_auto sdh-e2e-trial.service 'curl -fsS -o /dev/null http://127.0.0.1:8092/'
+if grep -q '^plan as the daemon.s account: kept as daemon' "$out/auto.txt" && grep -qx 'User=daemon' "$out/dropin.conf" &&
+   grep -q '^# verified as daemon: .*could not read /etc/shadow' "$out/dropin.conf"; then
+  echo "ok: the plan as daemon was tried, verified and kept"
+else
+  echo "FAIL: the plan as daemon was not kept: $(grep -E '^plan as|Beyond|User=' "$out/auto.txt" "$out/dropin.conf" | head -5)"
+  failures=$((failures + 1))
+fi
+rm -f "$trial_unit"
 if dpkg-query -W -f='${Status}' nginx 2>/dev/null | grep -q "install ok installed"; then
   # nginx from 9.6 to at most 1.6, verified, under 5 minutes: it starts as
   # root only to bind port 80, write /run/nginx.pid and switch to www-data,
