@@ -235,7 +235,10 @@ int run_auto(const AutoArgs& a) {
   po.load_options.version = version;
   po.allow_incomplete_profile = true;
   // The container shares this machine's /etc, /usr and /var: its owners are the service's.
-  if (!a.no_static_user) po.facts = gather_system_facts(*prof, *root == "/" ? "" : *root);
+  if (!a.no_static_user) {
+    po.facts = gather_system_facts(*prof, *root == "/" ? "" : *root);
+    add_environment_files(po.facts, *loaded, *root == "/" ? "" : *root);
+  }
   auto plan = synth::propose(*loaded, *prof, po);
   if (!plan) {
     fmt::print(stderr, "sdharden auto: propose: {}\n", plan.error().to_string());

@@ -82,7 +82,10 @@ int run_propose(const ProposeArgs& a) {
   opts.fs = &fs;
   opts.load_options = lo;
   opts.allow_incomplete_profile = a.allow_incomplete;
-  if (!a.no_static_user) opts.facts = gather_system_facts(*prof, a.root);
+  if (!a.no_static_user) {
+    opts.facts = gather_system_facts(*prof, a.root);
+    add_environment_files(opts.facts, *loaded, a.root);
+  }
   auto plan = synth::propose(*loaded, *prof, opts);
   if (!plan) {
     fmt::print(stderr, "sdharden propose: {}\n", plan.error().to_string());

@@ -36,6 +36,17 @@ synth::SystemFacts gather_system_facts(const profile::Profile& profile, const st
   return facts;
 }
 
+void add_environment_files(synth::SystemFacts& facts, const unit::LoadedUnit& unit, const std::string& root) {
+  RealFileSystem fs(root);
+  for (const auto& a : unit.assignments) {
+    if (a.section != "Service" || a.key != "EnvironmentFile") continue;
+    std::string path = a.value;
+    if (!path.empty() && path[0] == '-') path.erase(0, 1);
+    if (path.empty() || path[0] != '/') continue;  // systemd takes absolute paths only
+    if (auto text = fs.read_file(path)) facts.environment_files[path] = *text;
+  }
+}
+
 std::optional<bool> login_sessions(const profile::Profile& profile, const std::string& root) {
   auto s = synth::recognise_sessions(synth::digest(profile), gather_system_facts(profile, root));
   if (!s.starts_sessions) return std::nullopt;

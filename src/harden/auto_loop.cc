@@ -113,9 +113,15 @@ synth::HardeningPlan without_user(synth::HardeningPlan alt, const synth::Hardeni
                                   const std::vector<Step>& applied) {
   const std::string& name = user.name;
   auto now = chosen_user_of(alt);
+  // With the daemon's own option to switch to the account in its
+  // configuration, that option is what a change would remove.
+  const std::string blocker =
+      alt.own_user_option.empty()
+          ? "started as " + name + " it fails: " + failure
+          : "its own option that switches to " + name + ", " + alt.own_user_option + ": started as " + name +
+                " with it, the service fails: " + failure;
   if (!user.start_kept)
-    alt.beyond_dropin = synth::BeyondDropin{"started as " + name, name, {"started as " + name + " it fails: " + failure},
-                                            with_user.exposure_after_tenths};
+    alt.beyond_dropin = synth::BeyondDropin{"started as " + name, name, {blocker}, with_user.exposure_after_tenths};
   // Grants found so far still hold for the daemon; what no longer fits the new plan is skipped.
   for (const auto& s : applied)
     if (auto x = synth::relax(alt, s.relax, s.reason)) {

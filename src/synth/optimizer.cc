@@ -234,6 +234,9 @@ Result<HardeningPlan> propose(const unit::LoadedUnit& unit, const profile::Profi
   if (!scorer) return fail(scorer.error());
   apply_own_switch(unit, profile, *plan, options, *scorer);
   plan->host_changes = host_owner_changes(*plan, unit.settings, options.facts);
+  if (Evidence ev = digest(profile); ev.flag("uid_change") && ev.uid_targets.size() == 1)
+    if (const Account* a = options.facts.account(*ev.uid_targets.begin()))
+      plan->own_user_option = own_user_option(unit, options.facts, a->name).value_or("");
   if (auto ok = check_reads_back(*plan); !ok) return fail(ok.error());
   return plan;
 }

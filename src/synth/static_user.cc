@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "util/fs.h"
+#include "util/strings.h"
 
 namespace sdh::synth {
 namespace {
@@ -253,6 +254,53 @@ OwnSwitch analyse_own_switch(const Evidence& ev, const SystemFacts& facts,
   }
   o.account = a;
   return o;
+}
+
+std::optional<std::string> own_user_option(const unit::LoadedUnit& unit, const SystemFacts& facts,
+                                           const std::string& user) {
+  if (user.empty()) return std::nullopt;
+  // Words as a shell or systemd would see them, quotes dropped: a search,
+  // not a parser; what it finds is only named, never applied.
+  auto words_of = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::string cur;
+    auto flush = [&] {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    };
+    for (char ch : text) {
+      if (ch == '"' || ch == '\'') continue;
+      // OPTIONS="-u bind" splits at its "="; an option's own "--user=bind" does not.
+      if (ch == ' ' || ch == '\t' || ch == '\n' || (ch == '=' && (cur.empty() || cur[0] != '-'))) flush();
+      else cur += ch;
+    }
+    if (!cur.empty()) out.push_back(cur);
+    return out;
+  };
+  auto find_in = [&](const std::string& text) -> std::optional<std::string> {
+    auto w = words_of(text);
+    for (size_t i = 0; i < w.size(); ++i) {
+      const std::string& o = w[i];
+      if (o.size() < 2 || o[0] != '-') continue;
+      if (i + 1 < w.size() && w[i + 1] == user && o.back() != '=') return o + " " + user;
+      if (o.size() > user.size() + 1 && o.compare(o.size() - user.size() - 1, std::string::npos, "=" + user) == 0)
+        return o;
+      if (o.size() == 2 + user.size() && o[1] != '-' && o.compare(2, std::string::npos, user) == 0) return o;
+    }
+    return std::nullopt;
+  };
+  for (const auto& line : unit.settings.exec_start_raw)
+    if (auto o = find_in(line)) return "`" + *o + "` in ExecStart=";
+  for (const auto& a : unit.assignments)
+    if (a.section == "Service" && a.key == "Environment")
+      if (auto o = find_in(a.value)) return "`" + *o + "` in Environment=";
+  for (const auto& [path, text] : facts.environment_files)
+    for (const auto& line : lines_of(text)) {
+      size_t start = line.find_first_not_of(" \t");
+      if (start == std::string::npos || line[start] == '#' || line[start] == ';') continue;
+      if (auto o = find_in(line.substr(start))) return "`" + *o + "` in " + path;
+    }
+  return std::nullopt;
 }
 
 }  // namespace sdh::synth

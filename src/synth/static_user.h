@@ -23,6 +23,7 @@
 
 #include "synth/evidence.h"
 #include "synth/system_facts.h"
+#include "unit/loader.h"
 
 namespace sdh::synth {
 
@@ -83,5 +84,13 @@ struct OwnSwitch {
 // `main_programs`: the unit's ExecStart= programs (their trees are the daemon's).
 OwnSwitch analyse_own_switch(const Evidence& ev, const SystemFacts& facts,
                              const std::vector<std::string>& main_programs);
+
+// Where the unit gives the daemon its own option to switch to `user`
+// ("-u bind", "--user=bind", "-ubind"): in an ExecStart= line, an
+// Environment= value or an EnvironmentFile= the facts hold. "`-u bind` in
+// /etc/default/named"; nullopt when none names it. The text comes from
+// files the unit names: the caller escapes it where it is written.
+std::optional<std::string> own_user_option(const unit::LoadedUnit& unit, const SystemFacts& facts,
+                                           const std::string& user);
 
 }  // namespace sdh::synth

@@ -103,6 +103,10 @@ struct HardeningPlan {
   std::optional<ContainmentSummary> containment;  // set once verified with the battery
   // What starting the unit changes on the machine (synth/host_changes.h).
   std::vector<std::string> host_changes;
+  // The daemon's own option that switches to its account, where the unit
+  // gives it ("`-u bind` in /etc/default/named"; static_user.h): what a
+  // "beyond" line names when the daemon fails started as that account.
+  std::string own_user_option;
 };
 
 // An exposure score: the shown value and the exact sums behind it, so the

@@ -35,6 +35,9 @@ struct SystemFacts {
   // inside the container).
   std::map<std::string, FileFacts> files;
   std::vector<Account> accounts;
+  // The unit's EnvironmentFile= contents by path, as read on that machine
+  // (Debian's /etc/default/NAME): where a daemon's own options often live.
+  std::map<std::string, std::string> environment_files;
 
   bool empty() const { return files.empty() && accounts.empty(); }
   const Account* account(uint32_t uid) const;

@@ -161,6 +161,30 @@ TEST(AutoLoop, AddsTheDeniedSyscallInsteadOfDroppingTheFilter) {
   expect_sound_dropin(*r);
 }
 
+// A daemon given its own option to switch to the account (named's -u bind):
+// started as the account it fails, and the beyond line names the option.
+TEST(AutoLoop, TheBeyondLineNamesTheDaemonsOwnSwitchOption) {
+  auto world = std::make_shared<FakeWorld>();
+  world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "User=web"); };
+  AutoHooks h = hooks();
+  h.propose_without_user = [](const std::string&, bool) -> sdh::Result<synth::HardeningPlan> {
+    auto p = typical_plan();
+    p.own_user_option = "`-u web` in /etc/default/web";
+    return p;
+  };
+  auto r = harden_until_verified(with_static_user(), options(), systemd::fake_factory(world), h);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->verified) << r->error;
+  ASSERT_TRUE(r->plan.beyond_dropin.has_value());
+  ASSERT_EQ(r->plan.beyond_dropin->blockers.size(), 1u);
+  EXPECT_EQ(r->plan.beyond_dropin->blockers[0].rfind(
+                "its own option that switches to web, `-u web` in /etc/default/web: started as web with it, the "
+                "service fails: ",
+                0),
+            0u)
+      << r->plan.beyond_dropin->blockers[0];
+}
+
 TEST(AutoLoop, FallsBackFromAStaticUserAndKeepsWhatItWouldScore) {
   auto world = std::make_shared<FakeWorld>();
   world->start_fails = [](const FakeWorld::Assignments& a) { return has(a, "User=web"); };

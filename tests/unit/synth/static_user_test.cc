@@ -491,5 +491,29 @@ TEST(HostChanges, ManagedDirectoriesAndSetUpFoldersThatChangeOwner) {
   EXPECT_TRUE(host_owner_changes(plan, unit, SystemFacts{}).empty());
 }
 
+TEST(StaticUser, FindsTheDaemonsOwnOptionToSwitchToItsAccount) {
+  MemoryFileSystem fs;
+  fs.add_dir("/etc/systemd/system");
+  auto load = [&](const std::string& text) {
+    fs.add_file("/etc/systemd/system/named.service", text);
+    auto u = unit::load_unit(fs, "named.service");
+    if (!u) throw std::runtime_error(u.error().to_string());
+    return *u;
+  };
+  SystemFacts facts;
+  auto u = load("[Service]\nEnvironmentFile=-/etc/default/named\nExecStart=/usr/sbin/named -f $OPTIONS\n");
+  EXPECT_EQ(own_user_option(u, facts, "bind"), std::nullopt);  // no file read
+  facts.environment_files["/etc/default/named"] = "# OPTIONS=\"-u root\"\n# -u bind in a comment\nOPTIONS=\"-u bind\"\n";
+  EXPECT_EQ(own_user_option(u, facts, "bind"), "`-u bind` in /etc/default/named");
+  EXPECT_EQ(own_user_option(u, facts, "bin"), std::nullopt);  // a word, not a prefix
+  facts.environment_files.clear();
+  EXPECT_EQ(own_user_option(load("[Service]\nExecStart=/usr/bin/memcached --user=memcache -m 64\n"), facts, "memcache"),
+            "`--user=memcache` in ExecStart=");
+  EXPECT_EQ(own_user_option(load("[Service]\nEnvironment=\"ARGS=-p 11211 -umemcache\"\nExecStart=/usr/bin/m $ARGS\n"),
+                            facts, "memcache"),
+            "`-umemcache` in Environment=");
+  EXPECT_EQ(own_user_option(load("[Service]\nExecStart=/usr/bin/m bind\n"), facts, "bind"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace sdh::synth
