@@ -251,6 +251,11 @@ int run_audit(AuditArgs& args) {
   if (!args.compare.empty()) return run_comparison(args, fs, version, policy.get());
   report::AuditReport report;
   report.host = args.root.empty() ? host_name() : args.root;
+  // Read inside the root like every unit file; only 32 hex digits are an id.
+  if (auto id = fs.read_file("/etc/machine-id")) {
+    std::string t = trim(*id);
+    if (t.size() == 32 && t.find_first_not_of("0123456789abcdef") == std::string::npos) report.machine_id = t;
+  }
   report.root = args.root.empty() ? "" : std::filesystem::absolute(args.root).lexically_normal().string();
   while (report.root.size() > 1 && report.root.back() == '/') report.root.pop_back();
   report.systemd_version = unit::to_string(version);

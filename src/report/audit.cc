@@ -131,6 +131,7 @@ std::string audit_json(const AuditReport& report) {
     skipped.push_back({{"unit", k.unit}, {"scope", k.scope}, {"reason", k.reason}, {"error", k.error}});
   json doc = {{"version", 1},
               {"host", report.host},
+              {"machine_id", report.machine_id},
               {"root", report.root.empty() ? "/" : report.root},
               {"systemd", report.systemd_version},
               {"generated_at", report.generated_at},

@@ -29,6 +29,9 @@ struct AuditSkip {
 
 struct AuditReport {
   std::string host;
+  // /etc/machine-id of the audited system (32 hex digits; "" when absent or
+  // malformed): what tells two clones with one host name apart in `report`.
+  std::string machine_id;
   std::string root;             // --root, empty for "/"
   std::string systemd_version;  // "257": whose tables scored it
   std::string generated_at;     // ISO 8601, UTC

@@ -31,6 +31,10 @@ Result<FleetHost> read_audit(const std::string& file, const std::string& text, s
     FleetHost h;
     h.file = file;
     doc.get("host", h.name);
+    doc.get("machine_id", h.machine_id);
+    if (!h.machine_id.empty() &&
+        (h.machine_id.size() != 32 || h.machine_id.find_first_not_of("0123456789abcdef") != std::string::npos))
+      doc.member("machine_id").refuse("not 32 lowercase hex digits");
     if (h.name.empty()) h.name = file.substr(file.rfind('/') + 1);
     doc.get("systemd", h.systemd);
     doc.get("generated_at", h.generated_at);
@@ -60,17 +64,35 @@ Result<FleetHost> read_audit(const std::string& file, const std::string& text, s
 
 Result<Fleet> merge_audits(const std::vector<std::pair<std::string, std::string>>& files_and_texts) {
   Fleet f;
-  std::map<std::string, FleetService> by_unit;
+  std::vector<std::vector<AuditUnit>> units_of;
   for (const auto& input : files_and_texts) {
     const std::string& file = input.first;
     std::vector<AuditUnit> units;
     auto read = read_audit(file, input.second, units);
     if (!read) return fail(std::move(read.error()).with_context("reading audit"));
     FleetHost h = std::move(*read);
-    for (const auto& other : f.hosts)
-      if (other.name == h.name) return fail(Error("host " + h.name + " is already in " + other.file).with_context("reading audit " + file));
+    for (const auto& other : f.hosts) {
+      bool same = !h.machine_id.empty() && !other.machine_id.empty()
+                      ? h.machine_id == other.machine_id
+                      : h.name == other.name;
+      if (same)
+        return fail(Error((h.machine_id.empty() ? "host " + h.name : "machine " + h.machine_id + " (" + h.name + ")") +
+                          " is already in " + other.file)
+                        .with_context("reading audit " + file));
+    }
+    f.hosts.push_back(std::move(h));
+    units_of.push_back(std::move(units));
+  }
+  // Clones share a host name: each is shown with its machine id's start.
+  std::map<std::string, int> named;
+  for (const auto& h : f.hosts) ++named[h.name];
+  for (auto& h : f.hosts)
+    if (named[h.name] > 1) h.name += " (" + h.machine_id.substr(0, 8) + ")";
+  std::map<std::string, FleetService> by_unit;
+  for (size_t i = 0; i < f.hosts.size(); ++i) {
+    FleetHost& h = f.hosts[i];
     std::vector<int> all;
-    for (const auto& u : units) {
+    for (const auto& u : units_of[i]) {
       std::string unit = u.scope == "user" ? u.unit + " (user)" : u.unit;
       auto& s = by_unit[unit];
       s.unit = unit;
@@ -80,7 +102,6 @@ Result<Fleet> merge_audits(const std::vector<std::pair<std::string, std::string>
     }
     h.services = static_cast<int>(all.size());
     h.median_tenths = median_tenths(std::move(all));
-    f.hosts.push_back(std::move(h));
   }
   for (auto& [unit, s] : by_unit) {
     std::set<int> values;
@@ -98,6 +119,7 @@ std::string fleet_json(const Fleet& fleet) {
   json hosts = json::array();
   for (const auto& h : fleet.hosts)
     hosts.push_back({{"host", h.name},
+                     {"machine_id", h.machine_id},
                      {"file", h.file},
                      {"systemd", h.systemd},
                      {"generated_at", h.generated_at},

@@ -13,7 +13,9 @@
 namespace sdh::report {
 
 struct FleetHost {
-  std::string name;       // the audit's host (or its file name when it has none)
+  std::string name;       // the audit's host (or its file name when it has none); with the
+                          // machine id's first 8 digits when another host has that name
+  std::string machine_id; // "" when the audit has none
   std::string file;       // where the audit was read from
   std::string systemd;    // the table it was scored with
   std::string generated_at;
@@ -36,7 +38,9 @@ struct Fleet {
   std::vector<FleetService> services;  // worst first, then by name
 };
 
-// One audit JSON per host; a host named twice is an error (two files of one host).
+// One audit JSON per host. Hosts are told apart by machine id (cloned VMs
+// share a host name); the same machine twice is an error (two files of one
+// host), and so is one name twice where an audit has no machine id.
 Result<Fleet> merge_audits(const std::vector<std::pair<std::string, std::string>>& files_and_texts);
 
 std::string fleet_json(const Fleet& fleet);

@@ -277,6 +277,35 @@ TEST(Fleet, MergesHostsWorstFirstAndMarksWhatDiffers) {
   EXPECT_NE(bad.error().to_string().find("x.json"), std::string::npos);
 }
 
+// Cloned VMs share a host name: hosts are told apart by machine id, shown
+// with its first digits; the same machine twice is still refused.
+TEST(Fleet, ClonesWithOneHostNameAreToldApartByMachineId) {
+  auto host = [](const std::string& name, const std::string& id, int exposure) {
+    AuditReport r;
+    r.host = name;
+    r.machine_id = id;
+    r.systemd_version = "252";
+    r.entries.push_back({"nginx.service", "/lib/systemd/system/nginx.service", "system", assessment("nginx.service", exposure)});
+    return audit_json(r);
+  };
+  const std::string a(32, 'a'), b(32, 'b');
+  auto f = merge_audits({{"1.json", host("web", a, 96)}, {"2.json", host("web", b, 14)}, {"3.json", host("db", a.substr(0, 31) + "c", 50)}});
+  ASSERT_TRUE(f.has_value()) << f.error().to_string();
+  ASSERT_EQ(f->hosts.size(), 3u);
+  EXPECT_EQ(f->hosts[0].name, "web (aaaaaaaa)");
+  EXPECT_EQ(f->hosts[1].name, "web (bbbbbbbb)");
+  EXPECT_EQ(f->hosts[2].name, "db");
+  EXPECT_EQ(f->services[0].exposure.at("web (bbbbbbbb)"), 14);
+  EXPECT_EQ(json::parse(fleet_json(*f))["hosts"][1]["machine_id"], b);
+  auto twice = merge_audits({{"1.json", host("web", a, 96)}, {"2.json", host("other", a, 96)}});
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_NE(twice.error().to_string().find("machine " + a), std::string::npos) << twice.error().to_string();
+  // An id that is not one is refused, naming the file.
+  auto bad = merge_audits({{"1.json", host("web", "../../etc", 96)}});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().to_string().find("machine_id"), std::string::npos) << bad.error().to_string();
+}
+
 TEST(Sarif, FileUriEncodes) {
   EXPECT_EQ(file_uri("/etc/a b%.service"), "file:///etc/a%20b%25.service");
   EXPECT_EQ(file_uri("rel/x.service"), "rel/x.service");
