@@ -61,9 +61,14 @@ if [[ $(id -u) -eq 0 ]] && ! dpkg-query -W -f='${Status}' sdharden 2>/dev/null |
   words=$(bash -c 'source /usr/share/bash-completion/completions/sdharden
     COMP_WORDS=(sdharden sc); COMP_CWORD=1; _sdharden; echo "${COMPREPLY[*]}"')
   [[ $words == *score* ]] || { echo "package: completing 'sdharden sc' gives '$words'" >&2; installed_ok=0; }
+  # The autopkgtest, run as autopkgtest would against the installed package.
+  AUTOPKGTEST_TMP=$(mktemp -d "$work/adt.XXXXXX") debian/tests/score-and-lint ||
+    { echo "package: the autopkgtest debian/tests/score-and-lint fails" >&2; installed_ok=0; }
+  [[ -f /usr/share/doc/sdharden/json-output.md ]] ||
+    { echo "package: /usr/share/doc/sdharden/json-output.md missing" >&2; installed_ok=0; }
   dpkg -r sdharden >>"$work/dpkg.log" 2>&1
   ((installed_ok)) || exit 1
-  echo "package: installed, ran --version, man sdharden and the bash completion, removed again"
+  echo "package: installed, ran --version, man sdharden, the bash completion and the autopkgtest, removed again"
 fi
 mkdir -p "$out"
 cp "$deb" "$out/"
