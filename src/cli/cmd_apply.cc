@@ -56,7 +56,7 @@ void add_apply_command(CLI::App& app, Dispatch& dispatch) {
         if (line.rfind(synth::kHostChangePrefix, 0) == 0)
           changes.push_back(line.substr(std::string_view(synth::kHostChangePrefix).size()));
       if (!changes.empty()) {
-        fmt::print("starting {} changes the owner of these paths on this machine (they stay so after the stop):\n",
+        fmt::print("starting {} changes the owner of these paths on this machine:\n",
                    unit::escape_for_display(args->unit));
         for (const auto& c : changes) fmt::print("  {}\n", unit::escape_for_display(c));
       }

@@ -256,8 +256,9 @@ int run_auto(const AutoArgs& a) {
   target->session_commands = a.sessions || recognised.value_or(true);
   harden::AutoHooks hooks;
   // Flushed: a log file or a pipe sees each step when it happens.
+  // Steps quote what the service and systemd said: escaped for the terminal.
   hooks.progress = [](const std::string& line) {
-    fmt::print("   {}\n", line);
+    fmt::print("   {}\n", unit::escape_for_display(line));
     std::fflush(stdout);
   };
   hooks.score = [&](const synth::HardeningPlan& p) { return synth::score_plan(*loaded, p, po); };

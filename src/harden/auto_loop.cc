@@ -95,15 +95,22 @@ void mark_trial_verified(synth::HardeningPlan& plan, const synth::BeyondDropin& 
   // What failed only under the plan, as the verdict's comparison with the
   // baseline's profile lists it: the refusals the service did without.
   std::string refused;
-  for (const auto& i : v.items)
-    if (i.stage == verify::Stage::fallback && i.status == verify::ItemStatus::inconclusive && !i.detail.empty())
+  int controls = 0;
+  for (const auto& i : v.items) {
+    if (i.stage == verify::Stage::fallback && i.name == "operations that fail only under the drop-in" &&
+        i.status == verify::ItemStatus::inconclusive && !i.detail.empty())
       refused = "; refused under it: " + first_line(i.detail);
+    if (i.stage == verify::Stage::negative_control && i.status == verify::ItemStatus::passed) ++controls;
+  }
+  // Only what ran is claimed.
+  std::string held = "the check passes";
+  if (controls > 0) held += fmt::format(", {} negative control{} hold", controls, controls == 1 ? "" : "s");
+  if (v.containment.ran) held += ", the containment battery ran";
   for (auto& d : plan.directives)
     if (d.key == "User" && d.rule == "user")
       d.justification = fmt::format(
-          "verified as {}: started as {} under systemd, the check, the workload, the negative controls and the "
-          "containment battery pass; what root gave it was tried, refused and not needed: {}{}",
-          b.user, b.user, fmt::join(b.blockers, "; "), refused);
+          "verified as {}: started as {} under systemd, {}; what root gave it was tried, refused and not needed: {}{}",
+          b.user, b.user, held, fmt::join(b.blockers, "; "), refused);
 }
 
 // The proposal made without the user, carrying over the grants found so far
@@ -287,7 +294,8 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
   // plan that keeps root stays and its "beyond" line says how.
   auto try_beyond = [&](AutoResult best) -> Result<AutoResult> {
     auto& b = best.plan.beyond_dropin;
-    if (!hooks.try_beyond || !b || !b->trial || b->user.empty()) return best;
+    // Not a user this run already saw the service fail under.
+    if (!hooks.try_beyond || !b || !b->trial || b->user.empty() || best.static_user_dropped) return best;
     synth::HardeningPlan trial = *b->trial;
     for (const auto& s : applied)
       if (auto x = synth::relax(trial, s.relax, s.reason)) {
@@ -300,24 +308,41 @@ Result<AutoResult> harden_until_verified(synth::HardeningPlan plan, const verify
         trial.exposure_after_tenths >= best.plan.exposure_after_tenths)
       return best;
     const synth::BeyondDropin tried = *b;
+    // Like every proposal: its text must read back as planned before systemd runs it.
+    if (auto ok = synth::check_reads_back(trial); !ok) {
+      best.beyond_trial = "not tried: " + first_line(ok.error().to_string());
+      return best;
+    }
     verify::VerifyOptions to = base;
     to.dropin_text = synth::render_dropin(trial);
     say(fmt::format("verified keeping root; trying the plan as {} (systemd doing the root work), which scores {} "
                     "instead of {}",
                     tried.user, trial.exposure_after_tenths / 10.0, best.plan.exposure_after_tenths / 10.0));
+    // An optional trial: a host that fails here takes nothing from the
+    // verified plan.
     auto tv = verify::verify_dropin(to, factory);
-    if (!tv) return fail(tv.error());
+    if (!tv) {
+      best.beyond_trial = "not tried: " + first_line(tv.error().to_string());
+      return best;
+    }
     if (tv->verified) {
       mark_trial_verified(trial, tried, *tv);
       say("the plan as " + tried.user + " is verified: kept");
+      const AutoResult before = r;
+      r.root_battery = {-1, -1};  // the trial's own, if it has a root
       auto kept = verified(trial, synth::render_dropin(trial), *tv);
-      if (kept) kept->beyond_trial = "kept as " + tried.user;
+      if (!kept) {
+        r = before;
+        best.beyond_trial = "not tried: " + first_line(kept.error().to_string());
+        return best;
+      }
+      kept->beyond_trial = "kept as " + tried.user;
       return kept;
     }
     const std::string failure = first_failure(*tv);
     say("the plan as " + tried.user + " fails (" + failure + "): keeping the verified plan that keeps root");
     b->trial.reset();
-    b->blockers.insert(b->blockers.begin(), "tried under systemd as " + tried.user + ", it failed: " + failure);
+    b->blockers.insert(b->blockers.begin(), "the trial as " + tried.user + " under systemd failed: " + failure);
     best.dropin = synth::render_dropin(best.plan);
     best.beyond_trial = "failed as " + tried.user + ": " + failure;
     return best;

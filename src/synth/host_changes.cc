@@ -75,8 +75,9 @@ std::vector<std::string> host_owner_changes(const HardeningPlan& plan, const uni
                                       "in it",
                                       path, owner_text(facts, f->uid, f->gid), m.base, name));
           else if (f->uid != uid || f->gid != gid)
-            out.push_back(fmt::format("{}: {} -> {}, with everything in it", path, owner_text(facts, f->uid, f->gid),
-                                      owner_text(facts, uid, gid)));
+            out.push_back(fmt::format("{}: {} -> {}, with everything in it{}", path, owner_text(facts, f->uid, f->gid),
+                                      owner_text(facts, uid, gid),
+                                      m.key == "RuntimeDirectory" ? "; removed at the stop" : ""));
         }
     }
   }

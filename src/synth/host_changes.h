@@ -3,7 +3,8 @@
 // the service's sandbox: systemd hands a managed directory that exists with
 // another owner (StateDirectory= and friends) to the service's user, with
 // everything in it, and a "+" set-up line of the plan gives a folder it
-// makes (snmpd's /var/agentx) to the account. Both stay after the stop. The
+// makes (snmpd's /var/agentx) to the account. Both stay after the stop
+// (a RuntimeDirectory= is removed then). The
 // drop-in's header and `apply` say each one, so nobody learns it from a log
 // reader that lost access.
 #pragma once

@@ -86,6 +86,9 @@ std::span<const std::string_view> widening_directives() {
     std::vector<std::string_view> v;
     for (const auto& d : directive_table())
       if (d.effect == Effect::widens) v.push_back(d.name);
+    // The old name of ReadWritePaths= every release still takes; not a
+    // registry row (nothing here writes it), but a unit may hold it.
+    v.push_back("ReadWriteDirectories");
     return v;
   }();
   return kRows;

@@ -246,10 +246,16 @@ inline StaticUserAnalysis static_user_analysis(const Context& c, const Account* 
   setup.unit_name = c.unit.name;
   setup.handed_over = [&](const std::string& p, const Account& who) {
     if (under_unit_directory(c.unit, p)) return true;
-    // A directory made at start for the account, when making it takes
-    // nothing from anyone: absent, the account's, or root's alone.
-    for (std::string d = p; d != "/" && !d.empty(); d = dirname_of(d))
-      if (made_at_start(c.ev, d) && !managed_of(c.ev, d)) return hand_over_harmless(c.facts, d, who.uid, who.gid);
+    // A directory the filesystem rule makes at start for the account (it
+    // does under a read-only view it adds itself), when making it takes
+    // nothing from anyone: absent, the account's, or root's alone. The
+    // folder and what is new in it are the account's; files it held before
+    // keep their owners.
+    const bool makes_dirs = !(c.unit.protect_system == unit::ProtectSystem::strict && !c.dynamic_user()) &&
+                            !c.ev.flag("mounts");
+    for (std::string d = p; makes_dirs && d.size() > 1 && d[0] == '/'; d = dirname_of(d))
+      if (made_at_start(c.ev, d) && !managed_of(c.ev, d) && !already_writable(c.unit, d))
+        return (p == d || !c.facts.file(p)) && hand_over_harmless(c.facts, d, who.uid, who.gid);
     // Handed over only when written to: the writes rule then lists it.
     auto m = managed_of(c.ev, p);
     if (!m) return false;

@@ -505,7 +505,7 @@ TEST(AutoLoop, KeepsRootAndSaysHowTheTrialFailed) {
   EXPECT_TRUE(r->verified) << r->error;
   EXPECT_EQ(r->beyond_trial.rfind("failed as web: ", 0), 0u) << r->beyond_trial;
   EXPECT_EQ(r->dropin.find("\nUser=web\n"), std::string::npos) << r->dropin;
-  EXPECT_NE(r->dropin.find("#   - tried under systemd as web, it failed: "), std::string::npos) << r->dropin;
+  EXPECT_NE(r->dropin.find("#   - the trial as web under systemd failed: "), std::string::npos) << r->dropin;
   ASSERT_TRUE(r->plan.beyond_dropin);
   EXPECT_FALSE(r->plan.beyond_dropin->trial);
   expect_sound_dropin(*r);

@@ -61,7 +61,9 @@ TEST(Semantics, WideningDirectivesAreTheRegistrysWideningRows) {
   std::set<std::string> rows;
   for (const auto& d : directive_table())
     if (d.effect == Effect::widens) rows.insert(d.name);
+  rows.insert("ReadWriteDirectories");  // ReadWritePaths='s old name
   EXPECT_EQ(widening, rows);
+  EXPECT_EQ(directive_status(oldest_release(), "Service", "ReadWriteDirectories"), DirectiveStatus::known);
   // The lists that open what a sandbox closes, one per kind of thing.
   for (const char* key : {"ReadWritePaths", "BindPaths", "IPAddressAllow", "DeviceAllow", "SocketBindAllow",
                           "AmbientCapabilities", "SupplementaryGroups", "SystemCallErrorNumber", "ExecPaths"})
